@@ -151,12 +151,32 @@ class Flux:
         return cls(nodes, vals, **kw)
 
     @classmethod
-    def from_histogram(cls, edges, values: Mapping[str, np.ndarray], **kw) -> "Flux":
-        """A flux from bin edges (GeV) and per-bin densities (nu/cm^2/GeV/POT)."""
+    def from_histogram(cls, edges, values: Mapping[str, np.ndarray], *, step: bool = False, **kw) -> "Flux":
+        """A flux from bin edges (GeV) and per-bin densities (nu/cm^2/GeV/POT).
+
+        ``step=False``: piecewise linear through the bin centres (:meth:`from_bin_centres`; its
+        integral equals the histogram's exactly for uniform bins).  ``step=True``: the histogram
+        itself, for bins of unequal width: nodes at ``lo + d`` and ``hi - d`` of every bin with the
+        bin's density (d = 1e-4 of the bin width), joined linearly across each edge, so that
+        :meth:`integrate` returns sum(phi_i dE_i) exactly whatever the widths (each ramp across an
+        edge contributes d phi_i + d phi_(i+1), what the step gives).
+        """
         edges = np.asarray(edges, dtype=np.float64)
         if edges.ndim != 1 or edges.size < 3 or not np.all(np.diff(edges) > 0):
             raise DataError("histogram edges must be at least three strictly increasing energies")
-        return cls.from_bin_centres(0.5 * (edges[1:] + edges[:-1]), values, **kw)
+        if not step:
+            return cls.from_bin_centres(0.5 * (edges[1:] + edges[:-1]), values, **kw)
+        lo, hi = edges[:-1], edges[1:]
+        d = 1.0e-4 * (hi - lo)
+        inner = np.column_stack((lo + d, hi - d)).ravel()
+        nodes = np.concatenate(([edges[0]], inner, [edges[-1]]))
+        vals = {}
+        for fl, v in values.items():
+            v = np.asarray(v, dtype=np.float64)
+            if v.shape != lo.shape:
+                raise DataError(f"histogram column {fl} has {v.size} values for {lo.size} bins")
+            vals[fl] = np.concatenate(([v[0]], np.repeat(v, 2), [v[-1]]))
+        return cls(nodes, vals, **kw)
 
     # ------------------------------------------------------------------ basic queries
     @property
