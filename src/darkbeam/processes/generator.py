@@ -80,11 +80,11 @@ class RunResult:
 
 #: cross-section options of each coupling scheme: 'darknews' mirrors DarkNews 0.4.8's modelling choices
 #: (N helicity defined in the centre-of-momentum frame, the nucleus as a point Dirac fermion,
-#: Fourier-Bessel charge form factor for every coupling; docs/xsec_vs_darknews.md) for side-by-side
-#: runs; it also starts the energy integral at 1.05 x threshold as DarkNews does (docs/generator.md)
+#: Fourier-Bessel charge form factor for every coupling, free bound nucleons without Pauli blocking;
+#: docs/xsec_vs_darknews.md) for side-by-side runs; it also starts the energy integral at 1.05 x threshold as DarkNews does (docs/generator.md)
 SCHEME_XSEC_OPTIONS = {
     "darkbeam": {},
-    "darknews": {"frame": "cm", "coherent_spin": 0.5, "nuclear_ff": "fourier-bessel"},
+    "darknews": {"frame": "cm", "coherent_spin": 0.5, "nuclear_ff": "fourier-bessel", "nucleon_model": "free"},
 }
 
 
