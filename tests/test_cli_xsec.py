@@ -93,7 +93,7 @@ def test_model_file_and_hnl(capsys, tmp_path):
     d5 = sigma_json(capsys, "--model", str(f), "--hnl", "N5", "--helicity", "both", "--energies", "1")
     ref = UpscatteringXsec(ProcessCase("nu_mu", 5, "C12", "coherent", "both"),
                            ModelParameters.from_dict(dict(m4=0.1, m5=0.2, Umu5=0.01, HNLtype="majorana"))).sigma(1.0)
-    assert d5["sigma_cm2"][0] == pytest.approx(ref, rel=1e-12) and ref > 0
+    assert d5["sigma_cm2"][0] == pytest.approx(ref, rel=1e-12, abs=0) and ref > 0
     d4 = sigma_json(capsys, "--model", str(f), "--energies", "1")  # N4 has no coupling in this model
     assert d4["sigma_cm2"] == [0.0]
 
