@@ -361,6 +361,50 @@ def test_massless_limit_has_no_helicity_flip_for_vectors():
         assert f / c < 10 * m**2  # flip ~ m^2/E-scale^2
 
 
+# ============================================================================ scalar (h') exchange
+#: DarkNews 0.4.8's h'-nucleon Yukawa (dprotonS = dneutronS) at sin(theta) = 1e-2 (its ThreePortalModel,
+#: printed by benchmarks/xsec_vs_darknews.py; the same value as _DN_SCALAR['S'] below): an independent
+#: computation of sin(theta) f_N m_N / v with f_N from the nucleon sigma terms
+DN_YUKAWA_N_THETA_1E_2 = 1.1470773799614306e-05
+
+
+def test_hprime_nucleon_yukawa_against_darknews_and_literature():
+    p = ModelParameters.from_dict(dict(m4=0.15, mhprime=0.05, theta=1e-2, s_mu4=1e-3))
+    (h,) = U.vertices(Couplings(p), 1, 0).scalars
+    assert h.yukawa["p"] == h.yukawa["n"] == pytest.approx(DN_YUKAWA_N_THETA_1E_2, rel=1e-3, abs=0)
+    assert h.lepton == 1e-3
+    # f_N = 0.30 +- 0.03 (Cline, Kainulainen, Scott, Weniger, PRD 88, 055025 (2013), 1306.4710)
+    assert U.nucleon_higgs_form_factor() == pytest.approx(0.30, abs=0.03)
+
+
+@pytest.mark.parametrize("target, regime", [("H1", "p-el"), ("C12", "coherent")])
+def test_hprime_upscattering_closed_form(target, regime):
+    """Pure h' exchange, summed over N helicities.  Spin-1/2 nucleon: sum|M|^2 = s1^2 Tr[k3 P_L k1 P_R]
+    Tr[(k4 + M)(k2 + M)] = s1^2 (m^2 + Q^2)(8 M^2 + 2 Q^2), s1 = y y_N G_D(Q^2)/(Q^2 + m_h^2); spin-0
+    nucleus: sum|M|^2 = (2 M s1)^2 (m^2 + Q^2), s1 = y (Z y_p F_p + N y_n F_n)/(Q^2 + m_h^2); then
+    d sigma/dQ^2 = sum|M|^2 / (16 pi (2 M E)^2 (2 s_T + 1)).  The Yukawas are DarkNews's (above), so a
+    wrong nucleon Yukawa in vertices() fails here."""
+    m, mh, y = 0.15, 0.05, 1e-3
+    p = ModelParameters.from_dict(dict(m4=m, mhprime=mh, theta=1e-2, s_mu4=y))
+    xs = UpscatteringXsec(ProcessCase("nu_mu", 4, target, regime, "both"), Couplings(p))
+    E = 2.0
+    qmin, qmax = xs.Q2_range(E)
+    Q2 = np.geomspace(qmin * 1.01, min(qmax, 1.0) * 0.99, 7)
+    yN = DN_YUKAWA_N_THETA_1E_2
+    M = xs.target.mass
+    if regime == "p-el":
+        GD = 1.0 / (1.0 + Q2 / 0.71) ** 2
+        s1 = y * yN * GD / (Q2 + mh**2)
+        msq = s1**2 * (m**2 + Q2) * (8 * M**2 + 2 * Q2)
+        ref = msq / (16 * np.pi * (2 * M * E) ** 2 * 2)
+    else:
+        nuc = nucleus(target)
+        Fp, Fn = xs.target.ff.charge(Q2), xs.target.ff.neutron(Q2)
+        s1 = y * yN * (nuc.Z * Fp + nuc.N * Fn) / (Q2 + mh**2)
+        ref = (2 * M * s1) ** 2 * (m**2 + Q2) / (16 * np.pi * (2 * M * E) ** 2)
+    np.testing.assert_allclose(xs.dsigma_dQ2(E, Q2), ref * HBARC2_GEV2_CM2, rtol=2e-3, atol=0)
+
+
 # ============================================================================ quadrature
 @pytest.mark.parametrize(
     "params, target, regime, helicity, E",
