@@ -15,6 +15,11 @@ from darkbeam.physics import form_factors as ff
 HBARC = ff.HBARC_GEV_FM
 
 
+def _needs_fourier_bessel():
+    if not ff.fourier_bessel_available("C12"):
+        pytest.skip("the de Vries Fourier-Bessel table is not available (no data directory)")
+
+
 def _transform(rho, q_fm, rmax):
     """F(q) = int rho(r) j0(qr) r^2 dr / int rho(r) r^2 dr by adaptive quadrature."""
     den = integrate.quad(lambda r: rho(r) * r * r, 0, rmax, limit=400, epsabs=0, epsrel=1e-11)[0]
@@ -24,6 +29,7 @@ def _transform(rho, q_fm, rmax):
 
 @pytest.mark.parametrize("name", ["c12", "ar40", "pb208"])
 def test_fourier_bessel_is_the_transform_of_its_density(name):
+    _needs_fourier_bessel()
     a, R = ff.fourier_bessel_table()[name]
     rho = lambda r: sum(a[i] * np.sinc((i + 1) * r / R) for i in range(a.size))  # noqa: E731  j0(n pi r/R)
     q = np.array([1e-4, 0.3, 0.7, 1.3, math.pi / R, 2 * math.pi / R, 2.1])  # fm^-1, incl. removable singularities
@@ -35,6 +41,7 @@ def test_fourier_bessel_is_the_transform_of_its_density(name):
 @pytest.mark.parametrize("name, A, r_rms", [("C12", 12, 2.4702), ("Ar40", 40, 3.4274), ("Pb208", 208, 5.5012)])
 def test_fourier_bessel_charge_radius(name, A, r_rms):
     """<r^2> = -6 dF/dq^2 at 0 against the compiled radii (Angeli and Marinova, ADNDT 99, 69 (2013))."""
+    _needs_fourier_bessel()
     nff = ff.NuclearFormFactors(name, A)
     assert nff.charge_kind == "fourier-bessel"
     q2 = 1e-6  # fm^-2
@@ -64,7 +71,8 @@ def test_helm_is_sphere_times_gaussian():
 
 def test_schemes_and_offline_fallback(monkeypatch, tmp_path):
     assert ff.NuclearFormFactors("Ar40", 40).neutron_kind == "helm"
-    assert ff.NuclearFormFactors("Ar40", 40, "fourier-bessel").neutron_kind == "fourier-bessel"
+    fb = ff.NuclearFormFactors("Ar40", 40, "fourier-bessel")
+    assert fb.neutron_kind == fb.charge_kind == ("fourier-bessel" if ff.fourier_bessel_available("Ar40") else "fermi")
     assert ff.NuclearFormFactors("Xe131", 131).charge_kind == "fermi"  # not in the de Vries table
     with pytest.raises(ff.ConfigurationError, match="unknown nuclear form-factor scheme"):
         ff.NuclearFormFactors("Ar40", 40, "gauss")
@@ -118,11 +126,6 @@ def test_induced_pseudoscalar_pion_pole():
 
 
 # ---------------------------------------------------------------------- neutrons of N = Z nuclei
-def _needs_fourier_bessel():
-    if not ff.fourier_bessel_available("C12"):
-        pytest.skip("the de Vries Fourier-Bessel table is not available (no data directory)")
-
-
 def test_n_equals_z_neutrons_follow_the_charge_density():
     """N = Z: F_n is the measured charge form factor (isospin symmetry); N != Z keeps Helm."""
     _needs_fourier_bessel()
