@@ -169,3 +169,37 @@ def test_reweighting_uses_the_same_suppression(scheme, model):
         np.testing.assert_allclose(g.dsigma(g.vertices(c)), ref, rtol=1e-12)
         low = fg.suppression(g.Q2) < 0.9
         assert low.any() and np.all(fg.dsigma_dQ2(g.E, g.Q2)[low] < free.dsigma_dQ2(g.E, g.Q2)[low])
+
+
+def test_generate_nucleon_model_option_is_recorded_and_reweighted(tmp_path):
+    """generate(nucleon_model='free') in the darkbeam scheme: the metadata records the options, the
+    reweighter (also after a parquet round trip) uses them (ratio 1), and the p-el rate is the unblocked one."""
+    from darkbeam.events import read_parquet, write
+    from darkbeam.processes.generator import generate
+    from darkbeam.processes.reweight import Reweighter
+    from darkbeam.processes.upscatter_decay import GenerationOptions
+
+    opts = GenerationOptions(neval=800, n_batches=2, nitn_adapt=2, neval_adapt=500)
+    kw = dict(seed=5, options=opts, projectiles=["nu_mu"], regimes=("p-el",), helicities=("conserving",), flux=_synthetic_flux())
+    free = generate(LIGHT, "miniboone_fhc", nucleon_model="free", **kw)
+    blocked = generate(LIGHT, "miniboone_fhc", **kw)
+    assert free.events.meta["xsec_options"] == {"nucleon_model": "free"}
+    assert blocked.events.meta["xsec_options"] == {}
+    # C12 p-el is blocked to ~0.14 for this light Z'; H1 p-el is not
+    assert 0.2 < blocked.summary.upscattered / free.summary.upscattered < 0.8
+    write(free.events, tmp_path / "free.parquet")
+    for ev in (free.events, read_parquet(tmp_path / "free.parquet")):
+        rw = Reweighter(ev)
+        assert rw.xsec_options == {"nucleon_model": "free"}
+        np.testing.assert_allclose(rw.xsec_ratio(rw.resolve({})), 1.0, rtol=1e-12)
+        assert rw.rates()["upscattered"] == pytest.approx(free.summary.upscattered, rel=1e-12)
+    with pytest.raises(ConfigurationError, match="unknown nucleon model"):
+        generate(LIGHT, "miniboone_fhc", nucleon_model="rfg", **kw)
+
+
+def test_generate_cli_rejects_unknown_nucleon_model(capsys):
+    from darkbeam.cli.main import main
+
+    code = main(["generate", "--nucleon-model", "rfg", "--json"])
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown nucleon model 'rfg'" in err and err.count("\n") == 1
