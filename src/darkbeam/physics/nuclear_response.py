@@ -9,10 +9,9 @@ survives is one minus the overlap of two Fermi spheres whose centres are |q| apa
 
     S(|q|) = 3x/4 - x^3/16   (x = |q|/k_F < 2),     S = 1   (x >= 2),
 
-(derivation in docs/xsec.md; the same function is the Coulomb sum rule of the free Fermi gas, e.g.
-de Forest and Walecka, Adv. Phys. 15, 1 (1966); Moniz, Phys. Rev. 184, 1154 (1969), and the
-Pauli-blocking factor of neutral-current neutrino-nucleus scattering in the impulse
-approximation, e.g. Lovseth and Radomski, Phys. Rev. C 3, 2686 (1971)).  S -> 0 as |q| -> 0: the
+(derivation in docs/xsec.md, section 6a: the overlap volume of two spheres; the same function is the
+energy-integrated (Coulomb sum rule) response of the free Fermi gas, Czyz and Gottfried, Ann. Phys.
+21, 47 (1963); de Forest and Walecka, Adv. Phys. 15, 1 (1966)).  S -> 0 as |q| -> 0: the
 nucleus then recoils as a whole, which is the coherent regime; the two regimes no longer double count.
 
 Fermi momenta: the electron-scattering fits of Moniz et al., Phys. Rev. Lett. 26, 445 (1971), table I
