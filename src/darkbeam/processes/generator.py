@@ -84,12 +84,27 @@ class RunResult:
 
 #: cross-section options of each coupling scheme: 'darknews' mirrors DarkNews 0.4.8's modelling choices
 #: (N helicity defined in the centre-of-momentum frame, the nucleus as a point Dirac fermion,
-#: Fourier-Bessel charge form factor for every coupling; docs/xsec_vs_darknews.md) for side-by-side
-#: runs; it also starts the energy integral at 1.05 x threshold as DarkNews does (docs/generator.md)
+#: Fourier-Bessel charge form factor for every coupling, free bound nucleons without Pauli blocking;
+#: docs/xsec_vs_darknews.md) for side-by-side runs; it also starts the energy integral at 1.05 x threshold as DarkNews does (docs/generator.md)
 SCHEME_XSEC_OPTIONS = {
     "darkbeam": {},
-    "darknews": {"frame": "cm", "coherent_spin": 0.5, "nuclear_ff": "fourier-bessel"},
+    "darknews": {"frame": "cm", "coherent_spin": 0.5, "nuclear_ff": "fourier-bessel", "nucleon_model": "free"},
 }
+
+
+def scheme_xsec_options(scheme: str, nucleon_model: str | None = None) -> dict:
+    """Cross-section options of a run: the scheme's (:data:`SCHEME_XSEC_OPTIONS`), with an explicit
+    ``nucleon_model`` ('fermi-gas' or 'free') replacing the scheme's treatment of bound nucleons."""
+    from darkbeam.physics.nuclear_response import NUCLEON_MODELS
+
+    if scheme not in SCHEME_XSEC_OPTIONS:
+        raise ConfigurationError(f"unknown coupling scheme '{scheme}' (darkbeam or darknews)")
+    opts = dict(SCHEME_XSEC_OPTIONS[scheme])
+    if nucleon_model is not None:
+        if nucleon_model not in NUCLEON_MODELS:
+            raise ConfigurationError(f"unknown nucleon model '{nucleon_model}' (choose from {', '.join(NUCLEON_MODELS)})")
+        opts["nucleon_model"] = nucleon_model
+    return opts
 
 
 def _couplings(params: ModelParameters, scheme: str) -> Couplings:
@@ -101,9 +116,8 @@ def _couplings(params: ModelParameters, scheme: str) -> Couplings:
 
 
 def _worker(args):
-    spec, params, scheme, exp, flux, opts, seed, decays = args
-    return run_case(spec, params, _couplings(params, scheme), exp, flux, opts, seed, SCHEME_XSEC_OPTIONS[scheme],
-                    decays[spec.xs_case.hnl])
+    spec, params, scheme, exp, flux, opts, seed, decays, xsec_opts = args
+    return run_case(spec, params, _couplings(params, scheme), exp, flux, opts, seed, xsec_opts, decays[spec.xs_case.hnl])
 
 
 #: jobs of the run in progress, inherited by forked worker processes (experiments, fluxes and decay
@@ -156,6 +170,7 @@ def generate(
     flux_source: str = "auto",
     couplings_scheme: str = "darkbeam",
     progress: Optional[Callable[[int, int, str], None]] = None,
+    nucleon_model: str | None = None,
 ) -> RunResult:
     """Generate weighted events of upscattering and decay for ``model`` at ``experiment``.
 
@@ -163,8 +178,10 @@ def generate(
     ``projectiles``: neutrino flavours (default: every flavour in the flux); ``regimes``,
     ``helicities``: which process cases; ``flux``: override the experiment's flux;
     ``couplings_scheme``: 'darkbeam' (default) or 'darknews' (DarkNews 0.4.8's electroweak inputs and
-    modelling choices, :data:`SCHEME_XSEC_OPTIONS`, for side-by-side checks); ``progress(done, total,
-    label)`` is called after each case.
+    modelling choices, :data:`SCHEME_XSEC_OPTIONS`, for side-by-side checks); ``nucleon_model``:
+    'fermi-gas' or 'free' bound nucleons (default: the scheme's; docs/xsec.md section 6a; recorded in the
+    metadata as ``xsec_options`` for the reweighting); ``progress(done, total, label)`` is called after
+    each case.
     """
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ConfigurationError(f"seed must be a non-negative integer, got {seed!r}")
@@ -178,6 +195,7 @@ def generate(
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     fl = flux if flux is not None else experiment_flux(exp, flux_source)
     _couplings(model, couplings_scheme)
+    xsec_opts = scheme_xsec_options(couplings_scheme, nucleon_model)
     decays = {}
     for k in range(model.n_hnl):
         tbl = decay_table(model, f"N{4 + k}")
@@ -190,7 +208,7 @@ def generate(
             f"no process case is open for this model at {exp.keyword} (threshold above the flux or no coupling)"
         )
     seeds = np.random.SeedSequence(seed).spawn(len(specs))
-    jobs = [(s, model, couplings_scheme, exp, fl, opts, seeds[s.index], decays) for s in specs]
+    jobs = [(s, model, couplings_scheme, exp, fl, opts, seeds[s.index], decays, xsec_opts) for s in specs]
     results: list[CaseResult | None] = [None] * len(specs)
     if workers == 1 or len(specs) == 1:
         for j in jobs:
@@ -216,10 +234,10 @@ def generate(
             _JOBS = []
         for res in results:
             res.channels = decays[res.spec.xs_case.hnl][1]
-    return _assemble(results, model, exp, fl, seed, opts, couplings_scheme)
+    return _assemble(results, model, exp, fl, seed, opts, couplings_scheme, xsec_opts)
 
 
-def _assemble(results, model, exp, fl, seed, opts, scheme) -> RunResult:
+def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> RunResult:
     cases: list[CaseInfo] = []
     channels: list[ChannelInfo] = []
     ch_index: dict[str, int] = {}
@@ -303,6 +321,7 @@ def _assemble(results, model, exp, fl, seed, opts, scheme) -> RunResult:
         "flux": fl.provenance,
         "fallbacks": list(summary.fallbacks),
         "couplings_scheme": scheme,
+        "xsec_options": dict(xsec_opts if xsec_opts is not None else SCHEME_XSEC_OPTIONS[scheme]),
         "options": {"neval": opts.neval, "n_batches": opts.n_batches, "nitn_adapt": opts.nitn_adapt,
                     "neval_adapt": opts.neval_adapt},
         "upscattered": summary.upscattered,

@@ -120,7 +120,9 @@ class Reweighter:
         self.positions_model = _model(self.info.get("positions_model", self.info.get("generated_model", meta["model"])))
         check_same_masses(self.generated, self.current)
         self.scheme = meta.get("couplings_scheme", "darkbeam")
-        self.xsec_options = xsec_options(self.scheme)
+        # the generator records its cross-section options (older files: those of the scheme)
+        recorded = meta.get("xsec_options")
+        self.xsec_options = dict(recorded) if isinstance(recorded, Mapping) else xsec_options(self.scheme)
         n = len(events)
         col = events.columns
         self.case_specs = [process_case(info) for info in events.cases]
