@@ -2,7 +2,7 @@
 
 Independent references:
 * closed forms: Gamma(A' -> l+ l-) = alpha eps^2 m/3 (1 + 2r) sqrt(1 - 4r) (0906.0580), the
-  Higgs-portal Gamma(S -> l+ l-) = theta^2 m_l^2 m beta^3/(8 pi v^2) (1909.11670), gauge-boson widths
+  Higgs-portal Gamma(S -> l+ l-) = sin^2(theta) m_l^2 m beta^3/(8 pi v^2) (1909.11670), gauge-boson widths
   into neutrinos g^2 m/(24 pi), the leading-order chiral pi pi width as printed in 1809.01876;
 * explicit Dirac spinors (helpers of tests/test_hnl_dark.py) for the two-fermion kernels;
 * DarkCast (Ilten, Soreq, Williams, Xue 1801.04847): dark-photon branching ratios tabulated in the
