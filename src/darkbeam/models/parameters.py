@@ -43,7 +43,7 @@ SCALAR_FIELDS = _fields_for("s_")
 
 #: one line of documentation per parameter: (unit, meaning)
 PARAMETER_DOCS: dict[str, tuple[str, str]] = {
-    "name": ("", "a label for the model"),
+    "name": ("", "a label for the model; --set overrides append ' + key=value, ...' to it"),
     "m4": ("GeV", "mass of N4 (leave unset for no HNL)"),
     "m5": ("GeV", "mass of N5 (requires m4; m5 >= m4)"),
     "m6": ("GeV", "mass of N6 (requires m5; m6 >= m5)"),
