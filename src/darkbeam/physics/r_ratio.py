@@ -88,7 +88,8 @@ def vmd_weights(gv: dict) -> dict:
 
 
 # ----------------------------------------------------------------------- VMD part
-def _kk_factor(final_state):
+def _factor(final_state):
+    """F_f(s)/F_f(m^2) of ``final_state`` as a function of (sqrt s, m) for :func:`vmd.excited_amplitude`."""
     def f(x, m):
         return vmd.width_factor(final_state, x, m)
     return f
@@ -103,8 +104,8 @@ def vmd_components(sqrt_s, gv: dict | None = None) -> dict:
     """R of every VMD final-state group below 2 GeV (before the ramp), keyed by name.
 
     Names: 'pi+ pi-', 'pi+ pi- pi0', 'pi0 gamma', 'eta gamma', 'K+ K-', 'K0_L K0_S' and the
-    multi-hadron groups 'rho_4pi', 'rho_other', 'omega_other', 'phi_kkpi', 'phi_other' (module docstring).  ``gv``: quark vector couplings in units of e
-    (default: the photon).
+    multi-hadron groups 'rho_4pi', 'rho_other', 'omega_other', 'phi_kkpi', 'phi_other' (module
+    docstring).  ``gv``: quark vector couplings in units of e (default: the photon).
     """
     gv = PHOTON_QUARK_CHARGES if gv is None else gv
     c = vmd_coefficients(gv)
@@ -112,16 +113,17 @@ def vmd_components(sqrt_s, gv: dict | None = None) -> dict:
     out = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         beta2 = np.clip(1.0 - 4.0 * C.M_PI**2 / np.where(x > 0, x, 1.0) ** 2, 0.0, None)
-    amp = vmd.isovector_pion_form_factor(x) * (c["rho"] + c["omega"] * vmd.rho_omega_kappa() * vmd.omega_propagator_ratio(x))
+    mixing = vmd.rho_omega_kappa() * vmd.omega_propagator_ratio(x)
+    amp = vmd.isovector_pion_form_factor(x) * (c["rho"] + c["omega"] * mixing)
     out["pi+ pi-"] = np.where(x > 2 * C.M_PI, beta2**1.5 / 4.0 * np.abs(amp) ** 2, 0.0)
     f3 = ("pi+", "pi-", "pi0")
-    a3 = (c["omega"] * (vmd.narrow_amplitude(x, OMEGA, f3) + vmd.excited_amplitude(x, "3pi", lambda y, m: vmd.width_factor(f3, y, m)))
-          - c["phi"] * vmd.narrow_amplitude(x, PHI, f3))
+    omega_family = vmd.narrow_amplitude(x, OMEGA, f3) + vmd.excited_amplitude(x, "3pi", _factor(f3))
+    a3 = c["omega"] * omega_family - c["phi"] * vmd.narrow_amplitude(x, PHI, f3)
     out["pi+ pi- pi0"] = np.abs(a3) ** 2
     out["pi0 gamma"] = np.abs(c["omega"] * vmd.narrow_amplitude(x, OMEGA, ("pi0", "gamma"))) ** 2
     out["eta gamma"] = np.abs(c["phi"] * vmd.narrow_amplitude(x, PHI, ("eta", "gamma"))) ** 2
     for f, share in ((("K+", "K-"), _KPLUS_SHARE), (("K0_L", "K0_S"), 1.0 - _KPLUS_SHARE)):
-        a = vmd.narrow_amplitude(x, PHI, f) + np.sqrt(share) * vmd.excited_amplitude(x, "KK", _kk_factor(f))
+        a = vmd.narrow_amplitude(x, PHI, f) + np.sqrt(share) * vmd.excited_amplitude(x, "KK", _factor(f))
         out[" ".join(f)] = np.abs(c["phi"] * a) ** 2
     for group in vmd.MULTI_THRESHOLD:
         out[group] = c[vmd.GROUP_FAMILY[group]] ** 2 * np.abs(vmd.excited_amplitude(x, group)) ** 2
