@@ -20,15 +20,16 @@ def es():
 
 # ---------------------------------------------------------------- schema, memory, validation
 def test_memory_per_event_is_within_target(es):
-    assert es.bytes_per_event == 268.0
+    assert es.bytes_per_event == 284.0  # 35 float64 + 2 uint16 (w_rate, br, q_channel, w_decay, p_decay, ...)
     assert es.nbytes / len(es) <= 300
     assert all(c.dtype == np.float64 for k, c in COLUMNS.items() if k not in ("case", "channel"))
 
 
 def test_weight_is_product_of_components(es):
     c = es.columns
-    assert np.array_equal(es.w, c["w_rate"] * c["br"] * c["p_decay"])
+    assert np.allclose(es.w, c["w_rate"] * c["br"] / c["q_channel"] * c["w_decay"] * c["p_decay"], rtol=1e-15)
     assert np.array_equal(es["w"], es.w)
+    assert np.all(c["w_decay"] == 1.0)
 
 
 @pytest.mark.parametrize("column,value", [("w_rate", np.nan), ("w_rate", -1e-3), ("br", -0.1),
@@ -194,9 +195,9 @@ def test_summaries_match_explicit_sums(es):
             assert cnt[k] == sel.sum()
             assert ss[k] == pytest.approx(w[sel].sum(), rel=1e-12)
             assert ee[k] == pytest.approx(np.sqrt((w[sel] ** 2).sum()), rel=1e-12)
-    summ = es.summary("w_rate*br")
+    summ = es.summary("w_channel")
     assert [c["name"] for c in summ["cases"]] == [c.name for c in es.cases]
-    assert summ["sum"] == pytest.approx(np.sum(es["w_rate"] * es["br"]), rel=1e-12)
+    assert summ["sum"] == pytest.approx(np.sum(es["w_rate"] * es["br"] / es["q_channel"]), rel=1e-12)
     with pytest.raises(ConfigurationError):
         es.sum_weights("target")
 
