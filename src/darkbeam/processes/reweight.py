@@ -262,7 +262,9 @@ class Reweighter:
                     continue
                 if not np.any(flux(np.linspace(max(lo, thr), hi, 256), case.projectile) > 0):
                     continue
-            raise ReweightingError(f"the new couplings switch on the process case '{case.label()}', whose rate is "
+            from darkbeam.processes.cases import case_label
+
+            raise ReweightingError(f"the new couplings switch on the process case '{case_label(case)}', whose rate is "
                                    f"zero at the couplings the events were generated with: generate new events")
 
     def _flux(self):
@@ -304,7 +306,9 @@ class Reweighter:
             new, den = (span.dsigma(k, point), span.dsigma(k, 0)) if span is not None else (new_all[k], cur[k])
             bad = (den <= 0.0) & (new > 0.0)
             if np.any(bad):
-                raise ReweightingError(f"case '{g.case.label()}': {int(bad.sum())} events have zero weight at the "
+                from darkbeam.processes.cases import case_label
+
+                raise ReweightingError(f"case '{case_label(g.case)}': {int(bad.sum())} events have zero weight at the "
                                        f"current couplings but not at the new ones: generate new events")
             ok = den > 0.0
             out[g.idx] = np.where(ok, new / np.where(ok, den, 1.0), 0.0)
