@@ -26,9 +26,11 @@ DARKNEWS_KEYWORDS = [
     "dune_nd_fhc", "dune_nd_rhc", "minerva_le_fhc", "minerva_me_fhc", "minerva_me_rhc", "minos_le_fhc",
     "nd280_fhc", "nova_le_fhc", "nutev_fhc", "fasernu",
 ]
-EXTRA = ["charmii_fhc", "charmii_rhc", "ps191"]
+EXTRA = ["charmii_fhc", "charmii_rhc", "ps191", "nd280_rhc"]
 # deliberate departures from DarkNews (docs/experiments.md, "Fixes"): composition only
-COMPOSITION_FIXES = {"minerva_le_fhc", "minerva_me_fhc", "minerva_me_rhc", "minos_le_fhc"}
+COMPOSITION_FIXES = {"minerva_le_fhc", "minerva_me_fhc", "minos_le_fhc", "minerva_me_rhc"}
+# ... and the flux file: DarkNews's ND280_FHC.dat is the T2K -250 kA flux (registry: retired); the T2K release is used
+FLUX_FIXES = {"nd280_fhc": "T2K_ND280_2020_plus250kA"}
 
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
         ast.USub: operator.neg, ast.UAdd: operator.pos}
@@ -68,7 +70,7 @@ def registry_name_of_file(fluxfile):
 def test_catalog_lists_every_experiment():
     have = set(list_experiments())
     assert set(DARKNEWS_KEYWORDS) | set(EXTRA) <= have
-    assert "nd280_rhc" not in have  # its flux file is byte-identical to FHC
+    assert "nd280_rhc" in have  # from the T2K 2020 -250 kA release (DarkNews's ND280_RHC.dat is a copy of its FHC file)
 
 
 @pytest.mark.parametrize("key", DARKNEWS_KEYWORDS + EXTRA)
@@ -100,9 +102,16 @@ def test_matches_darknews_definition(key):
     e = load_experiment(key)
     assert e.darknews_keyword == key
     assert e.exposure == pytest.approx(ref["POTs"], rel=1e-15)
-    assert e.flux.name == registry_name_of_file(ref["fluxfile"])
-    assert e.flux.normalisation == pytest.approx(ref["flux_norm"], rel=1e-13)
-    assert list(e.energy_range) == pytest.approx(ref["erange"], rel=1e-15)
+    if key in FLUX_FIXES:
+        assert e.flux.name == FLUX_FIXES[key] and e.darknews_fixes
+    else:
+        assert e.flux.name == registry_name_of_file(ref["fluxfile"])
+        assert e.flux.normalisation == pytest.approx(ref["flux_norm"], rel=1e-13)
+    # no silent truncation: DarkNews's erange is not inherited; the whole file is used unless a reason is given
+    if e.flux.energy_range_reason:
+        assert list(e.energy_range) == pytest.approx(ref["erange"], rel=1e-15)
+    else:
+        assert e.energy_range == (0.0, math.inf)
     assert e.target_names == tuple(ref["nuclear_targets"])
     assert e.fiducial_mass == pytest.approx(sum(ref["fiducial_mass_per_target"]), rel=1e-12)
     if key not in COMPOSITION_FIXES:
@@ -190,6 +199,7 @@ citations = ["me"]
 path = "flux.dat"
 normalisation = 1e-4
 energy_range = [0.1, 5.0]
+energy_range_reason = "the detector's trigger threshold (test)"
 
 [exposure]
 pot = 1e20
@@ -247,6 +257,8 @@ def test_user_toml_loads(tmp_path):
     (('shape = "frustum"', 'shape = "torus"'), "unknown shape"),
     (("[exposure]", "[exposure\n"), "not valid TOML"),
     (("baseline = 20000.0", "baseline = 'far'"), "number"),
+    (('energy_range_reason = "the detector\'s trigger threshold (test)"\n', ""), "energy_range_reason"),
+    (('path = "flux.dat"', 'name = "ND280_FHC"'), "ND280_FHC is retired"),
 ])
 def test_bad_user_toml_one_line_error(tmp_path, change, needle):
     p = _write(tmp_path, USER.replace(*change, 1))
@@ -257,8 +269,8 @@ def test_bad_user_toml_one_line_error(tmp_path, change, needle):
 
 
 def test_unknown_keyword_and_missing_file(tmp_path):
-    with pytest.raises(ConfigurationError, match="unknown experiment 'nd280_rhc'"):
-        load_experiment("nd280_rhc")
+    with pytest.raises(ConfigurationError, match="unknown experiment 'nd280_xyz'"):
+        load_experiment("nd280_xyz")
     with pytest.raises(ConfigurationError, match="not found"):
         load_experiment(tmp_path / "nothing.toml")
     assert load_experiment("MiniBooNE_FHC").keyword == "miniboone_fhc"

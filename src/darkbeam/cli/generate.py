@@ -38,7 +38,7 @@ def generate_command(
     workers: int = typer.Option(1, "--workers", "-j", help="Parallel processes over process cases."),
     projectiles: Optional[list[str]] = typer.Option(None, "--projectile", help="Neutrino flavours (default: all in the flux)."),
     regimes: Optional[list[str]] = typer.Option(None, "--regime", help="coherent, p-el, n-el, electron (default: coherent, p-el, n-el)."),
-    flux_source: str = typer.Option("auto", "--flux-source", help="auto (official file, else beam model), file or model."),
+    flux_source: str = typer.Option("auto", "--flux-source", help="auto (official file; the beam model only where it is validated and the file is missing, named as a fallback), file or model."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, for comparisons (docs/generator.md)."),
     plots: Optional[Path] = typer.Option(None, "--plots", help="Write the standard kinematic distributions as PNG into this folder."),
     as_json: bool = JSON_OPTION,
@@ -49,6 +49,9 @@ def generate_command(
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
+    from darkbeam.sources.select import check_source
+
+    flux_source = check_source(flux_source, "--flux-source")
     params = model_from_options(model, sets)
     if events < 100:
         raise ConfigurationError(f"--events must be at least 100 per case, got {events}")
@@ -102,7 +105,13 @@ def generate_command(
     out.print(summary_table(f"darkbeam generate: {summary.experiment}  (seed {summary.seed})", summary.to_dict()))
     for k, v in summary.ctau_cm.items():
         out.print(f"{k}: c*tau = {v:.4e} cm")
-    out.print(f"flux: {summary.flux_provenance}")
+    out.print(f"flux: {summary.flux_provenance}", markup=False, highlight=False)
+    if summary.fallbacks:
+        out.print(f"FALLBACKS ({len(summary.fallbacks)}): substitutes for missing data in this run:", style="bold yellow")
+        for fb in summary.fallbacks:
+            out.print(f"  - {fb}", markup=False, highlight=False)
+    else:
+        out.print("fallbacks: none")
     out.print(SUMMARY_NOTE)
     for f in summary.files:
         out.print(f"wrote {f}")

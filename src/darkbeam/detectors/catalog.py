@@ -109,10 +109,13 @@ class FluxSpec:
     path: Path | None
     normalisation: float
     registry_normalisation: float
-    energy_range: tuple[float, float]  # GeV
+    #: GeV; (0, inf) = the whole file (the default); a narrower range needs ``energy_range_reason``
+    energy_range: tuple[float, float]
     note: str = ""
     columns: tuple[str, ...] = FLAVOURS
     energy_grid: str = "points"
+    #: the physics reason for a narrower energy range (empty: the whole file is used)
+    energy_range_reason: str = ""
 
     @property
     def scale(self) -> float:
@@ -212,7 +215,7 @@ class Experiment:
             "name": self.name,
             "flux": self.flux.name or dict(self.flux.files or {}) or str(self.flux.path),
             "flux_normalisation": self.flux.normalisation,
-            "energy_range_GeV": list(self.energy_range),
+            "energy_range_GeV": (list(self.energy_range) if self.flux.energy_range_reason else "whole flux file"),
             "targets_t": self.masses,
             "fiducial_mass_t": self.fiducial_mass,
             "exposure": self.exposure,
@@ -228,7 +231,8 @@ class Experiment:
 # --------------------------------------------------------------------------- parsing
 _TOP = {"name", "description", "citations", "darknews_keyword", "darknews_fixes", "caveats", "flux", "exposure",
         "beam", "targets", "material", "geometry"}
-_FLUX = {"name", "files", "path", "normalisation", "note", "energy_range", "columns", "energy_grid"}
+_FLUX = {"name", "files", "path", "normalisation", "note", "energy_range", "energy_range_reason", "columns",
+         "energy_grid"}
 _EXPOSURE = {"pot", "unit", "note"}
 _BEAM = {"baseline", "off_axis_angle", "production", "decay_pipe_radius", "note"}
 _MATERIAL = {"mass", "composition", "density", "note"}
@@ -277,7 +281,11 @@ def _str_list(x: Any, what: str, src: str) -> tuple[str, ...]:
 def _registry_entry(name: str, src: str):
     from darkbeam.data import lookup
     from darkbeam.errors import DataError
+    from darkbeam.data import entries as _entries
 
+    for r in _entries("retired_flux"):  # a retired file says why (registry description) instead of "unknown"
+        if r.name.lower() == str(name).lower():
+            raise ConfigurationError(f"{src}: flux file {r.name} is retired: {r.description}")
     try:
         return lookup(name, kind="flux")
     except DataError:
@@ -295,15 +303,23 @@ def _parse_flux(t: Mapping, src: str, base: Path | None) -> FluxSpec:
     if "normalisation" not in t:
         raise ConfigurationError(f"{src}: [flux] needs 'normalisation' (factor from file numbers to nu/cm^2/GeV/POT)")
     norm = _number(t["normalisation"], "flux normalisation", src, positive=True)
+    # No silent truncation: the whole file is integrated unless a range is given WITH its physics reason
+    reason = str(t.get("energy_range_reason", "")).strip()
     if "energy_range" not in t:
-        raise ConfigurationError(f"{src}: [flux] needs 'energy_range' = [Emin, Emax] in GeV")
-    er = t["energy_range"]
-    if not isinstance(er, list) or len(er) != 2:
-        raise ConfigurationError(f"{src}: flux energy_range must be [Emin, Emax] (GeV)")
-    emin = _number(er[0], "energy_range[0]", src, nonneg=True)
-    emax = _number(er[1], "energy_range[1]", src, positive=True)
-    if emax <= emin:
-        raise ConfigurationError(f"{src}: flux energy_range must have Emin < Emax, got {er}")
+        if reason:
+            raise ConfigurationError(f"{src}: [flux] energy_range_reason given without energy_range")
+        emin, emax = 0.0, math.inf
+    else:
+        er = t["energy_range"]
+        if not isinstance(er, list) or len(er) != 2:
+            raise ConfigurationError(f"{src}: flux energy_range must be [Emin, Emax] (GeV)")
+        emin = _number(er[0], "energy_range[0]", src, nonneg=True)
+        emax = _number(er[1], "energy_range[1]", src, positive=True)
+        if emax <= emin:
+            raise ConfigurationError(f"{src}: flux energy_range must have Emin < Emax, got {er}")
+        if not reason:
+            raise ConfigurationError(f"{src}: [flux] energy_range cuts the flux file: give its physics reason in "
+                                     f"energy_range_reason, or drop energy_range to integrate over the whole file")
     note = str(t.get("note", ""))
     name = files = path = None
     reg_norm = 1.0
@@ -337,7 +353,7 @@ def _parse_flux(t: Mapping, src: str, base: Path | None) -> FluxSpec:
     grid = str(t.get("energy_grid", "points"))
     if grid not in ("points", "centres"):
         raise ConfigurationError(f"{src}: flux energy_grid must be 'points' or 'centres'")
-    return FluxSpec(name, files, path, norm, reg_norm, (emin, emax), note, columns, grid)
+    return FluxSpec(name, files, path, norm, reg_norm, (emin, emax), note, columns, grid, reason)
 
 
 def _parse_targets(raw: Mapping, src: str) -> tuple[Target, ...]:

@@ -27,7 +27,7 @@ from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.decays import decay_table
 from darkbeam.physics.particles import mass_of, pdg_code
 from darkbeam.processes.cases import (DEFAULT_HELICITIES, DEFAULT_REGIMES, CaseSpec, case_label, enumerate_cases,
-                                      experiment_flux)
+                                      experiment_flux, run_fallbacks)
 from darkbeam.processes.upscatter_decay import (
     CaseResult,
     GenerationOptions,
@@ -63,11 +63,14 @@ class RunSummary:
     n_events: int = 0
     files: list[str] = field(default_factory=list)
     ctau_cm: dict = field(default_factory=dict)
+    #: substitutes for missing data (flux, nuclear masses, form factors, production points), one line each
+    fallbacks: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "experiment": self.experiment,
             "flux": self.flux_provenance,
+            "fallbacks": list(self.fallbacks),
             "seed": self.seed,
             "upscattered": self.upscattered,
             "upscattered_err": self.upscattered_err,
@@ -235,6 +238,8 @@ def _assemble(results, model, exp, fl, seed, opts, scheme) -> RunResult:
                                              "bounds", "ctau", "l_decay", "vertex", "p_nu", "p_recoil", "p_hnl",
                                              "p_daughters")}
     summary = RunSummary(exp.keyword, fl.provenance, int(seed))
+    summary.fallbacks = run_fallbacks(exp, fl, nuclear_ff=SCHEME_XSEC_OPTIONS[scheme].get("nuclear_ff", "default"),
+                                      regimes={res.spec.xs_case.regime for res in results})
     var_up = var_dec = var_vis = var_inv = 0.0
     for ci, res in enumerate(results):
         info = _case_info(res, model)
@@ -319,6 +324,7 @@ def _assemble(results, model, exp, fl, seed, opts, scheme) -> RunResult:
         "exposure_unit": exp.exposure_unit,
         "seed": int(seed),
         "flux": fl.provenance,
+        "fallbacks": list(summary.fallbacks),
         "couplings_scheme": scheme,
         "options": {"neval": opts.neval, "n_batches": opts.n_batches, "nitn_adapt": opts.nitn_adapt,
                     "neval_adapt": opts.neval_adapt},
