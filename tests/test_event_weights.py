@@ -134,6 +134,9 @@ def test_cli_json_and_reweight_report_visible_decays(tmp_path, capsys):
     assert r["decay_in_detector_visible"] == pytest.approx(d["decay_in_detector_visible"], rel=1e-12)
     assert r["decay_in_detector_invisible"] == pytest.approx(d["decay_in_detector_invisible"], rel=1e-12)
     assert [c["case"] for c in r["cases"]] == [c["case"] for c in d["cases"]]
+    # reweight --json has the fields of generate --json (and the changes and model it was asked for)
+    assert set(d) - {"n_events"} <= set(r) and r["fallbacks"] == d["fallbacks"]
+    assert set(d["cases"][0]) == set(r["cases"][0])
 
 
 # ---------------------------------------------------------------- segmented paths

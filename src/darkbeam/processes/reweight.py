@@ -506,7 +506,8 @@ def summary(events, new=None) -> dict:
     params = rw.resolve(rw.current if new is None else new)
     s = rw.rates(params)
     meta = rw.events.meta
-    out = {"experiment": meta.get("experiment"), "flux": meta.get("flux"), "seed": meta.get("seed")}
+    out = {"experiment": meta.get("experiment"), "flux": meta.get("flux"), "fallbacks": list(meta.get("fallbacks", [])),
+           "seed": meta.get("seed")}
     for k in ("upscattered", "upscattered_err", "decay_in_detector", "decay_in_detector_err",
               "decay_in_detector_visible", "decay_in_detector_visible_err", "decay_in_detector_invisible",
               "decay_in_detector_invisible_err", "n_events", "ctau_cm", "cases"):
