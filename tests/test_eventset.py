@@ -20,15 +20,16 @@ def es():
 
 # ---------------------------------------------------------------- schema, memory, validation
 def test_memory_per_event_is_within_target(es):
-    assert es.bytes_per_event == 268.0
+    assert es.bytes_per_event == 284.0  # 35 float64 + 2 uint16 (w_rate, br, q_channel, w_decay, p_decay, ...)
     assert es.nbytes / len(es) <= 300
     assert all(c.dtype == np.float64 for k, c in COLUMNS.items() if k not in ("case", "channel"))
 
 
 def test_weight_is_product_of_components(es):
     c = es.columns
-    assert np.array_equal(es.w, c["w_rate"] * c["br"] * c["p_decay"])
+    assert np.allclose(es.w, c["w_rate"] * c["br"] / c["q_channel"] * c["w_decay"] * c["p_decay"], rtol=1e-15)
     assert np.array_equal(es["w"], es.w)
+    assert np.all(c["w_decay"] == 1.0)
 
 
 @pytest.mark.parametrize("column,value", [("w_rate", np.nan), ("w_rate", -1e-3), ("br", -0.1),
@@ -194,9 +195,9 @@ def test_summaries_match_explicit_sums(es):
             assert cnt[k] == sel.sum()
             assert ss[k] == pytest.approx(w[sel].sum(), rel=1e-12)
             assert ee[k] == pytest.approx(np.sqrt((w[sel] ** 2).sum()), rel=1e-12)
-    summ = es.summary("w_rate*br")
+    summ = es.summary("w_channel")
     assert [c["name"] for c in summ["cases"]] == [c.name for c in es.cases]
-    assert summ["sum"] == pytest.approx(np.sum(es["w_rate"] * es["br"]), rel=1e-12)
+    assert summ["sum"] == pytest.approx(np.sum(es["w_rate"] * es["br"] / es["q_channel"]), rel=1e-12)
     with pytest.raises(ConfigurationError):
         es.sum_weights("target")
 
@@ -359,3 +360,74 @@ def test_index_overflow_is_refused(es):
     cols = dict(es.columns)
     with pytest.raises(DataError):
         EventSet({**cols, "channel": np.full(len(es), 70_000)}, es.cases, es.channels)
+
+
+# ---------------------------------------------------------------- gap columns, schema 1 files
+def _with_gaps(es, k=2, seed=0):
+    """``es`` with k gaps per path: each event's [l1, l2] cut at random interior points."""
+    rng = np.random.default_rng(seed)
+    l1, l2 = np.asarray(es["l1"]), np.asarray(es["l2"])
+    cuts = np.sort(rng.uniform(0, 1, (len(es), 2 * k)), axis=1)
+    g = (l1[:, None] + cuts * (l2 - l1)[:, None]).reshape(len(es), k, 2)
+    cols = dict(es.columns)
+    for j in range(k):
+        cols[f"gap{j + 1}_start"], cols[f"gap{j + 1}_end"] = g[:, j, 0], g[:, j, 1]
+    return EventSet(cols, es.cases, es.channels, es.meta)
+
+
+def test_gap_columns_roundtrip_concat_and_validation(es, tmp_path):
+    from darkbeam.events import read_parquet, write
+    from darkbeam.events.weights import decay_probability
+
+    g = _with_gaps(es)
+    assert g.n_gaps == 2 and g.bytes_per_event == 284.0 + 32.0
+    b = g.path_bounds()
+    L = g.decay_length()
+    ref = sum(decay_probability(b[:, 2 * j], b[:, 2 * j + 1], L) for j in range(3))
+    assert np.allclose(g.decay_probability(L), ref, rtol=1e-13)
+    assert np.all(g.decay_probability(L) <= es.decay_probability(L) * (1 + 1e-12))
+    write(g, tmp_path / "g.parquet")
+    back = read_parquet(tmp_path / "g.parquet")
+    assert back.equals(g)
+    write(g.select(slice(0, 50)), tmp_path / "g.hepmc3")  # the path attribute carries the gaps
+    text = (tmp_path / "g.hepmc3").read_text()
+    assert len(next(ln for ln in text.splitlines() if ln.startswith("A 0 darkbeam.path")).split()) == 3 + 4 + 4
+    both = EventSet.concat([g, es])  # es has no gaps: padded with empty gaps at l2
+    assert both.n_gaps == 2 and np.array_equal(both["gap2_end"][len(g):], es["l2"])
+    assert np.allclose(both.decay_probability(np.concatenate([L, L]))[len(g):], es.decay_probability(L))
+    cols = dict(g.columns)
+    cols["gap1_end"] = cols["gap1_start"] - 1.0  # a gap ending before it starts
+    with pytest.raises(DataError):
+        EventSet(cols, g.cases, g.channels, g.meta)
+    cols = dict(g.columns)
+    del cols["gap1_start"], cols["gap1_end"]
+    with pytest.raises(ConfigurationError):  # gap 2 without gap 1
+        EventSet(cols, g.cases, g.channels, g.meta)
+
+
+def test_schema_1_files_are_converted(es, tmp_path):
+    """Event schema 1 stored w_rate = w_up / q with q = br and no q_channel, w_decay: read back with
+    w_rate * br and q_channel = br; a reweighted schema-1 file is refused."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from darkbeam.events import read_parquet
+
+    gen = es.with_weights(q_channel=es["br"])  # a generator-like set: channels drawn with their BR
+    t = gen.to_arrow()
+    md = json.loads(t.schema.metadata[b"darkbeam"])
+    md["schema_version"] = 1
+    cols = {k: t.column(k) for k in t.column_names if k not in ("q_channel", "w_decay")}
+    cols["w_rate"] = pa.array(np.asarray(gen["w_rate"]) / np.asarray(gen["br"]))
+    old = pa.table(cols).replace_schema_metadata({"darkbeam": json.dumps(md)})
+    pq.write_table(old, tmp_path / "v1.parquet")
+    back = read_parquet(tmp_path / "v1.parquet")
+    assert np.allclose(back["w_rate"], gen["w_rate"], rtol=1e-14)
+    assert np.array_equal(back["q_channel"], gen["br"]) and np.all(back["w_decay"] == 1.0)
+    assert np.allclose(back.w, gen.w, rtol=1e-14)
+    md["meta"] = {**md["meta"], "reweight": {"shape": True}}
+    pq.write_table(old.replace_schema_metadata({"darkbeam": json.dumps(md)}), tmp_path / "v1rw.parquet")
+    with pytest.raises(DataError, match="schema 1"):
+        read_parquet(tmp_path / "v1rw.parquet")

@@ -26,21 +26,22 @@ def default_run():
 
 
 def test_upscattering_weights_equal_flux_folded_cross_section(default_run):
-    """sum(w_rate * br) of each case = int dE phi(E) sigma(E) x N_targets x POT, with sigma(E) from the
+    """sum(w_rate) of each case = int dE phi(E) sigma(E) x N_targets x POT, with sigma(E) from the
     cross-section module (its own quadrature in Q^2) and a fine trapezoid rule in E."""
+    from darkbeam.processes.reweight_xsec import process_case
+
     exp = load_experiment("miniboone_fhc")
     flux = experiment_flux(exp)
     ev = default_run.events
-    w_up = np.asarray(ev["w_rate"]) * np.asarray(ev["br"])
+    w_up = np.asarray(ev["w_rate"])
     case_idx = np.asarray(ev["case"])
     n_t = exp.n_targets()
     for k, c in enumerate(default_run.summary.cases):
         res = c
         info = ev.cases[k]
-        proj, tgt, _, _, _, reg, hel = info.name.replace("(", "").replace(")", "").replace(",", "").split()
-        from darkbeam.physics.xsec import ProcessCase
-
-        xs = UpscatteringXsec(ProcessCase(proj, 4, tgt, reg, hel), default_model())
+        pc = process_case(info)
+        proj, tgt = pc.projectile, pc.target
+        xs = UpscatteringXsec(pc, default_model())
         lo = max(exp.energy_range[0], flux.energy_range[0], xs.threshold)
         E = np.linspace(lo, min(exp.energy_range[1], flux.energy_range[1]), 6001)
         ref = np.trapezoid(flux(E, proj) * xs.sigma(E), E) * n_t[tgt] * exp.pot
@@ -142,7 +143,7 @@ def test_cli_generate_json_and_files(tmp_path, capsys):
 
     ev = read_parquet(tmp_path / "run.parquet")
     assert ev.meta["seed"] == 5 and ev.meta["experiment"] == "miniboone_fhc"
-    assert np.asarray(ev["w_rate"] * ev["br"]).sum() == pytest.approx(d["upscattered"], rel=1e-9)
+    assert np.asarray(ev["w_rate"]).sum() == pytest.approx(d["upscattered"], rel=1e-9)
 
 
 def test_cli_generate_bad_input(tmp_path, capsys):

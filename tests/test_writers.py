@@ -41,7 +41,7 @@ def test_parquet_roundtrip_and_metadata(es, tmp_path):
     assert back.equals(es)
     assert pq.ParquetFile(p).metadata.num_row_groups == 3
     md = read_metadata(p)
-    assert md["darkbeam_version"] == __version__ and md["schema_version"] == 1
+    assert md["darkbeam_version"] == __version__ and md["schema_version"] == 2
     assert md["meta"]["experiment"] == "synthetic" and md["meta"]["seed"] == 21
     assert md["meta"]["model"]["m4"] == 0.42 and md["meta"]["exposure_pot"] == 1.875e21
     assert md["units"]["length"] == "cm" and md["columns"]["Q2"]["unit"] == "GeV^2"
@@ -119,7 +119,8 @@ def test_hepmc3_read_back_by_pyhepmc(es, tmp_path):
             np.testing.assert_allclose(lab, list(vi[i, :3]) + [vi[i, 3] * 1e-9], rtol=1e-12)
             assert _attr(ev, "darkbeam.channel", int) == es["channel"][i]
             np.testing.assert_allclose(_attr(ev, "darkbeam.weights", list[float]),
-                                       [es["w_rate"][i], es["br"][i], es["p_decay"][i]], rtol=1e-15)
+                                       [es[k][i] for k in ("w_rate", "br", "q_channel", "w_decay", "p_decay")],
+                                           rtol=1e-15)
             np.testing.assert_allclose(_attr(ev, "darkbeam.path", list[float]),
                                        [es[k_][i] for k_ in ("l1", "l2", "ctau", "l_decay")], rtol=1e-15)
             assert _attr(ev, "darkbeam.Q2", float) == es["Q2"][i]

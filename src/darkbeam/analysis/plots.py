@@ -1,8 +1,8 @@
 """Standard kinematic distributions of an EventSet, as PNG files (matplotlib, no display needed).
 
-Every histogram is weighted with the events' total weight w = w_rate * br * p_decay (events decaying
-in the detector for the exposure) unless stated; the upscattering distributions (E_nu, Q^2) are
-shown with the upscattering weight w_rate * br.
+Every histogram is weighted with the events' total weight w = w_rate * (br / q_channel) * w_decay *
+p_decay (events decaying in the detector for the exposure, docs/events.md) unless stated; the
+upscattering distributions (E_nu, Q^2) are shown with the upscattering weight w_rate.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def standard_plots(events, folder) -> list[Path]:
         raise ConfigurationError(f"--plots needs a folder, {folder} is a file")
     folder.mkdir(parents=True, exist_ok=True)
     w_dec = np.asarray(events.w)
-    w_up = np.asarray(events["w_rate"]) * np.asarray(events["br"])
+    w_up = np.asarray(events["w_rate"])
     n = len(events)
     a, b, two = _visible(events)
     p = np.stack([events.p4(f"d{k}") for k in range(1, 5)], axis=1)

@@ -8,7 +8,6 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from darkbeam.cli.common import JSON_OPTION, MODEL_OPTION, SET_OPTION, model_from_options, print_json
 from darkbeam.cli.main import app
@@ -105,15 +104,9 @@ def generate_command(
         print_json(summary.to_dict())
         return
     out = Console()
-    t = Table(title=f"darkbeam generate: {summary.experiment}  (seed {summary.seed})")
-    for col in ("process case", "upscattered", "decays in detector", "events"):
-        t.add_column(col, justify="right" if col != "process case" else "left")
-    for c in summary.cases:
-        t.add_row(c["case"], f"{c['upscattered']:.4g} ± {c['upscattered_err']:.2g}",
-                  f"{c['decay_in_detector']:.4g} ± {c['decay_in_detector_err']:.2g}", str(c["n_events"]))
-    t.add_row("total", f"{summary.upscattered:.4g} ± {summary.upscattered_err:.2g}",
-              f"{summary.decay_in_detector:.4g} ± {summary.decay_in_detector_err:.2g}", str(summary.n_events), style="bold")
-    out.print(t)
+    from darkbeam.cli._summary import SUMMARY_NOTE, summary_table
+
+    out.print(summary_table(f"darkbeam generate: {summary.experiment}  (seed {summary.seed})", summary.to_dict()))
     for k, v in summary.ctau_cm.items():
         out.print(f"{k}: c*tau = {v:.4e} cm")
     out.print(f"flux: {summary.flux_provenance}", markup=False, highlight=False)
@@ -123,6 +116,6 @@ def generate_command(
             out.print(f"  - {fb}", markup=False, highlight=False)
     else:
         out.print("fallbacks: none")
-    out.print("numbers of events for the experiment's exposure; 'decays in detector' includes every decay channel")
+    out.print(SUMMARY_NOTE)
     for f in summary.files:
         out.print(f"wrote {f}")

@@ -7,9 +7,9 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from darkbeam.cli.common import JSON_OPTION, print_json
+from darkbeam.cli._summary import SUMMARY_NOTE, summary_table
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError
 
@@ -46,18 +46,10 @@ def reweight_command(
         print_json(summary)
         return
     out = Console()
-    t = Table(title=f"darkbeam reweight: {summary['experiment']}  ({', '.join(f'{k}={v}' for k, v in changes.items()) or 'no change'})")
-    for col in ("process case", "upscattered", "decays in detector", "events"):
-        t.add_column(col, justify="right" if col != "process case" else "left")
-    for c in summary["cases"]:
-        t.add_row(c["case"], f"{c['upscattered']:.4g} ± {c['upscattered_err']:.2g}",
-                  f"{c['decay_in_detector']:.4g} ± {c['decay_in_detector_err']:.2g}", str(c["n_events"]))
-    t.add_row("total", f"{summary['upscattered']:.4g} ± {summary['upscattered_err']:.2g}",
-              f"{summary['decay_in_detector']:.4g} ± {summary['decay_in_detector_err']:.2g}", str(summary["n_events"]),
-              style="bold")
-    out.print(t)
+    title = f"darkbeam reweight: {summary['experiment']}  ({', '.join(f'{k}={v}' for k, v in changes.items()) or 'no change'})"
+    out.print(summary_table(title, summary))
     for k, v in summary["ctau_cm"].items():
         out.print(f"{k}: c*tau = {v:.4e} cm" if v is not None else f"{k}: stable")
-    out.print("numbers of events for the experiment's exposure; errors: vegas's stratified estimate on the events")
+    out.print(SUMMARY_NOTE + "; errors: vegas's stratified estimate on the events")
     for f in summary["files"]:
         out.print(f"wrote {f}")

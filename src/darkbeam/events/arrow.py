@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from darkbeam.errors import ConfigurationError, DataError
 from darkbeam.events.schema import (COLUMNS, DERIVED_DOCS, ROLE_DOCS, ROLES, SCHEMA_VERSION, UNITS,
-                                    column_docs)
+                                    column_docs, column_spec, parse_gap_column)
 
 
 def _json_default(o):
@@ -27,7 +27,7 @@ def metadata_dict(events) -> dict:
     return {"format": "darkbeam.events", "schema_version": SCHEMA_VERSION,
             "darkbeam_version": __version__, "meta": events.meta,
             "cases": [c.to_dict() for c in events.cases], "channels": [c.to_dict() for c in events.channels],
-            "units": UNITS, "columns": column_docs(), "roles": list(ROLES)}
+            "units": UNITS, "columns": column_docs(events.n_gaps), "roles": list(ROLES)}
 
 
 def to_arrow(events, full: bool = False) -> pa.Table:
@@ -43,7 +43,8 @@ def to_arrow(events, full: bool = False) -> pa.Table:
         arrays.append(arr)
 
     cols = events.columns
-    for name, spec in COLUMNS.items():
+    for name in cols:
+        spec = column_spec(name)
         add(name, cols[name], spec.unit, spec.doc)
     if full:
         for name, (unit, doc) in DERIVED_DOCS.items():
@@ -63,8 +64,9 @@ def to_arrow(events, full: bool = False) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata={"darkbeam": md}))
 
 
-def from_arrow(cls, table, *, cases=None, channels=None, meta=None, validate=True):
-    """See :meth:`EventSet.from_arrow`."""
+def from_arrow(cls, table, *, cases=None, channels=None, meta=None, validate=True, schema_version=None):
+    """See :meth:`EventSet.from_arrow`; ``schema_version``: of the file (default: from the table's
+    metadata); version-1 tables are converted (w_rate had 1/q folded in, q = br)."""
     md = {}
     raw = (table.schema.metadata or {}).get(b"darkbeam")
     if raw is not None:
@@ -77,10 +79,21 @@ def from_arrow(cls, table, *, cases=None, channels=None, meta=None, validate=Tru
     cases = md["cases"] if cases is None else cases
     channels = md["channels"] if channels is None else channels
     meta = md.get("meta", {}) if meta is None else meta
-    missing = [k for k in COLUMNS if k not in table.column_names]
+    version = int(md.get("schema_version", SCHEMA_VERSION) if schema_version is None else schema_version)
+    names = list(COLUMNS) + [k for k in table.column_names if parse_gap_column(k) is not None]
+    if version == 1:  # before q_channel and w_decay: w_rate carried 1/q (q = br at generation)
+        if isinstance(meta, dict) and meta.get("reweight"):
+            raise DataError("this event file was reweighted by a darkbeam with event schema 1, whose w_rate "
+                            "mixes several factors: regenerate it (or reweight the original file again)")
+        names = [k for k in names if k not in ("q_channel", "w_decay")]
+    missing = [k for k in names if k not in table.column_names]
     if missing:
         raise DataError(f"the table lacks the darkbeam columns {missing}")
-    cols = {k: table.column(k).to_numpy() for k in COLUMNS}
+    cols = {k: table.column(k).to_numpy() for k in names}
+    if version == 1:
+        cols["q_channel"] = np.array(cols["br"], dtype=float)
+        cols["w_rate"] = np.asarray(cols["w_rate"], dtype=float) * cols["br"]
+        cols["w_decay"] = np.ones(len(cols["br"]))
     try:
         return cls(cols, cases, channels, meta, validate=validate)
     except ConfigurationError as exc:

@@ -15,10 +15,11 @@ from types import MappingProxyType
 import numpy as np
 
 from darkbeam.errors import ConfigurationError, DataError
-from darkbeam.events.schema import (COLUMNS, DAUGHTER_ROLES, MAX_DAUGHTERS, ROLES,
-                                    STORED_ROLES, WEIGHT_COLUMNS)
+from darkbeam.events.schema import (COLUMNS, DAUGHTER_ROLES, MAX_DAUGHTERS, PROBABILITY_COLUMNS, ROLES,
+                                    STORED_ROLES, WEIGHT_COLUMNS, column_spec, gap_columns, parse_gap_column)
 from darkbeam.events.tables import CaseInfo, ChannelInfo, check_unique_names
-from darkbeam.events.weights import decay_length, decay_probability, position_factor
+from darkbeam.events.visibility import is_visible_final_state
+from darkbeam.events.weights import decay_length, path_decay_probability, path_position_factor
 from darkbeam.units import C_LIGHT_CM_PER_NS
 
 _FLOAT_COLUMNS = tuple(k for k, c in COLUMNS.items() if c.dtype.kind == "f")
@@ -40,10 +41,12 @@ class EventSet:
         ``flux_averaged_xsec_cm2``, ... see docs/events.md)
     validate : check indices, weights (finite, >= 0) and finiteness now; raises DataError
 
-    The event weight is ``w = w_rate * br * p_decay`` (events for the exposure).
+    The event weight is ``w = w_rate * (br / q_channel) * w_decay * p_decay`` (N decays inside the
+    detector for the exposure).  Optional columns ``gap<k>_start``, ``gap<k>_end`` (k = 1..K, all
+    present) describe gaps of N's path through a detector made of separated parts.
     """
 
-    __slots__ = ("_cols", "cases", "channels", "meta", "_n")
+    __slots__ = ("_cols", "cases", "channels", "meta", "_n", "n_gaps")
 
     def __init__(self, columns: Mapping[str, np.ndarray], cases: Sequence, channels: Sequence,
                  meta: Mapping | None = None, *, validate: bool = True):
@@ -55,15 +58,20 @@ class EventSet:
         if len(self.cases) > 65535 or len(self.channels) > 65535:
             raise ConfigurationError("at most 65535 cases and channels")
         self.meta = dict(meta or {})
-        unknown = sorted(set(columns) - set(COLUMNS))
+        gaps = sorted({parse_gap_column(k)[0] for k in columns if parse_gap_column(k) is not None})
+        unknown = sorted(k for k in set(columns) - set(COLUMNS) if parse_gap_column(k) is None)
         if unknown:
             raise ConfigurationError(f"unknown EventSet columns {unknown}")
-        missing = [k for k in COLUMNS if k not in columns]
+        if gaps != list(range(1, len(gaps) + 1)):
+            raise ConfigurationError(f"gap columns must be numbered 1..K without holes, got {gaps}")
+        names = list(COLUMNS) + [c for k in gaps for c in gap_columns(k)]
+        missing = [k for k in names if k not in columns]
         if missing:
             raise ConfigurationError(f"EventSet is missing columns {missing}")
         cols: dict[str, np.ndarray] = {}
         n = None
-        for name, spec in COLUMNS.items():
+        for name in names:
+            spec = column_spec(name)
             a = np.asarray(columns[name])
             if a.ndim != 1:
                 raise ConfigurationError(f"column {name!r} must be 1-D, has shape {a.shape}")
@@ -78,6 +86,7 @@ class EventSet:
                 raise ConfigurationError(f"column {name!r} has {a.shape[0]} entries, expected {n}")
         self._cols = cols
         self._n = int(n)
+        self.n_gaps = len(gaps)
         if validate:
             self.validate()
 
@@ -97,7 +106,9 @@ class EventSet:
 
     @property
     def bytes_per_event(self) -> float:
-        return sum(c.dtype.itemsize for c in COLUMNS.values()) if self._n == 0 else self.nbytes / self._n
+        if self._n == 0:
+            return sum(column_spec(k).dtype.itemsize for k in self._cols)
+        return self.nbytes / self._n
 
     def __repr__(self) -> str:
         return (f"<EventSet: {self._n} events, {len(self.cases)} cases, {len(self.channels)} channels, "
@@ -110,6 +121,8 @@ class EventSet:
                 return self._cols[key]
             if key == "w":
                 return self.w
+            if key == "visible":
+                return self.visible().astype(np.float64)
             if key == "E_nu":
                 return self.E_nu
             if key in ("x_dec", "y_dec", "z_dec", "t_dec"):
@@ -121,8 +134,10 @@ class EventSet:
     def validate(self) -> "EventSet":
         """Raise DataError unless indices, weights and kinematics are sane; return self.
 
-        Checks: table indices in range; w_rate, br, p_decay finite and >= 0 (br, p_decay <= 1); ctau > 0
-        (+inf allowed: stable N); 0 <= l1 <= l2; every other float column finite.
+        Checks: table indices in range; weight components finite and >= 0 (br, q_channel, p_decay <= 1;
+        q_channel > 0 where br > 0, since a channel of non-zero BR must have been sampled with q > 0);
+        ctau > 0 (+inf allowed: stable N); 0 <= l1 <= gap1_start <= gap1_end <= ... <= l2; every other
+        float column finite.
         """
         c = self._cols
         for name, table in (("case", self.cases), ("channel", self.channels)):
@@ -131,18 +146,22 @@ class EventSet:
         for name in WEIGHT_COLUMNS:
             a = c[name]
             bad = ~(a >= 0.0) | ~np.isfinite(a)
-            if name != "w_rate":
+            if name in PROBABILITY_COLUMNS:
                 bad |= a > 1.0 + 1e-12
+            if name == "q_channel":
+                bad |= (a <= 0.0) & (c["br"] > 0.0)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise DataError(f"{int(bad.sum())} events have a NaN, infinite, negative or >1 weight "
-                                f"component {name!r} (first: event {i}, value {a[i]!r})")
+                                f"component {name!r}, or q_channel = 0 with br > 0 (first: event {i}, value "
+                                f"{a[i]!r})")
         ctau = c["ctau"]
         if not (ctau > 0.0).all():
             raise DataError("ctau must be > 0 (or +inf) for every event")
-        if not ((c["l1"] >= 0.0) & (c["l2"] >= c["l1"])).all():
-            raise DataError("path lengths must satisfy 0 <= l1 <= l2")
-        for name in _FLOAT_COLUMNS:
+        b = self.path_bounds()
+        if not ((b[:, 0] >= 0.0).all() and (np.diff(b, axis=1) >= 0.0).all()):
+            raise DataError("path lengths must satisfy 0 <= l1 <= gap1_start <= gap1_end <= ... <= l2")
+        for name in _FLOAT_COLUMNS + tuple(k for k in self._cols if k not in COLUMNS):
             if name in WEIGHT_COLUMNS or name == "ctau":
                 continue
             if not np.isfinite(c[name]).all():
@@ -152,17 +171,34 @@ class EventSet:
     # ------------------------------------------------------------------ weights
     @property
     def w(self) -> np.ndarray:
-        """Event weight w = w_rate * br * p_decay (expected events for the exposure)."""
+        """Event weight w = w_rate * (br / q_channel) * w_decay * p_decay: expected number of N decays
+        inside the detector that the event stands for."""
+        return self.channel_weight() * self._cols["p_decay"]
+
+    def channel_weight(self) -> np.ndarray:
+        """w_rate * (br / q_channel) * w_decay: expected upscatterings followed by this event's decay
+        channel (anywhere); its sum is the upscattered total (in expectation after a reweighting)."""
         c = self._cols
-        return c["w_rate"] * c["br"] * c["p_decay"]
+        q = c["q_channel"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(q > 0.0, c["br"] / np.where(q > 0.0, q, 1.0), 0.0)
+        return c["w_rate"] * r * c["w_decay"]
+
+    def visible(self) -> np.ndarray:
+        """Boolean per event: its decay has a visible final daughter (:mod:`darkbeam.events.visibility`)."""
+        table = np.array([is_visible_final_state(ch.daughters) for ch in self.channels], dtype=bool)
+        return table[self._cols["channel"]] if len(table) else np.zeros(self._n, dtype=bool)
 
     def weight(self, weight="w") -> np.ndarray:
-        """A named weight (``"w"``, ``"w_rate"``, ``"w_rate*br"``, a component) or an array."""
+        """A named weight (``"w"``, ``"w_visible"`` (w of visible decays, 0 otherwise), ``"w_rate"``,
+        ``"w_channel"`` (:meth:`channel_weight`), a component) or an array."""
         if isinstance(weight, str):
             if weight == "w":
                 return self.w
-            if weight == "w_rate*br":
-                return self._cols["w_rate"] * self._cols["br"]
+            if weight == "w_visible":
+                return np.where(self.visible(), self.w, 0.0)
+            if weight in ("w_channel", "w_rate*br"):
+                return self.channel_weight()
             if weight in WEIGHT_COLUMNS:
                 return self._cols[weight]
             raise ConfigurationError(f"unknown weight {weight!r}")
@@ -199,10 +235,12 @@ class EventSet:
                              for t, k, a, b in zip(table, cnt, ss, ee)]
         return out
 
-    def with_weights(self, *, w_rate=None, br=None, p_decay=None, ctau=None, validate=True) -> "EventSet":
+    def with_weights(self, *, w_rate=None, br=None, q_channel=None, w_decay=None, p_decay=None, ctau=None,
+                     validate=True) -> "EventSet":
         """A copy with some weight components replaced (arrays or scalars); other arrays shared."""
         cols = dict(self._cols)
-        for name, v in (("w_rate", w_rate), ("br", br), ("p_decay", p_decay), ("ctau", ctau)):
+        for name, v in (("w_rate", w_rate), ("br", br), ("q_channel", q_channel), ("w_decay", w_decay),
+                        ("p_decay", p_decay), ("ctau", ctau)):
             if v is not None:
                 cols[name] = np.broadcast_to(np.asarray(v, dtype=float), (self._n,)).copy()
         return EventSet(cols, self.cases, self.channels, self.meta, validate=validate)
@@ -211,24 +249,35 @@ class EventSet:
         """Lab decay length L = beta gamma c tau of N in cm."""
         return decay_length(np.linalg.norm(self.p3("hnl"), axis=1), self.mass("hnl"), self._cols["ctau"])
 
+    def path_bounds(self) -> np.ndarray:
+        """(n, 2K + 2) ends of the segments of N's path inside the active volume, in order along the
+        path: [l1, gap1_start, gap1_end, ..., gapK_start, gapK_end, l2]; segment j is
+        [bounds[:, 2j], bounds[:, 2j + 1]] (empty where both are equal)."""
+        c = self._cols
+        names = ["l1"] + [x for k in range(1, self.n_gaps + 1) for x in gap_columns(k)] + ["l2"]
+        return np.stack([c[k] for k in names], axis=1)
+
+    def decay_probability(self, L) -> np.ndarray:
+        """Probability to decay inside the active volume for lab decay lengths ``L`` (cm, per event):
+        the sum over the path's segments (:func:`darkbeam.events.weights.path_decay_probability`)."""
+        return path_decay_probability(self.path_bounds(), np.broadcast_to(np.asarray(L, dtype=float), (self._n,)))
+
     def with_ctau(self, ctau, *, positions: bool = False) -> "EventSet":
         """Events for another proper decay length of N (cm; scalar or per-event array).
 
-        p_decay is recomputed exactly from the stored path (l1, l2).  The stored decay positions were
-        sampled with the old ctau; with ``positions=True`` the truncated-exponential density ratio
-        f(l_decay; L_new)/f(l_decay; L_old) is folded into p_decay so that decay-position
-        distributions are exact too (then p_decay is a weight, no longer a probability per event;
-        sums stay exact in expectation).  Assumes l_decay was drawn from the truncated exponential.
+        p_decay is recomputed exactly over the stored path segments (l1, gaps, l2).  The stored decay
+        positions were sampled with the old ctau; with ``positions=True`` the ratio of their densities
+        f(l_decay; L_new)/f(l_decay; L_old) (exponential restricted to the segments) is folded into
+        ``w_decay`` so that decay-position distributions are exact too (sums stay exact in
+        expectation).  Assumes l_decay was drawn from that restricted exponential, as the generator does.
         """
         ctau = np.broadcast_to(np.asarray(ctau, dtype=float), (self._n,))
         p_abs = np.linalg.norm(self.p3("hnl"), axis=1)
         L_new = decay_length(p_abs, self.mass("hnl"), ctau)
-        p = decay_probability(self._cols["l1"], self._cols["l2"], L_new)
+        p = self.decay_probability(L_new)
         if positions:
-            L_old = self.decay_length()
-            p = p * position_factor(self._cols["l_decay"], self._cols["l1"], self._cols["l2"], L_old, L_new)
-            cols = dict(self._cols, ctau=ctau.copy(), p_decay=p)
-            return EventSet(cols, self.cases, self.channels, self.meta, validate=False)
+            f = path_position_factor(self._cols["l_decay"], self.path_bounds(), self.decay_length(), L_new)
+            return self.with_weights(p_decay=p, ctau=ctau, w_decay=self._cols["w_decay"] * f)
         return self.with_weights(p_decay=p, ctau=ctau)
 
     def reweight(self, new, **options) -> "EventSet":
@@ -405,7 +454,9 @@ class EventSet:
                                              "pass meta= explicitly")
         cases: list[CaseInfo] = []
         channels: list[ChannelInfo] = []
-        pieces = {k: [] for k in COLUMNS}
+        n_gaps = max(s.n_gaps for s in sets)
+        gap_names = [c for k in range(1, n_gaps + 1) for c in gap_columns(k)]
+        pieces = {k: [] for k in list(COLUMNS) + gap_names}
         for s in sets:
             maps = []
             for table, merged in ((s.cases, cases), (s.channels, channels)):
@@ -419,6 +470,8 @@ class EventSet:
                         merged.append(item)
                         remap.append(len(merged) - 1)
                 maps.append(np.asarray(remap, dtype=np.uint16))
+            for k in gap_names[2 * s.n_gaps:]:  # pad missing gaps: empty, at l2
+                pieces[k].append(s._cols["l2"])
             for k, a in s._cols.items():
                 if k == "case":
                     a = maps[0][a] if len(maps[0]) else a
@@ -431,14 +484,17 @@ class EventSet:
     # ------------------------------------------------------------------ construction helpers
     @classmethod
     def from_kinematics(cls, *, case, channel, w_rate, br, p_decay, Q2, l1, l2, ctau, l_decay, vertex,
-                        p_nu, p_recoil, p_hnl, p_daughters, cases, channels, meta=None,
-                        validate=True) -> "EventSet":
+                        p_nu, p_recoil, p_hnl, p_daughters, cases, channels, meta=None, q_channel=None,
+                        w_decay=1.0, gaps=None, validate=True) -> "EventSet":
         """Build from arrays of vectors.
 
         ``vertex``: (n, 4) x, y, z [cm], t [ns] of the interaction.  ``p_nu``, ``p_recoil``, ``p_hnl``:
         (n, 3) momenta or (n, 4) four-momenta (E, px, py, pz; E is dropped and later recomputed on
         shell).  ``p_daughters``: (n, k, 3|4) with k <= 4, zero-padded for channels with fewer
-        daughters, the intermediate's children last.  Other arguments are 1-D or scalars.
+        daughters, the intermediate's children last.  ``q_channel``: channel-selection probability
+        (default: ``br``, i.e. channels drawn with their branching ratios); ``gaps``: (n, K, 2) starts
+        and ends of the gaps of the path (detectors of separated parts).  Other arguments are 1-D or
+        scalars.
         """
         vertex = np.asarray(vertex, dtype=float)
         n = vertex.shape[0]
@@ -465,9 +521,17 @@ class EventSet:
             raise ConfigurationError(f"vertex must have shape (n, 4), has {vertex.shape}")
         for j, k in enumerate("xyzt"):
             cols[k] = np.ascontiguousarray(vertex[:, j])
-        for k, v in (("w_rate", w_rate), ("br", br), ("p_decay", p_decay), ("Q2", Q2), ("l1", l1),
-                     ("l2", l2), ("ctau", ctau), ("l_decay", l_decay)):
+        for k, v in (("w_rate", w_rate), ("br", br), ("q_channel", br if q_channel is None else q_channel),
+                     ("w_decay", w_decay), ("p_decay", p_decay), ("Q2", Q2), ("l1", l1), ("l2", l2),
+                     ("ctau", ctau), ("l_decay", l_decay)):
             cols[k] = np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
+        if gaps is not None:
+            g = np.asarray(gaps, dtype=float)
+            if g.ndim != 3 or g.shape[0] != n or g.shape[2] != 2:
+                raise ConfigurationError(f"gaps must have shape (n, K, 2), has {g.shape}")
+            for k in range(g.shape[1]):
+                a, b = gap_columns(k + 1)
+                cols[a], cols[b] = np.ascontiguousarray(g[:, k, 0]), np.ascontiguousarray(g[:, k, 1])
         for k, v in (("case", case), ("channel", channel)):
             cols[k] = np.broadcast_to(np.asarray(v), (n,)).copy()
         return cls(cols, cases, channels, meta, validate=validate)
@@ -480,7 +544,8 @@ class EventSet:
         """Exact equality of columns, tables and meta."""
         return (isinstance(other, EventSet) and self._n == other._n and self.cases == other.cases
                 and self.channels == other.channels and self.meta == other.meta
-                and all(np.array_equal(self._cols[k], other._cols[k]) for k in COLUMNS))
+                and self._cols.keys() == other._cols.keys()
+                and all(np.array_equal(self._cols[k], other._cols[k]) for k in self._cols))
 
     # ------------------------------------------------------------------ arrow / pandas
     def metadata_dict(self) -> dict:
@@ -501,12 +566,14 @@ class EventSet:
         return to_arrow(self, full)
 
     @classmethod
-    def from_arrow(cls, table, *, cases=None, channels=None, meta=None, validate=True) -> "EventSet":
+    def from_arrow(cls, table, *, cases=None, channels=None, meta=None, validate=True,
+                   schema_version=None) -> "EventSet":
         """EventSet from a pyarrow Table written by :meth:`to_arrow` (tables and meta from its
         metadata unless given).  Extra columns are ignored; a missing stored column is a DataError."""
         from darkbeam.events.arrow import from_arrow
 
-        return from_arrow(cls, table, cases=cases, channels=channels, meta=meta, validate=validate)
+        return from_arrow(cls, table, cases=cases, channels=channels, meta=meta, validate=validate,
+                          schema_version=schema_version)
 
     def to_pandas(self, full: bool = True):
         """A pandas DataFrame (needs pandas): stored columns plus, with ``full``, the derived ones."""

@@ -149,12 +149,15 @@ def nuhepmc_header(events) -> str:
         att(f"darkbeam.ChannelInfo[{k}].Name", ch.name)
         att(f"darkbeam.ChannelInfo[{k}].Daughters", list(ch.daughters))
     att("darkbeam.WeightInfo[CV].Description",
-        "expected number of events for the exposure NuHepMC.Exposure.POT: CV = w_rate * br * p_decay")
+        "expected number of N decays in the detector for the exposure NuHepMC.Exposure.POT: "
+        "CV = w_rate * (br / q_channel) * w_decay * p_decay")
     att("darkbeam.AttributeInfo[darkbeam.weights].Description",
-        "weight components w_rate [events], br, p_decay; their product is the CV weight")
+        "weight components w_rate [upscattering events], br, q_channel, w_decay, p_decay "
+        "(CV = w_rate * br / q_channel * w_decay * p_decay; docs/events.md)")
     att("darkbeam.AttributeInfo[darkbeam.path].Description",
-        "l1 l2 ctau l_decay [cm]: entry and exit of N's path through the active volume, N's proper "
-        "decay length, distance of the decay vertex from the interaction vertex")
+        "l1 l2 ctau l_decay [gap1_start gap1_end ...] [cm]: first entry and last exit of N's path through "
+        "the active volume, N's proper decay length, distance of the decay vertex from the interaction "
+        "vertex, and the gaps of the path between separated parts of the volume (if any)")
     att("darkbeam.AttributeInfo[darkbeam.Q2].Description", "Q^2 = -(p_projectile - p_N)^2 [GeV^2]")
     att("darkbeam.AttributeInfo[darkbeam.channel].Description", "index of the decay channel (darkbeam.ChannelInfo)")
     head = [f"HepMC::Version {HEPMC3_VERSION}", "HepMC::Asciiv3-START_EVENT_LISTING", "W CV",
@@ -244,9 +247,11 @@ def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
     xs, ys, zs = T.fstr(c["x"]), T.fstr(c["y"]), T.fstr(c["z"])
     slots[4] = T.join("A 0 lab_pos", xs, ys, zs, T.fstr(c["t"] * NS_TO_S))
     slots[5] = T.lookup(layout.chan_line, chan)
-    slots[6] = T.join("A 0 darkbeam.weights", T.fstr(c["w_rate"]), T.fstr(c["br"]), T.fstr(c["p_decay"]))
+    slots[6] = T.join("A 0 darkbeam.weights", *(T.fstr(c[k]) for k in ("w_rate", "br", "q_channel", "w_decay",
+                                                                      "p_decay")))
+    gaps = [T.fstr(c[k]) for k in c if k.startswith("gap")]
     slots[7] = T.join("A 0 darkbeam.path", T.fstr(c["l1"]), T.fstr(c["l2"]), T.fstr(c["ctau"]),
-                      T.fstr(c["l_decay"]))
+                      T.fstr(c["l_decay"]), *gaps)
     slots[8] = T.join("A 0 darkbeam.Q2", T.fstr(c["Q2"]))
     slots[9] = T.join(T.lookup(layout.nu_pre, case), *_p_strings(events.p4("nu")), T.lookup(layout.nu_suf, case))
     slots[10] = T.lookup(layout.tgt_line, case)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from darkbeam.errors import DataError
 from darkbeam.events.eventset import EventSet
-from darkbeam.events.schema import COLUMNS, SCHEMA_VERSION
+from darkbeam.events.schema import COLUMNS, SCHEMA_VERSION, parse_gap_column
 
 
 def read_metadata(path) -> dict:
@@ -42,11 +42,12 @@ def read_parquet(path, *, validate: bool = True) -> EventSet:
 
     md = read_metadata(path)
     try:
-        table = pq.read_table(path, columns=list(COLUMNS))
+        present = pq.read_schema(path).names
+        table = pq.read_table(path, columns=[k for k in present if k in COLUMNS or parse_gap_column(k) is not None])
     except Exception as exc:
         raise DataError(f"{path}: cannot read the event columns ({exc})") from None
     return EventSet.from_arrow(table, cases=md["cases"], channels=md["channels"], meta=md.get("meta", {}),
-                               validate=validate)
+                               validate=validate, schema_version=int(md.get("schema_version", SCHEMA_VERSION)))
 
 
 def read(path, **kwargs) -> EventSet:

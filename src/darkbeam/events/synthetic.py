@@ -116,7 +116,8 @@ def _ray_box(origin, direction, half):
 def synthetic_events(n: int, *, seed: int = 0, ctau: float = 2000.0, rates=(60.0, 15.0),
                      dirt_fraction: float = 0.3) -> EventSet:
     """``n`` synthetic events (see the module docstring); ``rates`` are the per-case upscattering
-    yields that sum(w_rate * br) reproduces in expectation; ``ctau`` in cm."""
+    yields (sum of w_rate per case; sum(w_rate * br / q_channel) reproduces them in expectation);
+    ``ctau`` in cm."""
     rng = np.random.default_rng(seed)
     case = rng.integers(0, len(CASES), n)
     channel = rng.integers(0, len(CHANNELS), n)
@@ -163,12 +164,13 @@ def synthetic_events(n: int, *, seed: int = 0, ctau: float = 2000.0, rates=(60.0
     u = rng.random(n)
     l_decay = np.where(l2 > l1, l1 - L * np.log1p(u * np.expm1(-(l2 - l1) / L)), l1)
     l_decay = np.clip(l_decay, l1, l2)
-    # weights: per-case yields spread over events; channels drawn uniformly, so E[sum w_rate br] = rate
+    # weights: per-case yields spread over events (sum w_rate = rate); channels drawn uniformly
+    # (q_channel = 1/K), so sum(w_rate br / q_channel) = rate in expectation
     g = rng.lognormal(0.0, 0.7, n)
     w_rate = np.zeros(n)
     for k, r in enumerate(rates):
         sel = case == k
-        w_rate[sel] = len(CHANNELS) * r * g[sel] / max(g[sel].sum(), 1e-300)
+        w_rate[sel] = r * g[sel] / max(g[sel].sum(), 1e-300)
     # Q^2 = -(p_A - p_A')^2 = 2 M T_recoil, T = |p|^2 / (E + M) without cancellation
     Q2 = 2.0 * M * (np.sum(recoil[:, 1:] ** 2, axis=1) / (recoil[:, 0] + M))
     meta = {"experiment": "synthetic", "seed": seed, "exposure_pot": 1.875e21,
@@ -176,6 +178,7 @@ def synthetic_events(n: int, *, seed: int = 0, ctau: float = 2000.0, rates=(60.0
             "flux_averaged_xsec_cm2": 3.2e-40, "flux_averaged_xsec_err_cm2": 0.1e-40,
             "description": "darkbeam.events.synthetic toy events (not physics)"}
     return EventSet.from_kinematics(
-        case=case, channel=channel, w_rate=w_rate, br=BR[channel], p_decay=p_decay, Q2=Q2, l1=l1, l2=l2,
+        case=case, channel=channel, w_rate=w_rate, br=BR[channel], q_channel=1.0 / len(CHANNELS),
+        p_decay=p_decay, Q2=Q2, l1=l1, l2=l2,
         ctau=ctau, l_decay=l_decay, vertex=vtx, p_nu=p_nu, p_recoil=recoil, p_hnl=hnl, p_daughters=dau,
         cases=CASES, channels=CHANNELS, meta=meta)

@@ -10,8 +10,10 @@ process cases).
 Output weights: all kept events carry W / N_kept (W = sum of input weights), so the total is
 preserved exactly.  With a user ``w_max`` below the largest weight, events with w_i > w_max are kept
 with probability 1 and carry the extra factor w_i / w_max (normalised so that the total is still W).
-The factor multiplies ``w_rate``; ``br`` and ``p_decay`` are unchanged, so later reweighting of
-couplings or lifetimes (ratios of components) stays exact.
+The factor multiplies ``w_rate``; ``br``, ``q_channel``, ``w_decay`` and ``p_decay`` are unchanged, so
+later reweighting of couplings or lifetimes (ratios of components) stays exact.  An unweighted set
+stands for the weight it was unweighted on (by default the decays in the detector), so the sum of its
+``w_rate`` is no longer the upscattered total (``meta["unweighting"]`` says so).
 """
 
 from __future__ import annotations

@@ -22,6 +22,26 @@ from darkbeam.sources.flux import Flux
 DEFAULT_REGIMES = ("coherent", "p-el", "n-el")
 DEFAULT_HELICITIES = ("conserving", "flipping")
 
+#: what recoils in each regime (the coherent regime: the nucleus itself)
+_RECOIL = {"p-el": "p", "n-el": "n", "electron": "e-"}
+
+
+def case_label(case: ProcessCase, antiparticle: bool = False) -> str:
+    """Name of a process case in summaries, JSON and files: the particles that actually scatter.
+
+    Coherent: ``"nu_mu C12 -> N4 C12 (coherent, conserving)"``; on a bound nucleon or an atomic
+    electron the scatterer is named with its nucleus in parentheses and recoils alone:
+    ``"nu_mu p(C12) -> N4 p (p-el, flipping)"``, ``"nu_mu_bar n(Ar40) -> N4_bar n (n-el, conserving)"``
+    (``N4_bar``: the Dirac anti-N that an antineutrino makes; a Majorana N is always ``N4``)."""
+    hnl = f"N{case.hnl}" + ("_bar" if antiparticle else "")
+    recoil = _RECOIL.get(case.regime)
+    if recoil is None:
+        initial, final = case.target, case.target
+    else:
+        initial, final = f"{recoil}({case.target})", recoil
+    return f"{case.projectile} {initial} -> {hnl} {final} ({case.regime}, {case.helicity})"
+
+
 @dataclass(frozen=True)
 class CaseSpec:
     """One process case of a run: the cross-section case and the number of scatterers."""
@@ -29,10 +49,11 @@ class CaseSpec:
     index: int
     xs_case: ProcessCase
     n_scatterers: float  # nuclei of this target species in the experiment
+    antiparticle: bool = False  # N is a Dirac anti-N (antineutrino projectile, Dirac HNL)
 
     @property
     def label(self) -> str:
-        return self.xs_case.label()
+        return case_label(self.xs_case, self.antiparticle)
 
 
 def _flux_position(exp: Experiment, name: str | None) -> tuple[str | None, float, float, str]:
@@ -195,5 +216,6 @@ def enumerate_cases(
                             warnings.simplefilter("ignore")
                             if not np.any(xs.sigma(probe) > 0):
                                 continue
-                        out.append(CaseSpec(len(out), case, float(n_targets[target])))
+                        out.append(CaseSpec(len(out), case, float(n_targets[target]),
+                                            antiparticle=case.antineutrino and not model.majorana))
     return out

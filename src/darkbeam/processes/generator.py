@@ -26,8 +26,8 @@ from darkbeam.models.couplings import Couplings, darknews_couplings
 from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.decays import decay_table
 from darkbeam.physics.particles import mass_of, pdg_code
-from darkbeam.processes.cases import (DEFAULT_HELICITIES, DEFAULT_REGIMES, CaseSpec, enumerate_cases, experiment_flux,
-                                      run_fallbacks)
+from darkbeam.processes.cases import (DEFAULT_HELICITIES, DEFAULT_REGIMES, CaseSpec, case_label, enumerate_cases,
+                                      experiment_flux, run_fallbacks)
 from darkbeam.processes.upscatter_decay import (
     CaseResult,
     GenerationOptions,
@@ -36,6 +36,7 @@ from darkbeam.processes.upscatter_decay import (
     channel_pdg,
     final_channels,
     nucleus_pdg,
+    pad_bounds,
     run_case,
 )
 from darkbeam.sources.flux import Flux
@@ -53,6 +54,12 @@ class RunSummary:
     upscattered_err: float = 0.0
     decay_in_detector: float = 0.0
     decay_in_detector_err: float = 0.0
+    #: decays inside the detector with a visible final daughter (charged, photon or hadron;
+    #: darkbeam.events.visibility); the invisible ones (N -> 3 nu, ...) are the rest
+    decay_in_detector_visible: float = 0.0
+    decay_in_detector_visible_err: float = 0.0
+    decay_in_detector_invisible: float = 0.0
+    decay_in_detector_invisible_err: float = 0.0
     n_events: int = 0
     files: list[str] = field(default_factory=list)
     ctau_cm: dict = field(default_factory=dict)
@@ -69,6 +76,10 @@ class RunSummary:
             "upscattered_err": self.upscattered_err,
             "decay_in_detector": self.decay_in_detector,
             "decay_in_detector_err": self.decay_in_detector_err,
+            "decay_in_detector_visible": self.decay_in_detector_visible,
+            "decay_in_detector_visible_err": self.decay_in_detector_visible_err,
+            "decay_in_detector_invisible": self.decay_in_detector_invisible,
+            "decay_in_detector_invisible_err": self.decay_in_detector_invisible_err,
             "n_events": self.n_events,
             "ctau_cm": {k: (v if math.isfinite(v) else None) for k, v in self.ctau_cm.items()},
             "cases": self.cases,
@@ -145,7 +156,7 @@ def _case_info(res: CaseResult, params: ModelParameters) -> CaseInfo:
         tgt, m_t = pdg_code("e-"), mass_of("e-")
     hnl = pdg_code(f"N{case.hnl}") * (-1 if res.antiparticle else 1)
     return CaseInfo(
-        name=f"{case.label()}",
+        name=case_label(case, res.antiparticle),
         projectile=pdg_code(case.projectile),
         target=tgt,
         hnl=hnl,
@@ -241,27 +252,37 @@ def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> Ru
     cases: list[CaseInfo] = []
     channels: list[ChannelInfo] = []
     ch_index: dict[str, int] = {}
-    parts: dict[str, list] = {k: [] for k in ("case", "channel", "w_rate", "br", "p_decay", "Q2", "l1", "l2", "ctau",
-                                             "l_decay", "vertex", "p_nu", "p_recoil", "p_hnl", "p_daughters")}
+    parts: dict[str, list] = {k: [] for k in ("case", "channel", "w_rate", "br", "q_channel", "p_decay", "Q2",
+                                             "bounds", "ctau", "l_decay", "vertex", "p_nu", "p_recoil", "p_hnl",
+                                             "p_daughters")}
     summary = RunSummary(exp.keyword, fl.provenance, int(seed))
     summary.fallbacks = run_fallbacks(exp, fl, nuclear_ff=SCHEME_XSEC_OPTIONS[scheme].get("nuclear_ff", "default"),
                                       regimes={res.spec.xs_case.regime for res in results})
-    var_up = var_dec = 0.0
+    var_up = var_dec = var_vis = var_inv = 0.0
     for ci, res in enumerate(results):
         info = _case_info(res, model)
         cases.append(info)
+        inv, inv_err = res.decay_in_detector_invisible, res.decay_in_detector_invisible_err
         summary.cases.append({
             "case": info.name,
             "upscattered": res.upscattered,
             "upscattered_err": res.upscattered_err,
             "decay_in_detector": res.decay_in_detector,
             "decay_in_detector_err": res.decay_in_detector_err,
+            "decay_in_detector_visible": res.decay_in_detector_visible,
+            "decay_in_detector_visible_err": res.decay_in_detector_visible_err,
+            "decay_in_detector_invisible": inv,
+            "decay_in_detector_invisible_err": inv_err,
             "n_events": res.n_events,
         })
         summary.upscattered += res.upscattered
         summary.decay_in_detector += res.decay_in_detector
+        summary.decay_in_detector_visible += res.decay_in_detector_visible
+        summary.decay_in_detector_invisible += inv
         var_up += res.upscattered_err**2
         var_dec += res.decay_in_detector_err**2
+        var_vis += res.decay_in_detector_visible_err**2
+        var_inv += inv_err**2
         summary.ctau_cm[f"N{res.spec.xs_case.hnl}"] = res.ctau_cm
         if res.n_events == 0:
             continue
@@ -287,12 +308,12 @@ def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> Ru
         n = res.n_events
         parts["case"].append(np.full(n, ci, dtype=np.uint16))
         parts["channel"].append(local[c["ch"]].astype(np.uint16))
-        parts["w_rate"].append(c["w_up"] / br)
+        parts["w_rate"].append(c["w_up"])
         parts["br"].append(br)
+        parts["q_channel"].append(c["q"])
         parts["p_decay"].append(c["p_decay"])
         parts["Q2"].append(c["Q2"])
-        parts["l1"].append(c["l1"])
-        parts["l2"].append(c["l2"])
+        parts["bounds"].append(c["bounds"])
         parts["ctau"].append(np.full(n, res.ctau_cm))
         parts["l_decay"].append(c["l_dec"])
         parts["vertex"].append(c["vertex"])
@@ -302,6 +323,8 @@ def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> Ru
         parts["p_daughters"].append(c["p_dau"])
     summary.upscattered_err = math.sqrt(var_up)
     summary.decay_in_detector_err = math.sqrt(var_dec)
+    summary.decay_in_detector_visible_err = math.sqrt(var_vis)
+    summary.decay_in_detector_invisible_err = math.sqrt(var_inv)
     # flux-averaged total cross section per target atom (NuHepMC G.R.5): events / (POT x flux x atoms),
     # the flux integrated over the generated energy range and summed over the projectiles used
     e_lo, e_hi = max(exp.energy_range[0], fl.energy_range[0]), min(exp.energy_range[1], fl.energy_range[1])
@@ -328,17 +351,22 @@ def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> Ru
         "upscattered_err": summary.upscattered_err,
         "decay_in_detector": summary.decay_in_detector,
         "decay_in_detector_err": summary.decay_in_detector_err,
+        "decay_in_detector_visible": summary.decay_in_detector_visible,
+        "decay_in_detector_visible_err": summary.decay_in_detector_visible_err,
         "flux_averaged_xsec_cm2": xsec_avg,
         "flux_averaged_xsec_err_cm2": xsec_err,
     }
-    cat = {k: np.concatenate(v) if v else np.zeros((0,)) for k, v in parts.items()}
     if not parts["case"]:
         raise KinematicsError("no events were generated (every case is closed)")
+    width = max(b.shape[1] for b in parts["bounds"])
+    parts["bounds"] = [pad_bounds(b, width) for b in parts["bounds"]]
+    cat = {k: np.concatenate(v) for k, v in parts.items()}
+    b = cat["bounds"]
     events = EventSet.from_kinematics(
-        case=cat["case"], channel=cat["channel"], w_rate=cat["w_rate"], br=cat["br"], p_decay=cat["p_decay"],
-        Q2=cat["Q2"], l1=cat["l1"], l2=cat["l2"], ctau=cat["ctau"], l_decay=cat["l_decay"], vertex=cat["vertex"],
-        p_nu=cat["p_nu"], p_recoil=cat["p_recoil"], p_hnl=cat["p_hnl"], p_daughters=cat["p_daughters"],
-        cases=cases, channels=channels, meta=meta,
+        case=cat["case"], channel=cat["channel"], w_rate=cat["w_rate"], br=cat["br"], q_channel=cat["q_channel"],
+        p_decay=cat["p_decay"], Q2=cat["Q2"], l1=b[:, 0], l2=b[:, -1], gaps=b[:, 1:-1].reshape(len(b), -1, 2),
+        ctau=cat["ctau"], l_decay=cat["l_decay"], vertex=cat["vertex"], p_nu=cat["p_nu"], p_recoil=cat["p_recoil"],
+        p_hnl=cat["p_hnl"], p_daughters=cat["p_daughters"], cases=cases, channels=channels, meta=meta,
     )
     summary.n_events = len(events)
     return RunResult(events, summary)

@@ -2,30 +2,35 @@
 
 An event of the generator (:mod:`darkbeam.processes.upscatter_decay`) carries
 
-    w = w_rate * br * p_decay,   w_rate = w_up / q,
+    w = w_rate * (br / q_channel) * w_decay * p_decay,
 
-with w_up = vegas weight x flux x d sigma/dQ^2(E, Q^2) x jacobian x targets x POT, q the probability
-with which its decay channel was chosen (the channel's branching ratio in the generated model), br the
-channel's branching ratio and p_decay = exp(-l1/L) - exp(-l2/L), L = (|p_N|/m_N) c tau.  At fixed
-masses every kinematic variable keeps its meaning and its sampling density, so for new couplings
-(importance-sampling identity, exact event by event):
+with w_rate = w_up = vegas weight x flux x d sigma/dQ^2(E, Q^2) x jacobian x targets x POT (its sum is
+the number of upscatterings), q_channel the probability with which its decay channel was chosen (the
+channel's branching ratio in the generated model), br the channel's branching ratio, w_decay = 1 and
+p_decay = sum over the path's segments in the detector of exp(-a/L) - exp(-b/L), L = (|p_N|/m_N) c tau.
+At fixed masses every kinematic variable keeps its meaning and its sampling density, so for new
+couplings (importance-sampling identity, exact event by event):
 
 * ``w_rate_new = w_rate_old * dsigma_new(E, Q^2) / dsigma_old(E, Q^2)`` per case (flux, jacobian and
-  vegas weight cancel); the channel keeps its selection probability q and ``br_new`` is its new BR;
-* ``p_decay`` is recomputed from the stored path (l1, l2) and the new TOTAL width;
+  vegas weight cancel), so that sum(w_rate) stays the upscattered total; the channel keeps its
+  selection probability ``q_channel`` and ``br_new`` is its new BR;
+* ``p_decay`` is recomputed from the stored segments (l1, gap<k>_start/end, l2: the same segments and
+  the same kernel as the generator, :mod:`darkbeam.events.weights`) and the new TOTAL width;
 * the daughters were drawn from the generated model's normalised decay density; where the couplings
-  change its shape (Z vs Z' vs photon in N -> nu l l) ``w_rate`` is multiplied by the density ratio
+  change its shape (Z vs Z' vs photon in N -> nu l l) ``w_decay`` is the density ratio
   (:mod:`darkbeam.processes.reweight_decays`);
-* decay positions: ``positions="resample"`` (default) draws l_decay anew from the truncated
-  exponential of the new lifetime (exact, no extra variance: the decay point is independent of
-  everything else given the path); ``"reweight"`` keeps them and folds f(l; L_new)/f(l; L_sampled)
-  into w_rate (exact in expectation, but its variance explodes when the lifetime drops by orders of
-  magnitude); ``"keep"`` leaves them as sampled with the old lifetime (rates exact, positions not).
+* decay positions: ``positions="resample"`` (default) draws l_decay anew from the exponential of the
+  new lifetime restricted to the segments (exact, no extra variance: the decay point is independent of
+  everything else given the path; unchanged where the decay length is unchanged); ``"reweight"``
+  keeps them and folds f(l; L_new)/f(l; L_sampled) into ``w_decay`` (exact in expectation, but its
+  variance explodes when the lifetime drops by orders of magnitude); ``"keep"`` leaves them as
+  sampled with the old lifetime (rates exact, positions not).
 
-``br`` and ``p_decay`` stay a branching ratio and a probability; factors go into ``w_rate``, and
-``meta["reweight"]`` records the generated model and what was folded, so that a reweighted set can be
-reweighted again.  :meth:`Reweighter.rates` sums weights without the decay-shape factor (it averages to
-one per event) unless a spectrum of decay products is asked for.
+``br``, ``q_channel`` and ``p_decay`` stay probabilities; ``w_decay`` is recomputed from the generated
+model at every reweighting, and ``meta["reweight"]`` records the generated model and how positions
+were treated, so that a reweighted set can be reweighted again.  :meth:`Reweighter.rates` sums
+weights without the decay-shape factor (it averages to one per event) unless a spectrum of decay
+products is asked for.
 
 The cross-section ratio is computed directly (two d sigma evaluations) or, for many coupling points,
 from the quadratic form of :mod:`darkbeam.processes.reweight_xsec` (:meth:`Reweighter.prepare`).
@@ -50,7 +55,8 @@ from darkbeam.processes.reweight_decays import (DecayState, channel_shape_factor
 from darkbeam.processes.reweight_xsec import (CaseGroup, Span, build_span, couplings, process_case, theta_of,
                                            xsec_options)
 from darkbeam.processes.stratified import stratification_cells, stratified_variance
-from darkbeam.events.weights import decay_length, decay_probability, position_factor
+from darkbeam.events.visibility import is_visible_final_state
+from darkbeam.events.weights import decay_length, path_decay_probability, path_position_factor
 
 __all__ = ["ReweightingError", "Reweighter", "reweight", "summary", "apply_changes", "check_same_masses",
            "final_state", "stratification_cells", "stratified_variance", "MASS_KEYS", "POSITIONS"]
@@ -150,17 +156,13 @@ class Reweighter:
             if self.channel_names[j] not in gen.br:
                 raise DataError(f"channel {self.channel_names[j]!r} is not a channel of the model these events were "
                                 "generated with: they cannot be reweighted")
-        self.q_gen = np.array([gen.br.get(nm, 0.0) for nm in self.channel_names])[self.channel_of]
+        self.q = np.asarray(col["q_channel"], dtype=float)
+        self.bounds = events.path_bounds()
         self.L_sampled = self.decay_length(self.decay_state(self.positions_model))
-        w = np.asarray(col["w_rate"], dtype=float)
-        folded = np.ones(n)
-        if self.info.get("shape"):
-            folded *= self.shape_factor(self.decay_state(self.current))
-        if self.info.get("positions") == "reweight":
-            folded *= self.position_factor(self.decay_state(self.current))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.w_base = np.where(folded > 0, w / np.where(folded > 0, folded, 1.0), 0.0)
+        self.w_base = np.asarray(col["w_rate"], dtype=float)
         self._cells, self._ncell = self._make_cells()
+        vis = np.array([is_visible_final_state(ch.daughters) for ch in events.channels], dtype=bool)
+        self.visible = vis[self.channel_of] if n else np.zeros(0, dtype=bool)
 
     def _make_cells(self):
         from darkbeam.physics.upscattering import Q2_limits
@@ -257,7 +259,9 @@ class Reweighter:
                     continue
                 if not np.any(flux(np.linspace(max(lo, thr), hi, 256), case.projectile) > 0):
                     continue
-            raise ReweightingError(f"the new couplings switch on the process case '{case.label()}', whose rate is "
+            from darkbeam.processes.cases import case_label
+
+            raise ReweightingError(f"the new couplings switch on the process case '{case_label(case)}', whose rate is "
                                    f"zero at the couplings the events were generated with: generate new events")
 
     def _flux(self):
@@ -299,7 +303,9 @@ class Reweighter:
             new, den = (span.dsigma(k, point), span.dsigma(k, 0)) if span is not None else (new_all[k], cur[k])
             bad = (den <= 0.0) & (new > 0.0)
             if np.any(bad):
-                raise ReweightingError(f"case '{g.case.label()}': {int(bad.sum())} events have zero weight at the "
+                from darkbeam.processes.cases import case_label
+
+                raise ReweightingError(f"case '{case_label(g.case)}': {int(bad.sum())} events have zero weight at the "
                                        f"current couplings but not at the new ones: generate new events")
             ok = den > 0.0
             out[g.idx] = np.where(ok, new / np.where(ok, den, 1.0), 0.0)
@@ -316,14 +322,13 @@ class Reweighter:
         return decay_length(self.p_abs, self.m_hnl, self.ctau(state))
 
     def p_decay(self, state: DecayState) -> np.ndarray:
-        c = self.events.columns
-        return decay_probability(c["l1"], c["l2"], self.decay_length(state))
+        """Probability to decay inside the detector: over the stored segments, as the generator."""
+        return path_decay_probability(self.bounds, self.decay_length(state))
 
     def position_factor(self, state: DecayState) -> np.ndarray:
-        """f(l_decay; L_new)/f(l_decay; L_sampled) (1 for paths that miss the volume)."""
-        c = self.events.columns
-        f = position_factor(c["l_decay"], c["l1"], c["l2"], self.L_sampled, self.decay_length(state))
-        return np.where(np.asarray(c["l2"]) > np.asarray(c["l1"]), f, 1.0)
+        """f(l_decay; L_new)/f(l_decay; L_sampled) on the segments (1 for paths that miss the volume)."""
+        return path_position_factor(self.events.columns["l_decay"], self.bounds, self.L_sampled,
+                                    self.decay_length(state))
 
     def _daughters(self) -> np.ndarray:
         if self._dau is None:
@@ -344,9 +349,10 @@ class Reweighter:
     # ------------------------------------------------------------------ results
     def weights(self, new, *, shape: bool = True, positions: str = "resample", strict: bool = True,
                 seed=None) -> dict:
-        """New columns for ``new``: ``w_rate``, ``br``, ``p_decay``, ``ctau`` and (resample) ``l_decay``.
+        """New columns for ``new``: ``w_rate``, ``br``, ``w_decay``, ``p_decay``, ``ctau`` and (resample)
+        ``l_decay``.
 
-        ``shape``: fold the decay-density ratio into w_rate; ``positions``: "resample" | "reweight" |
+        ``shape``: put the decay-density ratio into w_decay; ``positions``: "resample" | "reweight" |
         "keep" (module docstring); ``strict``: check for cases and channels switched on from zero;
         ``seed``: random stream of resampled positions (default: from the events' seed)."""
         if positions not in POSITIONS:
@@ -357,25 +363,23 @@ class Reweighter:
             state = self.check_channels(params)
         else:
             state = self.decay_state(params)
-        w = self.w_base * self.xsec_ratio(params)
-        if shape:
-            w = w * self.shape_factor(state)
-        out = {"br": self.branching(state), "p_decay": self.p_decay(state), "ctau": self.ctau(state)}
+        w_decay = self.shape_factor(state) if shape else np.ones(len(self.events))
+        out = {"w_rate": self.w_base * self.xsec_ratio(params), "br": self.branching(state),
+               "p_decay": self.p_decay(state), "ctau": self.ctau(state)}
         if positions == "reweight":
-            w = w * self.position_factor(state)
+            w_decay = w_decay * self.position_factor(state)
         elif positions == "resample":
             rng = np.random.default_rng(np.random.SeedSequence([int(self.events.meta.get("seed", 0) or 0), 0x5EED])
                                         if seed is None else seed)
-            c = self.events.columns
-            out["l_decay"] = resample_positions(np.asarray(c["l1"]), np.asarray(c["l2"]), self.decay_length(state),
-                                                rng, np.asarray(c["l_decay"]))
-        out["w_rate"] = w
+            out["l_decay"] = resample_positions(self.bounds, self.decay_length(state), rng,
+                                                np.asarray(self.events.columns["l_decay"]), self.L_sampled)
+        out["w_decay"] = w_decay
         return out
 
     def apply(self, new, *, shape: bool = True, positions: str = "resample", strict: bool = True, seed=None):
         """The EventSet reweighted to ``new`` (see :meth:`weights`); ``meta["model"]`` becomes the new
         model, the summary numbers in meta are updated and ``meta["reweight"]`` records the generated
-        model and what was folded into ``w_rate``."""
+        model and how decay shapes and positions were treated (``w_decay``)."""
         from darkbeam.events.eventset import EventSet
 
         params = self.resolve(new)
@@ -388,7 +392,8 @@ class Reweighter:
         meta["reweight"] = {"generated_model": self.generated.model_dump(exclude_none=True), "shape": bool(shape),
                             "positions": positions, "positions_model": pos_model.model_dump(exclude_none=True)}
         s = self.rates(params, strict=False)
-        for k in ("upscattered", "upscattered_err", "decay_in_detector", "decay_in_detector_err"):
+        for k in ("upscattered", "upscattered_err", "decay_in_detector", "decay_in_detector_err",
+                  "decay_in_detector_visible", "decay_in_detector_visible_err"):
             meta[k] = s[k]
         return EventSet(cols, self.events.cases, self.events.channels, meta, validate=True)
 
@@ -415,8 +420,10 @@ class Reweighter:
               strict: bool = True) -> dict:
         """Predicted numbers of events at ``new`` (or ``span`` point ``point``) with errors.
 
-        Returns ``upscattered``, ``decay_in_detector`` (all channels), ``signal`` (decays inside the
-        detector into the channels ``select`` (see :meth:`channel_mask`) times ``efficiency``), each with
+        Returns ``upscattered``, ``decay_in_detector`` (all channels), ``decay_in_detector_visible`` and
+        ``decay_in_detector_invisible`` (:mod:`darkbeam.events.visibility`), ``signal`` (decays inside the
+        detector into the channels ``select`` (see :meth:`channel_mask`; None: every channel, visible
+        or not) times ``efficiency``), each with
         ``_err``, ``ctau_cm``, ``n_events`` and ``cases``; with ``bins`` and ``variable`` (array per event,
         or a callable of the EventSet) also ``spectrum`` and ``spectrum_err`` of the signal.  Errors:
         vegas's stratified formula on post-stratification cells (:func:`stratification_cells`).  The
@@ -435,9 +442,10 @@ class Reweighter:
             state = self.check_channels(params, pred)
         else:
             state = self.decay_state(params)
-        w_rate = self.w_base * self.xsec_ratio(params, span, point)
-        up = w_rate * self.q_gen
-        dec = w_rate * self.branching(state) * self.p_decay(state)
+        up = self.w_base * self.xsec_ratio(params, span, point)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(self.q > 0, self.branching(state) / np.where(self.q > 0, self.q, 1.0), 0.0)
+        dec = up * ratio * self.p_decay(state)
         out = self._sums(up, dec)
         out["ctau_cm"] = {f"N{h}": (float(state.ctau[h]) if math.isfinite(state.ctau[h]) else None) for h in self.hnls}
         sig = (dec if chmask is None else np.where(chmask[self.channel_of], dec, 0.0)) * float(efficiency)
@@ -460,21 +468,26 @@ class Reweighter:
 
     def _sums(self, up: np.ndarray, dec: np.ndarray) -> dict:
         nc = len(self.groups)
-        vu = stratified_variance(up, self._cells, self._ncell)
-        vd = stratified_variance(dec, self._cells, self._ncell)
         cell_case = np.zeros(self._ncell, dtype=np.int64)
         cell_case[self._cells] = self.case_of
-        su = np.bincount(self.case_of, weights=up, minlength=nc)
-        sd = np.bincount(self.case_of, weights=dec, minlength=nc)
-        eu = np.sqrt(np.bincount(cell_case, weights=vu, minlength=nc))
-        ed = np.sqrt(np.bincount(cell_case, weights=vd, minlength=nc))
+        parts = {"upscattered": up, "decay_in_detector": dec,
+                 "decay_in_detector_visible": np.where(self.visible, dec, 0.0),
+                 "decay_in_detector_invisible": np.where(self.visible, 0.0, dec)}
+        out: dict = {}
+        cases = [{"case": info.name} for info in self.events.cases]
+        for key, w in parts.items():
+            v = stratified_variance(w, self._cells, self._ncell)
+            s = np.bincount(self.case_of, weights=w, minlength=nc)
+            e = np.sqrt(np.bincount(cell_case, weights=v, minlength=nc))
+            out[key], out[key + "_err"] = float(s.sum()), float(math.sqrt(v.sum()))
+            for k, c in enumerate(cases):
+                c[key], c[key + "_err"] = float(s[k]), float(e[k])
         cnt = np.bincount(self.case_of, minlength=nc)
-        cases = [{"case": info.name, "upscattered": float(su[k]), "upscattered_err": float(eu[k]),
-                  "decay_in_detector": float(sd[k]), "decay_in_detector_err": float(ed[k]), "n_events": int(cnt[k])}
-                 for k, info in enumerate(self.events.cases)]
-        return {"upscattered": float(su.sum()), "upscattered_err": float(math.sqrt(vu.sum())),
-                "decay_in_detector": float(sd.sum()), "decay_in_detector_err": float(math.sqrt(vd.sum())),
-                "n_events": len(self.events), "cases": cases}
+        for k, c in enumerate(cases):
+            c["n_events"] = int(cnt[k])
+        out["n_events"] = len(self.events)
+        out["cases"] = cases
+        return out
 
 
 def reweight(events, new, *, shape: bool = True, positions: str = "resample", strict: bool = True, seed=None):
@@ -484,15 +497,17 @@ def reweight(events, new, *, shape: bool = True, positions: str = "resample", st
 
 
 def summary(events, new=None) -> dict:
-    """The fields of ``darkbeam generate --json`` (upscattered, decay_in_detector, their errors, cases,
-    c tau) for ``events`` (an EventSet or a Reweighter) at the couplings ``new`` (None: their own)."""
+    """The fields of ``darkbeam generate --json`` (upscattered, decay_in_detector and its visible and
+    invisible parts, their errors, cases, c tau) for ``events`` (an EventSet or a Reweighter) at the couplings ``new`` (None: their own)."""
     rw = events if isinstance(events, Reweighter) else Reweighter(events)
     params = rw.resolve(rw.current if new is None else new)
     s = rw.rates(params)
     meta = rw.events.meta
-    out = {"experiment": meta.get("experiment"), "flux": meta.get("flux"), "seed": meta.get("seed")}
-    for k in ("upscattered", "upscattered_err", "decay_in_detector", "decay_in_detector_err", "n_events",
-              "ctau_cm", "cases"):
+    out = {"experiment": meta.get("experiment"), "flux": meta.get("flux"), "fallbacks": list(meta.get("fallbacks", [])),
+           "seed": meta.get("seed")}
+    for k in ("upscattered", "upscattered_err", "decay_in_detector", "decay_in_detector_err",
+              "decay_in_detector_visible", "decay_in_detector_visible_err", "decay_in_detector_invisible",
+              "decay_in_detector_invisible_err", "n_events", "ctau_cm", "cases"):
         out[k] = s[k]
     out["model"] = params.model_dump(exclude_none=True)
     out["files"] = []

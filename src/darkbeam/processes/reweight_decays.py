@@ -9,8 +9,8 @@
   coupling points and only the ratio of normalised densities is used.
 * Two-body channels: dGamma/dcos = (Gamma/2)(1 + alpha h cos theta) (physics/channels.py), theta the
   angle of daughters[0] with the spin axis (N's lab direction) in N's rest frame.
-* Decay positions: truncated exponential on [l1, l2] (events/weights.py); :func:`resample_positions`
-  draws new ones by inverting its CDF.
+* Decay positions: exponential restricted to the path's segments in the detector (events/weights.py);
+  :func:`resample_positions` draws new ones with the generator's kernel.
 """
 
 from __future__ import annotations
@@ -195,14 +195,20 @@ def channel_shape_factor(name: str, new: DecayState, gen: DecayState, P: np.ndar
     return f
 
 
-def resample_positions(l1: np.ndarray, l2: np.ndarray, L: np.ndarray, rng: np.random.Generator,
-                       old: np.ndarray) -> np.ndarray:
-    """Decay distances drawn from the truncated exponential on [l1, l2] with decay length L (cm):
-    l = l1 - L ln(1 + u (exp(-(l2 - l1)/L) - 1)), u uniform (inverse CDF; expm1/log1p keep precision
-    for L >> l2 - l1).  Paths that miss the volume (l2 = l1) keep ``old``."""
-    u = rng.random(l1.size)
-    span = l2 - l1
+def resample_positions(bounds: np.ndarray, L: np.ndarray, rng: np.random.Generator, old: np.ndarray,
+                       L_old: np.ndarray | None = None) -> np.ndarray:
+    """Decay distances drawn from the exponential law with decay length L (cm) restricted to the path's
+    segments ``bounds`` ((n, 2m) ends: l1, gap starts and ends, l2; the generator's kernel
+    :func:`darkbeam.events.weights.sample_path_decay`).  Paths that miss the volume keep ``old``, and so
+    do events whose decay length equals ``L_old`` (the one ``old`` was drawn with): those positions
+    already follow the right law, so a reweighting to unchanged lifetimes changes nothing."""
+    from darkbeam.events.weights import sample_path_decay
+
+    bounds = np.asarray(bounds, dtype=float)
+    n = bounds.shape[0]
+    u1, u2 = rng.random(n), rng.random(n)
+    L = np.broadcast_to(np.asarray(L, dtype=float), (n,))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        l = l1 - L * np.log1p(u * np.expm1(-span / L))
-    l = np.where(np.isfinite(l), np.clip(l, l1, l2), l1 + u * span)  # L = inf: uniform (never weighted)
-    return np.where(span > 0, l, old)
+        l = sample_path_decay(bounds, L, u1, u2)
+    same = np.zeros(n, dtype=bool) if L_old is None else (np.asarray(L_old) == L)
+    return np.where((bounds[:, -1] > bounds[:, 0]) & ~same, l, old)

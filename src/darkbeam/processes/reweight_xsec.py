@@ -30,12 +30,15 @@ from darkbeam.errors import DataError
 #: relative singular-value cut of the span (below it: rounding)
 SPAN_RTOL = 1e-13
 
-_CASE_RE = re.compile(r"^(?P<proj>\S+) (?P<tgt>\S+) -> N(?P<hnl>\d) \S+ \((?P<reg>[^,]+), (?P<hel>[^)]+)\)$")
+#: a case name (processes.cases.case_label): "nu_mu C12 -> N4 C12 (coherent, conserving)",
+#: "nu_mu_bar p(C12) -> N4_bar p (p-el, flipping)"; also the older "nu_mu C12 -> N4 C12 (p-el, ...)"
+_CASE_RE = re.compile(r"^(?P<proj>\S+) (?:[a-z]+-?\()?(?P<tgt>[^\s()]+)\)? -> N(?P<hnl>\d)(?:_bar)? \S+ "
+                      r"\((?P<reg>[^,]+), (?P<hel>[^)]+)\)$")
 
 
 def process_case(info):
     """The :class:`~darkbeam.physics.xsec.ProcessCase` of a case-table entry (parsed from its name,
-    which the generator writes as ``ProcessCase.label()``)."""
+    which the generator writes with ``processes.cases.case_label``)."""
     from darkbeam.physics.xsec import ProcessCase
 
     m = _CASE_RE.match(info.name)

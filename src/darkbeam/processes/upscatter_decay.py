@@ -10,11 +10,18 @@ events.  For each event:
   production point (BNB decay pipe or the proton target) and the N momentum follows from (E, Q^2,
   phi) (:mod:`darkbeam.processes.kinematics`) rotated to that direction;
 * N decays into a channel chosen with probability q = its branching ratio (cascades through an
-  on-shell Z' or h' are expanded into final states with BR = BR(N -> nu X) BR(X -> ...)); the stored
-  ``w_rate`` is w_up / q and ``br`` the channel's BR, so that w_rate * br = w_up and
-  sum(w_rate * br * p_decay) is an unbiased estimate of the decays inside the detector;
-* N's decay point is drawn from the exponential law restricted to its path through the active volume
-  [l1, l2], and p_decay = exp(-l1/L) - exp(-l2/L), L = beta gamma c tau with the TOTAL width.
+  on-shell Z' or h' are expanded into final states with BR = BR(N -> nu X) BR(X -> ...)).  The stored
+  ``w_rate`` is w_up (its sum is the upscattered total), ``q_channel`` is q and ``br`` the channel's
+  BR, so that the event weight w = w_rate (br / q) p_decay (= w_up p_decay at generation) sums to an
+  unbiased estimate of the decays inside the detector, and its sum over one channel's events to that
+  channel's decays inside the detector;
+* N's path through the active volume is the list of segments of the detector's pieces along it
+  (ordered, touching pieces merged: :func:`darkbeam.events.weights.path_bounds_from_segments`), stored
+  as l1, the gaps and l2; p_decay = sum over segments of exp(-a/L) - exp(-b/L), L = beta gamma c tau
+  with the TOTAL width, and the decay point is drawn from the exponential law restricted to the
+  segments -- the same kernels the reweighting applies to the stored segments;
+* a decay is *visible* if a final daughter is charged, a photon or a hadron
+  (:mod:`darkbeam.events.visibility`); the visible decays inside the detector are summed separately.
 
 Errors: every pass is a stratified vegas sample, so the error of any sum of event weights (the
 upscattering yield, the decays in the detector) is computed from the per-hypercube variances of that
@@ -32,6 +39,8 @@ import vegas
 from darkbeam import constants as C
 from darkbeam.detectors.catalog import Experiment
 from darkbeam.errors import KinematicsError
+from darkbeam.events.visibility import is_visible_labels
+from darkbeam.events.weights import path_bounds_from_segments, path_decay_probability, sample_path_decay
 from darkbeam.mc._jit import outer_batch
 from darkbeam.mc.fourvec import rotate_z_to
 from darkbeam.models.parameters import ModelParameters
@@ -110,6 +119,10 @@ class CaseResult:
     upscattered_err: float = 0.0
     decay_in_detector: float = 0.0
     decay_in_detector_err: float = 0.0
+    decay_in_detector_visible: float = 0.0
+    decay_in_detector_visible_err: float = 0.0
+    decay_in_detector_invisible: float = 0.0
+    decay_in_detector_invisible_err: float = 0.0
     ctau_cm: float = math.inf
     n_events: int = 0
     columns: dict = field(default_factory=dict)
@@ -186,19 +199,19 @@ def run_case(
     res.ctau_cm = table.ctau_cm
     res.channels = finals
     res.antiparticle = case.antineutrino and not params.majorana
-    # N helicity: conserving keeps the projectile's (-1 for nu, +1 for nubar), flipping reverses it
-    h0 = -1.0 if not case.antineutrino else 1.0
-    hel = h0 if case.helicity == "conserving" else -h0
+    hel = hnl_helicity(case)
     detector = exp.detector
     target_volume = exp.target_volume
     production = exp.production_model(warn=False)
     brs = np.array([fc.br for fc in finals])
-    cum = np.cumsum(brs) / brs.sum()
+    q_of = brs / brs.sum()  # channel-selection probabilities
+    cum = np.cumsum(q_of)
+    visible = np.array([is_visible_labels(channel_labels(fc, res.antiparticle)) for fc in finals], dtype=bool)
 
-    cols: dict[str, list] = {k: [] for k in ("E", "Q2", "w_up", "ch", "vertex", "p_nu", "p_hnl", "p_rec", "p_dau",
-                                             "l1", "l2", "l_dec", "p_decay")}
-    sums = np.zeros(2)
-    vars_ = np.zeros(2)
+    cols: dict[str, list] = {k: [] for k in ("E", "Q2", "w_up", "ch", "q", "vertex", "p_nu", "p_hnl", "p_rec",
+                                             "p_dau", "bounds", "l_dec", "p_decay")}
+    sums = np.zeros(4)
+    vars_ = np.zeros(4)
     nb = opts.n_batches
     for _ in range(nb):
         xs_, wg, hc = [], [], []
@@ -245,27 +258,43 @@ def run_case(
         p_abs = np.linalg.norm(pN[:, 1:], axis=1)
         L = p_abs / m * table.ctau_cm
         dir_N = pN[:, 1:] / p_abs[:, None]
-        l1s, l2s = detector.segments(vtx, dir_N)
-        hit = l2s > l1s
-        l1 = np.where(hit.any(axis=1), np.where(hit, l1s, np.inf).min(axis=1), 0.0)
-        l2 = np.where(hit.any(axis=1), np.where(hit, l2s, -np.inf).max(axis=1), 0.0)
-        _, l_dec, p_dec = detector.sample_decay_points(vtx, dir_N, L, rng)
+        bounds = path_bounds_from_segments(*detector.segments(vtx, dir_N))
+        p_dec = path_decay_probability(bounds, L)
+        l_dec = sample_path_decay(bounds, L, rng.random(n), rng.random(n))
         t0 = flight / C_LIGHT_CM_PER_NS
-        s, v = _stratified(w_up * nb, hk)
-        sums[0] += s / nb
-        vars_[0] += v / nb**2
-        s, v = _stratified(w_up * nb * p_dec, hk)
-        sums[1] += s / nb
-        vars_[1] += v / nb**2
-        for key, val in (("E", E), ("Q2", Q2), ("w_up", w_up), ("ch", ch), ("vertex", np.column_stack([vtx, t0])),
-                         ("p_nu", k), ("p_hnl", pN), ("p_rec", prec), ("p_dau", dau), ("l1", l1), ("l2", l2),
-                         ("l_dec", l_dec), ("p_decay", p_dec)):
+        for i, val in enumerate((w_up, w_up * p_dec, w_up * p_dec * visible[ch], w_up * p_dec * ~visible[ch])):
+            s, v = _stratified(val * nb, hk)
+            sums[i] += s / nb
+            vars_[i] += v / nb**2
+        for key, val in (("E", E), ("Q2", Q2), ("w_up", w_up), ("ch", ch), ("q", q_of[ch]),
+                         ("vertex", np.column_stack([vtx, t0])), ("p_nu", k), ("p_hnl", pN), ("p_rec", prec),
+                         ("p_dau", dau), ("bounds", bounds), ("l_dec", l_dec), ("p_decay", p_dec)):
             cols[key].append(val)
+    width = max(b.shape[1] for b in cols["bounds"])
+    cols["bounds"] = [pad_bounds(b, width) for b in cols["bounds"]]
     res.columns = {k: np.concatenate(v) for k, v in cols.items()}
     res.n_events = int(res.columns["E"].size)
     res.upscattered, res.upscattered_err = float(sums[0]), float(math.sqrt(vars_[0]))
     res.decay_in_detector, res.decay_in_detector_err = float(sums[1]), float(math.sqrt(vars_[1]))
+    res.decay_in_detector_visible, res.decay_in_detector_visible_err = float(sums[2]), float(math.sqrt(vars_[2]))
+    res.decay_in_detector_invisible, res.decay_in_detector_invisible_err = float(sums[3]), float(math.sqrt(vars_[3]))
     return res
+
+
+def hnl_helicity(case) -> float:
+    """Helicity of N handed to the decay sampler for a process case: a helicity-conserving case keeps
+    the projectile's (-1 for a neutrino, +1 for an antineutrino: massless left- and right-handed), a
+    helicity-flipping case has the opposite one (docs/generator.md)."""
+    h0 = 1.0 if case.antineutrino else -1.0
+    return h0 if case.helicity == "conserving" else -h0
+
+
+def pad_bounds(bounds: np.ndarray, width: int) -> np.ndarray:
+    """Segment ends (n, 2m) padded to (n, width) with empty segments at the last exit."""
+    n, m = bounds.shape
+    if m == width:
+        return bounds
+    return np.concatenate([bounds, np.repeat(bounds[:, -1:], width - m, axis=1)], axis=1)
 
 
 def channel_labels(fc: FinalChannel, antiparticle: bool) -> tuple[str, ...]:

@@ -139,7 +139,7 @@ class Axis(_Strict):
 
 
 class SignalSection(_Strict):
-    channels: list[str] = ["any"]
+    channels: list[str] = ["visible"]  # a limit counts visible decays unless told otherwise
     efficiency: float = Field(1.0, gt=0, le=1)
     variable: Optional[Literal["E_vis", "cos_vis", "E_hnl", "E_nu"]] = None
     bins: Optional[list[float]] = None
@@ -148,7 +148,7 @@ class SignalSection(_Strict):
     @classmethod
     def _chan(cls, v):
         if not v:
-            raise ValueError("channels must not be empty (use ['any'] for every decay)")
+            raise ValueError("channels must not be empty (use ['visible'] for every visible decay, ['any'] for every decay)")
         return v
 
     @model_validator(mode="after")

@@ -50,9 +50,12 @@ def variable_values(events, name: str) -> np.ndarray:
 
 
 def channel_selector(channels) -> Optional[Callable]:
-    """Predicate on final-state labels for the [signal] channels: ``"any"`` (every decay: None),
-    ``"visible"`` (at least one visible daughter) or visible final states such as ``"e+ e-"`` and
-    ``"gamma"`` (the non-neutrino daughters, in any order)."""
+    """Predicate on final-state labels for the [signal] channels: ``"any"`` (every decay, invisible
+    ones included: None), ``"visible"`` (the default: at least one visible final daughter,
+    :mod:`darkbeam.events.visibility`) or visible final states such as ``"e+ e-"`` and ``"gamma"`` (the
+    visible daughters, in any order)."""
+    from darkbeam.events.visibility import is_visible_label
+
     specs = [c.strip() for c in channels]
     if "any" in specs:
         return None
@@ -60,7 +63,7 @@ def channel_selector(channels) -> Optional[Callable]:
     any_visible = "visible" in specs
 
     def select(labels) -> bool:
-        vis = tuple(sorted(lab for lab in labels if not lab.startswith("nu_") and not lab.startswith("N")))
+        vis = tuple(sorted(lab for lab in labels if is_visible_label(lab)))
         return (any_visible and bool(vis)) or vis in wanted
 
     return select
