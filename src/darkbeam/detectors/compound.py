@@ -195,7 +195,7 @@ def shape_from_spec(spec, where: str = "geometry") -> Shape:
     missing or non-positive sizes and unknown shapes are one ConfigurationError naming ``where``."""
     from darkbeam.detectors import schema
 
-    if isinstance(spec, Mapping):
+    if not isinstance(spec, schema.SHAPE_SPECS):
         spec = schema.validate_shape(spec, where)
     return _build(spec, where)
 

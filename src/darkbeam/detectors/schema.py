@@ -299,12 +299,13 @@ ShapeSpec = Annotated[
     Field(discriminator="shape"),
 ]
 UnionSpec.model_rebuild()
+SHAPE_SPECS = (BoxSpec, SphereSpec, CylinderSpec, FrustumSpec, SphericalCapSpec, HexagonalPrismSpec, UnionSpec)
 
 #: shape names and their required keys (for messages and docs)
 SHAPES = {
     cls.model_fields["shape"].annotation.__args__[0]: tuple(
         k for k, f in cls.model_fields.items() if f.is_required() and k != "shape")
-    for cls in (BoxSpec, SphereSpec, CylinderSpec, FrustumSpec, SphericalCapSpec, HexagonalPrismSpec, UnionSpec)
+    for cls in SHAPE_SPECS
 }
 
 
