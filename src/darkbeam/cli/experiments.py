@@ -126,7 +126,7 @@ def experiments_list(as_json: bool = JSON_OPTION) -> None:
         return
     t = Table(title="darkbeam experiments (darkbeam experiments show KEYWORD for details)")
     for col in ("keyword", "name", "beam (or flux), baseline", "exposure", "targets [t]", "geometry (status)"):
-        t.add_column(escape(col), justify="right" if col == "exposure" else "left")
+        t.add_column(escape(col), justify="right" if col == "exposure" else "left", no_wrap=col == "keyword")
     for e in exps:
         unit = "POT" if e.exposure_unit == "POT" else e.exposure_unit
         t.add_row(e.keyword, escape(e.name), escape(_beam_text(e)), f"{e.exposure:.3g} {unit}", escape(_targets_text(e)),
