@@ -262,6 +262,8 @@ MALFORMED = [
     ('path = "flux.dat"', 'path = "flux.dat"\nname = "MiniBooNE_FHC"', "[flux]", "exactly one of 'name', 'files', 'path'"),
     # wrong types
     ('name = "my detector"', "name = 3", "name", "must be a string, got 3"),
+    ('name = "my detector"', 'name = ""', "exp.toml: name", "must not be empty"),
+    ('composition = { C12 = "12/13", H1 = "1/13" }', "composition = {}", "[material].composition", "at least one nucleus"),
     ('citations = ["me"]', "citations = [1]", "citations", "must be a string or a list of strings"),
     ("baseline = 20000.0", "baseline = 'far'", "[beam].baseline", "must be a number or a fraction 'a/b', got 'far'"),
     ("pot = 1e20", "pot = true", "[exposure].pot", "must be a number, got True"),

@@ -344,7 +344,7 @@ def _message(err: dict) -> str:
         msg = f"{_TYPE_MESSAGES[typ]}, got {err.get('input')!r}"
     elif typ == "literal_error":
         msg = f"must be {ctx.get('expected', msg.removeprefix('Input should be '))}, got {err.get('input')!r}"
-    elif typ == "too_short":
+    elif typ in ("too_short", "string_too_short"):
         msg = "must not be empty"
     return msg
 

@@ -145,7 +145,7 @@ def _nuclei_masses(v: Any) -> Any:
     if not isinstance(v, Mapping):
         return v  # pydantic reports the type
     if not v:
-        raise ValueError("must name at least one nucleus, e.g. { Ar40 = 86.19 }")
+        raise ValueError("must name at least one nucleus, e.g. { Ar40 = 1.0 }")
     for k in v:
         _nucleus(k)
     return v
