@@ -296,6 +296,8 @@ MALFORMED = [
     # unknown names
     ('C12 = "12/13"', 'Xx12 = "12/13"', "[material].composition", "unknown nuclear target 'Xx12'"),
     ('C12 = "12/13"', 'C99 = "12/13"', "[material].composition", "mass number 99 impossible for Z = 6"),
+    ('C12 = "12/13"', 'C24 = "12/13"', "[material].composition.C24", "no such nuclide in the mass table"),
+    ('C12 = "12/13"', 'c12 = "12/13"', "[material].composition", "unknown nuclear target 'c12'"),
     ('path = "flux.dat"', 'name = "NoSuchFlux"', "[flux].name", "unknown flux 'NoSuchFlux' (registered:"),
     ('path = "flux.dat"', 'name = "MiniBooNE_FH"', "[flux].name", "did you mean 'MiniBooNE_FHC'?"),
     ('path = "flux.dat"', 'files = { numu = "PS_191_numu_flux" }', "[flux].files", "unknown flavour 'numu' (did you mean 'nu_mu'?"),

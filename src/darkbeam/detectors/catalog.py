@@ -240,11 +240,22 @@ def _flux_spec(f: schema.FluxSection, src: str, base: Path | None) -> FluxSpec:
                     energy_range_reason=f.energy_range_reason or "")
 
 
-def _targets(spec: schema.ExperimentFile) -> tuple[Target, ...]:
+def _targets(spec: schema.ExperimentFile, src: str) -> tuple[Target, ...]:
+    """Targets in tonnes; every nucleus must be a nuclide of the mass table (AME2020, or the particle
+    package's table offline) that the physics uses."""
+    from darkbeam.physics.nuclear import nucleus
+
     if spec.targets is not None:
-        return tuple(Target(nuc, *parse_nucleus(nuc), m) for nuc, m in spec.targets.items())
-    mat = spec.material
-    return tuple(Target(nuc, *parse_nucleus(nuc), mat.mass * fr) for nuc, fr in mat.composition.items())
+        where, masses = "[targets]", dict(spec.targets)
+    else:
+        where = "[material].composition"
+        masses = {nuc: spec.material.mass * fr for nuc, fr in spec.material.composition.items()}
+    for nuc in masses:
+        try:
+            nucleus(nuc)
+        except ConfigurationError as exc:
+            raise ConfigurationError(f"{src}: {where}.{nuc}: {exc}") from None
+    return tuple(Target(nuc, *parse_nucleus(nuc), m) for nuc, m in masses.items())
 
 
 def experiment_from_dict(raw: Mapping, keyword: str, source: str = "<dict>", base: Path | None = None) -> Experiment:
@@ -267,7 +278,7 @@ def experiment_from_dict(raw: Mapping, keyword: str, source: str = "<dict>", bas
         description=spec.description,
         citations=tuple(spec.citations),
         flux=flux,
-        targets=_targets(spec),
+        targets=_targets(spec, src),
         exposure=spec.exposure.pot,
         exposure_unit=spec.exposure.unit,
         baseline=spec.beam.baseline,
