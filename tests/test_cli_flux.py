@@ -81,6 +81,10 @@ def test_flux_table_model_and_plot(capsys, tmp_path):
         (("flux", "--beam", "k-dar", "--distance", "100"), "stopped parents per POT", 2),
         (("fluxes", "fetch", "Nope"), "unknown flux data file 'Nope'", 5),
         (("fluxes", "show"), "Missing argument", 2),
+        (("flux", "--beam", "bnb", "--distance", "500", "--source", "filez"), "unknown --source 'filez'", 2),
+        (("flux", "--beam", "charmii_fhc", "--source", "model"), "'charmii_fhc' has no beam model", 5),
+        (("fluxes", "show", "ND280_FHC"), "ND280_FHC is retired", 5),
+        (("flux", "--beam", "ND280_FHC"), "use T2K_ND280_2020_plus250kA for FHC", 5),
         (("flux", "--bogus"), "No such option", 2),
     ],
 )
@@ -107,11 +111,24 @@ def test_checksum_mismatch_is_one_line(capsys, monkeypatch, tmp_path):
 
 
 def test_missing_file_offline_is_one_line(capsys, monkeypatch, tmp_path):
+    from darkbeam.sources.beam import validation
+
     monkeypatch.delenv(reg.ENV_DATA_DIR, raising=False)
     monkeypatch.setenv(reg.ENV_CACHE_DIR, str(tmp_path / "cache"))
     monkeypatch.setenv(reg.ENV_OFFLINE, "1")
     code, _, err = run(capsys, "fluxes", "fetch", "DUNE_ND_FHC")
     assert code == 5 and "not found locally" in err and err.count("\n") == 1
+    # the beam model is not validated at the DUNE ND: stop, naming the file and how to provide it
+    monkeypatch.setattr(validation, "VALIDATED", {})
+    code, _, err = run(capsys, "flux", "--beam", "dune_nd", "--stats", "1024", "--json")
+    assert code == 5 and err.count("\n") == 1 and "DUNE_ND_FHC" in err and "DARKBEAM_DATA_DIR" in err
+    # where it is validated, the model stands in and says so: provenance, JSON 'fallbacks', printed FALLBACK line
+    monkeypatch.setattr(validation, "VALIDATED", {"lbnf": [(574.0, 0.0, "FHC", "test")]})
     code, out, _ = run(capsys, "flux", "--beam", "dune_nd", "--stats", "1024", "--json")
     d = json.loads(out)
-    assert code == 0 and "beam model 'lbnf'" in d["provenance"] and "official file unavailable" in d["provenance"]
+    assert code == 0 and "beam model 'lbnf'" in d["provenance"] and "FALLBACK" in d["provenance"]
+    assert len(d["fallbacks"]) == 1 and "DUNE_ND_FHC" in d["fallbacks"][0]
+    code, out, _ = run(capsys, "flux", "--beam", "dune_nd", "--stats", "1024", "--points", "3")
+    assert code == 0 and "FALLBACK: flux: beam model 'lbnf'" in out
+
+

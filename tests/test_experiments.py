@@ -26,9 +26,11 @@ DARKNEWS_KEYWORDS = [
     "dune_nd_fhc", "dune_nd_rhc", "minerva_le_fhc", "minerva_me_fhc", "minerva_me_rhc", "minos_le_fhc",
     "nd280_fhc", "nova_le_fhc", "nutev_fhc", "fasernu",
 ]
-EXTRA = ["charmii_fhc", "charmii_rhc", "ps191"]
+EXTRA = ["charmii_fhc", "charmii_rhc", "ps191", "nd280_rhc"]
 # deliberate departures from DarkNews (docs/experiments.md, "Fixes"): composition only
-COMPOSITION_FIXES = {"minerva_le_fhc", "minerva_me_fhc", "minerva_me_rhc", "minos_le_fhc"}
+COMPOSITION_FIXES = {"minerva_le_fhc", "minerva_me_fhc", "minos_le_fhc", "minerva_me_rhc"}
+# ... and the flux file: DarkNews's ND280_FHC.dat is the T2K -250 kA flux (registry: retired); the T2K release is used
+FLUX_FIXES = {"nd280_fhc": "T2K_ND280_2020_plus250kA"}
 
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
         ast.USub: operator.neg, ast.UAdd: operator.pos}
@@ -68,7 +70,7 @@ def registry_name_of_file(fluxfile):
 def test_catalog_lists_every_experiment():
     have = set(list_experiments())
     assert set(DARKNEWS_KEYWORDS) | set(EXTRA) <= have
-    assert "nd280_rhc" not in have  # its flux file is byte-identical to FHC
+    assert "nd280_rhc" in have  # from the T2K 2020 -250 kA release (DarkNews's ND280_RHC.dat is a copy of its FHC file)
 
 
 @pytest.mark.parametrize("key", DARKNEWS_KEYWORDS + EXTRA)
@@ -100,9 +102,16 @@ def test_matches_darknews_definition(key):
     e = load_experiment(key)
     assert e.darknews_keyword == key
     assert e.exposure == pytest.approx(ref["POTs"], rel=1e-15)
-    assert e.flux.name == registry_name_of_file(ref["fluxfile"])
-    assert e.flux.normalisation == pytest.approx(ref["flux_norm"], rel=1e-13)
-    assert list(e.energy_range) == pytest.approx(ref["erange"], rel=1e-15)
+    if key in FLUX_FIXES:
+        assert e.flux.name == FLUX_FIXES[key] and e.darknews_fixes
+    else:
+        assert e.flux.name == registry_name_of_file(ref["fluxfile"])
+        assert e.flux.normalisation == pytest.approx(ref["flux_norm"], rel=1e-13)
+    # no silent truncation: DarkNews's erange is not inherited; the whole file is used unless a reason is given
+    if e.flux.energy_range_reason:
+        assert list(e.energy_range) == pytest.approx(ref["erange"], rel=1e-15)
+    else:
+        assert e.energy_range == (0.0, math.inf)
     assert e.target_names == tuple(ref["nuclear_targets"])
     assert e.fiducial_mass == pytest.approx(sum(ref["fiducial_mass_per_target"]), rel=1e-12)
     if key not in COMPOSITION_FIXES:
@@ -190,6 +199,7 @@ citations = ["me"]
 path = "flux.dat"
 normalisation = 1e-4
 energy_range = [0.1, 5.0]
+energy_range_reason = "the detector's trigger threshold (test)"
 
 [exposure]
 pot = 1e20
@@ -303,6 +313,13 @@ MALFORMED = [
     ('path = "flux.dat"', 'files = { numu = "PS_191_numu_flux" }', "[flux].files", "unknown flavour 'numu' (did you mean 'nu_mu'?"),
     ('path = "flux.dat"', 'path = "flux.dat"\ncolumns = ["nu_mu", "nu_x"]', "[flux].columns", "unknown flavour 'nu_x'"),
     ('path = "flux.dat"', 'path = "nowhere.dat"', "[flux].path", "nowhere.dat not found"),
+    ('path = "flux.dat"', 'name = "ND280_FHC"', "[flux].name", "flux file ND280_FHC is retired"),
+    # no silent truncation: a flux energy range needs its physics reason, and a reason its range
+    ('energy_range_reason = "the detector\'s trigger threshold (test)"\n', "", "[flux]",
+     "energy_range cuts the flux file: give its physics reason in energy_range_reason"),
+    ('energy_range_reason = "the detector\'s trigger threshold (test)"\n', 'energy_range_reason = " "\n', "[flux]",
+     "energy_range cuts the flux file"),
+    ("energy_range = [0.1, 5.0]\n", "", "[flux]", "energy_range_reason given without energy_range"),
     ('shape = "frustum"', 'shape = "torus"', "[geometry.target]", "unknown shape 'torus' (use one of box, sphere,"),
     ('shape = "frustum"', 'shape = "frustrum"', "[geometry.target]", "unknown shape 'frustrum' (did you mean 'frustum'?"),
     # not TOML at all
@@ -350,13 +367,15 @@ def test_every_catalog_file_validates_against_the_schema(key):
 
 
 def test_optional_flux_keys(tmp_path):
-    # no energy_range: the whole file; a stated range carries its reason
-    e = load_experiment(_write(tmp_path, USER.replace("energy_range = [0.1, 5.0]\n", "")))
-    assert e.energy_range == (0.0, math.inf)
-    assert e.summary()["energy_range_GeV"] == [0.0, None]
-    text = USER.replace("energy_range = [0.1, 5.0]", 'energy_range = [0.1, 5.0]\nenergy_range_reason = "cut"')
+    # no energy_range (and no reason): the whole file; a stated range carries its reason
+    text = USER.replace("energy_range = [0.1, 5.0]\n", "").replace(
+        'energy_range_reason = "the detector\'s trigger threshold (test)"\n', "")
     e = load_experiment(_write(tmp_path, text))
-    assert e.energy_range == (0.1, 5.0) and e.flux.energy_range_reason == "cut"
+    assert e.energy_range == (0.0, math.inf) and e.flux.energy_range_reason == ""
+    assert e.summary()["energy_range_GeV"] == "whole flux file"
+    e = load_experiment(_write(tmp_path, USER))
+    assert e.energy_range == (0.1, 5.0) and e.flux.energy_range_reason == "the detector's trigger threshold (test)"
+    assert e.summary()["energy_range_GeV"] == [0.1, 5.0]
     # a citation string and a caveat for the exposure, as the catalog's files carry them
     text = USER.replace('citations = ["me"]', 'citations = ["me", "POT: somebody (2020)"]\ncaveats = "POT unverified"')
     e = load_experiment(_write(tmp_path, text))
@@ -364,7 +383,7 @@ def test_optional_flux_keys(tmp_path):
 
 
 def test_unknown_keyword_and_missing_file(tmp_path):
-    with pytest.raises(ConfigurationError, match=r"unknown experiment 'nd280_xhc' \(did you mean nd280_fhc"):
+    with pytest.raises(ConfigurationError, match=r"unknown experiment 'nd280_xhc' \(did you mean nd280_.hc, nd280_.hc\?"):
         load_experiment("nd280_xhc")
     with pytest.raises(ConfigurationError, match="unknown experiment 'xyzzy' \\(catalog: charmii_fhc"):
         load_experiment("xyzzy")

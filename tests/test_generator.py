@@ -41,8 +41,8 @@ def test_upscattering_weights_equal_flux_folded_cross_section(default_run):
         from darkbeam.physics.xsec import ProcessCase
 
         xs = UpscatteringXsec(ProcessCase(proj, 4, tgt, reg, hel), default_model())
-        lo = max(exp.energy_range[0], xs.threshold)
-        E = np.linspace(lo, exp.energy_range[1], 6001)
+        lo = max(exp.energy_range[0], flux.energy_range[0], xs.threshold)
+        E = np.linspace(lo, min(exp.energy_range[1], flux.energy_range[1]), 6001)
         ref = np.trapezoid(flux(E, proj) * xs.sigma(E), E) * n_t[tgt] * exp.pot
         got = w_up[case_idx == k].sum()
         assert got == pytest.approx(res["upscattered"], rel=1e-9)

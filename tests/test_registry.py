@@ -81,12 +81,32 @@ def test_offline_without_data_is_one_clear_error(isolated):
     assert "not found locally" in msg and "downloads are disabled" in msg and "\n" not in msg
 
 
-def test_offline_flux_falls_back_to_beam_model(isolated):
-    f = flux_for("miniboone", n=2**11)
-    assert "beam model 'bnb'" in f.provenance and "official file unavailable" in f.provenance
-    assert f.meta["source"] == "beam-model" and f.integrate("nu_mu") > 0
+def test_offline_without_file_stops_where_the_model_is_not_validated(isolated, monkeypatch):
+    """No file and no validated beam model: one line naming the file and both ways to provide it."""
+    from darkbeam.sources.beam import validation
+
+    monkeypatch.setattr(validation, "VALIDATED", {})
+    with pytest.raises(DataError) as exc:
+        flux_for("miniboone", n=2**11)
+    msg = str(exc.value)
+    assert "\n" not in msg and "MiniBooNE_FHC" in msg and "not validated" in msg
+    assert "DARKBEAM_DATA_DIR" in msg and "fluxes/MiniBooNE_FHC.dat" in msg and "darkbeam fluxes fetch MiniBooNE_FHC" in msg
     with pytest.raises(DataError):
         flux_for("miniboone", source="file")
+
+
+def test_offline_flux_falls_back_where_the_model_is_validated(isolated, monkeypatch):
+    from darkbeam.sources.beam import validation
+
+    monkeypatch.setattr(validation, "VALIDATED", {"bnb": [(541.0, 0.0, "FHC", "test")]})
+    f = flux_for("miniboone", n=2**11)
+    assert "beam model 'bnb'" in f.provenance and "FALLBACK" in f.provenance
+    assert f.meta["source"] == "beam-model" and f.integrate("nu_mu") > 0
+    note = f.meta["fallback"]
+    assert "MiniBooNE_FHC" in note and "not available offline" in note and "\n" not in note
+    # the RHC position is not validated: no fallback there
+    with pytest.raises(DataError, match="not validated at 541 m, 0 mrad, RHC"):
+        flux_for("miniboone", mode="RHC", n=2**11)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -60,10 +60,9 @@ def fluxes_list(as_json: bool = JSON_OPTION) -> None:
 def fluxes_show(name: str = typer.Argument(..., help="Registered flux file name (see 'darkbeam fluxes list')."),
                 as_json: bool = JSON_OPTION) -> None:
     """Metadata of a flux file and, if it can be read, integrated flux, mean and peak energy per flavour."""
-    from darkbeam.data import lookup
-    from darkbeam.sources.files import official_flux
+    from darkbeam.sources.files import flux_entry, official_flux
 
-    e = lookup(name, kind="flux")
+    e = flux_entry(name)
     info = {"name": e.name, "path": e.path, "url": e.url, "sha256": e.sha256, "format": e.format, "units": e.units,
             "normalisation": e.normalisation, "energy_grid": e.energy_grid, "columns": list(e.columns),
             "per_pot": e.per_pot, "baseline_m": e.baseline_m, "off_axis_mrad": e.off_axis_mrad, "beam": e.beam,
@@ -96,8 +95,9 @@ def fluxes_show(name: str = typer.Argument(..., help="Registered flux file name 
 def fluxes_fetch(name: str = typer.Argument(..., help="Registered flux file name, or 'all'.")) -> None:
     """Fetch a flux file into the cache (or find it in DARKBEAM_DATA_DIR), verify its sha256, print its path."""
     from darkbeam.data import entries, fetch
+    from darkbeam.sources.files import flux_entry
 
-    names = [e.name for e in entries("flux")] if name == "all" else [name]
+    names = [e.name for e in entries("flux")] if name == "all" else [flux_entry(name).name]
     for n in names:
         path = fetch(n, kind="flux")
         typer.echo(f"{n}: {path}")
@@ -111,7 +111,7 @@ def flux_command(
     distance: Optional[float] = typer.Option(None, "--distance", "-L", help="Detector distance in m."),
     off_axis: Optional[float] = typer.Option(None, "--off-axis", help="Off-axis angle in mrad."),
     mode: str = typer.Option("FHC", "--mode", help="Horn polarity: FHC or RHC."),
-    source: str = typer.Option("auto", "--source", help="auto (official file if available, else model), file or model."),
+    source: str = typer.Option("auto", "--source", help="auto (official file; the beam model where no file is registered, or where the file is missing and the model is validated, said as a FALLBACK), file or model."),
     stopped_per_pot: Optional[float] = typer.Option(None, "--stopped-per-pot", help="DAR: stopped parents per POT."),
     parent: str = typer.Option("pi", "--parent", help="DAR configuration: pi, mu or k."),
     stats: int = typer.Option(2**16, "--stats", help="Beam model: mesons per species (power of 2)."),
@@ -125,7 +125,10 @@ def flux_command(
 ) -> None:
     """Neutrino flux in nu/cm2/GeV/POT: a table (or JSON), its provenance, and optionally a plot."""
     from darkbeam.sources import flux_for
+    from darkbeam.sources.select import _mode, check_source
 
+    source = check_source(source, "--source")
+    mode = _mode(mode)
     if stats < 16:
         raise ConfigurationError("--stats must be at least 16")
     f = flux_for(beam, distance, off_axis_mrad=off_axis, mode=mode, source=source, n=stats, seed=seed,
@@ -143,6 +146,7 @@ def flux_command(
             energies = f.energies[(f.energies >= lo) & (f.energies <= hi)]
         out = f.to_dict(energies)
         out["integrals"] = {fl: f.integrate(fl, lo, hi) for fl in f.flavours}
+        out["fallbacks"] = [f.meta["fallback"]] if f.meta.get("fallback") else []
         print_json(out)
     else:
         energies = np.linspace(lo, hi, points or 25)
@@ -161,6 +165,9 @@ def flux_command(
         console.print("integrated [nu/cm2/POT]: " + ", ".join(f"{fl} {f.integrate(fl, lo, hi):.4e}" for fl in f.flavours),
                       markup=False, highlight=False)
         console.print(f"provenance: {f.provenance}", soft_wrap=True, markup=False, highlight=False)
+        if f.meta.get("fallback"):
+            console.print(f"FALLBACK: {f.meta['fallback']}", style="bold yellow", soft_wrap=True, markup=False,
+                          highlight=False)
     if plot is not None:
         f.plot(path=plot)
         if not as_json:

@@ -39,8 +39,9 @@ def generate_command(
     workers: int = typer.Option(1, "--workers", "-j", help="Parallel processes over process cases."),
     projectiles: Optional[list[str]] = typer.Option(None, "--projectile", help="Neutrino flavours (default: all in the flux)."),
     regimes: Optional[list[str]] = typer.Option(None, "--regime", help="coherent, p-el, n-el, electron (default: coherent, p-el, n-el)."),
-    flux_source: str = typer.Option("auto", "--flux-source", help="auto (official file, else beam model), file or model."),
+    flux_source: str = typer.Option("auto", "--flux-source", help="auto (official file; the beam model only where it is validated and the file is missing, named as a fallback), file or model."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, for comparisons (docs/generator.md)."),
+    nucleon_model: Optional[str] = typer.Option(None, "--nucleon-model", help="Bound nucleons (p-el, n-el): fermi-gas (Pauli blocked) or free (default: the couplings scheme's, fermi-gas for darkbeam; docs/xsec.md)."),
     plots: Optional[Path] = typer.Option(None, "--plots", help="Write the standard kinematic distributions as PNG into this folder."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -50,7 +51,13 @@ def generate_command(
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
+    from darkbeam.sources.select import check_source
+
+    flux_source = check_source(flux_source, "--flux-source")
     params = model_from_options(model, sets)
+    from darkbeam.processes.generator import scheme_xsec_options
+
+    scheme_xsec_options(scheme, nucleon_model)  # unknown scheme or nucleon model: one line, before any work
     if events < 100:
         raise ConfigurationError(f"--events must be at least 100 per case, got {events}")
     fmts = _split(formats) or ["parquet"]
@@ -75,7 +82,7 @@ def generate_command(
 
         result = generate(params, exp, seed=seed, options=opts, workers=workers,
                           projectiles=_split(projectiles), regimes=tuple(_split(regimes) or DEFAULT_REGIMES),
-                          flux_source=flux_source, couplings_scheme=scheme, progress=progress)
+                          flux_source=flux_source, couplings_scheme=scheme, progress=progress, nucleon_model=nucleon_model)
     ev, summary = result.events, result.summary
     if output is not None:
         for f in fmts:
@@ -109,7 +116,13 @@ def generate_command(
     out.print(t)
     for k, v in summary.ctau_cm.items():
         out.print(f"{k}: c*tau = {v:.4e} cm")
-    out.print(f"flux: {summary.flux_provenance}")
+    out.print(f"flux: {summary.flux_provenance}", markup=False, highlight=False)
+    if summary.fallbacks:
+        out.print(f"FALLBACKS ({len(summary.fallbacks)}): substitutes for missing data in this run:", style="bold yellow")
+        for fb in summary.fallbacks:
+            out.print(f"  - {fb}", markup=False, highlight=False)
+    else:
+        out.print("fallbacks: none")
     out.print("numbers of events for the experiment's exposure; 'decays in detector' includes every decay channel")
     for f in summary.files:
         out.print(f"wrote {f}")

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from darkbeam.cli.common import JSON_OPTION, print_json
 from darkbeam.cli.main import app
-from darkbeam.models import DARKNEWS_DEFAULT, PARAMETER_DOCS
+from darkbeam.models import DARKNEWS_DEFAULT, EQUIVALENT_GROUPS, PARAMETER_DOCS
 
 
 @app.command("params")
@@ -16,7 +16,10 @@ def params_command(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json({k: {"unit": u, "doc": d, "default": DARKNEWS_DEFAULT.get(k)} for k, (u, d) in PARAMETER_DOCS.items()})
         return
-    t = Table(title="darkbeam model parameters (DarkNews names)")
+    groups = "; ".join(" / ".join(g) for g in EQUIVALENT_GROUPS)
+    t = Table(title="darkbeam model parameters (DarkNews names)",
+              caption=f"One form each of: {groups}. A --set of one form replaces the model's other form "
+                      "(docs/models.md, 'Overrides').")
     for col in ("name", "unit", "meaning", "default"):
         t.add_column(col)
     for k, (u, d) in PARAMETER_DOCS.items():

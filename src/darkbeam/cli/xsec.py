@@ -41,7 +41,9 @@ def xsec_command(
     helicity: str = typer.Option("conserving", "--helicity", help="N helicity: conserving, flipping or both."),
     projectile: str = typer.Option("nu_mu", "--projectile", "-p", help="nu_e, nu_mu, nu_tau, nu_e_bar, nu_mu_bar or nu_tau_bar."),
     hnl: str = typer.Option("N4", "--hnl", help="Upscattered HNL: N4, N5 or N6."),
-    form_factor: str = typer.Option("default", "--form-factor", help="Nuclear form factors: default, fourier-bessel, fermi or helm."),
+    form_factor: Optional[str] = typer.Option(None, "--form-factor", help="Nuclear form factors: default, fourier-bessel, fermi or helm (default: the couplings scheme's, 'default' for darkbeam)."),
+    nucleon_model: Optional[str] = typer.Option(None, "--nucleon-model", help="Bound nucleons (p-el, n-el): fermi-gas (Pauli blocked) or free (default: the couplings scheme's, fermi-gas for darkbeam; docs/xsec.md)."),
+    scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, as in 'generate' (docs/xsec_vs_darknews.md)."),
     model: Optional[Path] = MODEL_OPTION,
     sets: Optional[list[str]] = SET_OPTION,
     as_json: bool = JSON_OPTION,
@@ -49,21 +51,42 @@ def xsec_command(
     """Upscattering cross section nu + target -> N + target, in cm^2 per target nucleus.
 
     Nucleon regimes are summed over the nucleus's protons (p-el) or neutrons (n-el), the electron
-    regime over its Z electrons; below threshold sigma = 0.
+    regime over its Z electrons; below threshold sigma = 0.  Bound nucleons are Pauli blocked (Fermi
+    gas) unless --nucleon-model free or --couplings darknews.
     """
+    from darkbeam.models.couplings import Couplings, darknews_couplings
+    from darkbeam.physics.form_factors import NUCLEAR_SCHEMES
+    from darkbeam.physics.nuclear_response import NUCLEON_MODELS
     from darkbeam.physics.xsec import ProcessCase, UpscatteringXsec
+    from darkbeam.processes.generator import SCHEME_XSEC_OPTIONS
 
+    if scheme not in SCHEME_XSEC_OPTIONS:
+        raise ConfigurationError(f"unknown coupling scheme '{scheme}' (choose from {', '.join(SCHEME_XSEC_OPTIONS)})")
+    if form_factor is not None and form_factor not in NUCLEAR_SCHEMES:
+        raise ConfigurationError(f"unknown nuclear form-factor scheme '{form_factor}' (choose from {', '.join(NUCLEAR_SCHEMES)})")
+    if nucleon_model is not None and nucleon_model not in NUCLEON_MODELS:
+        raise ConfigurationError(f"unknown nucleon model '{nucleon_model}' (choose from {', '.join(NUCLEON_MODELS)})")
     E = _energies(energies, rest)
     params = model_from_options(model, sets)
     case = ProcessCase(projectile, hnl, target, regime, helicity)
-    xs = UpscatteringXsec(case, params, nuclear_ff=form_factor)
+    options = dict(SCHEME_XSEC_OPTIONS[scheme])
+    if form_factor is not None:
+        options["nuclear_ff"] = form_factor
+    if nucleon_model is not None:
+        options["nucleon_model"] = nucleon_model
+    couplings = darknews_couplings(params) if scheme == "darknews" else Couplings(params)
+    xs = UpscatteringXsec(case, couplings, **options)
     sigma = xs.sigma(E)
     if as_json:
-        print_json({"unit": "cm2", "per": "nucleus", "energies_GeV": [float(e) for e in E], "sigma_cm2": [float(s) for s in sigma]})
+        print_json({"unit": "cm2", "per": "nucleus", "couplings": scheme, "nuclear_ff": options.get("nuclear_ff", "default"),
+                    "nucleon_model": xs.nucleon_model, "energies_GeV": [float(e) for e in E],
+                    "sigma_cm2": [float(s) for s in sigma]})
         return
     console = Console()
     console.print(escape(case.label()), highlight=False)
     console.print(f"m_N = {xs.m_hnl:g} GeV, target mass {xs.target.mass:.6g} GeV, threshold {xs.threshold:.6g} GeV", highlight=False)
+    extra = f", bound nucleons: {xs.nucleon_model}" if case.regime in ("p-el", "n-el") and not case.nucleus.is_free_proton else ""
+    console.print(f"couplings: {scheme}{extra}", highlight=False)
     console.print("sigma per target nucleus", highlight=False)
     t = Table()
     t.add_column(escape("E [GeV]"), justify="right", no_wrap=True)

@@ -86,10 +86,12 @@ class FluxSpec:
     path: Path | None
     normalisation: float
     registry_normalisation: float
-    energy_range: tuple[float, float]  # GeV
+    #: GeV; (0, inf) = the whole file (the default); a narrower range needs ``energy_range_reason``
+    energy_range: tuple[float, float]
     note: str = ""
     columns: tuple[str, ...] = FLAVOURS
     energy_grid: str = "points"
+    #: the physics reason for a narrower energy range (empty: the whole file is used)
     energy_range_reason: str = ""
 
     @property
@@ -190,7 +192,7 @@ class Experiment:
             "name": self.name,
             "flux": self.flux.name or dict(self.flux.files or {}) or str(self.flux.path),
             "flux_normalisation": self.flux.normalisation,
-            "energy_range_GeV": [v if math.isfinite(v) else None for v in self.energy_range],
+            "energy_range_GeV": (list(self.energy_range) if self.flux.energy_range_reason else "whole flux file"),
             "targets_t": self.masses,
             "fiducial_mass_t": self.fiducial_mass,
             "exposure": self.exposure,
@@ -208,6 +210,9 @@ def _registry_entry(name: str, src: str, where: str = "[flux].name"):
     from darkbeam.data import entries, lookup
     from darkbeam.errors import DataError
 
+    for r in entries("retired_flux"):  # a retired file says why (registry description) instead of "unknown"
+        if r.name.lower() == str(name).lower():
+            raise ConfigurationError(f"{src}: {where}: flux file {r.name} is retired: {r.description}")
     try:
         return lookup(name, kind="flux")
     except DataError:
@@ -237,7 +242,7 @@ def _flux_spec(f: schema.FluxSection, src: str, base: Path | None) -> FluxSpec:
     energy_range = tuple(f.energy_range) if f.energy_range is not None else (0.0, math.inf)
     return FluxSpec(name, files, path, f.normalisation, reg_norm, energy_range, f.note,
                     tuple(f.columns) if f.columns is not None else FLAVOURS, f.energy_grid,
-                    energy_range_reason=f.energy_range_reason or "")
+                    energy_range_reason=(f.energy_range_reason or "").strip())
 
 
 def _targets(spec: schema.ExperimentFile, src: str) -> tuple[Target, ...]:

@@ -157,7 +157,7 @@ class FluxSection(_Strict):
     path: Optional[str] = None
     normalisation: Positive  # file numbers -> nu/cm^2/GeV/POT (total factor)
     energy_range: Optional[EnergyRange] = None  # GeV; absent: the whole file
-    energy_range_reason: Optional[str] = None  # why the file is not integrated over its whole range
+    energy_range_reason: Optional[str] = None  # required with energy_range: why the file is cut
     note: str = ""
     columns: Optional[StrList] = None
     energy_grid: Literal["points", "centres"] = "points"
@@ -167,6 +167,13 @@ class FluxSection(_Strict):
         given = [k for k in ("name", "files", "path") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("needs exactly one of 'name', 'files', 'path'" + (f" (got {', '.join(given)})" if given else ""))
+        # no silent truncation: the whole file is integrated unless a range is given with its physics reason
+        reason = (self.energy_range_reason or "").strip()
+        if self.energy_range is None and reason:
+            raise ValueError("energy_range_reason given without energy_range")
+        if self.energy_range is not None and not reason:
+            raise ValueError("energy_range cuts the flux file: give its physics reason in energy_range_reason, "
+                             "or drop energy_range to integrate over the whole file")
         return self
 
     @field_validator("files")

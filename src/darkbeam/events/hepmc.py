@@ -141,6 +141,8 @@ def nuhepmc_header(events) -> str:
         att("NuHepMC.Provenance.darkbeam.experiment", meta["experiment"])
     if meta.get("model") is not None:
         att("NuHepMC.Provenance.darkbeam.model", json.dumps(meta["model"], sort_keys=True, default=str))
+    if meta.get("fallbacks") is not None:  # substitutes for missing data (JSON list of one-line notes; [] = none)
+        att("NuHepMC.Provenance.darkbeam.fallbacks", json.dumps(list(meta["fallbacks"])))
     att("NuHepMC.Provenance.darkbeam.meta", json.dumps(meta, sort_keys=True, default=str))
     att("darkbeam.ChannelIDs", list(range(len(events.channels))))
     for k, ch in enumerate(events.channels):

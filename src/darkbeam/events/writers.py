@@ -73,7 +73,8 @@ def write_parquet(events, path, *, full: bool = False, compression: str = "zstd"
     """Write ``events`` to a parquet file (one row group per ``chunk_size`` events).
 
     The schema metadata key ``darkbeam`` holds a JSON document with the meta (model parameters,
-    experiment, seed, exposure, ...), the darkbeam version, units, the case and channel tables and
+    experiment, seed, exposure, flux provenance, ``fallbacks``: the substitutes for missing data, one
+    line each, [] for none), the darkbeam version, units, the case and channel tables and
     every column's unit and meaning; each field also carries its unit and doc.  ``full=True`` adds the
     derived columns (:meth:`EventSet.to_arrow`).  Returns the path.
     """

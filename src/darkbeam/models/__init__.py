@@ -2,7 +2,14 @@
 
 from darkbeam.models.couplings import Couplings, couplings
 from darkbeam.models.io import load_model, parse_assignments
-from darkbeam.models.parameters import DARKNEWS_DEFAULT, PARAMETER_DOCS, ModelParameters, default_model
+from darkbeam.models.parameters import (
+    DARKNEWS_DEFAULT,
+    EQUIVALENT_GROUPS,
+    PARAMETER_DOCS,
+    ModelParameters,
+    apply_overrides,
+    default_model,
+)
 
 __all__ = [
     "Couplings",
@@ -12,5 +19,7 @@ __all__ = [
     "ModelParameters",
     "default_model",
     "DARKNEWS_DEFAULT",
+    "EQUIVALENT_GROUPS",
+    "apply_overrides",
     "PARAMETER_DOCS",
 ]

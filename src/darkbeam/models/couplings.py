@@ -42,7 +42,7 @@ Conventions (derivation in docs/couplings.md):
   part (it subtracts the light-state sum instead of the heavy one), which flips the sign of Z-Z'
   interference in its nu - N couplings; darkbeam follows the unitarity derivation.
 * Transition magnetic moments mu_tr (GeV^-1): L = (mu_tr/2) nubar sigma^{mu nu} N F_{mu nu} + h.c.
-* Scalar h': L = -sum_f theta (m_f/v) h' fbar f - sum y_ab h' nubar_a N_b + h.c.
+* Scalar h': L = -sum_f sin(theta) (m_f/v) h' fbar f - sum y_ab h' nubar_a N_b + h.c.
   (Batell, Berger, Ismail 1909.11670 eq. 2 for the Higgs-portal part).
 """
 

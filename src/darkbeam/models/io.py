@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from darkbeam.errors import ConfigurationError
-from darkbeam.models.parameters import DARKNEWS_DEFAULT, ModelParameters
+from darkbeam.models.parameters import DARKNEWS_DEFAULT, ModelParameters, apply_overrides
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -88,13 +88,17 @@ def load_model(
 ) -> ModelParameters:
     """Build validated model parameters.
 
-    With a ``path`` the model file is read and ``overrides`` applied on top; without one the
-    built-in default (DarkNews's default model) is the starting point.  ``base`` replaces that
-    default when given.
+    With a ``path`` the model file is read (and validated as written: two forms of one parameter in
+    the file are an error) and ``overrides`` applied on top; without one the built-in default
+    (DarkNews's default model) is the starting point.  ``base`` replaces that default when given.
+    Overrides follow :func:`darkbeam.models.parameters.apply_overrides`: an explicit value replaces
+    the base's equivalent parameter (``alphaD`` replaces ``gD``, ``alpha_epsilon2`` replaces
+    ``epsilon``, ...), two conflicting overrides are an error, and the model's name records them
+    ("darknews_default + m4=0.1").
     """
     if path is not None:
         values = model_dict_from_toml(path)
+        ModelParameters.from_dict(values)  # the file on its own must be a valid model
     else:
         values = dict(DARKNEWS_DEFAULT if base is None else base)
-    values.update(dict(overrides or {}))
-    return ModelParameters.from_dict(values)
+    return ModelParameters.from_dict(apply_overrides(values, dict(overrides or {})))

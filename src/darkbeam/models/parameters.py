@@ -19,10 +19,11 @@ Conventions (all in docs/models.md):
 from __future__ import annotations
 
 import math
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from darkbeam import constants as C
 from darkbeam.errors import ParameterError
 
 HNL_INDICES = (4, 5, 6)
@@ -42,7 +43,7 @@ SCALAR_FIELDS = _fields_for("s_")
 
 #: one line of documentation per parameter: (unit, meaning)
 PARAMETER_DOCS: dict[str, tuple[str, str]] = {
-    "name": ("", "a label for the model"),
+    "name": ("", "a label for the model; --set overrides append ' + key=value, ...' to it"),
     "m4": ("GeV", "mass of N4 (leave unset for no HNL)"),
     "m5": ("GeV", "mass of N5 (requires m4; m5 >= m4)"),
     "m6": ("GeV", "mass of N6 (requires m5; m6 >= m5)"),
@@ -50,28 +51,33 @@ PARAMETER_DOCS: dict[str, tuple[str, str]] = {
     "mzprime": ("GeV", "mass of the Z' / dark photon (unset: no Z')"),
     "zprime_charge": ("", "what the Z' gauges: 'dark' (kinetic mixing only, default), 'Lmu-Ltau' or 'B-L'"),
     "gX": ("", "gauge coupling of a 'Lmu-Ltau' or 'B-L' Z' to SM fermions"),
-    "epsilon": ("", "kinetic mixing: Z' coupling e*epsilon*Q_f to SM fermions (m_Z' << m_Z)"),
-    "epsilon2": ("", "kinetic mixing squared, epsilon^2"),
-    "alpha_epsilon2": ("", "alpha_em * epsilon^2"),
-    "chi": ("", "hypercharge kinetic mixing parameter, epsilon = chi * cos(theta_W)"),
+    "epsilon": ("", "kinetic mixing, |epsilon| < 1: a light Z' couples as e*epsilon*Q_f to SM fermions "
+                    "(any m_Z': exact Z-Z' diagonalisation, docs/couplings.md)"),
+    "epsilon2": ("", "kinetic mixing squared, epsilon^2 (0 <= epsilon2 < 1)"),
+    "alpha_epsilon2": ("", "alpha_em * epsilon^2 (0 <= alpha_epsilon2 < alpha_em)"),
+    "chi": ("", "hypercharge kinetic mixing parameter, epsilon = chi * cos(theta_W), |chi| < 1"),
     "epsilonZ": ("", "Z-Z' mass mixing parameter (DarkNews 'epsilonZ')"),
     "gD": ("", "dark gauge coupling of the Z' to the dark neutrino nu_D"),
     "alphaD": ("", "gD^2 / (4 pi)"),
     "mhprime": ("GeV", "mass of the dark scalar h' (unset: no h')"),
-    "theta": ("rad", "h'-Higgs mixing angle (h' couples to SM fermions as theta * m_f / v)"),
+    "theta": ("rad", "h'-Higgs mixing angle, |theta| <= pi/2 (h' couples to SM fermions as sin(theta) * m_f / v)"),
 }
 for _a in ACTIVE:
     for _i in HNL_INDICES:
-        PARAMETER_DOCS[f"U{_a}{_i}"] = ("", f"active-heavy mixing U_{_a}{_i} (amplitude)")
+        PARAMETER_DOCS[f"U{_a}{_i}"] = ("", f"active-heavy mixing U_{_a}{_i} (amplitude, |U| <= 1)")
         PARAMETER_DOCS[f"mu_tr_{_a}{_i}"] = ("GeV^-1", f"transition magnetic moment nu_{_a} - N{_i}")
         PARAMETER_DOCS[f"s_{_a}{_i}"] = ("", f"Yukawa coupling of h' to nu_{_a} N{_i}")
 for _i in HNL_INDICES:
-    PARAMETER_DOCS[f"UD{_i}"] = ("", f"dark-heavy mixing U_D{_i} (amplitude)")
+    PARAMETER_DOCS[f"UD{_i}"] = ("", f"dark-heavy mixing U_D{_i} (amplitude, |U| <= 1)")
 for _p in _PAIRS:
     PARAMETER_DOCS[f"mu_tr_{_p}"] = ("GeV^-1", f"transition magnetic moment N{_p[0]} - N{_p[1]}")
     PARAMETER_DOCS[f"s_{_p}"] = ("", f"Yukawa coupling of h' to N{_p[0]} N{_p[1]}")
 
 _KINETIC_KEYS = ("epsilon", "epsilon2", "alpha_epsilon2", "chi")
+_DARK_KEYS = ("gD", "alphaD")
+#: groups of parameters that say the same thing in different forms: a model gives at most one of each
+#: group, and an explicit override of one member replaces whichever member the model it modifies gave
+EQUIVALENT_GROUPS: tuple[tuple[str, ...], ...] = (_KINETIC_KEYS, _DARK_KEYS)
 
 
 class ModelParameters(BaseModel):
@@ -140,10 +146,10 @@ class ModelParameters(BaseModel):
         given = [k for k in _KINETIC_KEYS if getattr(self, k) is not None]
         if len(given) > 1:
             raise ValueError(f"give only one of {', '.join(_KINETIC_KEYS)} (got {', '.join(given)})")
-        for k in ("epsilon2", "alpha_epsilon2"):
+        for k, top, what in (("epsilon2", 1.0, "1 (|epsilon| < 1)"), ("alpha_epsilon2", C.ALPHA_EM, "alpha_em (|epsilon| < 1)")):
             v = getattr(self, k)
-            if v is not None and v < 0:
-                raise ValueError(f"{k} = {v} must be >= 0")
+            if v is not None and not (math.isfinite(v) and 0 <= v < top):
+                raise ValueError(f"{k} = {v}: must satisfy 0 <= {k} < {what}")
         for k in ("epsilon", "chi"):
             v = getattr(self, k)
             if v is not None and (not math.isfinite(v) or abs(v) >= 1):
@@ -160,6 +166,9 @@ class ModelParameters(BaseModel):
             v = getattr(self, key)
             if not math.isfinite(v):
                 raise ValueError(f"{key} = {v} must be finite")
+        if abs(self.theta) > math.pi / 2:
+            raise ValueError(f"theta = {self.theta} rad: the h'-Higgs mixing angle must satisfy |theta| <= pi/2 "
+                             "(h' couples to SM fermions as sin(theta) m_f / v)")
         for i, m in zip(HNL_INDICES, (self.m4, self.m5, self.m6)):
             if m is None:
                 bad = [k for k in self.model_fields_set if k[-1] == str(i) and k not in ("name",) and getattr(self, k)]
@@ -187,10 +196,9 @@ class ModelParameters(BaseModel):
             raise ParameterError(f"{loc + ': ' if loc else ''}{msg}") from None
 
     def replace(self, **changes: Any) -> "ModelParameters":
-        """A new validated parameter set with some values changed."""
-        d = self.model_dump(exclude_unset=True)
-        d.update(changes)
-        return type(self).from_dict(d)
+        """A new validated parameter set with some values changed (the rules of :func:`apply_overrides`;
+        the name is kept unless ``name`` is among the changes)."""
+        return type(self).from_dict(apply_overrides(self.model_dump(exclude_unset=True), changes, rename=False))
 
     # ------------------------------------------------------------------ derived, light
     @property
@@ -222,6 +230,52 @@ class ModelParameters(BaseModel):
         if self.has_hprime:
             out.append("hprime")
         return out
+
+
+def _show(v: Any) -> str:
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def modified_name(base_name: str, changes: Mapping[str, Any]) -> str:
+    """The name of a model after ``changes``: ``"darknews_default + m4=0.1, mzprime=0.03"``."""
+    shown = [f"{k}={_show(v)}" for k, v in changes.items() if k != "name"]
+    return f"{base_name} + {', '.join(shown)}" if shown else base_name
+
+
+def apply_overrides(base: Mapping[str, Any], overrides: Mapping[str, Any], *, rename: bool = True) -> dict[str, Any]:
+    """Parameter values of ``base`` with explicit ``overrides`` on top (not validated).
+
+    Rules (docs/models.md, "Overrides"):
+
+    * an override replaces the base's value of the same parameter, and also the base's value of any
+      *equivalent* parameter (:data:`EQUIVALENT_GROUPS`: ``epsilon``/``epsilon2``/``alpha_epsilon2``/
+      ``chi``, and ``gD``/``alphaD``): ``--set alphaD=0.25`` on a model with ``gD = 1`` means alphaD = 0.25;
+    * two overrides of one group contradict each other: :class:`ParameterError`, one line;
+    * the value ``None`` removes a parameter (e.g. ``--set mhprime=none``);
+    * ``rename``: unless ``name`` is overridden, a model that really changed is renamed
+      "<base name> + key=value, ..." (:func:`modified_name`), listing the overrides that change it.
+    """
+    overrides = dict(overrides)
+    for group in EQUIVALENT_GROUPS:
+        given = [k for k in group if k in overrides and overrides[k] is not None]
+        if len(given) > 1:
+            raise ParameterError(f"the overrides give both {given[0]} and {given[1]}, which are the same parameter "
+                                 f"in two forms: give only one of {', '.join(group)}")
+    values = dict(base)
+    for group in EQUIVALENT_GROUPS:
+        if any(k in overrides for k in group):
+            for k in group:
+                values.pop(k, None)
+    changed = {k: v for k, v in overrides.items() if k == "name" or base.get(k) != v or k not in base}
+    changed = {k: v for k, v in changed.items() if not (v is None and k not in base)}
+    for k, v in overrides.items():
+        if v is None:
+            values.pop(k, None)
+        else:
+            values[k] = v
+    if rename and "name" not in overrides and any(k != "name" for k in changed):
+        values["name"] = modified_name(str(base.get("name", ModelParameters.model_fields["name"].default)), changed)
+    return values
 
 
 #: DarkNews's default model (its GenLauncher defaults): a Dirac HNL of 150 MeV with a 1.25 GeV Z'.

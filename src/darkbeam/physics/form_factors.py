@@ -17,7 +17,15 @@ Nuclear form factors (normalised to F(0) = 1; spin-independent, i.e. coherent):
 Which form factor multiplies which coupling (:class:`NuclearFormFactors`): the photon (dipole) and
 every coupling to the protons use the *charge* form factor F_ch (Fourier-Bessel when tabulated, else
 symmetrized Fermi); couplings to the neutrons (most of the Z's weak charge) use the neutron-density
-form factor F_n, by default Helm (the usual CEvNS choice); the h' (scalar) coherent charge uses
+form factor F_n: for N = Z nuclei (C12, O16, Si28, Ca40, ...) the measured charge form factor
+(Fourier-Bessel).  Reason: isospin symmetry makes the point-neutron and point-proton
+densities of an N = Z nucleus equal up to Coulomb effects (mean-field calculations give point-radius
+differences of a few 0.01 fm, ~1%; mirror-nucleus radii, B. A. Brown, Phys. Rev. Lett. 119, 122502
+(2017)), and it makes the neutron's weak vector form factor (which folds into the nuclear F_n) equal
+to the proton's electric one up to (1 - 4 s_W^2) G_E^n and strangeness, so the measured charge form factor
+is the neutron weak form factor of an N = Z nucleus without any unfolding of the nucleon size.
+C12: rms radius 2.47 fm (de Vries et al.) instead of Helm's 2.58 fm; for every other nucleus Helm
+(the usual CEvNS choice, where a neutron skin makes the charge density a poor proxy); the h' (scalar) coherent charge uses
 (Z F_ch + N F_n) / A.  The scheme 'fourier-bessel' uses F_ch for everything (DarkNews's choice).
 
 Nucleon form factors (:class:`NucleonFormFactors`): Sachs dipole G_E^p = G_D, G_M^{p,n} = mu_{p,n}
@@ -164,7 +172,7 @@ class NuclearFormFactors:
     """Charge, proton-density and neutron-density form factors of one nucleus.
 
     ``scheme``: 'default' (charge and protons: Fourier-Bessel, else symmetrized Fermi; neutrons:
-    Helm), 'fourier-bessel' (Fourier-Bessel, else symmetrized Fermi, for everything: DarkNews's
+    Fourier-Bessel for N = Z nuclei that have it, else Helm), 'fourier-bessel' (Fourier-Bessel, else symmetrized Fermi, for everything: DarkNews's
     choice), 'fermi' (symmetrized Fermi for everything) or 'helm' (Helm for everything).
     """
 
@@ -186,8 +194,20 @@ class NuclearFormFactors:
         return "fermi"
 
     @property
+    def isospin_symmetric(self) -> bool:
+        """N = Z: the neutron density is taken equal to the proton (charge) density (isospin symmetry)."""
+        from darkbeam.physics.nuclear import parse_name
+
+        Z, A = parse_name(self.name)
+        return 2 * Z == A
+
+    @property
     def neutron_kind(self) -> str:
-        return "helm" if self.scheme in ("default", "helm") else self.charge_kind
+        """What :meth:`neutron` evaluates.  'default': the measured charge density (Fourier-Bessel) for
+        N = Z nuclei, Helm otherwise (and when no Fourier-Bessel table is available)."""
+        if self.scheme == "default":
+            return "fourier-bessel" if self.isospin_symmetric and self.charge_kind == "fourier-bessel" else "helm"
+        return "helm" if self.scheme == "helm" else self.charge_kind
 
     def _eval(self, kind: str, Q2) -> np.ndarray:
         if kind == "fourier-bessel":

@@ -18,7 +18,7 @@ Vertices (the conventions of darkbeam.models.couplings and of hnl_dark):
 
     Z, Z' : L ⊃ V_mu nbar_a gamma^mu P_L n_b c_ab (d_ab),   V_mu fbar gamma^mu (gV - gA gamma5) f
     photon: L ⊃ (mu_ab/2) nbar_a sigma^{mu nu} P_R n_b F_{mu nu} + h.c.,   e Q_f A_mu fbar gamma^mu f
-    h'    : L ⊃ -h' y_ab nbar_a P_R n_b + h.c.,   -h' (theta m_f / v) fbar f
+    h'    : L ⊃ -h' y_ab nbar_a P_R n_b + h.c.,   -h' (sin(theta) m_f / v) fbar f
     W     : L ⊃ (g/sqrt 2) W^+_mu nu_alpha-bar gamma^mu P_L l_alpha + h.c.
 
 (light neutrinos are left-handed, so nbar_alpha = nbar_alpha P_R).  The Z exchange is normalised to

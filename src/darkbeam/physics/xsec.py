@@ -5,9 +5,12 @@ N6), target nucleus (H1 ... Pb208), regime and N helicity:
 
 * 'coherent': on the nucleus as a whole (A > 1; not allowed on H1, whose only regime with a nucleon
   is the free proton, 'p-el');
-* 'p-el', 'n-el': elastic on the Z protons / N neutrons, each treated as free (impulse
-  approximation, no Fermi motion or Pauli blocking, as in DarkNews), summed over the nucleus
-  ('n-el' is not allowed on H1); on H1 'p-el' is scattering on the free proton;
+* 'p-el', 'n-el': elastic on the Z protons / N neutrons (impulse approximation: free-nucleon
+  kinematics and form factors), summed over the nucleus ('n-el' is not allowed on H1); on H1 'p-el'
+  is scattering on the free proton.  ``nucleon_model`` 'fermi-gas' (default) multiplies the bound
+  nucleons' d sigma/dQ^2 by the Pauli-blocking factor of a Fermi gas, S(|q|)
+  (:mod:`darkbeam.physics.nuclear_response`), which removes the low-|q| part where the nucleus
+  scatters coherently; 'free' keeps free nucleons (no blocking, as in DarkNews);
 * 'electron': on the Z atomic electrons, treated as free and at rest.
 
 :class:`UpscatteringXsec` evaluates d sigma/d Q^2 and sigma(E) (cm^2 per nucleus) for arrays of
@@ -32,6 +35,7 @@ from darkbeam.models.couplings import Couplings
 from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics import nuclear
 from darkbeam.physics.form_factors import NUCLEAR_SCHEMES, NuclearFormFactors, NucleonFormFactors
+from darkbeam.physics.nuclear_response import NUCLEON_MODELS, PauliBlocking
 from darkbeam.physics.upscattering import (
     CoherentTarget,
     ElectronTarget,
@@ -161,11 +165,12 @@ class UpscatteringXsec:
     ``nuclear_ff``: scheme of :class:`~darkbeam.physics.form_factors.NuclearFormFactors`;
     ``nucleon_ff``: :class:`~darkbeam.physics.form_factors.NucleonFormFactors`; ``frame``: where N's
     helicity is defined ('lab' or 'cm'); ``coherent_spin``: 0 (spin-0 nuclear current) or 0.5 (a
-    point-like Dirac nucleus, DarkNews's treatment; see :class:`CoherentTarget`).
+    point-like Dirac nucleus, DarkNews's treatment; see :class:`CoherentTarget`); ``nucleon_model``:
+    'fermi-gas' (Pauli blocking of bound nucleons, default) or 'free' (module docstring).
     """
 
     def __init__(self, case: ProcessCase, model, *, nuclear_ff: str = "default", nucleon_ff: NucleonFormFactors | None = None,
-                 frame: str = "lab", coherent_spin: float = 0.0, n_panels: int = N_PANELS, n_nodes: int = N_NODES,
+                 frame: str = "lab", coherent_spin: float = 0.0, nucleon_model: str = "fermi-gas", n_panels: int = N_PANELS, n_nodes: int = N_NODES,
                  n_edge: int = N_EDGE_PANELS):
         self.case = case
         if nuclear_ff not in NUCLEAR_SCHEMES:
@@ -173,6 +178,9 @@ class UpscatteringXsec:
         if frame not in ("lab", "cm"):
             raise ConfigurationError(f"unknown helicity frame '{frame}' (choose 'lab' or 'cm')")
         self.frame = frame
+        if nucleon_model not in NUCLEON_MODELS:
+            raise ConfigurationError(f"unknown nucleon model '{nucleon_model}' (choose from {', '.join(NUCLEON_MODELS)})")
+        self.nucleon_model = nucleon_model
         if isinstance(model, Vertices):
             self.vertices = model
         else:
@@ -187,9 +195,19 @@ class UpscatteringXsec:
             self.target = CoherentTarget(nuc, NuclearFormFactors(nuc.name, nuc.A, nuclear_ff), coherent_spin)
         elif case.regime in ("p-el", "n-el"):
             self.target = NucleonTarget(case.regime[0], nucleon_ff or NucleonFormFactors())
+            if nucleon_model == "fermi-gas" and not nuc.is_free_proton:
+                self.pauli = PauliBlocking(nuc.Z, nuc.N, case.regime[0], self.target.mass)
         else:
             self.target = ElectronTarget()
         self._quadrature = (n_panels, n_nodes, n_edge)
+
+    #: the Pauli-blocking factor of bound nucleons (None: not blocked)
+    pauli: PauliBlocking | None = None
+
+    def suppression(self, Q2) -> np.ndarray:
+        """The factor multiplying the free d sigma/dQ^2: S(|q|) for bound nucleons with 'fermi-gas', else 1."""
+        Q2 = np.asarray(Q2, dtype=float)
+        return self.pauli(Q2) if self.pauli is not None else np.ones(Q2.shape)
 
     @property
     def m_hnl(self) -> float:
@@ -207,8 +225,11 @@ class UpscatteringXsec:
     def dsigma_dQ2(self, E, Q2) -> np.ndarray:
         """d sigma / d Q^2 in cm^2 / GeV^2 per nucleus (0 outside the physical region)."""
         c = self.case
-        return c.multiplicity * dsigma_dQ2(self.vertices, self.target, _energies(E), Q2, helicity=c.helicity,
-                                           antineutrino=c.antineutrino, frame=self.frame)
+        out = c.multiplicity * dsigma_dQ2(self.vertices, self.target, _energies(E), Q2, helicity=c.helicity,
+                                          antineutrino=c.antineutrino, frame=self.frame)
+        if self.pauli is not None:
+            out = out * self.pauli(np.broadcast_to(np.asarray(Q2, dtype=float), out.shape))
+        return out
 
     def sigma(self, E) -> np.ndarray:
         """Total cross section in cm^2 per nucleus for lab energies ``E`` (GeV; array or scalar)."""
@@ -228,6 +249,8 @@ class UpscatteringXsec:
             Q2 = np.exp(x)
             f = dsigma_dQ2_inside(self.vertices, self.target, np.broadcast_to(Eo[:, None], Q2.shape), Q2,
                                   _helicities(c.helicity), c.antineutrino, self.frame)
+            if self.pauli is not None:
+                f = f * self.pauli(Q2)
             out[sel] = c.multiplicity * np.sum(f * Q2 * w, axis=-1)
         return out.reshape(shape) if shape else float(out[0])
 

@@ -13,9 +13,12 @@ dark photon Gamma(A' -> l+ l-) = alpha eps^2 m/3 (1 + 2r) sqrt(1 - 4r) (0906.058
 Channels (couplings from :class:`darkbeam.models.couplings.Couplings`):
 
 * e- e+, mu- mu+, tau- tau+: Couplings.zprime_fermion (vector and axial, full mass dependence);
-* hadrons: (alpha m/3) R_V(m) from :mod:`darkbeam.physics.r_ratio`, split into exclusive final
-  states (pi+ pi-, pi+ pi- pi0, pi0 gamma, K+ K-, K0_L K0_S, eta gamma) below ~1.6 GeV and quark pairs
-  above, with the quark couplings of Couplings.zprime_fermion (B-L and Z-like admixtures included);
+* hadrons: (alpha m/3) R_V(m) from :mod:`darkbeam.physics.r_ratio` (vector-meson dominance with
+  excited vectors below 2 GeV, perturbative QCD above), split into exclusive final states (pi+ pi-,
+  pi+ pi- pi0, pi0 gamma, K+ K-, K0_L K0_S, eta gamma), the multi-hadron states (4 pi, K K pi, ...)
+  emitted as quark pairs of their flavour, and quark pairs above 2 GeV, with the quark couplings of
+  Couplings.zprime_fermion (B-L and Z-like admixtures included; a coherent sum over the rho, omega and
+  phi families, so interference follows the couplings);
 * nu_a nu_b_bar: g_ab = g_L(nu_a) delta_ab + g_D cos(beta) (U D U^T)_ab, where g_L = gV + gA of
   Couplings.zprime_fermion (kinetic mixing through the Z, L_mu-L_tau, B-L) and the second term is the
   dark-current coupling that light neutrinos inherit through their mixing with the HNLs (to leading

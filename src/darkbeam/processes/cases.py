@@ -22,13 +22,6 @@ from darkbeam.sources.flux import Flux
 DEFAULT_REGIMES = ("coherent", "p-el", "n-el")
 DEFAULT_HELICITIES = ("conserving", "flipping")
 
-#: beam line that makes each registered flux file, and its horn polarity (for the beam-model fallback)
-_FLUX_BEAMS = {
-    "MiniBooNE": "bnb", "MicroBooNE": "bnb", "sbnd": "bnb", "NUMI": "numi", "NOvA": "numi",
-    "DUNE": "lbnf", "ND280": "jparc", "CHARMII": "sps",
-}
-
-
 @dataclass(frozen=True)
 class CaseSpec:
     """One process case of a run: the cross-section case and the number of scatterers."""
@@ -42,41 +35,113 @@ class CaseSpec:
         return self.xs_case.label()
 
 
-def experiment_flux(exp: Experiment, source: str = "auto") -> Flux:
-    """The flux (nu/cm^2/GeV/POT) an experiment sees: its official file when it can be read, else the
-    built-in beam model of the beam line that made the file (the flux's ``provenance`` says which)."""
+def _flux_position(exp: Experiment, name: str | None) -> tuple[str | None, float, float, str]:
+    """(beam line, distance m, off-axis mrad, polarity) of the registered flux file ``name``, from its
+    registry entry (the experiment's own baseline and angle where the entry gives none)."""
+    from darkbeam.sources.files import flux_entry
+
+    dist, angle, beam, mode = exp.baseline / 100.0, exp.off_axis_angle * 1e3, None, "FHC"
+    if name:
+        e = flux_entry(name)
+        beam, mode = e.beam, (e.mode or "FHC")
+        if e.baseline_m is not None:
+            dist, angle = e.baseline_m, e.off_axis_mrad
+    return beam, dist, angle, mode
+
+
+def experiment_flux(exp: Experiment, source: str = "auto", *, n: int = 2**16, seed: int = 12345) -> Flux:
+    """The flux (nu/cm^2/GeV/POT) an experiment sees.
+
+    ``source``: 'auto' (the official file; where it cannot be had, the beam model of the beam line
+    that made it, only if the model is validated at that position: the flux's ``meta["fallback"]``
+    then names the substitution; elsewhere one DataError naming the file and how to provide it),
+    'file' (the file or an error) or 'model' (the beam model, explicitly).  ``n``, ``seed``: beam-model
+    statistics.
+    """
     from darkbeam.sources.files import official_flux
     from darkbeam.sources.flux import combine
-    from darkbeam.sources.select import flux_for
+    from darkbeam.sources.select import check_source, flux_for, model_instead_of_file
 
+    source = check_source(source, "flux source")
     spec = exp.flux
-    reason = ""
+    if spec.path is not None:
+        if source == "model":
+            raise ConfigurationError(f"experiment {exp.keyword} reads the user flux file {spec.path}; there is no "
+                                     f"beam model for it (use --flux-source auto or file)")
+        from darkbeam.sources.files import read_table
+
+        return read_table(spec.path, columns=spec.columns, normalisation=spec.normalisation,
+                          energy_grid=spec.energy_grid, provenance=f"user file {spec.path}")
+    names = spec.names
     if source in ("auto", "file"):
+        current = names[0] if names else None
         try:
             if spec.name:
                 fl = official_flux(spec.name)
-                return fl if spec.scale == 1.0 else fl.scaled(spec.scale)
-            if spec.files:
-                fl = combine([official_flux(n) for n in spec.files.values()])
-                return fl if spec.scale == 1.0 else fl.scaled(spec.scale)
-            if spec.path is not None:
-                from darkbeam.sources.files import read_table
-
-                return read_table(spec.path, columns=spec.columns, normalisation=spec.normalisation,
-                                  energy_grid=spec.energy_grid, provenance=f"user file {spec.path}")
+            else:
+                parts = []
+                for current in names:
+                    parts.append(official_flux(current))
+                fl = combine(parts)
+            return fl if spec.scale == 1.0 else fl.scaled(spec.scale)
         except DataError as exc:
-            if source == "file":
+            from darkbeam.sources.files import RetiredFluxError
+
+            if source == "file" or isinstance(exc, RetiredFluxError) or current is None:
                 raise
-            reason = str(exc)
-    name = spec.name or ""
-    beam = next((b for prefix, b in _FLUX_BEAMS.items() if name.startswith(prefix)), None)
+            beam, dist, angle, mode = _flux_position(exp, current)
+            return model_instead_of_file(current, exc, needed_for=f"experiment {exp.keyword}", beam=beam,
+                                         distance_m=dist, off_axis_mrad=angle, mode=mode, n=n, seed=seed)
+    beam, dist, angle, mode = _flux_position(exp, names[0] if names else None)
     if beam is None:
-        raise DataError(f"experiment {exp.keyword}: flux {name or spec.path} is not readable and there is no beam "
-                        f"model for it ({reason or 'no file'})")
-    mode = "RHC" if "RHC" in name else "FHC"
-    flux = flux_for(beam, exp.baseline / 100.0, off_axis_mrad=exp.off_axis_angle * 1e3, mode=mode, source="model")
-    why = f"; used because the official file could not be read ({reason})" if reason else ""
-    return flux.scaled(1.0, provenance=f"{flux.provenance}{why}")
+        raise DataError(f"experiment {exp.keyword}: its flux {', '.join(names)} is not tied to a modelled beam line, "
+                        f"so there is no beam model for it (use --flux-source auto or file)")
+    return flux_for(beam, dist, off_axis_mrad=angle, mode=mode, source="model", n=n, seed=seed)
+
+
+def run_fallbacks(exp: Experiment, flux: Flux, *, nuclear_ff: str = "default", regimes=DEFAULT_REGIMES) -> list[str]:
+    """Every substitute for missing data in a run, one short line each (empty list: none).
+
+    * flux: the beam model standing in for an official file (``flux.meta["fallback"]``);
+    * nuclear masses: the ``particle`` package's nuclei table instead of AME2020
+      (:func:`darkbeam.physics.nuclear.nucleus`, ``Nucleus.source``);
+    * nuclear form factors: symmetrized Fermi instead of Fourier-Bessel where no Fourier-Bessel
+      coefficients can be had (for coherent scattering, under the schemes that ask for them);
+    * production points: a point source at the target instead of the BNB decay-pipe table.
+    """
+    from darkbeam.physics.form_factors import NuclearFormFactors, fourier_bessel_table
+    from darkbeam.physics.nuclear import nucleus
+
+    out: list[str] = []
+    fb = flux.meta.get("fallback")
+    if fb:
+        out.append(str(fb))
+    for t in exp.target_names:
+        nuc = nucleus(t)
+        if nuc.source != "AME2020":
+            out.append(f"nuclear mass of {nuc.name}: {nuc.source} instead of AME2020")
+    if "coherent" in regimes and nuclear_ff in ("default", "fourier-bessel"):
+        try:
+            fourier_bessel_table()
+            table_ok = True
+        except DataError:
+            table_ok = False
+        for t in exp.target_names:
+            Z, A = parse_nucleus(t)
+            if A == 1:
+                continue
+            ff = NuclearFormFactors(nucleus(t).name, A, nuclear_ff)
+            if ff.charge_kind == "fermi":
+                why = f"no Fourier-Bessel coefficients for {ff.name}" if table_ok else \
+                      "Fourier-Bessel table (de Vries et al. 1987) not available"
+                out.append(f"charge form factor of {ff.name}: symmetrized Fermi instead of Fourier-Bessel ({why})")
+    prod = exp.production_model(warn=False)
+    if getattr(prod, "is_fallback", False):
+        note = str(getattr(prod, "note", ""))
+        why = ("not available offline" if "downloads are disabled" in note
+               else "checksum mismatch" if "checksum" in note else "not available")
+        out.append(f"production points: point source at the target instead of the BNB decay-pipe table ({why})")
+    return out
 
 
 def enumerate_cases(

@@ -26,7 +26,8 @@ from darkbeam.models.couplings import Couplings, darknews_couplings
 from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.decays import decay_table
 from darkbeam.physics.particles import mass_of, pdg_code
-from darkbeam.processes.cases import DEFAULT_HELICITIES, DEFAULT_REGIMES, CaseSpec, enumerate_cases, experiment_flux
+from darkbeam.processes.cases import (DEFAULT_HELICITIES, DEFAULT_REGIMES, CaseSpec, enumerate_cases, experiment_flux,
+                                      run_fallbacks)
 from darkbeam.processes.upscatter_decay import (
     CaseResult,
     GenerationOptions,
@@ -55,11 +56,14 @@ class RunSummary:
     n_events: int = 0
     files: list[str] = field(default_factory=list)
     ctau_cm: dict = field(default_factory=dict)
+    #: substitutes for missing data (flux, nuclear masses, form factors, production points), one line each
+    fallbacks: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "experiment": self.experiment,
             "flux": self.flux_provenance,
+            "fallbacks": list(self.fallbacks),
             "seed": self.seed,
             "upscattered": self.upscattered,
             "upscattered_err": self.upscattered_err,
@@ -80,12 +84,27 @@ class RunResult:
 
 #: cross-section options of each coupling scheme: 'darknews' mirrors DarkNews 0.4.8's modelling choices
 #: (N helicity defined in the centre-of-momentum frame, the nucleus as a point Dirac fermion,
-#: Fourier-Bessel charge form factor for every coupling; docs/xsec_vs_darknews.md) for side-by-side
-#: runs; it also starts the energy integral at 1.05 x threshold as DarkNews does (docs/generator.md)
+#: Fourier-Bessel charge form factor for every coupling, free bound nucleons without Pauli blocking;
+#: docs/xsec_vs_darknews.md) for side-by-side runs; it also starts the energy integral at 1.05 x threshold as DarkNews does (docs/generator.md)
 SCHEME_XSEC_OPTIONS = {
     "darkbeam": {},
-    "darknews": {"frame": "cm", "coherent_spin": 0.5, "nuclear_ff": "fourier-bessel"},
+    "darknews": {"frame": "cm", "coherent_spin": 0.5, "nuclear_ff": "fourier-bessel", "nucleon_model": "free"},
 }
+
+
+def scheme_xsec_options(scheme: str, nucleon_model: str | None = None) -> dict:
+    """Cross-section options of a run: the scheme's (:data:`SCHEME_XSEC_OPTIONS`), with an explicit
+    ``nucleon_model`` ('fermi-gas' or 'free') replacing the scheme's treatment of bound nucleons."""
+    from darkbeam.physics.nuclear_response import NUCLEON_MODELS
+
+    if scheme not in SCHEME_XSEC_OPTIONS:
+        raise ConfigurationError(f"unknown coupling scheme '{scheme}' (darkbeam or darknews)")
+    opts = dict(SCHEME_XSEC_OPTIONS[scheme])
+    if nucleon_model is not None:
+        if nucleon_model not in NUCLEON_MODELS:
+            raise ConfigurationError(f"unknown nucleon model '{nucleon_model}' (choose from {', '.join(NUCLEON_MODELS)})")
+        opts["nucleon_model"] = nucleon_model
+    return opts
 
 
 def _couplings(params: ModelParameters, scheme: str) -> Couplings:
@@ -97,9 +116,8 @@ def _couplings(params: ModelParameters, scheme: str) -> Couplings:
 
 
 def _worker(args):
-    spec, params, scheme, exp, flux, opts, seed, decays = args
-    return run_case(spec, params, _couplings(params, scheme), exp, flux, opts, seed, SCHEME_XSEC_OPTIONS[scheme],
-                    decays[spec.xs_case.hnl])
+    spec, params, scheme, exp, flux, opts, seed, decays, xsec_opts = args
+    return run_case(spec, params, _couplings(params, scheme), exp, flux, opts, seed, xsec_opts, decays[spec.xs_case.hnl])
 
 
 #: jobs of the run in progress, inherited by forked worker processes (experiments, fluxes and decay
@@ -152,6 +170,7 @@ def generate(
     flux_source: str = "auto",
     couplings_scheme: str = "darkbeam",
     progress: Optional[Callable[[int, int, str], None]] = None,
+    nucleon_model: str | None = None,
 ) -> RunResult:
     """Generate weighted events of upscattering and decay for ``model`` at ``experiment``.
 
@@ -159,8 +178,10 @@ def generate(
     ``projectiles``: neutrino flavours (default: every flavour in the flux); ``regimes``,
     ``helicities``: which process cases; ``flux``: override the experiment's flux;
     ``couplings_scheme``: 'darkbeam' (default) or 'darknews' (DarkNews 0.4.8's electroweak inputs and
-    modelling choices, :data:`SCHEME_XSEC_OPTIONS`, for side-by-side checks); ``progress(done, total,
-    label)`` is called after each case.
+    modelling choices, :data:`SCHEME_XSEC_OPTIONS`, for side-by-side checks); ``nucleon_model``:
+    'fermi-gas' or 'free' bound nucleons (default: the scheme's; docs/xsec.md section 6a; recorded in the
+    metadata as ``xsec_options`` for the reweighting); ``progress(done, total, label)`` is called after
+    each case.
     """
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ConfigurationError(f"seed must be a non-negative integer, got {seed!r}")
@@ -174,6 +195,7 @@ def generate(
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     fl = flux if flux is not None else experiment_flux(exp, flux_source)
     _couplings(model, couplings_scheme)
+    xsec_opts = scheme_xsec_options(couplings_scheme, nucleon_model)
     decays = {}
     for k in range(model.n_hnl):
         tbl = decay_table(model, f"N{4 + k}")
@@ -186,7 +208,7 @@ def generate(
             f"no process case is open for this model at {exp.keyword} (threshold above the flux or no coupling)"
         )
     seeds = np.random.SeedSequence(seed).spawn(len(specs))
-    jobs = [(s, model, couplings_scheme, exp, fl, opts, seeds[s.index], decays) for s in specs]
+    jobs = [(s, model, couplings_scheme, exp, fl, opts, seeds[s.index], decays, xsec_opts) for s in specs]
     results: list[CaseResult | None] = [None] * len(specs)
     if workers == 1 or len(specs) == 1:
         for j in jobs:
@@ -212,16 +234,18 @@ def generate(
             _JOBS = []
         for res in results:
             res.channels = decays[res.spec.xs_case.hnl][1]
-    return _assemble(results, model, exp, fl, seed, opts, couplings_scheme)
+    return _assemble(results, model, exp, fl, seed, opts, couplings_scheme, xsec_opts)
 
 
-def _assemble(results, model, exp, fl, seed, opts, scheme) -> RunResult:
+def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> RunResult:
     cases: list[CaseInfo] = []
     channels: list[ChannelInfo] = []
     ch_index: dict[str, int] = {}
     parts: dict[str, list] = {k: [] for k in ("case", "channel", "w_rate", "br", "p_decay", "Q2", "l1", "l2", "ctau",
                                              "l_decay", "vertex", "p_nu", "p_recoil", "p_hnl", "p_daughters")}
     summary = RunSummary(exp.keyword, fl.provenance, int(seed))
+    summary.fallbacks = run_fallbacks(exp, fl, nuclear_ff=SCHEME_XSEC_OPTIONS[scheme].get("nuclear_ff", "default"),
+                                      regimes={res.spec.xs_case.regime for res in results})
     var_up = var_dec = 0.0
     for ci, res in enumerate(results):
         info = _case_info(res, model)
@@ -295,7 +319,9 @@ def _assemble(results, model, exp, fl, seed, opts, scheme) -> RunResult:
         "exposure_unit": exp.exposure_unit,
         "seed": int(seed),
         "flux": fl.provenance,
+        "fallbacks": list(summary.fallbacks),
         "couplings_scheme": scheme,
+        "xsec_options": dict(xsec_opts if xsec_opts is not None else SCHEME_XSEC_OPTIONS[scheme]),
         "options": {"neval": opts.neval, "n_batches": opts.n_batches, "nitn_adapt": opts.nitn_adapt,
                     "neval_adapt": opts.neval_adapt},
         "upscattered": summary.upscattered,

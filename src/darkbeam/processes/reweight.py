@@ -68,16 +68,11 @@ class ReweightingError(ModelError):
 # ============================================================================ parameters
 def apply_changes(base, changes: Mapping[str, Any]):
     """``base`` (ModelParameters) with ``changes``; giving one form of the kinetic mixing (epsilon,
-    epsilon2, alpha_epsilon2, chi) or of the dark coupling (gD, alphaD) drops the others."""
-    from darkbeam.models.parameters import ModelParameters
+    epsilon2, alpha_epsilon2, chi) or of the dark coupling (gD, alphaD) drops the others, and the
+    name records the changes (:func:`darkbeam.models.parameters.apply_overrides`)."""
+    from darkbeam.models.parameters import ModelParameters, apply_overrides
 
-    values = base.model_dump(exclude_none=True)
-    for group in _ALTERNATIVES:
-        if any(k in changes for k in group):
-            for k in group:
-                values.pop(k, None)
-    values.update(dict(changes))
-    return ModelParameters.from_dict(values)
+    return ModelParameters.from_dict(apply_overrides(base.model_dump(exclude_none=True), changes))
 
 
 def check_same_masses(old, new) -> None:
@@ -120,7 +115,9 @@ class Reweighter:
         self.positions_model = _model(self.info.get("positions_model", self.info.get("generated_model", meta["model"])))
         check_same_masses(self.generated, self.current)
         self.scheme = meta.get("couplings_scheme", "darkbeam")
-        self.xsec_options = xsec_options(self.scheme)
+        # the generator records its cross-section options (older files: those of the scheme)
+        recorded = meta.get("xsec_options")
+        self.xsec_options = dict(recorded) if isinstance(recorded, Mapping) else xsec_options(self.scheme)
         n = len(events)
         col = events.columns
         self.case_specs = [process_case(info) for info in events.cases]

@@ -12,6 +12,11 @@ Formats
   are either sample points of the density (``energy_grid="points"``) or histogram bin centres
   (``"centres"``), see :meth:`Flux.from_bin_centres`.
 * ``two-column``: ``E  phi`` for one flavour.
+* ``binned-table``: rows ``bin#  E_lo - E_hi  phi_1 ... phi_n`` (bin edges in GeV), header lines
+  without that shape are skipped; the T2K public flux release (t2kflux_2020) has this layout, with
+  densities per 50 MeV whatever the bin width.  Read by :func:`read_binned_table` as the histogram
+  itself (:meth:`Flux.from_histogram` with ``step=True``), so that integrals are exact for bins of
+  unequal width.
 * ``root``: one TH1 per flavour, read with uproot; contents are densities (per GeV) or per-bin
   counts (``per_bin=True``: divided by the bin width).
 * ``globes``: the GLoBES AEDL flux-file layout (P. Huber, M. Lindner, W. Winter, Comput. Phys.
@@ -20,7 +25,9 @@ Formats
   scales by (L_ref / L)^2 when a distance is requested.
 
 Registered files (darkbeam.data.registry) carry their format, column order, energy grid and
-normalisation; :func:`official_flux` reads one by name.
+normalisation; :func:`official_flux` reads one by name.  Retired files (registry kind
+``retired_flux``: kept so that their name gives a reason rather than "unknown") raise
+:class:`RetiredFluxError`, whose message says why and which file replaces them.
 """
 
 from __future__ import annotations
@@ -37,11 +44,13 @@ from darkbeam.sources.flux import FLAVOURS, Flux, canonical_flavour
 
 __all__ = [
     "read_table",
+    "read_binned_table",
     "read_two_column",
     "read_root",
     "read_globes",
     "official_flux",
     "unit_factor",
+    "RetiredFluxError",
 ]
 
 
@@ -125,6 +134,65 @@ def read_table(path, *, columns: Sequence[str] = FLAVOURS, normalisation: float 
     if energy_grid != "points":
         raise DataError(f"{path}: unknown energy grid '{energy_grid}' (points or centres)")
     return Flux(e, vals, **kw)
+
+
+_BIN_ROW = re.compile(r"^\s*(\d+)\s+([0-9.eE+-]+)\s*-\s*([0-9.eE+-]+)\s+(.*)$")
+
+
+def read_binned_table(path, *, columns: Sequence[str], normalisation: float = 1.0, provenance: str | None = None,
+                      description: str = "", meta: Mapping | None = None) -> Flux:
+    """Read a table of bins ``bin#  E_lo - E_hi  phi_1 ... phi_n`` (edges in GeV).
+
+    Lines that do not start with a bin number and an edge pair (titles, column headers, rulers) are
+    skipped.  ``columns``: flavour of each flux column; ``normalisation``: factor from the file's
+    numbers to nu/cm^2/GeV/POT (T2K release: /cm^2/50MeV/1e21 POT -> 1/0.05 x 1e-21 = 2e-20).
+    Bins must be contiguous (each lower edge equal to the previous upper edge).  The flux is the
+    histogram itself (step function), so integrals over whole bins are exact.
+    """
+    path = Path(path)
+    cols = [canonical_flavour(c) for c in columns]
+    if len(set(cols)) != len(cols):
+        raise DataError(f"{path}: duplicate flavour in column layout {list(columns)}")
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise DataError(f"flux file {path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read flux file {path}: {type(exc).__name__}") from None
+    lo, hi, vals, lineno = [], [], [], []
+    for i, raw in enumerate(text.splitlines(), start=1):
+        m = _BIN_ROW.match(raw.split("#", 1)[0])
+        if not m:
+            continue
+        fields = m.group(4).split()
+        if len(fields) != len(cols):
+            raise DataError(f"{path}:{i}: expected {len(cols)} flux values after the bin edges, found {len(fields)}")
+        try:
+            e0, e1 = float(m.group(2)), float(m.group(3))
+            v = [float(x) for x in fields]
+        except ValueError:
+            raise DataError(f"{path}:{i}: a value is not a number") from None
+        if not all(math.isfinite(x) for x in (e0, e1, *v)):
+            raise DataError(f"{path}:{i}: non-finite value")
+        if e1 <= e0:
+            raise DataError(f"{path}:{i}: bin upper edge {e1} not above lower edge {e0}")
+        if hi and not math.isclose(e0, hi[-1], rel_tol=1e-9, abs_tol=1e-12):
+            raise DataError(f"{path}:{i}: bins not contiguous ({hi[-1]} then {e0})")
+        if any(x < 0 for x in v):
+            raise DataError(f"{path}:{i}: negative flux value")
+        lo.append(e0)
+        hi.append(e1)
+        vals.append(v)
+        lineno.append(i)
+    if len(lo) < 2:
+        raise DataError(f"{path}: fewer than two bins of the form 'n  E_lo - E_hi  values'")
+    if lo[0] < 0:
+        raise DataError(f"{path}:{lineno[0]}: negative energy {lo[0]}")
+    edges = np.array(lo + [hi[-1]])
+    data = np.asarray(vals) * float(normalisation)
+    return Flux.from_histogram(edges, {fl: data[:, k] for k, fl in enumerate(cols)}, step=True,
+                               provenance=provenance if provenance is not None else f"file {path}",
+                               description=description or path.name, meta=dict(meta or {}))
 
 
 def read_two_column(path, flavour: str = "nu_mu", **kw) -> Flux:
@@ -212,7 +280,8 @@ def unit_factor(units: str) -> Optional[float]:
     """Factor from a flux unit string to nu/cm^2/GeV/POT, or None if the string is not per POT.
 
     Understands e.g. "nu/cm2/GeV/POT", "nus/cm^2/POT/GeV", "nu/m2/GeV/POT" (1e-4),
-    "nu/cm2/POT per 0.05 GeV bin" (1/0.05), "nu/cm2/MeV/POT" (1e3), "/1e20 POT" (1e-20).
+    "nu/cm2/POT per 0.05 GeV bin" (1/0.05), "nu/cm2/MeV/POT" (1e3), "/1e20 POT" (1e-20),
+    "nu/cm2/50MeV/1e21POT" (a density per 50 MeV: 1/0.05 x 1e-21).
     """
     s = units.replace(" ", "").lower()
     if "pot" not in s:
@@ -227,9 +296,13 @@ def unit_factor(units: str) -> Optional[float]:
         factor /= width
     else:
         g = re.search(r"/(gev|mev)(?![a-z])", s)
-        if not g:
+        w = re.search(r"/([0-9.]+)(gev|mev)(?![a-z])", s)  # a density per N MeV, e.g. "/50MeV"
+        if g:
+            factor *= _ENERGY[g.group(1)]
+        elif w:
+            factor /= float(w.group(1)) / _ENERGY[w.group(2)]
+        else:
             return None
-        factor *= _ENERGY[g.group(1)]
     p = re.search(r"/([0-9.eE+]+)pot", s) or re.search(r"per([0-9.eE+]+)pot", s)
     if p:
         factor /= float(p.group(1))
@@ -237,6 +310,30 @@ def unit_factor(units: str) -> Optional[float]:
 
 
 # --------------------------------------------------------------------------- registered files
+class RetiredFluxError(DataError):
+    """A registered flux file that must no longer be used (its entry says why and what replaces it)."""
+
+
+def retired_reason(name: str) -> str | None:
+    """Why the flux file ``name`` is retired (registry kind ``retired_flux``), or None if it is not."""
+    from darkbeam.data import entries
+
+    for e in entries("retired_flux"):
+        if e.name.lower() == str(name).strip().lower():
+            return f"flux file {e.name} is retired: {e.description}"
+    return None
+
+
+def flux_entry(name: str):
+    """The registry entry of flux file ``name``; RetiredFluxError for a retired file, DataError if unknown."""
+    from darkbeam.data import lookup
+
+    why = retired_reason(name)
+    if why is not None:
+        raise RetiredFluxError(why)
+    return lookup(name, kind="flux")
+
+
 def official_flux(name: str, *, download: bool | None = None) -> Flux:
     """The flux of a registered file (darkbeam.data registry), in nu/cm^2/GeV/POT.
 
@@ -245,10 +342,10 @@ def official_flux(name: str, *, download: bool | None = None) -> Flux:
     per POT (``per_pot = false``) are read with their own normalisation and flagged in
     ``meta["per_pot"]`` and in the provenance.
     """
-    from darkbeam.data import fetch, lookup
+    from darkbeam.data import fetch
 
-    entry = lookup(name, kind="flux")
-    if entry.format not in ("table", "two-column", "root", "globes"):
+    entry = flux_entry(name)
+    if entry.format not in ("table", "two-column", "binned-table", "root", "globes"):
         raise DataError(f"{entry.key} has format '{entry.format}', which is not a flux table")
     path = fetch(entry.name, kind="flux", download=download)
     prov = (f"official file {entry.key} [{entry.citation}] from {path} (sha256 {entry.sha256[:12]}..., "
@@ -260,6 +357,9 @@ def official_flux(name: str, *, download: bool | None = None) -> Flux:
     if entry.format in ("table", "two-column"):
         return read_table(path, columns=entry.columns, normalisation=entry.normalisation,
                           energy_grid=entry.energy_grid, provenance=prov, description=entry.description, meta=meta)
+    if entry.format == "binned-table":
+        return read_binned_table(path, columns=entry.columns, normalisation=entry.normalisation, provenance=prov,
+                                 description=entry.description, meta=meta)
     if entry.format == "globes":
         return read_globes(path, normalisation=entry.normalisation, provenance=prov, description=entry.description,
                            meta=meta)

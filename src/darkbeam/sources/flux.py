@@ -151,12 +151,32 @@ class Flux:
         return cls(nodes, vals, **kw)
 
     @classmethod
-    def from_histogram(cls, edges, values: Mapping[str, np.ndarray], **kw) -> "Flux":
-        """A flux from bin edges (GeV) and per-bin densities (nu/cm^2/GeV/POT)."""
+    def from_histogram(cls, edges, values: Mapping[str, np.ndarray], *, step: bool = False, **kw) -> "Flux":
+        """A flux from bin edges (GeV) and per-bin densities (nu/cm^2/GeV/POT).
+
+        ``step=False``: piecewise linear through the bin centres (:meth:`from_bin_centres`; its
+        integral equals the histogram's exactly for uniform bins).  ``step=True``: the histogram
+        itself, for bins of unequal width: nodes at ``edge - d`` and ``edge + d`` of every inner edge
+        (d = 1e-4 of the narrower neighbouring bin) with the densities of the bins on either side,
+        joined linearly across the edge, so that :meth:`integrate` returns sum(phi_i dE_i) exactly
+        whatever the widths (each ramp contributes d phi_i + d phi_(i+1), what the step gives).
+        """
         edges = np.asarray(edges, dtype=np.float64)
         if edges.ndim != 1 or edges.size < 3 or not np.all(np.diff(edges) > 0):
             raise DataError("histogram edges must be at least three strictly increasing energies")
-        return cls.from_bin_centres(0.5 * (edges[1:] + edges[:-1]), values, **kw)
+        if not step:
+            return cls.from_bin_centres(0.5 * (edges[1:] + edges[:-1]), values, **kw)
+        w = np.diff(edges)
+        d = 1.0e-4 * np.minimum(w[:-1], w[1:])  # half-width of the ramp across each inner edge
+        inner = np.column_stack((edges[1:-1] - d, edges[1:-1] + d)).ravel()
+        nodes = np.concatenate(([edges[0]], inner, [edges[-1]]))
+        vals = {}
+        for fl, v in values.items():
+            v = np.asarray(v, dtype=np.float64)
+            if v.shape != w.shape:
+                raise DataError(f"histogram column {fl} has {v.size} values for {w.size} bins")
+            vals[fl] = np.repeat(v, 2)
+        return cls(nodes, vals, **kw)
 
     # ------------------------------------------------------------------ basic queries
     @property
