@@ -246,31 +246,147 @@ def test_user_toml_loads(tmp_path):
     assert load_experiment(str(tmp_path / "exp.toml")).name == "my detector"
 
 
-@pytest.mark.parametrize("change, needle", [
-    (("pot = 1e20", "pot = 1e20\ncolour = 3"), "unknown key"),
-    (("mass = 10.0", "mass = -10.0"), "positive"),
-    (('C12 = "12/13"', 'Xx12 = "12/13"'), "unknown nuclear target"),
-    (('C12 = "12/13"', 'C99 = "12/13"'), "mass number"),
-    (('path = "flux.dat"', 'name = "NoSuchFlux"'), "unknown flux"),
-    (('H1 = "1/13"', 'H1 = "2/13"'), "sum to"),
-    (("radius = 100.0", "radius = -1.0"), "radius"),
-    (('shape = "frustum"', 'shape = "torus"'), "unknown shape"),
-    (("[exposure]", "[exposure\n"), "not valid TOML"),
-    (("baseline = 20000.0", "baseline = 'far'"), "number"),
-    (('energy_range_reason = "the detector\'s trigger threshold (test)"\n', ""), "energy_range_reason"),
-    (('path = "flux.dat"', 'name = "ND280_FHC"'), "ND280_FHC is retired"),
-])
-def test_bad_user_toml_one_line_error(tmp_path, change, needle):
-    p = _write(tmp_path, USER.replace(*change, 1))
+# one-line errors for malformed user files: (text replaced, replacement, where, what)
+MALFORMED = [
+    # unknown and misspelled keys, with the closest known key
+    ("pot = 1e20", "pot = 1e20\ncolour = 3", "[exposure]", "unknown key 'colour' (allowed: note, pot, unit)"),
+    ("pot = 1e20", "pott = 1e20", "[exposure]", "unknown key 'pott' (did you mean 'pot'?"),
+    ('citations = ["me"]', 'citation = ["me"]', "exp.toml: unknown key", "did you mean 'citations'?"),
+    ("[material]", "[materials]", "exp.toml: unknown key 'materials'", "did you mean 'material'?"),
+    ("[beam]", "[beam]\nofff_axis_angle = 0.1", "[beam]", "did you mean 'off_axis_angle'?"),
+    ("[flux]", "[flux]\nenergy_range_reasn = 'x'", "[flux]", "did you mean 'energy_range_reason'?"),
+    ("length = 1000.0", "length = 1000.0\nradius = 3.0", "[geometry.target]", "unknown key 'radius'"),
+    ("[geometry.detector]", "[geometry]\nstats = 'approximate'\n[geometry.detector]", "[geometry]",
+     "unknown key 'stats' (did you mean 'status'?"),
+    ("[geometry.detector]", "[geometry.detectr]", "[geometry]", "is [geometry.detectr] a misspelling?"),
+    # missing required keys and tables
+    ("pot = 1e20", "", "[exposure]", "missing required key 'pot'"),
+    ("[exposure]\npot = 1e20\n", "", "exp.toml", "missing required table [exposure]"),
+    ('name = "my detector"', "", "exp.toml", "missing required key 'name'"),
+    ("normalisation = 1e-4", "", "[flux]", "missing required key 'normalisation'"),
+    ("baseline = 20000.0", "", "[beam]", "missing required key 'baseline'"),
+    ('shape = "frustum"', "", "[geometry.target]", "needs a 'shape'"),
+    ("radius_end = 80.0", "", "[geometry.target]", "missing required key 'radius_end'"),
+    ("[material]\nmass = 10.0", "[material]", "[material]", "missing required key 'mass'"),
+    ("[material]", "[targets]\nC12 = 1.0\n[material]", "exp.toml", "exactly one of [targets]"),
+    ('path = "flux.dat"', 'path = "flux.dat"\nname = "MiniBooNE_FHC"', "[flux]", "exactly one of 'name', 'files', 'path'"),
+    # wrong types
+    ('name = "my detector"', "name = 3", "name", "must be a string, got 3"),
+    ('name = "my detector"', 'name = ""', "exp.toml: name", "must not be empty"),
+    ('composition = { C12 = "12/13", H1 = "1/13" }', "composition = {}", "[material].composition", "at least one nucleus"),
+    ('citations = ["me"]', "citations = [1]", "citations", "must be a string or a list of strings"),
+    ("baseline = 20000.0", "baseline = 'far'", "[beam].baseline", "must be a number or a fraction 'a/b', got 'far'"),
+    ("pot = 1e20", "pot = true", "[exposure].pot", "must be a number, got True"),
+    ("pot = 1e20", "pot = nan", "[exposure].pot", "must be finite"),
+    ("[exposure]\npot = 1e20", "[exposure.pot]\nvalue = 1e20", "[exposure].pot", "must be a number, got {'value'"),
+    ('composition = { C12 = "12/13", H1 = "1/13" }', "composition = 1.0", "[material].composition", "must be a table"),
+    ("energy_range = [0.1, 5.0]", "energy_range = [0.1]", "[flux].energy_range", "must be [Emin, Emax]"),
+    ("energy_range = [0.1, 5.0]", "energy_range = [5.0, 0.1]", "[flux].energy_range", "0 <= Emin < Emax"),
+    ("offset = 50.0", "offset = 'x'", "[geometry.detector].clip.offset", "must be a number"),
+    ("center = [0.0, 0.0, -800.0]", "center = [0.0, -800.0]", "[geometry.target].center", "three numbers"),
+    ("parts = [", "parts = []\nxparts = [", "[geometry.detector]", "unknown key 'xparts'"),
+    # values out of range
+    ("mass = 10.0", "mass = -10.0", "[material].mass", "must be positive, got -10"),
+    ("pot = 1e20", "pot = 0", "[exposure].pot", "must be positive, got 0"),
+    ("baseline = 20000.0", "baseline = -1.0", "[beam].baseline", "must be positive"),
+    ("off_axis_angle = 0.01", "off_axis_angle = 2.5", "[beam].off_axis_angle", "(2.5 deg = 0.0436332 rad?)"),
+    ("[beam]", "[beam]\ndecay_pipe_radius = -3", "[beam].decay_pipe_radius", "must not be negative"),
+    ("[beam]", "[beam]\nproduction = 'pipe'", "[beam].production", "must be 'point' or 'bnb', got 'pipe'"),
+    ("[geometry.detector]", "[geometry]\nstatus = 'guess'\n[geometry.detector]", "[geometry].status",
+     "must be 'darknews', 'published' or 'approximate'"),
+    ("normalisation = 1e-4", "normalisation = -1e-4", "[flux].normalisation", "must be positive"),
+    ('H1 = "1/13"', 'H1 = "2/13"', "[material].composition", "mass fractions sum to 1.0769231, not 1"),
+    ("radius = 100.0", "radius = -1.0", "[geometry.detector].parts[0].radius", "must be positive, got -1"),
+    ("length = 1000.0", "length = 0.0", "[geometry.target].length", "must be positive, got 0"),
+    ("radius_start = 10.0", "radius_start = 0.0", None, None),  # a cone is fine ...
+    ("radius_end = 80.0", "radius_end = -80.0", "[geometry.target].radius_end", "must not be negative"),
+    ("height = 30.0", "height = 400.0", "[geometry.detector].parts[1]", "height 400 exceeds the sphere diameter 300"),
+    ("normal = [0.0, 1.0, 0.0]", "normal = [0.0, 0.0, 0.0]", "[geometry.detector].clip.normal", "non-zero vector"),
+    ("offset = 50.0", "offset = -500.0", "[geometry.detector].parts[0]", "clipping plane removes the whole shape"),
+    # unknown names
+    ('C12 = "12/13"', 'Xx12 = "12/13"', "[material].composition", "unknown nuclear target 'Xx12'"),
+    ('C12 = "12/13"', 'C99 = "12/13"', "[material].composition", "mass number 99 impossible for Z = 6"),
+    ('C12 = "12/13"', 'C24 = "12/13"', "[material].composition.C24", "no such nuclide in the mass table"),
+    ('C12 = "12/13"', 'c12 = "12/13"', "[material].composition", "unknown nuclear target 'c12'"),
+    ('path = "flux.dat"', 'name = "NoSuchFlux"', "[flux].name", "unknown flux 'NoSuchFlux' (registered:"),
+    ('path = "flux.dat"', 'name = "MiniBooNE_FH"', "[flux].name", "did you mean 'MiniBooNE_FHC'?"),
+    ('path = "flux.dat"', 'files = { numu = "PS_191_numu_flux" }', "[flux].files", "unknown flavour 'numu' (did you mean 'nu_mu'?"),
+    ('path = "flux.dat"', 'path = "flux.dat"\ncolumns = ["nu_mu", "nu_x"]', "[flux].columns", "unknown flavour 'nu_x'"),
+    ('path = "flux.dat"', 'path = "nowhere.dat"', "[flux].path", "nowhere.dat not found"),
+    ('path = "flux.dat"', 'name = "ND280_FHC"', "[flux].name", "flux file ND280_FHC is retired"),
+    # no silent truncation: a flux energy range needs its physics reason, and a reason its range
+    ('energy_range_reason = "the detector\'s trigger threshold (test)"\n', "", "[flux]",
+     "energy_range cuts the flux file: give its physics reason in energy_range_reason"),
+    ('energy_range_reason = "the detector\'s trigger threshold (test)"\n', 'energy_range_reason = " "\n', "[flux]",
+     "energy_range cuts the flux file"),
+    ("energy_range = [0.1, 5.0]\n", "", "[flux]", "energy_range_reason given without energy_range"),
+    ('shape = "frustum"', 'shape = "torus"', "[geometry.target]", "unknown shape 'torus' (use one of box, sphere,"),
+    ('shape = "frustum"', 'shape = "frustrum"', "[geometry.target]", "unknown shape 'frustrum' (did you mean 'frustum'?"),
+    # not TOML at all
+    ("[exposure]", "[exposure\n", "exp.toml", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize("old, new, where, what", MALFORMED, ids=[f"{i}" for i in range(len(MALFORMED))])
+def test_malformed_user_file_one_line_error(tmp_path, old, new, where, what):
+    assert old in USER
+    p = _write(tmp_path, USER.replace(old, new, 1))
+    if where is None:
+        assert load_experiment(p).target_volume.volume > 0
+        return
     with pytest.raises(ConfigurationError) as info:
         load_experiment(p)
     msg = str(info.value)
-    assert needle in msg and "\n" not in msg and "exp.toml" in msg
+    assert "\n" not in msg and msg.startswith(str(p) + ": ")
+    assert where in msg and what in msg, msg
+    assert "Value error" not in msg and "pydantic" not in msg
+
+
+def test_several_problems_reported_as_one_line(tmp_path):
+    p = _write(tmp_path, USER.replace("mass = 10.0", "mass = -10.0").replace("pot = 1e20", "pot = -1"))
+    with pytest.raises(ConfigurationError, match=r"must be positive.*\(and 1 more problem\)$"):
+        load_experiment(p)
+
+
+@pytest.mark.parametrize("key", list_experiments())
+def test_every_catalog_file_validates_against_the_schema(key):
+    from darkbeam.detectors import schema
+
+    path = Path(str(catalog._package_dir().joinpath(f"{key}.toml")))
+    raw = catalog.tomllib.loads(path.read_text(encoding="utf-8"))
+    spec = schema.validate_experiment(raw, path.name)
+    assert spec.name and spec.exposure.pot > 0 and spec.beam.baseline > 0
+    assert "detector" in spec.geometry.volumes
+    assert spec.geometry.status in schema.GEOMETRY_STATUS
+    # every table and key of the file is a field of the schema (nothing is silently dropped)
+    fields = set(schema.ExperimentFile.model_fields)
+    assert set(raw) <= fields
+    for table, model in (("flux", schema.FluxSection), ("exposure", schema.ExposureSection),
+                         ("beam", schema.BeamSection), ("material", schema.MaterialSection)):
+        assert set(raw.get(table, {})) <= set(model.model_fields)
+
+
+def test_optional_flux_keys(tmp_path):
+    # no energy_range (and no reason): the whole file; a stated range carries its reason
+    text = USER.replace("energy_range = [0.1, 5.0]\n", "").replace(
+        'energy_range_reason = "the detector\'s trigger threshold (test)"\n', "")
+    e = load_experiment(_write(tmp_path, text))
+    assert e.energy_range == (0.0, math.inf) and e.flux.energy_range_reason == ""
+    assert e.summary()["energy_range_GeV"] == "whole flux file"
+    e = load_experiment(_write(tmp_path, USER))
+    assert e.energy_range == (0.1, 5.0) and e.flux.energy_range_reason == "the detector's trigger threshold (test)"
+    assert e.summary()["energy_range_GeV"] == [0.1, 5.0]
+    # a citation string and a caveat for the exposure, as the catalog's files carry them
+    text = USER.replace('citations = ["me"]', 'citations = ["me", "POT: somebody (2020)"]\ncaveats = "POT unverified"')
+    e = load_experiment(_write(tmp_path, text))
+    assert e.citations == ("me", "POT: somebody (2020)") and e.caveats == ("POT unverified",)
 
 
 def test_unknown_keyword_and_missing_file(tmp_path):
-    with pytest.raises(ConfigurationError, match="unknown experiment 'nd280_xyz'"):
-        load_experiment("nd280_xyz")
+    with pytest.raises(ConfigurationError, match=r"unknown experiment 'nd280_xhc' \(did you mean nd280_.hc, nd280_.hc\?"):
+        load_experiment("nd280_xhc")
+    with pytest.raises(ConfigurationError, match="unknown experiment 'xyzzy' \\(catalog: charmii_fhc"):
+        load_experiment("xyzzy")
     with pytest.raises(ConfigurationError, match="not found"):
         load_experiment(tmp_path / "nothing.toml")
     assert load_experiment("MiniBooNE_FHC").keyword == "miniboone_fhc"

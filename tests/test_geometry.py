@@ -226,6 +226,50 @@ def test_bad_inputs():
         Clipped(Sphere(1.0), [0, 0, 1], -2.0)
 
 
+@pytest.mark.parametrize("spec, needle", [
+    ({"shape": "sphere", "radius": 1.0, "colour": "red"}, "vol: unknown key 'colour' (allowed: center, clip,"),
+    ({"shape": "sphere", "radius": 1.0, "centre": [0, 0, 0]}, "unknown key 'centre' (did you mean 'center'?"),
+    ({"shape": "torus", "radius": 1.0}, "vol: unknown shape 'torus' (use one of box, sphere, cylinder,"),
+    ({"shape": "cylindre", "radius": 1.0}, "unknown shape 'cylindre' (did you mean 'cylinder'?"),
+    ({"radius": 1.0}, "vol: needs a 'shape'"),
+    ({"shape": "box"}, "vol: missing required key 'size'"),
+    ({"shape": "box", "size": [1, 0, 1]}, "vol.size: must be three positive numbers (cm), got [1.0, 0.0, 1.0]"),
+    ({"shape": "box", "size": [1, 2]}, "vol.size: must be three numbers"),
+    ({"shape": "box", "size": [1, 2, "x"]}, "vol.size: must be three finite numbers"),
+    ({"shape": "sphere", "radius": -2}, "vol.radius: must be positive, got -2"),
+    ({"shape": "sphere", "radius": "big"}, "vol.radius: must be a number or a fraction 'a/b', got 'big'"),
+    ({"shape": "cylinder", "radius": 1, "length": 2, "axis": [0, 0, 0]}, "vol.axis: must be a non-zero vector"),
+    ({"shape": "frustum", "radius_start": 0, "radius_end": 0, "length": 1}, "positive radius at one end"),
+    ({"shape": "spherical_cap", "radius": 1, "height": 3}, "height 3 exceeds the sphere diameter 2"),
+    ({"shape": "hexagonal_prism", "apothem": 1, "length": 2, "rotation_deg": "x"}, "vol.rotation_deg: must be a number"),
+    ({"shape": "union", "parts": []}, "vol.parts: must not be empty"),
+    ({"shape": "union", "parts": [{"shape": "sphere", "radius": 1}, {"shape": "box", "size": [1, -1, 1]}]},
+     "vol.parts[1].size: must be three positive numbers"),
+    ({"shape": "union", "parts": [{"shape": "union", "parts": [{"shape": "cone"}]}]},
+     "vol.parts[0].parts[0]: unknown shape 'cone'"),
+    ({"shape": "sphere", "radius": 1, "clip": {"normal": [0, 0, 1]}}, "vol.clip: missing required key 'offset'"),
+    ({"shape": "sphere", "radius": 1, "clip": {"normal": [0, 0, 1], "offset": -2}}, "vol: clipping plane removes"),
+    ({"shape": "sphere", "radius": 1, "clip": 3}, "vol.clip: must be a table"),
+    ("sphere", "vol: must be a table"),
+])
+def test_bad_shape_tables_one_line(spec, needle):
+    with pytest.raises(ConfigurationError) as info:
+        shape_from_spec(spec, "vol")
+    msg = str(info.value)
+    assert needle in msg and "\n" not in msg and "Value error" not in msg, msg
+
+
+def test_shape_table_defaults_and_fractions():
+    # numbers may be fractions in strings; a union's clip applies to each part
+    s = shape_from_spec({"shape": "sphere", "radius": "3/2", "center": [0, 0, "1/2"]})
+    assert s.radius == 1.5 and list(s.center) == [0, 0, 0.5]
+    u = shape_from_spec({"shape": "union", "clip": {"normal": [0, 0, 1], "offset": 0.0},
+                         "parts": [{"shape": "sphere", "radius": 1.0}, {"shape": "box", "size": [1, 1, 1], "center": [5, 0, 0]}]})
+    assert u.volume == pytest.approx(2 * math.pi / 3 + 0.5, rel=1e-6)
+    cyl = shape_from_spec({"shape": "cylinder", "radius": 1.0, "length": 2.0})
+    assert list(cyl.axis) == [0, 0, 1] and list(cyl.center) == [0, 0, 0]
+
+
 # ----------------------------------------------------------------------------- decay law
 def test_decay_probability_vs_quadrature():
     l1, l2 = 3.0, 11.0

@@ -185,75 +185,41 @@ class Composite(Shape):
 
 
 # --------------------------------------------------------------------------- TOML specs
-_SHAPE_KEYS = {
-    "box": ({"size"}, {"center"}),
-    "sphere": ({"radius"}, {"center"}),
-    "cylinder": ({"radius", "length"}, {"axis", "center"}),
-    "frustum": ({"radius_start", "radius_end", "length"}, {"axis", "center"}),
-    "spherical_cap": ({"radius", "height"}, {"axis", "center"}),
-    "hexagonal_prism": ({"apothem", "length"}, {"center", "rotation_deg"}),
-    "union": ({"parts"}, set()),
-}
-_COMMON = {"shape", "clip", "name", "note", "material", "density"}
-
-
-def shape_from_spec(spec: Mapping, where: str = "geometry") -> Shape:
-    """Build a shape from a TOML table (docs/experiments.md, "geometry").
+def shape_from_spec(spec, where: str = "geometry") -> Shape:
+    """Build a shape from a TOML table (docs/experiments.md, "geometry") or from an already validated
+    :data:`darkbeam.detectors.schema.ShapeSpec`.
 
     ``shape`` is one of box, sphere, cylinder, frustum, spherical_cap, hexagonal_prism, union; an
     optional ``clip = {normal = [..], offset = ..}`` keeps normal . x <= offset (applied to every part
-    of a union).  Unknown keys are a ConfigurationError naming the table."""
-    if not isinstance(spec, Mapping):
-        raise ConfigurationError(f"{where} must be a table")
-    kind = spec.get("shape")
-    if kind not in _SHAPE_KEYS:
-        raise ConfigurationError(f"{where}: unknown shape {kind!r} (use one of {', '.join(_SHAPE_KEYS)})")
-    required, optional = _SHAPE_KEYS[kind]
-    allowed = required | optional | _COMMON
-    unknown = sorted(set(spec) - allowed)
-    if unknown:
-        raise ConfigurationError(f"{where}: unknown key(s) {unknown} for shape '{kind}' (allowed: {sorted(allowed)})")
-    missing = sorted(required - set(spec))
-    if missing:
-        raise ConfigurationError(f"{where}: shape '{kind}' needs {missing}")
-    name = str(spec.get("name", ""))
-    kw = {k: spec[k] for k in (required | optional) if k in spec}
-    clip = spec.get("clip")
-    if kind == "union":
-        parts = spec["parts"]
-        if not isinstance(parts, list) or not parts:
-            raise ConfigurationError(f"{where}: 'parts' must be a non-empty list of shape tables")
-        built = []
-        for i, p in enumerate(parts):
-            if clip is not None and isinstance(p, Mapping) and "clip" not in p:
-                p = {**p, "clip": clip}
-            built.append(shape_from_spec(p, f"{where}.parts[{i}]"))
-        return Composite(built, name=name)
+    of a union).  The table is validated by the schema (darkbeam.detectors.schema): unknown keys,
+    missing or non-positive sizes and unknown shapes are one ConfigurationError naming ``where``."""
+    from darkbeam.detectors import schema
+
+    if not isinstance(spec, schema.SHAPE_SPECS):
+        spec = schema.validate_shape(spec, where)
+    return _build(spec, where)
+
+
+def _build(spec, where: str, clip=None) -> Shape:
+    clip = spec.clip if spec.clip is not None else clip
+    name = spec.name
+    if spec.shape == "union":
+        return Composite([_build(p, f"{where}.parts[{i}]", clip) for i, p in enumerate(spec.parts)], name=name)
     try:
-        if kind == "box":
-            shape = Box(kw["size"], kw.get("center", (0, 0, 0)), name=name)
-        elif kind == "sphere":
-            shape = Sphere(kw["radius"], kw.get("center", (0, 0, 0)), name=name)
-        elif kind == "cylinder":
-            shape = Cylinder(kw["radius"], kw["length"], kw.get("axis", (0, 0, 1)), kw.get("center", (0, 0, 0)), name=name)
-        elif kind == "frustum":
-            shape = Frustum(kw["radius_start"], kw["radius_end"], kw["length"], kw.get("axis", (0, 0, 1)),
-                            kw.get("center", (0, 0, 0)), name=name)
-        elif kind == "spherical_cap":
-            shape = SphericalCap(kw["radius"], kw["height"], kw.get("axis", (0, 0, 1)), kw.get("center", (0, 0, 0)),
-                                 name=name)
+        if spec.shape == "box":
+            shape = Box(spec.size, spec.center, name=name)
+        elif spec.shape == "sphere":
+            shape = Sphere(spec.radius, spec.center, name=name)
+        elif spec.shape == "cylinder":
+            shape = Cylinder(spec.radius, spec.length, spec.axis, spec.center, name=name)
+        elif spec.shape == "frustum":
+            shape = Frustum(spec.radius_start, spec.radius_end, spec.length, spec.axis, spec.center, name=name)
+        elif spec.shape == "spherical_cap":
+            shape = SphericalCap(spec.radius, spec.height, spec.axis, spec.center, name=name)
         else:
-            shape = HexagonalPrism(kw["apothem"], kw["length"], kw.get("center", (0, 0, 0)),
-                                   kw.get("rotation_deg", 0.0), name=name)
+            shape = HexagonalPrism(spec.apothem, spec.length, spec.center, spec.rotation_deg, name=name)
+        if clip is not None:
+            shape = Clipped(shape, clip.normal, clip.offset, name=name)
     except ConfigurationError as exc:
         raise ConfigurationError(f"{where}: {exc}") from None
-    if clip is not None:
-        if not isinstance(clip, Mapping) or set(clip) != {"normal", "offset"}:
-            raise ConfigurationError(f"{where}: clip must be a table {{normal = [x, y, z], offset = number}}")
-        try:
-            shape = Clipped(shape, clip["normal"], float(clip["offset"]), name=name)
-        except (TypeError, ValueError):
-            raise ConfigurationError(f"{where}: clip offset must be a number") from None
-        except ConfigurationError as exc:
-            raise ConfigurationError(f"{where}: {exc}") from None
     return shape
