@@ -191,6 +191,7 @@ def test_miniboone_integral_matches_publication():
     assert "sha256" in f.provenance and "0806.1449" in f.provenance
 
 
+@pytest.mark.requires_data("MicroBooNE_BNB_fullflux", "CHARMII_FHC")
 def test_per_bin_and_metre_files_normalised():
     # MicroBooNE: file contents are per 50 MeV bin: the integral is the plain sum of the column
     from darkbeam.data import fetch
@@ -204,6 +205,7 @@ def test_per_bin_and_metre_files_normalised():
     assert fc(c[1:-1, 0], "nu_mu") == pytest.approx(c[1:-1, 2] * 1e-4)
 
 
+@pytest.mark.requires_data("PS_191_numu_flux")
 def test_non_per_pot_file_flagged():
     f = official_flux("PS_191_numu_flux")
     assert f.meta["per_pot"] is False and "NOT per POT" in f.provenance and f.flavours == ("nu_mu",)

@@ -62,7 +62,7 @@ def test_helm_is_sphere_times_gaussian():
     assert abs(got[3]) < 1e-4  # first zero at q R1 = 4.4934
 
 
-def test_schemes_and_offline_fallback(monkeypatch, tmp_path):
+def test_schemes_and_offline_fallback(monkeypatch, tmp_path, no_data):
     assert ff.NuclearFormFactors("Ar40", 40).neutron_kind == "helm"
     assert ff.NuclearFormFactors("Ar40", 40, "fourier-bessel").neutron_kind == "fourier-bessel"
     assert ff.NuclearFormFactors("Xe131", 131).charge_kind == "fermi"  # not in the de Vries table
