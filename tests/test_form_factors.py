@@ -62,7 +62,7 @@ def test_helm_is_sphere_times_gaussian():
     assert abs(got[3]) < 1e-4  # first zero at q R1 = 4.4934
 
 
-def test_schemes_and_offline_fallback(monkeypatch, tmp_path, no_data):
+def test_schemes_and_offline_fallback(monkeypatch, tmp_path):
     assert ff.NuclearFormFactors("Ar40", 40).neutron_kind == "helm"
     assert ff.NuclearFormFactors("Ar40", 40, "fourier-bessel").neutron_kind == "fourier-bessel"
     assert ff.NuclearFormFactors("Xe131", 131).charge_kind == "fermi"  # not in the de Vries table
@@ -72,6 +72,7 @@ def test_schemes_and_offline_fallback(monkeypatch, tmp_path, no_data):
     monkeypatch.setenv("DARKBEAM_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DARKBEAM_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("DARKBEAM_OFFLINE", "1")
+    monkeypatch.setenv("DARKBEAM_NO_PACKAGED_DATA", "1")  # nor the copy shipped in the package
     ff.fourier_bessel_table.cache_clear()
     try:
         nff = ff.NuclearFormFactors("Ar40", 40)
