@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from darkbeam.errors import ConfigurationError, DataError
+from darkbeam.errors import ConfigurationError
 from darkbeam.sources.beam import BNB, Horn, MesonProduction, beam_flux, mesons_per_pot, trace
 from darkbeam.sources.beam.focusing import KICK_PER_AMPERE
 from darkbeam.sources.beam.materials import material
@@ -186,13 +186,11 @@ def test_far_detector_inverse_square():
     assert 4.0 * b.integrate("nu_mu") == pytest.approx(a.integrate("nu_mu"), rel=0.02)
 
 
+@pytest.mark.requires_data("MiniBooNE_FHC")
 def test_bnb_against_official_flux():
     from darkbeam.sources.files import official_flux
 
-    try:
-        off = official_flux("MiniBooNE_FHC", download=False)
-    except DataError:
-        pytest.skip("official MiniBooNE flux not available")
+    off = official_flux("MiniBooNE_FHC", download=False)
     model = beam_flux("bnb", 541.0, n=N).flux
     ratio = model.integrate("nu_mu", 0.2, 3.0) / off.integrate("nu_mu", 0.2, 3.0)
     assert 0.7 < ratio < 1.3

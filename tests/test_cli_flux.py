@@ -34,9 +34,8 @@ def test_fluxes_list_json(capsys):
         assert rows["MiniBooNE_FHC"]["status"] == "ok"
 
 
+@pytest.mark.requires_data("MiniBooNE_FHC")
 def test_fluxes_show_and_fetch(capsys):
-    if _SHARED is None:
-        pytest.skip("shared data mirror not available")
     code, out, _ = run(capsys, "fluxes", "show", "MiniBooNE_FHC", "--json")
     info = json.loads(out)
     assert code == 0 and info["summary"]["nu_mu"]["integral"] == pytest.approx(5.19e-10, rel=0.005)
@@ -44,9 +43,8 @@ def test_fluxes_show_and_fetch(capsys):
     assert code == 0 and out.strip().endswith("fluxes/MiniBooNE_FHC.dat")
 
 
+@pytest.mark.requires_data("MiniBooNE_FHC")
 def test_flux_json_from_official_file(capsys):
-    if _SHARED is None:
-        pytest.skip("shared data mirror not available")
     code, out, _ = run(capsys, "flux", "--beam", "bnb", "--distance", "541", "--json")
     d = json.loads(out)
     assert code == 0 and d["unit"] == "nu/cm2/GeV/POT" and "official file" in d["provenance"]
@@ -94,13 +92,12 @@ def test_bad_input_one_line(capsys, argv, needle, exit_code):
     assert needle in err and err.count("\n") == 1 and err.startswith("darkbeam: error:")
 
 
+@pytest.mark.requires_data("MiniBooNE_FHC")
 def test_checksum_mismatch_is_one_line(capsys, monkeypatch, tmp_path):
-    if _SHARED is None:
-        pytest.skip("shared data mirror not available")
     entry = reg.lookup("MiniBooNE_FHC")
     target = tmp_path / "mirror" / entry.path
     target.parent.mkdir(parents=True)
-    shutil.copy(_SHARED / entry.path, target)
+    shutil.copy(reg.locate(entry), target)
     target.write_bytes(target.read_bytes() + b"\n")
     monkeypatch.setenv(reg.ENV_DATA_DIR, str(tmp_path / "mirror"))
     monkeypatch.setenv(reg.ENV_CACHE_DIR, str(tmp_path / "cache"))

@@ -32,7 +32,8 @@ DN = {
 EXPLAINED = {("default", 2), ("default", 4)}
 
 
-@pytest.mark.parametrize("name", sorted(DN))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.requires_data("MicroBooNE_BNB_fullflux"))
+                                  if n == "light_zprime_microboone" else n for n in sorted(DN)])
 def test_per_case_rates_match_darknews(name):
     model, exp, ref = DN[name]
     p = default_model() if model is None else ModelParameters.from_dict(model)

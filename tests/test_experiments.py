@@ -96,6 +96,7 @@ def test_every_entry_loads_and_is_consistent(key):
 
 
 @pytest.mark.parametrize("key", DARKNEWS_KEYWORDS)
+@pytest.mark.requires_data("darknews_experiment/{key}")
 def test_matches_darknews_definition(key):
     dn_file = key  # minerva_me_rhc: compare with DarkNews's own minerva_me_rhc.txt (see the fix test)
     ref = darknews_definition(dn_file)
@@ -172,7 +173,7 @@ def test_production_models():
     assert isinstance(nd, PointSource) and not nd.is_fallback
 
 
-def test_bnb_fallback_without_data(tmp_path, monkeypatch):
+def test_bnb_fallback_without_data(tmp_path, monkeypatch, no_data):
     monkeypatch.setenv("DARKBEAM_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DARKBEAM_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("DARKBEAM_OFFLINE", "1")
@@ -181,6 +182,7 @@ def test_bnb_fallback_without_data(tmp_path, monkeypatch):
     assert src.is_fallback and np.allclose(src.position, [0.0, 0.0, -47000.0])
 
 
+@pytest.mark.requires_data("CHARMII_FHC")
 def test_charmii_flux_normalisation():
     # NOMAD on the same WANF beam: ~1.3e6 nu_mu CC in 2.7 t from 5.1e19 POT -> ~1e-7 /cm^2/POT
     e = load_experiment("charmii_fhc")

@@ -12,20 +12,6 @@ from darkbeam.sources.files import (RetiredFluxError, official_flux, read_binned
 
 
 
-def _have(name):
-    from darkbeam.data import locate, lookup
-
-    try:
-        return locate(lookup(name)) is not None
-    except DataError:
-        return False
-
-
-def needs(*names):
-    """Skip (with the reason) when a registered file is not at hand (no DARKBEAM_DATA_DIR, not cached)."""
-    return pytest.mark.skipif(not all(_have(n) for n in names),
-                              reason=f"needs {', '.join(names)} (set DARKBEAM_DATA_DIR to the data mirror)")
-
 # ----------------------------------------------------------------------------- Flux
 
 
@@ -201,7 +187,7 @@ def test_registry_units_agree_with_normalisation():
     assert checked >= 15
 
 
-@needs("MiniBooNE_FHC")
+@pytest.mark.requires_data("MiniBooNE_FHC")
 def test_miniboone_integral_matches_publication():
     # MiniBooNE flux paper (arXiv:0806.1449, Table): total nu_mu flux 5.19e-10 nu/cm^2/POT
     f = official_flux("MiniBooNE_FHC")
@@ -209,7 +195,7 @@ def test_miniboone_integral_matches_publication():
     assert "sha256" in f.provenance and "0806.1449" in f.provenance
 
 
-@needs("MicroBooNE_BNB_fullflux", "CHARMII_FHC")
+@pytest.mark.requires_data("MicroBooNE_BNB_fullflux", "CHARMII_FHC")
 def test_per_bin_and_metre_files_normalised():
     # MicroBooNE: file contents are per 50 MeV bin: the integral is the plain sum of the column
     from darkbeam.data import fetch
@@ -223,7 +209,7 @@ def test_per_bin_and_metre_files_normalised():
     assert fc(c[1:-1, 0], "nu_mu") == pytest.approx(c[1:-1, 2] * 1e-4)
 
 
-@needs("PS_191_numu_flux")
+@pytest.mark.requires_data("PS_191_numu_flux")
 def test_non_per_pot_file_flagged():
     f = official_flux("PS_191_numu_flux")
     assert f.meta["per_pot"] is False and "NOT per POT" in f.provenance and f.flavours == ("nu_mu",)

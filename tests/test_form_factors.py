@@ -80,6 +80,7 @@ def test_schemes_and_offline_fallback(monkeypatch, tmp_path):
     monkeypatch.setenv("DARKBEAM_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DARKBEAM_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("DARKBEAM_OFFLINE", "1")
+    monkeypatch.setenv("DARKBEAM_NO_PACKAGED_DATA", "1")  # nor the copy shipped in the package
     ff.fourier_bessel_table.cache_clear()
     try:
         nff = ff.NuclearFormFactors("Ar40", 40)

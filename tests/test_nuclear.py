@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from darkbeam import constants as C
+from darkbeam.data import locate, lookup
 from darkbeam.errors import ConfigurationError
 from darkbeam.physics import nuclear
 
-
-_mirror = Path(os.environ.get("DARKBEAM_DATA_DIR", "/nonexistent")) / "nuclear" / "ame2020_mass20_1.txt"
-AME_FILE = _mirror if _mirror.is_file() else None
+AME_FILE = locate(lookup("ame2020", "nuclear"))  # mirror or packaged copy (None only if both are missing)
 
 
 @pytest.fixture()
-def offline(monkeypatch, tmp_path):
-    """No data directory, no cache, no downloads: the particle package's table is the only source."""
+def offline(monkeypatch, tmp_path, no_data):
+    """No data directory, no cache, no downloads, no packaged copy: the particle package's table is the only source."""
     monkeypatch.setenv("DARKBEAM_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DARKBEAM_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("DARKBEAM_OFFLINE", "1")
