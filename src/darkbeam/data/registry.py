@@ -45,7 +45,10 @@ ENV_CACHE_DIR = "DARKBEAM_CACHE_DIR"
 ENV_OFFLINE = "DARKBEAM_OFFLINE"
 ENV_NO_PACKAGED = "DARKBEAM_NO_PACKAGED_DATA"
 #: the kinds of registered file
-KINDS = ("flux", "nuclear", "darknews_experiment")
+KINDS = ("flux", "retired_flux", "nuclear", "darknews_experiment")
+#: the file formats the readers know (sources/files.py, physics/nuclear.py, physics/form_factors.py, ...)
+FORMATS = ("table", "two-column", "binned-table", "root", "globes", "csv", "ame-fixed-width",
+           "bnb-energy-distance", "darknews-experiment")
 #: folder (inside the darkbeam.data package) that holds the shipped copies, at their registry paths
 PACKAGED_DIR = "packaged"
 _TRUE = ("1", "true", "yes")
@@ -109,7 +112,7 @@ def _entry_model():
 
         path: str = Field(min_length=1)
         sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-        format: str = Field(min_length=1)
+        format: Literal[FORMATS]  # type: ignore[valid-type]  (the tuple FORMATS above)
         units: str = Field(min_length=1)
         normalisation: float
         description: str = Field(min_length=1)
