@@ -1,13 +1,16 @@
-"""Options shared by several commands (model file, --set, --json)."""
+"""Options shared by several commands (model file, --set, --json, --overwrite) and the checks every
+command makes before any work: fixed choices, output paths, memory."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
+from darkbeam.errors import ConfigurationError
 from darkbeam.models import ModelParameters, load_model, parse_assignments
 
 MODEL_OPTION = typer.Option(None, "--model", "-m", help="Model file (TOML). Without it, the built-in default model.")
@@ -21,3 +24,135 @@ def model_from_options(model: Optional[Path], sets: Optional[list[str]]) -> Mode
 
 def print_json(obj: Any) -> None:
     typer.echo(json.dumps(obj, indent=None, allow_nan=False))
+
+
+OVERWRITE_OPTION = typer.Option(False, "--overwrite", help="Replace existing output files (default: refuse).")
+
+
+# ----------------------------------------------------------------------------- choices
+def check_choice(option: str, value: str, choices) -> str:
+    """``value`` if it is one of ``choices``, else a ConfigurationError naming the option, the
+    choices and the closest one."""
+    import difflib
+
+    choices = list(choices)
+    if value in choices:
+        return value
+    near = difflib.get_close_matches(str(value), choices, n=1)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    raise ConfigurationError(f"{option}: unknown value '{value}' (choose from {', '.join(choices)}){hint}")
+
+
+def split_list(option: str, values: Optional[list[str]]) -> Optional[list[str]]:
+    """Repeatable option values, each possibly comma-separated; None when the option is absent.  An
+    empty value (``--regime ""``) is an error, not the default."""
+    if values is None or values == []:
+        return None
+    out: list[str] = []
+    for v in values:
+        items = [x.strip() for x in v.split(",")]
+        if not v.strip() or any(not x for x in items):
+            raise ConfigurationError(f"{option}: empty value in '{v}'")
+        out += items
+    return out
+
+
+# ----------------------------------------------------------------------------- output paths
+def _is_folder_spec(raw: str) -> bool:
+    return raw.endswith(("/", os.sep)) or Path(raw).is_dir()
+
+
+def event_output_base(output: Path, default_name: str) -> tuple[Path, Optional[str]]:
+    """(base path without format suffix, format named by the suffix or None) of an ``--output``.
+
+    Rules (docs/cli.md): a value ending in '/' or naming an existing folder means a file
+    ``<folder>/<default_name>.<suffix>`` inside it; a known event-format suffix (.parquet, .pq,
+    .hepmc3, .hepmc, .hepevt) is the format's suffix and is replaced per format; any other dot is part
+    of the name (``run_m0.1`` -> ``run_m0.1.parquet``)."""
+    from darkbeam.events.writers import SUFFIXES
+
+    raw = str(output)
+    if not raw.strip():
+        raise ConfigurationError("--output is empty")
+    if _is_folder_spec(raw):
+        return Path(raw) / default_name, None
+    p = Path(raw)
+    fmt = SUFFIXES.get(p.suffix.lower())
+    if fmt is not None:
+        return p.with_suffix(""), fmt
+    return p, None
+
+
+def with_format_suffix(base: Path, fmt: str, tag: str = "") -> Path:
+    """``base`` + ``tag`` + the format's suffix (never replacing a dot in the name)."""
+    return base.with_name(base.name + tag + FORMAT_SUFFIX[fmt])
+
+
+#: --flux-source / --source values (darkbeam.sources.select.flux_for)
+FLUX_SOURCES = ("auto", "file", "model")
+
+#: the suffix each event format is written with
+FORMAT_SUFFIX = {"parquet": ".parquet", "hepmc3": ".hepmc3", "hepevt": ".hepevt"}
+
+
+def check_writable(path: Path, *, overwrite: bool, what: str = "output") -> None:
+    """Refuse, before any work, an output file that cannot be written: an existing file without
+    ``--overwrite``, a folder in its place, a file where a parent folder must be, a read-only folder.
+    Missing parent folders are fine (they are created when the file is written)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ConfigurationError(f"{what} {path} is a folder")
+    if path.exists() or path.is_symlink():
+        if not overwrite:
+            raise ConfigurationError(f"{what} {path} exists (use --overwrite to replace it)")
+    check_folder_creatable(path.parent, what=what)
+
+
+def check_folder_creatable(folder: Path, *, what: str = "output") -> None:
+    """The folder exists and is writable, or can be created (its nearest existing ancestor is a
+    writable folder)."""
+    folder = Path(folder) if str(folder) else Path(".")
+    probe = folder
+    while not probe.exists():
+        if probe.is_symlink():
+            raise ConfigurationError(f"{what}: {probe} is a broken link")
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ConfigurationError(f"{what}: {probe} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ConfigurationError(f"{what}: cannot write in {probe} (permission denied)")
+
+
+# ----------------------------------------------------------------------------- memory
+#: memory per weighted event while a run is generated and written: 276 bytes of stored columns
+#: (34 float64 + 2 uint16) plus vegas work arrays, the concatenation of the cases and the Arrow table
+#: built for writing.  Measured peak RSS (docs/cli.md): 870 bytes/event at 1.6 million events.
+BYTES_PER_EVENT = 1000
+
+
+def available_memory() -> Optional[int]:
+    """Bytes of memory available to a new allocation (MemAvailable of /proc/meminfo, else the free
+    physical pages); None if unknown."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(n_events: int, what: str) -> None:
+    """Refuse a run whose estimated memory (``n_events`` x :data:`BYTES_PER_EVENT`) exceeds the memory
+    available now."""
+    need = int(n_events) * BYTES_PER_EVENT
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise ConfigurationError(f"{what} need about {need / 1e9:.3g} GB of memory ({BYTES_PER_EVENT} bytes per "
+                                 f"event), more than the {avail / 1e9:.3g} GB available: lower --events")

@@ -75,8 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         args = ["--help"]
+    from darkbeam.cli._signals import Terminated, signals_as_exceptions
+
     try:
-        rv = command.main(args=args, prog_name="darkbeam", standalone_mode=False)
+        with signals_as_exceptions():
+            rv = command.main(args=args, prog_name="darkbeam", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
     except ck["Exit"] as exc:
         code = exc.exit_code
@@ -92,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         code = _fail(str(exc).replace("\n", " "), exc.exit_code)
     except KeyboardInterrupt:
         code = _fail("interrupted", 130)
+    except Terminated as exc:
+        code = _fail(f"terminated by {exc}", 128 + exc.signum)
     except Exception as exc:  # an internal error: still one line, the traceback on request
         if debug:
             raise
