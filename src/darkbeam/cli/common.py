@@ -10,7 +10,8 @@ from typing import Any, Optional
 
 import typer
 
-from darkbeam.errors import ConfigurationError
+from darkbeam.errors import ConfigurationError, DataError
+from darkbeam.events.memory import BYTES_PER_EVENT, available_memory, check_memory  # noqa: F401 (re-exported)
 from darkbeam.models import ModelParameters, load_model, parse_assignments
 
 MODEL_OPTION = typer.Option(None, "--model", "-m", help="Model file (TOML). Without it, the built-in default model.")
@@ -62,7 +63,7 @@ def _is_folder_spec(raw: str) -> bool:
     return raw.endswith(("/", os.sep)) or Path(raw).is_dir()
 
 
-def event_output_base(output: Path, default_name: str) -> tuple[Path, Optional[str]]:
+def event_output_base(output, default_name: str) -> tuple[Path, Optional[str]]:
     """(base path without format suffix, format named by the suffix or None) of an ``--output``.
 
     Rules (docs/cli.md): a value ending in '/' or naming an existing folder means a file
@@ -110,49 +111,12 @@ def check_writable(path: Path, *, overwrite: bool, what: str = "output") -> None
 
 def check_folder_creatable(folder: Path, *, what: str = "output") -> None:
     """The folder exists and is writable, or can be created (its nearest existing ancestor is a
-    writable folder)."""
-    folder = Path(folder) if str(folder) else Path(".")
-    probe = folder
-    while not probe.exists():
-        if probe.is_symlink():
-            raise ConfigurationError(f"{what}: {probe} is a broken link")
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir():
-        raise ConfigurationError(f"{what}: {probe} is not a folder")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise ConfigurationError(f"{what}: cannot write in {probe} (permission denied)")
+    writable folder): see :func:`darkbeam.events.writers.check_folder_writable`."""
+    from darkbeam.events.writers import check_folder_writable
 
-
-# ----------------------------------------------------------------------------- memory
-#: memory per weighted event while a run is generated and written: 276 bytes of stored columns
-#: (34 float64 + 2 uint16) plus vegas work arrays, the concatenation of the cases and the Arrow table
-#: built for writing.  Measured peak RSS (docs/cli.md): 870 bytes/event at 1.6 million events.
-BYTES_PER_EVENT = 1000
-
-
-def available_memory() -> Optional[int]:
-    """Bytes of memory available to a new allocation (MemAvailable of /proc/meminfo, else the free
-    physical pages); None if unknown."""
     try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return None
+        check_folder_writable(folder)
+    except DataError as exc:
+        raise ConfigurationError(f"{what}: {exc}") from None
 
 
-def check_memory(n_events: int, what: str) -> None:
-    """Refuse a run whose estimated memory (``n_events`` x :data:`BYTES_PER_EVENT`) exceeds the memory
-    available now."""
-    need = int(n_events) * BYTES_PER_EVENT
-    avail = available_memory()
-    if avail is not None and need > avail:
-        raise ConfigurationError(f"{what} need about {need / 1e9:.3g} GB of memory ({BYTES_PER_EVENT} bytes per "
-                                 f"event), more than the {avail / 1e9:.3g} GB available: lower --events")

@@ -111,8 +111,6 @@ def plot_formats() -> list[str]:
 
 
 def _check_plot_path(plot: Path, overwrite: bool) -> None:
-    if not str(plot).strip():
-        raise ConfigurationError("--plot is empty")
     suffix = plot.suffix.lower().lstrip(".")
     formats = plot_formats()
     if not suffix:
@@ -139,7 +137,7 @@ def flux_command(
     emax: Optional[float] = typer.Option(None, "--emax", help="Highest energy shown (GeV)."),
     points: Optional[int] = typer.Option(
         None, "--points", help="Number of energies in the table/JSON (default: table 25, JSON the flux's own nodes)."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Write a plot of the flux; the format by suffix (png, pdf, "
+    plot: Optional[str] = typer.Option(None, "--plot", help="Write a plot of the flux; the format by suffix (png, pdf, "
                                         "svg, ...). Parent folders are created; an existing file is refused without --overwrite."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
@@ -157,7 +155,14 @@ def flux_command(
         raise ConfigurationError(f"empty energy range [{emin}, {emax}] GeV")
     if points is not None and points < 2:
         raise ConfigurationError("--points must be at least 2")
+    if seed < 0:
+        raise ConfigurationError(f"--seed must be a non-negative integer, got {seed}")
+    if off_axis is not None and not (np.isfinite(off_axis) and off_axis >= 0):
+        raise ConfigurationError(f"--off-axis must be a finite angle >= 0 mrad, got {off_axis}")
     if plot is not None:
+        if not plot.strip():
+            raise ConfigurationError("--plot is empty")
+        plot = Path(plot)
         _check_plot_path(plot, overwrite)
     f = flux_for(beam, distance, off_axis_mrad=off_axis, mode=mode, source=source, n=stats, seed=seed,
                  stopped_per_pot=stopped_per_pot, parent=parent)

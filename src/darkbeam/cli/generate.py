@@ -40,7 +40,7 @@ def _check_arguments(params, experiment, events, unweighted, output, formats, wo
     """Every check that can be made before any work: fixed choices, numbers, output files, memory."""
     from darkbeam.analysis.plots import STANDARD_PLOTS
     from darkbeam.detectors import load_experiment
-    from darkbeam.detectors.catalog import parse_nucleus
+    from darkbeam.events.memory import min_cases
     from darkbeam.physics.xsec import PROJECTILES, REGIMES
     from darkbeam.processes.cases import DEFAULT_REGIMES
 
@@ -80,21 +80,18 @@ def _check_arguments(params, experiment, events, unweighted, output, formats, wo
         for _, path in plan.files + plan.unweighted_files:
             check_writable(path, overwrite=overwrite)
     if plots is not None:
-        if not str(plots).strip():
+        if not plots.strip():
             raise ConfigurationError("--plots is empty")
+        plots = Path(plots)
         if plots.exists() and not plots.is_dir():
             raise ConfigurationError(f"--plots needs a folder, {plots} is a file")
         check_folder_creatable(plots, what="--plots")
         for name in STANDARD_PLOTS:
             check_writable(plots / f"{name}.png", overwrite=overwrite, what="plot")
-    # memory: a lower bound on the number of cases (one flavour; the flux is not read yet)
-    n_targets_regimes = 0
-    for target in plan.experiment.target_names:
-        Z, A = parse_nucleus(target)
-        n_targets_regimes += sum(not ((r == "coherent" and A == 1) or (r == "n-el" and A == Z)) for r in plan.regimes)
-    n_cases = max(params.n_hnl, 1) * n_targets_regimes * _HELICITIES * max(len(projs or []), 1)
-    check_memory(events * max(n_cases, 1) + (unweighted or 0),
-                 f"{max(n_cases, 1)} process cases x {events} events")
+    # memory: a lower bound on the number of cases (one flavour unless --projectile; the flux is not read yet)
+    n_cases = min_cases(plan.experiment, plan.regimes, n_helicities=_HELICITIES, n_hnl=params.n_hnl,
+                        n_projectiles=len(projs or []))
+    check_memory(events * n_cases + (unweighted or 0), f"{n_cases} process case(s) x {events} events")
     return plan
 
 
@@ -106,7 +103,7 @@ def generate_command(
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same events, for any number of workers)."),
     events: int = typer.Option(20_000, "--events", "-n", help="Weighted events per process case (vegas points per sampling pass x passes)."),
     unweighted: Optional[int] = typer.Option(None, "--unweighted", help="Also write N unweighted events (accept-reject on the decay weight)."),
-    output: Optional[Path] = typer.Option(
+    output: Optional[str] = typer.Option(
         None, "--output", "-o", help="Output file name; the format's suffix is added (.parquet, .hepmc3, .hepevt; a known "
         "suffix given here is replaced, any other dot is part of the name). A folder (existing, or ending in '/') gets "
         "events.<suffix> inside. Parent folders are created; existing files are refused without --overwrite."),
@@ -116,7 +113,7 @@ def generate_command(
     regimes: Optional[list[str]] = typer.Option(None, "--regime", help="coherent, p-el, n-el, electron (default: coherent, p-el, n-el)."),
     flux_source: str = typer.Option("auto", "--flux-source", help="auto (official file, else beam model), file or model."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, for comparisons (docs/generator.md)."),
-    plots: Optional[Path] = typer.Option(None, "--plots", help="Write the standard kinematic distributions as PNG into this folder."),
+    plots: Optional[str] = typer.Option(None, "--plots", help="Write the standard kinematic distributions as PNG into this folder."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -66,6 +66,15 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _usage_line(exc) -> str:
+    """One line for a usage error; a command group called without its command names its commands."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        names = ", ".join(getattr(ctx.command, "commands", {}) or ())
+        return f"'{ctx.command_path}' needs a command ({names}); see '{ctx.command_path} --help'"
+    return exc.format_message().replace("\n", " ")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``darkbeam`` console script; returns the exit code."""
     _register()
@@ -86,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     except ck["Abort"]:
         code = _fail("aborted", 130)
     except ck["UsageError"] as exc:
-        code = _fail(exc.format_message().replace("\n", " "), 2)
+        code = _fail(_usage_line(exc), 2)
     except ck["ClickException"] as exc:
         code = _fail(exc.format_message().replace("\n", " "), exc.exit_code or 1)
     except DarkbeamError as exc:

@@ -19,7 +19,7 @@ from darkbeam.errors import ConfigurationError
 def reweight_command(
     events: Path = typer.Argument(..., help="A darkbeam parquet event file (darkbeam generate --output)."),
     sets: Optional[list[str]] = typer.Option(None, "--set", "-s", help="New coupling: key=value (repeatable). Masses cannot change."),
-    output: Optional[Path] = typer.Option(
+    output: Optional[str] = typer.Option(
         None, "--output", "-o", help="Write the reweighted events to this parquet file (.parquet added unless given; a "
         "folder, existing or ending in '/', gets reweighted.parquet inside). Parent folders are created; an existing "
         "file is refused without --overwrite."),

@@ -78,6 +78,28 @@ def remove_stale_parts(path) -> list[Path]:
     return removed
 
 
+def check_folder_writable(folder) -> None:
+    """DataError unless files can be written in ``folder``: it exists and is writable, or it can be
+    created.  The test creates (and removes at once) a temporary folder in the nearest existing
+    ancestor, so it also holds for root and for read-only or virtual file systems."""
+    import tempfile
+
+    folder = Path(folder) if str(folder) else Path(".")
+    probe = folder
+    while not probe.exists():
+        if probe.is_symlink():
+            raise DataError(f"{probe} is a broken link")
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise DataError(f"{probe} is not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".darkbeam-probe-", dir=probe))
+    except OSError as exc:
+        raise DataError(f"cannot write in {probe} ({exc.strerror or exc})") from None
+
+
 @contextlib.contextmanager
 def atomic_output(path):
     """Context manager yielding a temporary path next to ``path``; renamed to ``path`` on success,

@@ -38,13 +38,12 @@ def check_folder(folder, fingerprint: str, *, resume: bool = True, overwrite: bo
         raise ConfigurationError("the output folder name is empty")
     if folder.exists() and not folder.is_dir():
         raise ConfigurationError(f"output {folder} exists and is not a folder")
-    probe = folder
-    while not probe.exists() and probe.parent != probe:
-        probe = probe.parent
-    if not probe.is_dir():
-        raise ConfigurationError(f"output {folder}: {probe} is not a folder")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise ConfigurationError(f"output {folder}: cannot write in {probe} (permission denied)")
+    from darkbeam.events.writers import check_folder_writable
+
+    try:
+        check_folder_writable(folder)
+    except DataError as exc:
+        raise ConfigurationError(f"output {folder}: {exc}") from None
     mpath = folder / MANIFEST
     if mpath.is_file():
         try:

@@ -56,9 +56,10 @@ class GenerationSection(_Strict):
     n_batches: int = Field(2, ge=1)
     nitn_adapt: int = Field(3, ge=1)
     neval_adapt: int = Field(1000, ge=100)
-    projectiles: Optional[list[str]] = None
-    regimes: list[str] = ["coherent", "p-el", "n-el"]
-    helicities: list[str] = ["conserving", "flipping"]
+    projectiles: Optional[list[Literal["nu_e", "nu_mu", "nu_tau", "nu_e_bar", "nu_mu_bar", "nu_tau_bar"]]] = Field(
+        None, min_length=1)
+    regimes: list[Literal["coherent", "p-el", "n-el", "electron"]] = Field(["coherent", "p-el", "n-el"], min_length=1)
+    helicities: list[Literal["conserving", "flipping"]] = Field(["conserving", "flipping"], min_length=1)
     couplings: Literal["darkbeam", "darknews"] = "darkbeam"
 
     def options(self):
@@ -302,9 +303,18 @@ def config_from_dict(data: dict, source: str = "<dict>", base_dir: str | None = 
 
     exp = cfg.scan.experiment
     try:
-        load_experiment(str(cfg.path(exp)) if exp.endswith(".toml") else exp)
+        experiment = load_experiment(str(cfg.path(exp)) if exp.endswith(".toml") else exp)
     except DarkbeamError as exc:
         raise ConfigurationError(f"{source}: [scan].experiment: {exc}") from None
+    from darkbeam.events.memory import check_memory, min_cases
+
+    gen = cfg.generation
+    n_cases = min_cases(experiment, gen.regimes, n_helicities=len(gen.helicities), n_hnl=cfg.base_model().n_hnl,
+                        n_projectiles=len(gen.projectiles or []))
+    try:
+        check_memory(gen.events * n_cases, f"{n_cases} process case(s) x {gen.events} events per mass point")
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{source}: [generation].events: {str(exc).replace('--events', 'events')}") from None
     _check_channels(cfg, source)
     _check_curves(cfg, source)
     return cfg

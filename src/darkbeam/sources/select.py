@@ -154,7 +154,7 @@ def flux_for(name: str, distance_m: float | None = None, *, off_axis_mrad: float
         if source == "file":
             raise DataError(reason)
     if r.beam is None:
-        raise DataError(f"{reason}; and there is no beam model for {r.name}")
+        raise DataError(f"there is no beam model for {r.name}" + (f" ({reason})" if reason else ""))
     from darkbeam.sources.beam import beam_flux
 
     bf = beam_flux(r.beam, r.distance_m, r.off_axis_mrad, polarity=r.mode, n=n, seed=seed).flux
