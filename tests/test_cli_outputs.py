@@ -51,3 +51,11 @@ def test_folder_output_writes_inside(tmp_path, monkeypatch, capsys, target):
     assert code == 0, err
     assert json.loads(out)["files"] == ["od/events.hepevt"]
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["events.hepevt", "od"]
+
+
+def test_known_suffix_is_kept_and_selects_the_format(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = gen(capsys, "-o", "x.hepmc", "--unweighted", "5")
+    assert code == 0, err
+    assert json.loads(out)["files"] == ["x.hepmc", "x_unweighted.hepmc3"]
+    assert (tmp_path / "x.hepmc").read_text().startswith("HepMC::Version")

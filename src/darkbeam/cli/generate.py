@@ -74,7 +74,8 @@ def _check_arguments(params, experiment, events, unweighted, output, formats, wo
         elif named is not None and named not in fmts:
             raise ConfigurationError(f"--output {output} names a {named} file but --format is {', '.join(fmts)}")
         fmts = list(dict.fromkeys(fmts))
-        plan.files = [(f, with_format_suffix(base, f)) for f in fmts]
+        # the file named with its own format's suffix is written under exactly that name (x.pq, x.hepmc)
+        plan.files = [(f, Path(output) if f == named else with_format_suffix(base, f)) for f in fmts]
         if unweighted is not None:
             plan.unweighted_files = [(f, with_format_suffix(base, f, "_unweighted")) for f in fmts]
         for _, path in plan.files + plan.unweighted_files:

@@ -44,7 +44,7 @@ def reweight_command(
         base, named = event_output_base(output, "reweighted")
         if named not in (None, "parquet"):
             raise ConfigurationError(f"--output {output}: reweight writes parquet files only")
-        path = with_format_suffix(base, "parquet")
+        path = Path(output) if named == "parquet" else with_format_suffix(base, "parquet")
         check_writable(path, overwrite=overwrite)
     if events.is_dir():
         raise ConfigurationError(f"{events} is a folder, not an event file")
