@@ -179,7 +179,8 @@ CASES = [
     (F + ("--plot", "x.png"), _mkdir("x.png"), "is a folder"),
     (F + ("--plot", "f/x.png"), _touch("f"), "f is not a folder"),
     (F + ("--plot", "/proc/darkbeam_x.png"), None, "cannot write in /proc"),
-    (("flux", "--beam", "coherent", "--parent", "xx"), None, "unknown decay-at-rest source 'xx'"),
+    (("flux", "--beam", "coherent", "--parent", "xx"), None, "--parent: unknown value 'xx'"),
+    (F + ("--parent", "xx"), None, "--parent: unknown value 'xx'"),
     (("flux", "--beam", "coherent", "--stopped-per-pot", "-1"), None, "stopped parents per POT"),
     (("flux", "--beam", "charmii_fhc", "--source", "model"), None, "no beam model for"),
     # fluxes

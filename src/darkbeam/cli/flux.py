@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from darkbeam.cli.common import JSON_OPTION, OVERWRITE_OPTION, check_writable, print_json
+from darkbeam.cli.common import JSON_OPTION, OVERWRITE_OPTION, check_choice, check_writable, print_json
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError, DataError
 
@@ -137,7 +137,7 @@ def flux_command(
     emax: Optional[float] = typer.Option(None, "--emax", help="Highest energy shown (GeV)."),
     points: Optional[int] = typer.Option(
         None, "--points", help="Number of energies in the table/JSON (default: table 25, JSON the flux's own nodes)."),
-    plot: Optional[str] = typer.Option(None, "--plot", help="Write a plot of the flux; the format by suffix (png, pdf, "
+    plot: Optional[str] = typer.Option(None, "--plot", metavar="PATH", help="Write a plot of the flux; the format by suffix (png, pdf, "
                                         "svg, ...). Parent folders are created; an existing file is refused without --overwrite."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
@@ -147,7 +147,9 @@ def flux_command(
 
     if stats < 16:
         raise ConfigurationError("--stats must be at least 16")
-    # --source, --mode, --parent and --beam are checked by flux_for before any computation
+    # --source, --mode and --beam are checked by flux_for before any computation; --parent is checked here
+    # because flux_for ignores it for beams that are not a DAR configuration
+    check_choice("--parent", parent, ("pi", "mu", "k"))
     for name, v in (("--emin", emin), ("--emax", emax)):
         if v is not None and not (np.isfinite(v) and v >= 0):
             raise ConfigurationError(f"{name} must be a finite energy >= 0 GeV, got {v}")

@@ -105,8 +105,9 @@ def generate_command(
     events: int = typer.Option(20_000, "--events", "-n", help="Weighted events per process case (vegas points per sampling pass x passes)."),
     unweighted: Optional[int] = typer.Option(None, "--unweighted", help="Also write N unweighted events (accept-reject on the decay weight)."),
     output: Optional[str] = typer.Option(
-        None, "--output", "-o", help="Output file name; the format's suffix is added (.parquet, .hepmc3, .hepevt; a known "
-        "suffix given here is replaced, any other dot is part of the name). A folder (existing, or ending in '/') gets "
+        None, "--output", "-o", metavar="PATH", help="Output file name; each format's suffix is added (.parquet, .hepmc3, .hepevt). A known "
+        "suffix given here (.parquet, .pq, .hepmc3, .hepmc, .hepevt) is kept and selects the format; any other dot is "
+        "part of the name. A folder (existing, or ending in '/') gets "
         "events.<suffix> inside. Parent folders are created; existing files are refused without --overwrite."),
     formats: Optional[list[str]] = typer.Option(None, "--format", "-f", help="parquet | hepmc3 | hepevt (repeatable; default parquet)."),
     workers: int = typer.Option(1, "--workers", "-j", help="Parallel processes over process cases."),
@@ -114,7 +115,7 @@ def generate_command(
     regimes: Optional[list[str]] = typer.Option(None, "--regime", help="coherent, p-el, n-el, electron (default: coherent, p-el, n-el)."),
     flux_source: str = typer.Option("auto", "--flux-source", help="auto (official file, else beam model), file or model."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, for comparisons (docs/generator.md)."),
-    plots: Optional[str] = typer.Option(None, "--plots", help="Write the standard kinematic distributions as PNG into this folder."),
+    plots: Optional[str] = typer.Option(None, "--plots", metavar="PATH", help="Write the standard kinematic distributions as PNG into this folder."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -20,7 +20,7 @@ def reweight_command(
     events: Path = typer.Argument(..., help="A darkbeam parquet event file (darkbeam generate --output)."),
     sets: Optional[list[str]] = typer.Option(None, "--set", "-s", help="New coupling: key=value (repeatable). Masses cannot change."),
     output: Optional[str] = typer.Option(
-        None, "--output", "-o", help="Write the reweighted events to this parquet file (.parquet added unless given; a "
+        None, "--output", "-o", metavar="PATH", help="Write the reweighted events to this parquet file (.parquet added unless given; a "
         "folder, existing or ending in '/', gets reweighted.parquet inside). Parent folders are created; an existing "
         "file is refused without --overwrite."),
     positions: str = typer.Option("resample", "--positions", help="Decay positions: resample (default), reweight or keep."),

@@ -17,7 +17,7 @@ from darkbeam.errors import ConfigurationError
 @app.command("scan")
 def scan_command(
     config: Path = typer.Argument(..., help="Scan configuration (TOML; see docs/scans.md and examples/)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Output folder (default: [scan] output, else <name>_scan)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output folder (default: [scan] output, else <name>_scan)."),
     workers: int = typer.Option(1, "--workers", "-j", help="Local worker processes, or Dask workers of a LocalCluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a Dask scheduler (tcp://host:8786)."),
     executor: str = typer.Option("auto", "--executor", help="auto | serial | processes | dask (dask without --scheduler: LocalCluster)."),
