@@ -147,11 +147,12 @@ def test_cli_generate_json_and_files(tmp_path, capsys):
 
 
 def test_cli_generate_bad_input(tmp_path, capsys):
+    (tmp_path / "afile").write_text("")
     for argv, needle in (
-        (["generate", "--format", "root"], "unknown format"),
+        (["generate", "--format", "root"], "--format: unknown value 'root'"),
         (["generate", "--experiment", "nowhere"], "nowhere"),
         (["generate", "-n", "5"], "at least 100"),
-        (["generate", "-o", str(tmp_path / "missing" / "x")], "does not exist"),
+        (["generate", "-o", str(tmp_path / "afile" / "x")], "is not a folder"),  # missing folders are created
     ):
         code = main(argv)
         err = capsys.readouterr().err

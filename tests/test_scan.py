@@ -101,7 +101,7 @@ def test_units_seeds_and_generation_model():
     assert units[0].points[4] == {"Umu4": pytest.approx(1e-3)}
     both_couplings = _cfg(x={"param": "epsilon", "min": 1e-5, "max": 1e-3, "n": 4}, model={"m4": 0.1})
     assert len(build_units(both_couplings)) == 1 and len(build_units(both_couplings)[0].points) == 20
-    both_masses = _cfg(y={"param": "mzprime", "min": 0.01, "max": 0.05, "n": 2, "power": 1})
+    both_masses = _cfg(y={"param": "mzprime", "min": 0.01, "max": 0.05, "n": 2, "power": 1}, model={"Umu4": 1e-3})
     assert len(build_units(both_masses)) == 6
     assert _cfg().fingerprint() == _cfg(scan={"name": "other"}).fingerprint()  # names do not change results
     assert _cfg().fingerprint() != _cfg(scan={"seed": 4}).fingerprint()

@@ -25,6 +25,10 @@ def _visible(events) -> tuple[np.ndarray, np.ndarray]:
     return order[:, 0], order[:, 1], (E[np.arange(n), order[:, 1]] > 0)
 
 
+#: the files standard_plots writes, <name>.png
+STANDARD_PLOTS = ("E_nu", "Q2", "E_visible", "cos_visible", "opening_angle", "decay_z", "decay_r")
+
+
 def standard_plots(events, folder) -> list[Path]:
     """Write E_nu, Q^2, visible energy and angle, opening angle and decay position plots to ``folder``."""
     import matplotlib
@@ -61,6 +65,7 @@ def standard_plots(events, folder) -> list[Path]:
         ("decay_z", dec[:, 2], w_dec, "decay position z [cm]", "decays in detector / bin", False),
         ("decay_r", np.hypot(dec[:, 0], dec[:, 1]), w_dec, "decay position r = sqrt(x^2+y^2) [cm]", "decays in detector / bin", False),
     ]
+    assert tuple(f[0] for f in figs) == STANDARD_PLOTS
     out = []
     for name, x, w, xlabel, ylabel, logx in figs:
         x = np.asarray(x, dtype=float)

@@ -1,13 +1,17 @@
-"""Options shared by several commands (model file, --set, --json)."""
+"""Options shared by several commands (model file, --set, --json, --overwrite) and the checks every
+command makes before any work: fixed choices, output paths, memory."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
+from darkbeam.errors import ConfigurationError, DataError
+from darkbeam.events.memory import BYTES_PER_EVENT, available_memory, check_memory  # noqa: F401 (re-exported)
 from darkbeam.models import ModelParameters, load_model, parse_assignments
 
 MODEL_OPTION = typer.Option(None, "--model", "-m", help="Model file (TOML). Without it, the built-in default model.")
@@ -21,3 +25,98 @@ def model_from_options(model: Optional[Path], sets: Optional[list[str]]) -> Mode
 
 def print_json(obj: Any) -> None:
     typer.echo(json.dumps(obj, indent=None, allow_nan=False))
+
+
+OVERWRITE_OPTION = typer.Option(False, "--overwrite", help="Replace existing output files (default: refuse).")
+
+
+# ----------------------------------------------------------------------------- choices
+def check_choice(option: str, value: str, choices) -> str:
+    """``value`` if it is one of ``choices``, else a ConfigurationError naming the option, the
+    choices and the closest one."""
+    import difflib
+
+    choices = list(choices)
+    if value in choices:
+        return value
+    near = difflib.get_close_matches(str(value), choices, n=1)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    raise ConfigurationError(f"{option}: unknown value '{value}' (choose from {', '.join(choices)}){hint}")
+
+
+def split_list(option: str, values: Optional[list[str]]) -> Optional[list[str]]:
+    """Repeatable option values, each possibly comma-separated; None when the option is absent.  An
+    empty value (``--regime ""``) is an error, not the default."""
+    if values is None or values == []:
+        return None
+    out: list[str] = []
+    for v in values:
+        items = [x.strip() for x in v.split(",")]
+        if not v.strip() or any(not x for x in items):
+            raise ConfigurationError(f"{option}: empty value in '{v}'")
+        out += items
+    return out
+
+
+# ----------------------------------------------------------------------------- output paths
+def _is_folder_spec(raw: str) -> bool:
+    return raw.endswith(("/", os.sep)) or Path(raw).is_dir()
+
+
+def event_output_base(output, default_name: str) -> tuple[Path, Optional[str]]:
+    """(base path without format suffix, format named by the suffix or None) of an ``--output``.
+
+    Rules (docs/cli.md): a value ending in '/' or naming an existing folder means a file
+    ``<folder>/<default_name>.<suffix>`` inside it; a known event-format suffix (.parquet, .pq,
+    .hepmc3, .hepmc, .hepevt) is the format's suffix and is replaced per format; any other dot is part
+    of the name (``run_m0.1`` -> ``run_m0.1.parquet``)."""
+    from darkbeam.events.writers import SUFFIXES
+
+    raw = str(output)
+    if not raw.strip():
+        raise ConfigurationError("--output is empty")
+    if _is_folder_spec(raw):
+        return Path(raw) / default_name, None
+    p = Path(raw)
+    fmt = SUFFIXES.get(p.suffix.lower())
+    if fmt is not None:
+        return p.with_suffix(""), fmt
+    return p, None
+
+
+def with_format_suffix(base: Path, fmt: str, tag: str = "") -> Path:
+    """``base`` + ``tag`` + the format's suffix (never replacing a dot in the name)."""
+    return base.with_name(base.name + tag + FORMAT_SUFFIX[fmt])
+
+
+#: --flux-source / --source values (darkbeam.sources.select.flux_for)
+from darkbeam.sources.select import SOURCES as FLUX_SOURCES  # noqa: E402  (one list of flux-source choices)
+
+#: the suffix each event format is written with
+FORMAT_SUFFIX = {"parquet": ".parquet", "hepmc3": ".hepmc3", "hepevt": ".hepevt"}
+
+
+def check_writable(path: Path, *, overwrite: bool, what: str = "output") -> None:
+    """Refuse, before any work, an output file that cannot be written: an existing file without
+    ``--overwrite``, a folder in its place, a file where a parent folder must be, a read-only folder.
+    Missing parent folders are fine (they are created when the file is written)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ConfigurationError(f"{what} {path} is a folder")
+    if path.exists() or path.is_symlink():
+        if not overwrite:
+            raise ConfigurationError(f"{what} {path} exists (use --overwrite to replace it)")
+    check_folder_creatable(path.parent, what=what)
+
+
+def check_folder_creatable(folder: Path, *, what: str = "output") -> None:
+    """The folder exists and is writable, or can be created (its nearest existing ancestor is a
+    writable folder): see :func:`darkbeam.events.writers.check_folder_writable`."""
+    from darkbeam.events.writers import check_folder_writable
+
+    try:
+        check_folder_writable(folder)
+    except DataError as exc:
+        raise ConfigurationError(f"{what}: {exc}") from None
+
+

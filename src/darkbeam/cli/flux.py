@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from darkbeam.cli.common import JSON_OPTION, print_json
+from darkbeam.cli.common import JSON_OPTION, OVERWRITE_OPTION, check_choice, check_writable, print_json
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError, DataError
 
@@ -103,6 +103,23 @@ def fluxes_fetch(name: str = typer.Argument(..., help="Registered flux file name
         typer.echo(f"{n}: {path}")
 
 
+def plot_formats() -> list[str]:
+    """File suffixes matplotlib can write (png, pdf, svg, ...)."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return sorted(FigureCanvasBase.get_supported_filetypes())
+
+
+def _check_plot_path(plot: Path, overwrite: bool) -> None:
+    suffix = plot.suffix.lower().lstrip(".")
+    formats = plot_formats()
+    if not suffix:
+        raise ConfigurationError(f"--plot {plot}: give a file suffix for the format ({', '.join(formats)})")
+    if suffix not in formats:
+        raise ConfigurationError(f"--plot {plot}: unknown plot format '.{suffix}' (choose from {', '.join(formats)})")
+    check_writable(plot, overwrite=overwrite, what="--plot")
+
+
 @app.command("flux")
 def flux_command(
     beam: str = typer.Option(..., "--beam", "-b", help="Beam line (bnb, numi, lbnf, jparc, sps), experiment (miniboone, "
@@ -120,7 +137,9 @@ def flux_command(
     emax: Optional[float] = typer.Option(None, "--emax", help="Highest energy shown (GeV)."),
     points: Optional[int] = typer.Option(
         None, "--points", help="Number of energies in the table/JSON (default: table 25, JSON the flux's own nodes)."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Write a plot of the flux (PNG, PDF, ... by suffix)."),
+    plot: Optional[str] = typer.Option(None, "--plot", metavar="PATH", help="Write a plot of the flux; the format by suffix (png, pdf, "
+                                        "svg, ...). Parent folders are created; an existing file is refused without --overwrite."),
+    overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Neutrino flux in nu/cm2/GeV/POT: a table (or JSON), its provenance, and optionally a plot."""
@@ -131,6 +150,25 @@ def flux_command(
     mode = _mode(mode)
     if stats < 16:
         raise ConfigurationError("--stats must be at least 16")
+    # --source, --mode and --beam are checked by flux_for before any computation; --parent is checked here
+    # because flux_for ignores it for beams that are not a DAR configuration
+    check_choice("--parent", parent, ("pi", "mu", "k"))
+    for name, v in (("--emin", emin), ("--emax", emax)):
+        if v is not None and not (np.isfinite(v) and v >= 0):
+            raise ConfigurationError(f"{name} must be a finite energy >= 0 GeV, got {v}")
+    if emin is not None and emax is not None and not emax > emin:
+        raise ConfigurationError(f"empty energy range [{emin}, {emax}] GeV")
+    if points is not None and points < 2:
+        raise ConfigurationError("--points must be at least 2")
+    if seed < 0:
+        raise ConfigurationError(f"--seed must be a non-negative integer, got {seed}")
+    if off_axis is not None and not (np.isfinite(off_axis) and off_axis >= 0):
+        raise ConfigurationError(f"--off-axis must be a finite angle >= 0 mrad, got {off_axis}")
+    if plot is not None:
+        if not plot.strip():
+            raise ConfigurationError("--plot is empty")
+        plot = Path(plot)
+        _check_plot_path(plot, overwrite)
     f = flux_for(beam, distance, off_axis_mrad=off_axis, mode=mode, source=source, n=stats, seed=seed,
                  stopped_per_pot=stopped_per_pot, parent=parent)
     lo, hi = f.energy_range
@@ -169,6 +207,7 @@ def flux_command(
             console.print(f"FALLBACK: {f.meta['fallback']}", style="bold yellow", soft_wrap=True, markup=False,
                           highlight=False)
     if plot is not None:
+        plot.parent.mkdir(parents=True, exist_ok=True)
         f.plot(path=plot)
         if not as_json:
             typer.echo(f"plot written to {plot}")

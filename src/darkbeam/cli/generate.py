@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -9,20 +10,89 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from darkbeam.cli.common import JSON_OPTION, MODEL_OPTION, SET_OPTION, model_from_options, print_json
+from darkbeam.cli.common import (FLUX_SOURCES, FORMAT_SUFFIX, JSON_OPTION, MODEL_OPTION, OVERWRITE_OPTION, SET_OPTION,
+                                 check_choice, check_folder_creatable, check_memory, check_writable,
+                                 event_output_base, model_from_options, print_json, split_list,
+                                 with_format_suffix)
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError
 
-FORMAT_SUFFIX = {"parquet": ".parquet", "hepmc3": ".hepmc3", "hepevt": ".hepevt"}
+#: process cases a run can have at most per (HNL, target, regime): the two helicities
+_HELICITIES = 2
+#: default name of the event file inside an --output folder
+DEFAULT_NAME = "events"
 
 
-def _split(values: Optional[list[str]]) -> Optional[list[str]]:
-    if not values:
-        return None
-    out: list[str] = []
-    for v in values:
-        out += [x.strip() for x in v.split(",") if x.strip()]
-    return out
+@dataclass
+class _Plan:
+    """What a run will do, fixed before any work: its experiment, case selection and output files."""
+
+    experiment: object
+    projectiles: Optional[list[str]]
+    regimes: tuple
+    files: list = field(default_factory=list)            # (format, path)
+    unweighted_files: list = field(default_factory=list)  # (format, path)
+
+
+def _check_arguments(params, experiment, events, unweighted, output, formats, workers, projectiles, regimes,
+                     flux_source, scheme, plots, overwrite) -> _Plan:
+    """Every check that can be made before any work: fixed choices, numbers, output files, memory."""
+    from darkbeam.analysis.plots import STANDARD_PLOTS
+    from darkbeam.detectors import load_experiment
+    from darkbeam.events.memory import min_cases
+    from darkbeam.physics.xsec import PROJECTILES, REGIMES
+    from darkbeam.processes.cases import DEFAULT_REGIMES
+
+    if events < 100:
+        raise ConfigurationError(f"--events must be at least 100 per case, got {events}")
+    if workers < 1:
+        raise ConfigurationError(f"--workers must be at least 1, got {workers}")
+    fmts = split_list("--format", formats)
+    for f in fmts or []:
+        check_choice("--format", f, FORMAT_SUFFIX)
+    regs = split_list("--regime", regimes)
+    for r in regs or []:
+        check_choice("--regime", r, REGIMES)
+    projs = split_list("--projectile", projectiles)
+    for p in projs or []:
+        check_choice("--projectile", p, PROJECTILES)
+    check_choice("--flux-source", flux_source, FLUX_SOURCES)
+    check_choice("--couplings", scheme, ("darkbeam", "darknews"))
+    if unweighted is not None:
+        if unweighted < 1:
+            raise ConfigurationError("--unweighted must be a positive number of events")
+        if output is None:
+            raise ConfigurationError("--unweighted writes files: give --output too")
+    if fmts is not None and output is None:
+        raise ConfigurationError("--format chooses the files of --output: give --output too")
+    plan = _Plan(load_experiment(experiment), projs, tuple(dict.fromkeys(regs or DEFAULT_REGIMES)))
+    if output is not None:
+        base, named = event_output_base(output, DEFAULT_NAME)
+        if fmts is None:
+            fmts = [named or "parquet"]
+        elif named is not None and named not in fmts:
+            raise ConfigurationError(f"--output {output} names a {named} file but --format is {', '.join(fmts)}")
+        fmts = list(dict.fromkeys(fmts))
+        # the file named with its own format's suffix is written under exactly that name (x.pq, x.hepmc)
+        plan.files = [(f, Path(output) if f == named else with_format_suffix(base, f)) for f in fmts]
+        if unweighted is not None:
+            plan.unweighted_files = [(f, with_format_suffix(base, f, "_unweighted")) for f in fmts]
+        for _, path in plan.files + plan.unweighted_files:
+            check_writable(path, overwrite=overwrite)
+    if plots is not None:
+        if not plots.strip():
+            raise ConfigurationError("--plots is empty")
+        plots = Path(plots)
+        if plots.exists() and not plots.is_dir():
+            raise ConfigurationError(f"--plots needs a folder, {plots} is a file")
+        check_folder_creatable(plots, what="--plots")
+        for name in STANDARD_PLOTS:
+            check_writable(plots / f"{name}.png", overwrite=overwrite, what="plot")
+    # memory: a lower bound on the number of cases (one flavour unless --projectile; the flux is not read yet)
+    n_cases = min_cases(plan.experiment, plan.regimes, n_helicities=_HELICITIES, n_hnl=params.n_hnl,
+                        n_projectiles=len(projs or []))
+    check_memory(events * n_cases + (unweighted or 0), f"{n_cases} process case(s) x {events} events")
+    return plan
 
 
 @app.command("generate")
@@ -33,7 +103,11 @@ def generate_command(
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same events, for any number of workers)."),
     events: int = typer.Option(20_000, "--events", "-n", help="Weighted events per process case (vegas points per sampling pass x passes)."),
     unweighted: Optional[int] = typer.Option(None, "--unweighted", help="Also write N unweighted events (accept-reject on the decay weight)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output path without suffix (default: no files)."),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", metavar="PATH", help="Output file name; each format's suffix is added (.parquet, .hepmc3, .hepevt). A known "
+        "suffix given here (.parquet, .pq, .hepmc3, .hepmc, .hepevt) is kept and selects the format; any other dot is "
+        "part of the name. A folder (existing, or ending in '/') gets "
+        "events.<suffix> inside. Parent folders are created; existing files are refused without --overwrite."),
     formats: Optional[list[str]] = typer.Option(None, "--format", "-f", help="parquet | hepmc3 | hepevt (repeatable; default parquet)."),
     workers: int = typer.Option(1, "--workers", "-j", help="Parallel processes over process cases."),
     projectiles: Optional[list[str]] = typer.Option(None, "--projectile", help="Neutrino flavours (default: all in the flux)."),
@@ -41,36 +115,23 @@ def generate_command(
     flux_source: str = typer.Option("auto", "--flux-source", help="auto (official file; the beam model only where it is validated and the file is missing, named as a fallback), file or model."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, for comparisons (docs/generator.md)."),
     nucleon_model: Optional[str] = typer.Option(None, "--nucleon-model", help="Bound nucleons (p-el, n-el): fermi-gas (Pauli blocked) or free (default: the couplings scheme's, fermi-gas for darkbeam; docs/xsec.md)."),
-    plots: Optional[Path] = typer.Option(None, "--plots", help="Write the standard kinematic distributions as PNG into this folder."),
+    plots: Optional[str] = typer.Option(None, "--plots", metavar="PATH", help="Write the standard kinematic distributions as PNG into this folder."),
+    overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Generate weighted events (upscattering then decay) and print the predicted numbers of events."""
     from darkbeam.events import unweight, write
-    from darkbeam.processes.cases import DEFAULT_REGIMES
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
-    from darkbeam.sources.select import check_source
-
-    flux_source = check_source(flux_source, "--flux-source")
     params = model_from_options(model, sets)
     from darkbeam.processes.generator import scheme_xsec_options
 
     scheme_xsec_options(scheme, nucleon_model)  # unknown scheme or nucleon model: one line, before any work
-    if events < 100:
-        raise ConfigurationError(f"--events must be at least 100 per case, got {events}")
-    fmts = _split(formats) or ["parquet"]
-    for f in fmts:
-        if f not in FORMAT_SUFFIX:
-            raise ConfigurationError(f"unknown format '{f}' (choose parquet, hepmc3 or hepevt)")
-    if unweighted is not None and unweighted < 1:
-        raise ConfigurationError("--unweighted must be a positive number of events")
-    if output is not None and not output.parent.exists():
-        raise ConfigurationError(f"output folder {output.parent} does not exist")
+    plan = _check_arguments(params, experiment, events, unweighted, output, formats, workers, projectiles, regimes,
+                            flux_source, scheme, plots, overwrite)
     opts = GenerationOptions(neval=max(events // 2, 50), n_batches=2)
-    from darkbeam.detectors import load_experiment
-
-    exp = load_experiment(experiment)  # bad names fail here, before any progress bar is drawn
+    exp = plan.experiment
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=as_json or not console.is_terminal) as bar:
@@ -80,21 +141,20 @@ def generate_command(
             bar.update(task, completed=done, total=total, description=f"{label[:60]:60s}")
 
         result = generate(params, exp, seed=seed, options=opts, workers=workers,
-                          projectiles=_split(projectiles), regimes=tuple(_split(regimes) or DEFAULT_REGIMES),
-                          flux_source=flux_source, couplings_scheme=scheme, progress=progress, nucleon_model=nucleon_model)
+                          projectiles=plan.projectiles, regimes=plan.regimes,
+                          flux_source=flux_source, couplings_scheme=scheme, progress=progress,
+                          nucleon_model=nucleon_model)
     ev, summary = result.events, result.summary
     if output is not None:
-        for f in fmts:
-            path = output.with_suffix(FORMAT_SUFFIX[f]) if output.suffix != FORMAT_SUFFIX[f] else output
-            write(ev, path, format=f)
+        for f, path in plan.files:
+            write(ev, path, format=f, overwrite=True)  # existing files were refused (or --overwrite) up front
             summary.files.append(str(path))
         if unweighted is not None:
             import numpy as np
 
             uw = unweight(ev, unweighted, rng=np.random.default_rng(seed), on_shortfall="return")
-            for f in fmts:
-                path = output.with_name(output.stem + "_unweighted").with_suffix(FORMAT_SUFFIX[f])
-                write(uw, path, format=f)
+            for f, path in plan.unweighted_files:
+                write(uw, path, format=f, overwrite=True)
                 summary.files.append(str(path))
     if plots is not None:
         from darkbeam.analysis.plots import standard_plots

@@ -66,6 +66,15 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _usage_line(exc) -> str:
+    """One line for a usage error; a command group called without its command names its commands."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        names = ", ".join(getattr(ctx.command, "commands", {}) or ())
+        return f"'{ctx.command_path}' needs a command ({names}); see '{ctx.command_path} --help'"
+    return exc.format_message().replace("\n", " ")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``darkbeam`` console script; returns the exit code."""
     _register()
@@ -75,15 +84,18 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         args = ["--help"]
+    from darkbeam.cli._signals import Terminated, signals_as_exceptions
+
     try:
-        rv = command.main(args=args, prog_name="darkbeam", standalone_mode=False)
+        with signals_as_exceptions():
+            rv = command.main(args=args, prog_name="darkbeam", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
     except ck["Exit"] as exc:
         code = exc.exit_code
     except ck["Abort"]:
         code = _fail("aborted", 130)
     except ck["UsageError"] as exc:
-        code = _fail(exc.format_message().replace("\n", " "), 2)
+        code = _fail(_usage_line(exc), 2)
     except ck["ClickException"] as exc:
         code = _fail(exc.format_message().replace("\n", " "), exc.exit_code or 1)
     except DarkbeamError as exc:
@@ -92,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         code = _fail(str(exc).replace("\n", " "), exc.exit_code)
     except KeyboardInterrupt:
         code = _fail("interrupted", 130)
+    except Terminated as exc:
+        code = _fail(f"terminated by {exc}", 128 + exc.signum)
     except Exception as exc:  # an internal error: still one line, the traceback on request
         if debug:
             raise

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from darkbeam.cli.common import JSON_OPTION, print_json
+from darkbeam.cli.common import (JSON_OPTION, OVERWRITE_OPTION, check_choice, check_writable, event_output_base,
+                                 print_json, with_format_suffix)
 from darkbeam.cli._summary import SUMMARY_NOTE, summary_table
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError
@@ -18,29 +19,42 @@ from darkbeam.errors import ConfigurationError
 def reweight_command(
     events: Path = typer.Argument(..., help="A darkbeam parquet event file (darkbeam generate --output)."),
     sets: Optional[list[str]] = typer.Option(None, "--set", "-s", help="New coupling: key=value (repeatable). Masses cannot change."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the reweighted events to this parquet file."),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", metavar="PATH", help="Write the reweighted events to this parquet file (.parquet added unless given; a "
+        "folder, existing or ending in '/', gets reweighted.parquet inside). Parent folders are created; an existing "
+        "file is refused without --overwrite."),
     positions: str = typer.Option("resample", "--positions", help="Decay positions: resample (default), reweight or keep."),
     shape: bool = typer.Option(True, "--shape/--no-shape", help="Reweight decay kinematics to the new couplings."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed of resampled decay positions (default: from the file)."),
+    overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Predicted numbers of events of an event file at new couplings (exact reweighting at fixed masses)."""
     from darkbeam.events import read_parquet, write
-    from darkbeam.processes.reweight import Reweighter
+    from darkbeam.processes.reweight import POSITIONS, Reweighter
     from darkbeam.processes.reweight import summary as reweighted_summary
     from darkbeam.models import parse_assignments
 
     changes = parse_assignments(sets or [])
-    if output is not None and not output.parent.exists():
-        raise ConfigurationError(f"output folder {output.parent} does not exist")
+    check_choice("--positions", positions, POSITIONS)
+    if seed is not None and seed < 0:
+        raise ConfigurationError(f"--seed must be a non-negative integer, got {seed}")
+    path = None
+    if output is not None:
+        base, named = event_output_base(output, "reweighted")
+        if named not in (None, "parquet"):
+            raise ConfigurationError(f"--output {output}: reweight writes parquet files only")
+        path = Path(output) if named == "parquet" else with_format_suffix(base, "parquet")
+        check_writable(path, overwrite=overwrite)
+    if events.is_dir():
+        raise ConfigurationError(f"{events} is a folder, not an event file")
     rw = Reweighter(read_parquet(events))
     params = rw.resolve(changes)
     summary = reweighted_summary(rw, params)
     summary["changes"] = changes
     if output is not None:
         new = rw.apply(params, shape=shape, positions=positions, seed=seed)
-        path = output if output.suffix == ".parquet" else output.with_suffix(".parquet")
-        write(new, path, format="parquet")
+        write(new, path, format="parquet", overwrite=True)  # an existing file was refused up front
         summary["files"].append(str(path))
     if as_json:
         print_json(summary)

@@ -11,24 +11,34 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from darkbeam.cli.common import JSON_OPTION, print_json
 from darkbeam.cli.main import app
+from darkbeam.errors import ConfigurationError
 
 
 @app.command("scan")
 def scan_command(
     config: Path = typer.Argument(..., help="Scan configuration (TOML; see docs/scans.md and examples/)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output folder (default: [scan] output, else <name>_scan)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Output folder (default: [scan] output, else <name>_scan)."),
     workers: int = typer.Option(1, "--workers", "-j", help="Local worker processes, or Dask workers of a LocalCluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a Dask scheduler (tcp://host:8786)."),
     executor: str = typer.Option("auto", "--executor", help="auto | serial | processes | dask (dask without --scheduler: LocalCluster)."),
     resume: bool = typer.Option(True, "--resume/--restart", help="Reuse finished points of the same scan (default) or start afresh."),
     plot: bool = typer.Option(True, "--plot/--no-plot", help="Write contour.png."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Write into a non-empty output folder that holds no "
+                                   "scan (default: refuse). A folder of the same scan is resumed, of another refused "
+                                   "(see --restart)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Run a scan: each mass point is generated once, couplings by reweighting; writes the grid, the
     contour (parquet and CSV) and a plot into the output folder.  Interrupted scans resume."""
     from darkbeam.scan.config import load_config
+    from darkbeam.scan.executors import check_executor
     from darkbeam.scan.runner import run_scan
 
+    check_executor(executor, workers, scheduler)
+    if output is not None and not output.strip():
+        raise ConfigurationError("--output is empty")
+    if config.is_dir():
+        raise ConfigurationError(f"{config} is a folder, not a scan configuration")
     cfg = load_config(config)
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -40,7 +50,7 @@ def scan_command(
             bar.update(task, completed=done, total=total, description=f"{cfg.scan.name}: {label[:28]:28s}")
 
         res = run_scan(cfg, output, executor=executor, workers=workers, scheduler=scheduler, resume=resume,
-                       progress=progress, plot=plot)
+                       progress=progress, plot=plot, overwrite=overwrite)
     summary = {"name": cfg.scan.name, "grid": [int(res.x.size), int(res.y.size)], **res.to_dict()}
     if as_json:
         print_json(summary)

@@ -6,7 +6,8 @@ Every writer
 * writes to a hidden temporary file in the target directory and renames it over the target only
   when complete (``os.replace``, atomic on POSIX): an exception, a Ctrl-C or a crash leaves the
   target untouched (absent, or its previous content) and the temporary file removed (a SIGKILL
-  can leave a ``.<name>.<pid>.<hex>.part`` file, never a half-written target);
+  can leave a ``.<name>.<host>.<pid>.<hex>.part`` file, never a half-written target; the next write
+  to the same path removes it once that process is gone, :func:`remove_stale_parts`);
 * writes in chunks of ``chunk_size`` events, so memory stays bounded for any number of events.
 
 Formats are described in docs/events.md.
@@ -15,8 +16,10 @@ Formats are described in docs/events.md.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
+import socket
 from pathlib import Path
 
 from darkbeam.errors import ConfigurationError, DataError
@@ -28,10 +31,81 @@ SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".hepmc3": "hepmc3", ".hepm
             ".hepevt": "hepevt"}
 
 
+#: host name in temporary file names: a leftover is only judged (pid alive or not) on its own host
+_HOST = (socket.gethostname().split(".")[0] or "host").replace(os.sep, "_")
+
+
+def part_path(path) -> Path:
+    """The temporary file of a write to ``path``: ``.<name>.<host>.<pid>.<random>.part`` beside it."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}.part")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's) or cannot tell: keep its file
+    return True
+
+
+def remove_stale_parts(path) -> list[Path]:
+    """Remove the temporary files of earlier writes to ``path`` whose process is gone (a run killed by
+    SIGKILL, or a crash of the machine): same host, dead pid.  Returns the removed files."""
+    path = Path(path)
+    removed = []
+    try:
+        candidates = list(path.parent.glob(f".{glob.escape(path.name)}.*.part"))
+    except OSError:
+        return removed
+    for p in candidates:
+        fields = p.name[len(path.name) + 2: -len(".part")].rsplit(".", 2)
+        if len(fields) == 3:
+            host, pid, _ = fields
+        elif len(fields) == 2:  # older names without the host: .<name>.<pid>.<random>.part
+            host, (pid, _) = _HOST, fields
+        else:
+            continue
+        if host != _HOST or not pid.isdigit() or _pid_alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            p.unlink()
+            removed.append(p)
+    return removed
+
+
+def check_folder_writable(folder) -> None:
+    """DataError unless files can be written in ``folder``: it exists and is writable, or it can be
+    created.  The test creates (and removes at once) a temporary folder in the nearest existing
+    ancestor, so it also holds for root and for read-only or virtual file systems."""
+    import tempfile
+
+    folder = Path(folder) if str(folder) else Path(".")
+    probe = folder
+    while not probe.exists():
+        if probe.is_symlink():
+            raise DataError(f"{probe} is a broken link")
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise DataError(f"{probe} is not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".darkbeam-probe-", dir=probe))
+    except OSError as exc:
+        raise DataError(f"cannot write in {probe} ({exc.strerror or exc})") from None
+
+
 @contextlib.contextmanager
 def atomic_output(path):
     """Context manager yielding a temporary path next to ``path``; renamed to ``path`` on success,
-    removed on any exception (including KeyboardInterrupt).  Parent directories are created."""
+    removed on any exception (including KeyboardInterrupt, and SIGTERM/SIGHUP under the ``darkbeam``
+    command, which turns them into an exception).  Parent directories are created.  Temporary files
+    left by earlier writes to ``path`` whose process is dead (SIGKILL) are removed first."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +113,8 @@ def atomic_output(path):
         raise DataError(f"cannot create the directory of {path}: {exc}") from None
     if path.is_dir():
         raise DataError(f"{path} is a directory")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    remove_stale_parts(path)
+    tmp = part_path(path)
     try:
         with open(tmp, "xb"):
             pass

@@ -29,12 +29,81 @@ def unit_path(folder: Path, index: int) -> Path:
     return Path(folder) / POINTS / f"unit_{index:05d}.parquet"
 
 
+def check_folder(folder, fingerprint: str, *, resume: bool = True, overwrite: bool = False) -> None:
+    """Refuse, before any work, an output folder the scan cannot use: a file, a folder that cannot be
+    created or written, a folder holding a different scan (unless ``resume`` is False), or a non-empty
+    folder that holds no scan (unless ``overwrite``)."""
+    folder = Path(folder)
+    if not str(folder).strip():
+        raise ConfigurationError("the output folder name is empty")
+    if folder.exists() and not folder.is_dir():
+        raise ConfigurationError(f"output {folder} exists and is not a folder")
+    from darkbeam.events.writers import check_folder_writable
+
+    try:
+        check_folder_writable(folder)
+    except DataError as exc:
+        raise ConfigurationError(f"output {folder}: {exc}") from None
+    mpath = folder / MANIFEST
+    if mpath.is_file():
+        try:
+            old = json.loads(mpath.read_text())
+        except ValueError:
+            old = {}
+        if old.get("fingerprint") != fingerprint and resume:
+            raise ConfigurationError(f"output folder {folder} holds a different scan (fingerprint "
+                                     f"{old.get('fingerprint')}, this one {fingerprint}): use --restart to replace "
+                                     "it or choose another --output")
+    elif folder.is_dir() and any(folder.iterdir()) and not overwrite:
+        raise ConfigurationError(f"output folder {folder} is not empty and holds no scan (use --overwrite to write "
+                                 "into it, or choose another --output)")
+
+
+def first_missing(folder) -> Path | None:
+    """The outermost folder of ``folder``'s path that does not exist yet (None: it exists)."""
+    folder = Path(folder)
+    if folder.exists():
+        return None
+    top = folder
+    while not top.parent.exists() and top.parent != top:
+        top = top.parent
+    return top
+
+
+def discard_new(folder, created: Path | None, had_manifest: bool) -> None:
+    """Undo :func:`prepare_folder` after a scan failed before any unit finished: remove the manifest it
+    wrote, the empty points/ folder and the empty folders it created (``created``: the outermost one,
+    :func:`first_missing`)."""
+    folder = Path(folder)
+    if not had_manifest:
+        (folder / MANIFEST).unlink(missing_ok=True)
+    for tmp in (folder / POINTS).glob(".unit_*.parquet.tmp"):
+        tmp.unlink(missing_ok=True)
+    pts = folder / POINTS
+    if pts.is_dir() and not any(pts.iterdir()):
+        pts.rmdir()
+    if created is None:
+        return
+    d = folder
+    while True:
+        if not d.is_dir() or any(d.iterdir()):
+            return
+        d.rmdir()
+        if d == created or d.parent == d:
+            return
+        d = d.parent
+
+
 def prepare_folder(folder, fingerprint: str, manifest: dict, *, resume: bool = True) -> None:
     """Create the output folder; refuse one holding a different scan unless ``resume`` is False, in
-    which case its old checkpoints are removed."""
+    which case its old checkpoints are removed.  Temporary files of units interrupted earlier are
+    removed."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigurationError(f"output {folder} exists and is not a folder")
+    if (folder / POINTS).is_dir():
+        for tmp in (folder / POINTS).glob(".unit_*.parquet.tmp"):
+            tmp.unlink(missing_ok=True)
     mpath = folder / MANIFEST
     if mpath.is_file():
         try:

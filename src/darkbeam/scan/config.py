@@ -56,9 +56,10 @@ class GenerationSection(_Strict):
     n_batches: int = Field(2, ge=1)
     nitn_adapt: int = Field(3, ge=1)
     neval_adapt: int = Field(1000, ge=100)
-    projectiles: Optional[list[str]] = None
-    regimes: list[str] = ["coherent", "p-el", "n-el"]
-    helicities: list[str] = ["conserving", "flipping"]
+    projectiles: Optional[list[Literal["nu_e", "nu_mu", "nu_tau", "nu_e_bar", "nu_mu_bar", "nu_tau_bar"]]] = Field(
+        None, min_length=1)
+    regimes: list[Literal["coherent", "p-el", "n-el", "electron"]] = Field(["coherent", "p-el", "n-el"], min_length=1)
+    helicities: list[Literal["conserving", "flipping"]] = Field(["conserving", "flipping"], min_length=1)
     couplings: Literal["darkbeam", "darknews"] = "darkbeam"
 
     def options(self):
@@ -302,10 +303,120 @@ def config_from_dict(data: dict, source: str = "<dict>", base_dir: str | None = 
 
     exp = cfg.scan.experiment
     try:
-        load_experiment(str(cfg.path(exp)) if exp.endswith(".toml") else exp)
+        experiment = load_experiment(str(cfg.path(exp)) if exp.endswith(".toml") else exp)
     except DarkbeamError as exc:
         raise ConfigurationError(f"{source}: [scan].experiment: {exc}") from None
+    from darkbeam.events.memory import check_memory, min_cases
+
+    gen = cfg.generation
+    n_cases = min_cases(experiment, gen.regimes, n_helicities=len(gen.helicities), n_hnl=cfg.base_model().n_hnl,
+                        n_projectiles=len(gen.projectiles or []))
+    try:
+        check_memory(gen.events * n_cases, f"{n_cases} process case(s) x {gen.events} events per mass point")
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{source}: [generation].events: {str(exc).replace('--events', 'events')}") from None
+    _check_channels(cfg, source)
+    _check_curves(cfg, source)
     return cfg
+
+
+def _grid_models(cfg: ScanConfig) -> list:
+    """Model parameters at the extremes of the generated axes (the reference of reweighted ones)."""
+    from darkbeam.models.parameters import ModelParameters
+
+    base = cfg.base_model().model_dump(exclude_none=True)
+    choices = []
+    for ax in (cfg.x, cfg.y):
+        g = ax.grid()
+        choices.append([(ax.param, ax.param_value(v)) for v in dict.fromkeys((float(g.min()), float(g.max())))]
+                       if ax.generated else [None])
+    out = []
+    for cx in choices[0]:
+        for cy in choices[1]:
+            d = dict(base)
+            d.update(dict(c for c in (cx, cy) if c is not None))
+            try:
+                out.append(ModelParameters.from_dict(d))
+            except ParameterError as exc:
+                raise ConfigurationError(f"[model] with the axes: {exc}") from None
+    return out
+
+
+def visible_final_states(cfg: ScanConfig) -> set[tuple[str, ...]]:
+    """Visible final states (sorted labels, neutrinos and HNLs dropped) that the model's HNLs can decay
+    into at the extremes of the generated axes (intermediate Z' or h' expanded into their decays).
+    Channels only open more with mass, so the extremes see every final state of the scan."""
+    from darkbeam.errors import DarkbeamError
+    from darkbeam.physics.decays import decay_table
+
+    def visible(labels) -> tuple[str, ...]:
+        return tuple(sorted(lab for lab in labels if not lab.startswith("nu_") and not lab.startswith("N")))
+
+    states: set[tuple[str, ...]] = set()
+    for params in _grid_models(cfg):
+        sub = {}
+        for mediator in ("zprime", "hprime"):
+            try:
+                sub[mediator] = [n.split() for n in decay_table(params, mediator).names()]
+            except DarkbeamError:
+                sub[mediator] = []
+        for k in range(params.n_hnl):
+            try:
+                names = decay_table(params, f"N{4 + k}").names()
+            except DarkbeamError:
+                continue
+            for name in names:
+                labels = name.split()
+                med = [lab for lab in labels if lab in sub]
+                if not med:
+                    states.add(visible(labels))
+                    continue
+                rest = [lab for lab in labels if lab not in sub]
+                for dec in sub[med[0]] or [[]]:
+                    states.add(visible(rest + dec))
+    return states
+
+
+def _check_channels(cfg: ScanConfig, source: str) -> None:
+    """[signal].channels: 'any', 'visible' or visible final states the model's HNLs decay into."""
+    import difflib
+
+    wanted = [c.strip() for c in cfg.signal.channels]
+    if any(not c for c in wanted):
+        raise ConfigurationError(f"{source}: [signal].channels: empty channel name")
+    wanted = [c for c in wanted if c not in ("any", "visible")]
+    if not wanted:
+        return
+    states = visible_final_states(cfg)
+    known = sorted(" ".join(s) for s in states if s)
+    if not known:
+        raise ConfigurationError(f"{source}: [signal].channels: the model's HNLs have no visible decay on this grid "
+                                 f"(no open channel, or only invisible ones), so '{wanted[0]}' is never seen")
+    for c in wanted:
+        if tuple(sorted(c.split())) in states:
+            continue
+        near = difflib.get_close_matches(" ".join(sorted(c.split())), known, n=1, cutoff=0.5)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        raise ConfigurationError(f"{source}: [signal].channels: '{c}' is not a visible final state of the model's "
+                                 f"decays on this grid (any, visible, {', '.join(known)}){hint}")
+
+
+def _check_curves(cfg: ScanConfig, source: str) -> None:
+    """Overlay and published-limit curves are read now, not after the scan has run."""
+    from darkbeam.analysis.contours import read_curve
+    from darkbeam.errors import DarkbeamError
+
+    specs = [("[plot].overlays", ov) for ov in cfg.plot.overlays]
+    if cfg.statistics.limit_curve is not None:
+        specs.append(("[statistics].limit_curve", cfg.statistics.limit_curve))
+    for where, spec in specs:
+        p = cfg.path(spec.file)
+        if not p.is_file():
+            raise ConfigurationError(f"{source}: {where}: file not found: {p}")
+        try:
+            read_curve(p, x_scale=spec.x_scale, y_scale=spec.y_scale)
+        except DarkbeamError as exc:
+            raise ConfigurationError(f"{source}: {where}: {exc}") from None
 
 
 def load_config(path) -> ScanConfig:

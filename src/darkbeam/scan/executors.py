@@ -84,19 +84,26 @@ def run_dask(tasks: Sequence, fn: Callable, on_result: Callable, workers: int, s
             cluster.close()
 
 
+def check_executor(executor: str, workers: int, scheduler: Optional[str] = None) -> None:
+    """The executor choice is valid (checked before a scan touches its output folder)."""
+    if executor not in EXECUTORS:
+        raise ConfigurationError(f"unknown executor {executor!r} (choose {', '.join(EXECUTORS)})")
+    if workers < 1:
+        raise ConfigurationError(f"workers must be >= 1, got {workers}")
+    if scheduler is not None and executor not in ("auto", "dask"):
+        raise ConfigurationError("--scheduler needs the dask executor")
+    if scheduler is not None and not str(scheduler).strip():
+        raise ConfigurationError("--scheduler is empty")
+
+
 def run_tasks(tasks: Sequence, fn: Callable, on_result: Callable, *, executor: str = "auto", workers: int = 1,
               scheduler: Optional[str] = None, retries: int = 2) -> str:
     """Run ``fn`` on every task with the chosen executor; returns the executor used.
 
     ``auto``: dask if a ``scheduler`` is given, processes if ``workers > 1``, else serial."""
-    if executor not in EXECUTORS:
-        raise ConfigurationError(f"unknown executor {executor!r} (choose {', '.join(EXECUTORS)})")
-    if workers < 1:
-        raise ConfigurationError("workers must be >= 1")
+    check_executor(executor, workers, scheduler)
     if executor == "auto":
         executor = "dask" if scheduler else ("processes" if workers > 1 and len(tasks) > 1 else "serial")
-    if scheduler and executor != "dask":
-        raise ConfigurationError("--scheduler needs the dask executor")
     if not tasks:
         return executor
     if executor == "serial":

@@ -24,7 +24,7 @@ import numpy as np
 from darkbeam.errors import ConfigurationError
 from darkbeam.scan import checkpoint as ckpt
 from darkbeam.scan.config import ScanConfig
-from darkbeam.scan.executors import run_tasks
+from darkbeam.scan.executors import check_executor, run_tasks
 from darkbeam.scan.grid import UnitResult, axes, build_units, describe
 from darkbeam.scan.points import run_unit
 
@@ -66,16 +66,23 @@ def _reference_curve(cfg: ScanConfig):
 
 def run_scan(cfg: ScanConfig, output=None, *, executor: str = "auto", workers: int = 1,
              scheduler: Optional[str] = None, resume: bool = True, progress: Optional[Callable] = None,
-             point_fn: Callable = run_unit, plot: bool = True) -> ScanResult:
+             point_fn: Callable = run_unit, plot: bool = True, overwrite: bool = False) -> ScanResult:
     """Run (or resume) the scan ``cfg`` and write its outputs into ``output`` (a folder).
 
     ``executor``: auto | serial | processes | dask; ``workers``: local processes or Dask workers;
     ``scheduler``: address of a Dask scheduler; ``resume``: reuse finished units of the same scan
     (False: discard them); ``progress(done, total, label)``; ``point_fn``: the unit function
-    (:func:`darkbeam.scan.points.run_unit`; tests substitute instrumented ones)."""
+    (:func:`darkbeam.scan.points.run_unit`; tests substitute instrumented ones); ``overwrite``: write
+    into a non-empty folder that holds no scan.
+
+    Everything is checked before the output folder is touched.  If the scan then fails before any unit
+    has finished, the folder is left as it was (a manifest it wrote is removed, a folder it created is
+    removed); finished units stay as checkpoints for a resume."""
     t0 = time.perf_counter()
-    out = Path(output) if output else (cfg.path(cfg.scan.output) if cfg.scan.output else Path(f"{cfg.scan.name}_scan"))
+    out = Path(output) if output is not None else (cfg.path(cfg.scan.output) if cfg.scan.output else Path(f"{cfg.scan.name}_scan"))
     fp = cfg.fingerprint()
+    check_executor(executor, workers, scheduler)
+    ckpt.check_folder(out, fp, resume=resume, overwrite=overwrite)
     st = cfg.statistics
     ref_y = None
     if st.method == "recast":
@@ -84,7 +91,18 @@ def run_scan(cfg: ScanConfig, output=None, *, executor: str = "auto", workers: i
     xs, ys = axes(cfg)
     manifest = {"name": cfg.scan.name, "grid": [int(xs.size), int(ys.size)], "units": len(tasks),
                 "config": cfg.model_dump(exclude={"base_dir"})}
+    created, had_manifest = ckpt.first_missing(out), (out / ckpt.MANIFEST).is_file()
     ckpt.prepare_folder(out, fp, manifest, resume=resume)
+    try:
+        return _run(cfg, out, fp, tasks, executor, workers, scheduler, resume, progress, point_fn, plot, t0)
+    except BaseException:
+        if not ckpt.finished_units(out, fp):
+            ckpt.discard_new(out, created, had_manifest)
+        raise
+
+
+def _run(cfg, out, fp, tasks, executor, workers, scheduler, resume, progress, point_fn, plot, t0) -> ScanResult:
+    xs, ys = axes(cfg)
     done = ckpt.finished_units(out, fp) if resume else {}
     todo = [t for t in tasks if t.index not in done]
     results: dict[int, UnitResult] = dict(done)
