@@ -124,12 +124,12 @@ def generate_command(
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
-    params = model_from_options(model, sets)
     from darkbeam.processes.generator import scheme_xsec_options
 
-    scheme_xsec_options(scheme, nucleon_model)  # unknown scheme or nucleon model: one line, before any work
+    params = model_from_options(model, sets)
     plan = _check_arguments(params, experiment, events, unweighted, output, formats, workers, projectiles, regimes,
                             flux_source, scheme, plots, overwrite)
+    scheme_xsec_options(scheme, nucleon_model)  # unknown nucleon model: one line, before any work
     opts = GenerationOptions(neval=max(events // 2, 50), n_batches=2)
     exp = plan.experiment
     console = Console(stderr=True)
