@@ -277,10 +277,9 @@ def test_every_per_pot_flux_declares_its_polarity():
 
 
 @pytest.mark.parametrize("name", POLARISED)
+@pytest.mark.requires_data("flux/{name}")
 def test_horn_polarity_sets_the_dominant_flavour(name):
     """FHC files are nu_mu-dominated, RHC files nu_mu_bar-dominated (integrated flux)."""
-    if not _have(name):
-        pytest.skip(f"{name} not available (set DARKBEAM_DATA_DIR)")
     e = next(x for x in entries("flux") if x.name == name)
     f = official_flux(name)
     numu, numubar = f.integrate("nu_mu"), f.integrate("nu_mu_bar")
@@ -300,14 +299,13 @@ def test_retired_nd280_files():
         official_flux("ND280_RHC")
 
 
+@pytest.mark.requires_data("T2K_ND280_2020_plus250kA", "T2K_ND280_2020_minus250kA", "retired_flux/ND280_FHC")
 def test_t2k_release_read_exactly_and_matches_the_retired_copy():
     """The T2K 2020 files, parsed here independently: per-50-MeV densities x width / 0.05 / 1e21 POT; the
     -250 kA file agrees with DarkNews's ND280_FHC.dat (which is that flux) within a few per cent."""
-    from darkbeam.data import fetch, lookup, locate
+    from darkbeam.data import fetch
 
     names = ("T2K_ND280_2020_plus250kA", "T2K_ND280_2020_minus250kA")
-    if not all(_have(n) for n in names):
-        pytest.skip("T2K 2020 flux release not available (set DARKBEAM_DATA_DIR)")
     fl = ("nu_mu", "nu_mu_bar", "nu_e", "nu_e_bar")
     for n in names:
         raw = np.loadtxt(fetch(n), skiprows=3, usecols=(1, 3, 4, 5, 6, 7))
@@ -316,9 +314,6 @@ def test_t2k_release_read_exactly_and_matches_the_retired_copy():
         for k, flav in enumerate(fl):
             assert f.integrate(flav) == pytest.approx((raw[:, 2 + k] * width).sum() / 0.05 / 1e21, rel=1e-9)
     rhc = official_flux("T2K_ND280_2020_minus250kA")
-    old_entry = lookup("ND280_FHC", kind="retired_flux")
-    if locate(old_entry) is None:
-        pytest.skip("DarkNews ND280_FHC.dat not available")
     old = np.loadtxt(fetch("ND280_FHC", kind="retired_flux"))  # E, nu_e, nu_mu, nu_tau, nu_e_bar, nu_mu_bar, nu_tau_bar
     cols = {"nu_e": 1, "nu_mu": 2, "nu_e_bar": 4, "nu_mu_bar": 5}
     for flav, c in cols.items():
