@@ -183,7 +183,7 @@ def test_forced_direction_weights_conserve_number_and_flat_spectrum():
 def test_far_detector_inverse_square():
     a = beam_flux("bnb", 10000.0, n=N).flux
     b = beam_flux("bnb", 20000.0, n=N).flux
-    assert 4.0 * b.integrate("nu_mu") == pytest.approx(a.integrate("nu_mu"), rel=0.02)
+    assert 4.0 * b.integrate("nu_mu") == pytest.approx(a.integrate("nu_mu"), rel=0.02, abs=0)
 
 
 def test_bnb_against_official_flux():
@@ -217,7 +217,7 @@ def test_off_axis_is_softer():
 def test_parents_and_determinism():
     bf = beam_flux("bnb", 541.0, n=N)
     again = beam_flux("bnb", 541.0, n=N, seed=12345)
-    assert again.flux.values["nu_mu"] == pytest.approx(bf.flux.values["nu_mu"], abs=0)
+    assert again.flux.values["nu_mu"] == pytest.approx(bf.flux.values["nu_mu"], rel=1e-6, abs=0)
     total = sum(pf.integrate("nu_e") for pf in bf.by_parent.values())
     assert total == pytest.approx(bf.flux.integrate("nu_e"), rel=1e-12, abs=0)
     assert {"pi+", "K+", "mu+", "K0_L"} <= set(bf.by_parent)

@@ -57,7 +57,7 @@ def test_kinetic_mixing_inputs_are_equivalent():
     ref = couplings(model(epsilon=2e-3)).epsilon
     for kw in ({"epsilon2": 4e-6}, {"alpha_epsilon2": C.ALPHA_EM * 4e-6}, {"chi": 2e-3 / math.sqrt(1 - C.SW2)}):
         p = {"m4": 0.15, "mzprime": 1.25, **kw}
-        assert couplings(ModelParameters.from_dict(p)).epsilon == pytest.approx(ref, rel=1e-12)
+        assert couplings(ModelParameters.from_dict(p)).epsilon == pytest.approx(ref, rel=1e-12, abs=0)
     assert couplings(model(gD=None, alphaD=0.25)).gD == pytest.approx(math.sqrt(math.pi))
 
 

@@ -193,7 +193,7 @@ def test_summaries_match_explicit_sums(es):
             sel = es[by] == k
             assert cnt[k] == sel.sum()
             assert ss[k] == pytest.approx(w[sel].sum(), rel=1e-12)
-            assert ee[k] == pytest.approx(np.sqrt((w[sel] ** 2).sum()), rel=1e-12)
+            assert ee[k] == pytest.approx(np.sqrt((w[sel] ** 2).sum()), rel=1e-12, abs=0)
     summ = es.summary("w_rate*br")
     assert [c["name"] for c in summ["cases"]] == [c.name for c in es.cases]
     assert summ["sum"] == pytest.approx(np.sum(es["w_rate"] * es["br"]), rel=1e-12)

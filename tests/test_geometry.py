@@ -273,7 +273,7 @@ def test_decay_positions_exponential_ks():
     d = np.tile([0.0, 0.0, 1.0], (n, 1))
     L = 300.0
     pts, dist, prob = box.sample_decay_points(o, d, L, rng)
-    assert np.allclose(prob, np.exp(-200 / L) - np.exp(-1200 / L), rtol=1e-13)
+    assert np.allclose(prob, np.exp(-200 / L) - np.exp(-1200 / L), rtol=1e-13, atol=0)
     assert np.all(box.contains(pts)) and np.allclose(pts[:, 2], dist)
 
     def cdf(x):  # truncated exponential on [200, 1200]

@@ -190,7 +190,7 @@ def test_vector_kernel_against_spinors(M, m, mx, a, b):
 def test_scalar_kernel_against_spinors(M, m, mx, a, b):
     w_ref, al_ref, _ = numeric_width_alpha("scalar", M, m, mx, a, b)
     w, al = hnl_dark.fermion_to_scalar(M, m, mx, a, b)
-    assert w == pytest.approx(w_ref, rel=1e-10)
+    assert w == pytest.approx(w_ref, rel=1e-10, abs=0)
     assert al == pytest.approx(al_ref, abs=1e-10)
 
 
@@ -378,7 +378,7 @@ def test_end_to_end_darknews_three_portal_model():
         c = Couplings(ModelParameters.from_dict(dict(base, HNLtype=typ)))
         assert c.d_light_heavy[1, 0] == pytest.approx(-0.0009999999990440898, rel=1e-6)  # Z-like part differs (sin^2 theta_W scheme)
         tot = sum(ch.width for ch in hnl_dark.channels(c, 0) if ch.daughters[1] == "zprime")
-        assert tot == pytest.approx(ref, rel=1e-6)
+        assert tot == pytest.approx(ref, rel=1e-6, abs=0)
 
 
 # ============================================================================ channel lists
