@@ -112,7 +112,7 @@ reference = {alpha_epsilon2 = 4e-10}
     assert len(n_lim) == 3 and all(v > 0 for v in n_lim)
     contour = pq.read_table(out / "contour.parquet").to_pydict()
     y = np.asarray(contour["y"])
-    assert np.allclose(y, 2e-9, rtol=0.06), y
+    assert np.allclose(y, 2e-9, rtol=0.06, atol=0), y
 
 
 @pytest.mark.parametrize("text,needle", [

@@ -285,7 +285,7 @@ def test_decay_probability_limits():
     L = 1e12
     approx = (l2 - l1) / L * (1 - (l1 + l2) / (2 * L))
     assert np.allclose(decay_probability(l1, l2, L), approx, rtol=1e-12, atol=0)
-    assert decay_probability(1.0, 2.0, 1e300) == pytest.approx(1e-300, rel=1e-12)
+    assert decay_probability(1.0, 2.0, 1e300) == pytest.approx(1e-300, rel=1e-12, abs=0)
     # L << l1: underflows to exactly 0, never NaN
     p = decay_probability(l1, l2, 1e-6)
     assert p[0] == pytest.approx(1.0) and p[1] == 0.0 and p[2] == 0.0
@@ -304,8 +304,9 @@ def test_shape_decay_probability_sums_pieces():
     L = np.array([0.5, 4.0, 1e6])
     o = np.zeros((3, 3))
     d = np.tile([0.0, 0.0, 1.0], (3, 1))
-    ref = np.exp(-2 / L) - np.exp(-4 / L) + np.exp(-9.5 / L) - np.exp(-10.5 / L)
-    assert np.allclose(c.decay_probability(o, d, L), ref, rtol=1e-12)
+    # e^-a - e^-b = -e^-a expm1(a - b): no cancellation at L >> l (the plain difference is off by 2e-11 at L = 1e6)
+    ref = -np.exp(-2 / L) * np.expm1(-2 / L) - np.exp(-9.5 / L) * np.expm1(-1 / L)
+    assert np.allclose(c.decay_probability(o, d, L), ref, rtol=1e-12, atol=0)
 
 
 def test_decay_positions_exponential_ks():
@@ -316,7 +317,7 @@ def test_decay_positions_exponential_ks():
     d = np.tile([0.0, 0.0, 1.0], (n, 1))
     L = 300.0
     pts, dist, prob = box.sample_decay_points(o, d, L, rng)
-    assert np.allclose(prob, np.exp(-200 / L) - np.exp(-1200 / L), rtol=1e-13)
+    assert np.allclose(prob, np.exp(-200 / L) - np.exp(-1200 / L), rtol=1e-13, atol=0)
     assert np.all(box.contains(pts)) and np.allclose(pts[:, 2], dist)
 
     def cdf(x):  # truncated exponential on [200, 1200]

@@ -190,7 +190,7 @@ def test_vector_kernel_against_spinors(M, m, mx, a, b):
 def test_scalar_kernel_against_spinors(M, m, mx, a, b):
     w_ref, al_ref, _ = numeric_width_alpha("scalar", M, m, mx, a, b)
     w, al = hnl_dark.fermion_to_scalar(M, m, mx, a, b)
-    assert w == pytest.approx(w_ref, rel=1e-10)
+    assert w == pytest.approx(w_ref, rel=1e-10, abs=0)
     assert al == pytest.approx(al_ref, abs=1e-10)
 
 
@@ -226,7 +226,7 @@ def test_dipole_normalisation_sigma0_to_lambda_gamma():
     mu = 1.61 * mu_N
     w, _ = hnl_dark.fermion_to_photon(mS, mL, mu, mu)
     k = (mS**2 - mL**2) / (2 * mS)
-    assert w == pytest.approx(mu**2 * k**3 / math.pi, rel=1e-12)
+    assert w == pytest.approx(mu**2 * k**3 / math.pi, rel=1e-12, abs=0)
     gamma_exp = 6.582119569e-25 / 7.4e-20
     assert w == pytest.approx(gamma_exp, rel=0.15)
 
@@ -253,7 +253,7 @@ def test_goldstone_equivalence_light_zprime():
 def test_photon_limits():
     """Dirac N -> nu gamma: mu^2 m^3/(16 pi); massless daughter fully polarised (alpha = +1)."""
     w, al = hnl_dark.fermion_to_photon(0.3, 0.0, 2e-6, 0.0)
-    assert w == pytest.approx((2e-6) ** 2 * 0.3**3 / (16 * math.pi), rel=1e-12)
+    assert w == pytest.approx((2e-6) ** 2 * 0.3**3 / (16 * math.pi), rel=1e-12, abs=0)
     assert al == 1.0
     # alpha = +-1 for any daughter mass with a purely chiral vertex (as for hyperon radiative decays)
     assert hnl_dark.fermion_to_photon(0.9, 0.6, 0.0, 1e-6)[1] == -1.0
@@ -321,16 +321,16 @@ def test_widths_against_darknews_where_right(key):
     """
     ref_w, _ = DN[key]
     w, _ = _db(*key, 1e-3)
-    assert float(w) == pytest.approx(ref_w, rel=1e-9)
+    assert float(w) == pytest.approx(ref_w, rel=1e-9, abs=0)
 
 
 def test_majorana_heavy_scalar_interference_differs_from_darknews():
     ref_w, _ = DN[("S", "majorana", 0.9, 0.5, 0.3)]
     w, al = hnl_dark.fermion_to_scalar(0.9, 0.5, 0.3, 1e-3, 1e-3)
     dirac, _ = hnl_dark.fermion_to_scalar(0.9, 0.5, 0.3, 1e-3, 0.0)
-    assert ref_w == pytest.approx(2 * dirac, rel=1e-9)  # DarkNews: no interference
+    assert ref_w == pytest.approx(2 * dirac, rel=1e-9, abs=0)  # DarkNews: no interference
     k1p = (0.81 + 0.25 - 0.09) / 2
-    assert w == pytest.approx(2 * dirac * (1 + 2 * 0.9 * 0.5 / (2 * k1p)), rel=1e-12)
+    assert w == pytest.approx(2 * dirac * (1 + 2 * 0.9 * 0.5 / (2 * k1p)), rel=1e-12, abs=0)
     assert al == 0.0
 
 
@@ -361,12 +361,12 @@ def test_photon_width_is_twice_darknews():
     for key, (ref_w, _) in DN.items():
         if key[0] == "gamma":
             w, _ = _db(*key, None)
-            assert float(w) == pytest.approx(2 * ref_w, rel=1e-9)
+            assert float(w) == pytest.approx(2 * ref_w, rel=1e-9, abs=0)
 
 
 def test_darknews_on_shell_total_width_defect_is_mzprime_over_mn_squared():
     w, _ = hnl_dark.fermion_to_vector(0.5, 0.0, 0.2, 1e-3, 0.0)
-    assert DN_TOTAL_WIDTH_FN_V == pytest.approx(w * (0.2 / 0.5) ** 2, rel=1e-9)
+    assert DN_TOTAL_WIDTH_FN_V == pytest.approx(w * (0.2 / 0.5) ** 2, rel=1e-9, abs=0)
 
 
 def test_end_to_end_darknews_three_portal_model():
@@ -378,7 +378,7 @@ def test_end_to_end_darknews_three_portal_model():
         c = Couplings(ModelParameters.from_dict(dict(base, HNLtype=typ)))
         assert c.d_light_heavy[1, 0] == pytest.approx(-0.0009999999990440898, rel=1e-6)  # Z-like part differs (sin^2 theta_W scheme)
         tot = sum(ch.width for ch in hnl_dark.channels(c, 0) if ch.daughters[1] == "zprime")
-        assert tot == pytest.approx(ref, rel=1e-6)
+        assert tot == pytest.approx(ref, rel=1e-6, abs=0)
 
 
 # ============================================================================ channel lists
@@ -401,8 +401,8 @@ def test_majorana_is_twice_dirac_for_light_daughters():
             nu, x = n.split()
             conj = f"{nu}_bar {x}"
             assert n in chm and conj in chm and conj not in chd
-            assert chm[n].width == pytest.approx(chd[n].width, rel=1e-14)
-            assert chm[conj].width == pytest.approx(chd[n].width, rel=1e-14)
+            assert chm[n].width == pytest.approx(chd[n].width, rel=1e-14, abs=0)
+            assert chm[conj].width == pytest.approx(chd[n].width, rel=1e-14, abs=0)
             assert chm[conj].kinematics.alpha == pytest.approx(-chd[n].kinematics.alpha, abs=1e-14)
         # Majorana N5 -> N4 X is one (self-conjugate) channel, isotropic
         for x in ("zprime", "hprime", "gamma"):

@@ -139,10 +139,10 @@ def test_two_body_width_and_alpha_against_dirac_matrices(vector, M, ml, mX):
     gamma_num = GF**2 / 2 * ckm**2 * const**2 * avg * pstar(M, ml, mX) / (8 * np.pi * M**2)
     if vector:
         assert H.alpha_l_vector(M, ml, mX) == pytest.approx(alpha_num, rel=1e-12, abs=1e-14)
-        assert H.width_l_vector(M, ml, mX, const, ckm) == pytest.approx(gamma_num, rel=1e-12)
+        assert H.width_l_vector(M, ml, mX, const, ckm) == pytest.approx(gamma_num, rel=1e-12, abs=0)
     else:
         assert H.alpha_l_pseudoscalar(M, ml, mX) == pytest.approx(alpha_num, rel=1e-12, abs=1e-14)
-        assert H.width_l_pseudoscalar(M, ml, mX, const, ckm) == pytest.approx(gamma_num, rel=1e-12)
+        assert H.width_l_pseudoscalar(M, ml, mX, const, ckm) == pytest.approx(gamma_num, rel=1e-12, abs=0)
 
 
 def test_massless_lepton_alpha_limits():
@@ -162,14 +162,14 @@ def test_charged_pseudoscalar_width_is_crossed_shrock_width():
                             (4.0, C.M_TAU, C.M_DS, mesons.F_DS, C.V_CS)]:
         crossed = -shrock_msq_summed(mP, ml, M, f, V) / 2  # fermion crossing sign; average over the N spin
         gamma = crossed * pstar(M, ml, mP) / (8 * np.pi * M**2)
-        assert H.width_l_pseudoscalar(M, ml, mP, f, V) == pytest.approx(gamma, rel=1e-12)
+        assert H.width_l_pseudoscalar(M, ml, mP, f, V) == pytest.approx(gamma, rel=1e-12, abs=0)
 
 
 def test_neutral_two_body_is_charged_with_isospin_factor():
     M = np.linspace(0.2, 5, 50)
-    assert np.allclose(H.width_nu_pseudoscalar(M, C.M_PI0, 0.13), H.width_l_pseudoscalar(M, 0.0, C.M_PI0, 0.13, 1.0) / 2, rtol=1e-13)
+    assert np.allclose(H.width_nu_pseudoscalar(M, C.M_PI0, 0.13), H.width_l_pseudoscalar(M, 0.0, C.M_PI0, 0.13, 1.0) / 2, rtol=1e-13, atol=0)
     k = 0.7
-    assert np.allclose(H.width_nu_vector(M, C.M_RHO, 0.162, k), k**2 / 2 * H.width_l_vector(M, 0.0, C.M_RHO, 0.162, 1.0), rtol=1e-13)
+    assert np.allclose(H.width_nu_vector(M, C.M_RHO, 0.162, k), k**2 / 2 * H.width_l_vector(M, 0.0, C.M_RHO, 0.162, 1.0), rtol=1e-13, atol=0)
 
 
 def test_helicity_ratio_e_over_mu_pion_and_thresholds():
@@ -180,7 +180,7 @@ def test_helicity_ratio_e_over_mu_pion_and_thresholds():
         xl, xp = (ml / M) ** 2, (C.M_PI / M) ** 2
         return ((1 - xl) ** 2 - xp * (1 + xl)) * np.sqrt(H.kallen(1, xp, xl))
 
-    assert np.allclose(r, bracket(C.M_E) / bracket(C.M_MU), rtol=1e-13)
+    assert np.allclose(r, bracket(C.M_E) / bracket(C.M_MU), rtol=1e-13, atol=0)
     assert r[-1] == pytest.approx(1.0, abs=0.02) and r[0] > 2  # no helicity suppression for M >> m_l
     thr = C.M_MU + C.M_PI
     w = H.width_l_pseudoscalar(np.array([thr * (1 - 1e-9), thr * (1 + 1e-9)]), C.M_MU, C.M_PI, 0.13, 1)
@@ -201,12 +201,12 @@ def test_I_integral_against_quad_and_closed_forms():
              (0.05, 0.0, 0.9), (0.2, 0.6, 0.1), (0.06, 0.001, 0.7)]
     got = H.I_integral(*np.array(cases).T)
     ref = np.array([_I_quad(*c) for c in cases])
-    assert np.allclose(got, ref, rtol=1e-8)
+    assert np.allclose(got, ref, rtol=1e-8, atol=0)
     assert H.I_integral(0.0, 0.0, 0.0) == pytest.approx(1.0, rel=1e-13)
     x = np.array([0.01, 0.2, 0.5, 0.8])
     f_muon = 1 - 8 * x**2 + 8 * x**6 - x**8 - 24 * x**4 * np.log(x)  # muon decay with a massive daughter
     for args in [(x, 0, 0), (0, x, 0), (0, 0, x)]:
-        assert np.allclose(H.I_integral(*args), f_muon, rtol=1e-10)
+        assert np.allclose(H.I_integral(*args), f_muon, rtol=1e-10, atol=0)
     assert np.all(H.I_integral([0.5, 0.3], [0.5, 0.3], [0.0, 0.5]) == 0.0)  # closed
     # I is symmetric under all permutations of its arguments (Fierz + crossing of the V-A structure)
     base = H.I_integral(0.1, 0.3, 0.45)
@@ -217,8 +217,8 @@ def test_I_integral_against_quad_and_closed_forms():
 
 def test_massless_three_body_width():
     M = np.array([0.5, 2.0])
-    assert np.allclose(H.width_cc_leptons(M, 0.0, 0.0), GF**2 * M**5 / (192 * np.pi**3), rtol=1e-13)
-    assert np.allclose(H.width_cc_quarks(M, 0, 0, 0, 1.0), 3 * GF**2 * M**5 / (192 * np.pi**3), rtol=1e-13)
+    assert np.allclose(H.width_cc_leptons(M, 0.0, 0.0), GF**2 * M**5 / (192 * np.pi**3), rtol=1e-13, atol=0)
+    assert np.allclose(H.width_cc_quarks(M, 0, 0, 0, 1.0), 3 * GF**2 * M**5 / (192 * np.pi**3), rtol=1e-13, atol=0)
 
 
 def _spinor_sum_three_body(M, masses, k, n, current2):
@@ -296,17 +296,17 @@ def test_three_body_widths_from_dalitz_integration_of_msq():
     norm = 64 * GF**2 / (256 * np.pi**3)  # Gamma = 1/(256 pi^3 M^3) int |M|^2, |M|^2 = 64 G_F^2 msq
     for M, ma, mb in [(2.5, C.M_MU, C.M_TAU), (2.5, C.M_TAU, C.M_E), (0.3, C.M_E, C.M_MU)]:
         num = norm / M**3 * _dalitz_integral(H.msq_cc_leptons, M, ma, mb, 0.0)
-        assert H.width_cc_leptons(M, ma, mb) == pytest.approx(num, rel=1e-8)
+        assert H.width_cc_leptons(M, ma, mb) == pytest.approx(num, rel=1e-8, abs=0)
     M, ml, mu, md, V = 1.5, C.M_MU, 0.3, 0.5, 0.97
     num = 3 * V**2 * norm / M**3 * _dalitz_integral(H.msq_cc_quarks, M, ml, mu, md)
-    assert H.width_cc_quarks(M, ml, mu, md, V) == pytest.approx(num, rel=1e-8)
+    assert H.width_cc_quarks(M, ml, mu, md, V) == pytest.approx(num, rel=1e-8, abs=0)
     # the 1805.08567 closed form of N -> nu f fbar (C1, C2) against the integrated |M|^2 of eq. 4.5
     for mq in (0.001, 0.1, 0.6, 0.95):
         for q in ("u", "s"):
             gV, gA = mesons.nc_vector_coupling(q, C.SW2), mesons.nc_axial_coupling(q)
             gL, gR = 0.5 * (gV + gA), 0.5 * (gV - gA)
             num = 3 * norm / 2.0**3 * _dalitz_integral(H.make_msq_nc_quarks(gL, gR, mq), 2.0, 0.0, mq, mq)
-            assert H.width_nc_quarks(2.0, mq, gL, gR) == pytest.approx(num, rel=1e-7)
+            assert H.width_nc_quarks(2.0, mq, gL, gR) == pytest.approx(num, rel=1e-7, abs=0)
 
 
 def test_nc_quark_massless_limit():
@@ -314,7 +314,7 @@ def test_nc_quark_massless_limit():
         gV, gA = mesons.nc_vector_coupling(q, C.SW2), mesons.nc_axial_coupling(q)
         c1 = 0.25 * (gV + gA) ** 2 + 0.25 * (gV - gA) ** 2
         assert H.width_nc_quarks(3.0, 0.0, 0.5 * (gV + gA), 0.5 * (gV - gA)) == pytest.approx(
-            3 * c1 * GF**2 * 3.0**5 / (192 * np.pi**3), rel=1e-13)
+            3 * c1 * GF**2 * 3.0**5 / (192 * np.pi**3), rel=1e-13, abs=0)
     # 1805.08567 C1 for up quarks: (1 - 8/3 s^2 + 32/9 s^4)/4
     s2 = C.SW2
     gV, gA = mesons.nc_vector_coupling("u", s2), 0.5
@@ -328,7 +328,7 @@ def test_omega_rho_isospin_relation_uses_quark_model_z_couplings():
     ratio_qm = ((zu.gV + zd.gV) / (zu.gV - zd.gV)) ** 2
     M, m, g = np.array([1.5, 3.0]), C.M_RHO, 0.16  # equal constants and masses: isospin limit
     w = {v: H.width_nu_vector(M, m, g, mesons.neutral_vector_kappa(v, c.sw2)) for v in ("rho0", "omega", "phi")}
-    assert np.allclose(w["omega"] / w["rho0"], ratio_qm, rtol=1e-12)
+    assert np.allclose(w["omega"] / w["rho0"], ratio_qm, rtol=1e-12, atol=0)
     assert ratio_qm == pytest.approx((2 / 3 * c.sw2) ** 2 / (1 - 2 * c.sw2) ** 2, rel=1e-12)
     # 1805.08567 writes kappa_omega = 4/3 s_W^2: a factor 4 larger, which the relation excludes
     assert (4 / 3 * c.sw2) ** 2 / (1 - 2 * c.sw2) ** 2 == pytest.approx(4 * ratio_qm)
@@ -341,7 +341,7 @@ def test_omega_rho_isospin_relation_uses_quark_model_z_couplings():
     content = {"rho0": (gpdg("u") - gpdg("d")) / np.sqrt(2), "omega": (gpdg("u") + gpdg("d")) / np.sqrt(2), "phi": gpdg("s")}
     charged = H.width_l_vector(M, 0.0, m, g, 1.0)
     for v, amp in content.items():
-        assert np.allclose(w[v] / charged, amp**2, rtol=1e-12), v
+        assert np.allclose(w[v] / charged, amp**2, rtol=1e-12, atol=0), v
 
 
 def test_vector_constants_reproduce_ee_widths():
@@ -403,7 +403,7 @@ def test_alpha_s_one_loop_closed_form():
     mu = np.array([5.0, 20.0, 91.0, 150.0])
     b0 = (33 - 2 * 5) / (12 * np.pi)
     exact = C.ALPHA_S_MZ / (1 + b0 * C.ALPHA_S_MZ * np.log(mu**2 / C.M_Z**2))
-    assert np.allclose(qcd.alpha_s(mu, loops=1), exact, rtol=1e-9)
+    assert np.allclose(qcd.alpha_s(mu, loops=1), exact, rtol=1e-9, atol=0)
 
 
 # ===================================================================== channels, grid, Majorana, BRs
@@ -414,7 +414,7 @@ def test_channels_match_grid_and_brs_sum_to_one():
         grid = H.widths_grid(c, 0, [m4])
         assert {ch.name for ch in chans} == {k for k, v in grid.items() if v[0] > 0}
         for ch in chans:
-            assert isinstance(ch, Channel) and ch.width == pytest.approx(grid[ch.name][0], rel=1e-13)
+            assert isinstance(ch, Channel) and ch.width == pytest.approx(grid[ch.name][0], rel=1e-13, abs=0)
         tot = sum(ch.width for ch in chans)
         brs = np.array([ch.width / tot for ch in chans])
         assert brs.sum() == pytest.approx(1.0, abs=1e-12) and np.all((brs > 0) & (brs <= 1))
@@ -425,7 +425,7 @@ def test_majorana_is_twice_dirac_with_conjugate_kinematics():
     dirac, major = couplings(m4, "dirac"), couplings(m4, "majorana")
     cd, cm = H.channels(dirac, 0), H.channels(major, 0)
     assert len(cm) == 2 * len(cd)
-    assert sum(ch.width for ch in cm) == pytest.approx(2 * sum(ch.width for ch in cd), rel=1e-13)
+    assert sum(ch.width for ch in cm) == pytest.approx(2 * sum(ch.width for ch in cd), rel=1e-13, abs=0)
     by_name = {ch.name: ch for ch in cm}
     rng = np.random.default_rng(1)
     for ch in cd:
@@ -437,9 +437,9 @@ def test_majorana_is_twice_dirac_with_conjugate_kinematics():
             k = random_three_body(rng, m4, *ch.masses)
             P = np.array([m4, 0, 0, 0.0])
             s = np.concatenate([[0.0], unit(rng)])
-            assert bar_ch.kinematics.msq(*_as_batch(P, *k, s))[0] == pytest.approx(ch.kinematics.msq(*_as_batch(P, *k, -s))[0], rel=1e-13)
+            assert bar_ch.kinematics.msq(*_as_batch(P, *k, s))[0] == pytest.approx(ch.kinematics.msq(*_as_batch(P, *k, -s))[0], rel=1e-13, abs=0)
     gd, gm = H.widths_grid(dirac, 0, [m4]), H.widths_grid(major, 0, [m4])
-    assert sum(v[0] for v in gm.values()) == pytest.approx(2 * sum(v[0] for v in gd.values()), rel=1e-13)
+    assert sum(v[0] for v in gm.values()) == pytest.approx(2 * sum(v[0] for v in gd.values()), rel=1e-13, abs=0)
 
 
 def test_three_body_msq_max_bounds_polarised_msq():
@@ -466,7 +466,7 @@ def test_widths_scale_with_mixing_and_flavours():
     g2 = H.widths_grid(couplings(1.0, Umu4=2e-3), 0, M)
     assert set(g1) == set(g2) and all(k.split()[0] in ("mu-", "nu_mu") for k in g1)
     for k in g1:
-        assert np.allclose(g2[k], 4 * g1[k], rtol=1e-12)
+        assert np.allclose(g2[k], 4 * g1[k], rtol=1e-12, atol=0)
 
 
 def test_every_channel_opens_at_threshold_and_grid_is_finite():
@@ -521,10 +521,10 @@ def test_total_hadronic_width_is_continuous_and_tends_to_inclusive():
         below = M < H.MATCH_MASS
         assert np.all(v["remainder"][below] == 0), key  # exclusive only below 1 GeV
         above = v["weight"] == 1.0
-        assert np.allclose(total[above], np.maximum(v["inclusive"], v["exclusive"])[above], rtol=1e-13), key
+        assert np.allclose(total[above], np.maximum(v["inclusive"], v["exclusive"])[above], rtol=1e-13, atol=0), key
     ud = bd["e- ud"]
     at5 = -1
-    assert ud["remainder"][at5] > 0 and (ud["exclusive"] + ud["remainder"])[at5] == pytest.approx(ud["inclusive"][at5], rel=1e-13)
+    assert ud["remainder"][at5] > 0 and (ud["exclusive"] + ud["remainder"])[at5] == pytest.approx(ud["inclusive"][at5], rel=1e-13, abs=0)
     ratio = ud["exclusive"] / ud["inclusive"]
     sel = M > 2.0
     assert np.all(np.diff(ratio[sel]) < 0) and ratio[-1] < 0.15  # exclusive share falls like 1/M^2
@@ -535,8 +535,8 @@ def test_multi_hadron_channels_sum_to_remainders():
     grid = H.widths_grid(c, 0, [3.5])
     bd = H.hadronic_breakdown(c, 0, [3.5])
     nc = sum(grid[f"nu_mu {q} {q}_bar"][0] for q in "uds")
-    assert nc == pytest.approx(bd["nu_mu light"]["remainder"][0], rel=1e-13)
-    assert grid["mu- c s_bar"][0] == pytest.approx(bd["mu- cs"]["remainder"][0], rel=1e-13)
+    assert nc == pytest.approx(bd["nu_mu light"]["remainder"][0], rel=1e-13, abs=0)
+    assert grid["mu- c s_bar"][0] == pytest.approx(bd["mu- cs"]["remainder"][0], rel=1e-13, abs=0)
     qf = H.qcd_factor(np.array([3.5]))[0]
     assert qf == pytest.approx(1 + qcd.tau_like_qcd_correction(qcd.alpha_s(3.5)), rel=1e-14)
     assert 1.05 < qf < 1.2

@@ -134,13 +134,13 @@ def test_contour_of_a_prompt_signal(serial_run):
     assert s_up == pytest.approx(poisson_cls_limit(400, 400.0), rel=1e-6)
     seg = np.concatenate(r.lines)
     for i, xv in enumerate(r.x):
-        hit = np.isclose(seg[:, 0], xv, rtol=1e-12)
+        hit = np.isclose(seg[:, 0], xv, rtol=1e-12, atol=0)
         assert hit.any()
         lr = np.log(r.ratio[i])
         j = int(np.flatnonzero(lr >= 0)[0])
         ly = np.interp(0.0, [lr[j - 1], lr[j]], np.log(r.y[[j - 1, j]]))
-        assert seg[hit, 1][0] == pytest.approx(np.exp(ly), rel=1e-9)
-        assert seg[hit, 1][0] == pytest.approx(s_up / k[i, -1], rel=2e-3)
+        assert seg[hit, 1][0] == pytest.approx(np.exp(ly), rel=1e-9, abs=0)
+        assert seg[hit, 1][0] == pytest.approx(s_up / k[i, -1], rel=2e-3, abs=0)
 
 
 def test_dask_local_cluster_with_two_workers(serial_run, tmp_path):

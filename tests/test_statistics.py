@@ -61,7 +61,7 @@ def test_test_statistic_closed_form_without_systematics():
     for n in (0, 2, 5):
         ref = 2 * (s + b - n - (n * np.log((s + b) / n) if n else 0.0))
         ref = np.where(n >= s + b, 0.0, ref)
-        assert np.allclose(counting_q(s, n, s + b, 0.0), ref, rtol=1e-12)
+        assert np.allclose(counting_q(s, n, s + b, 0.0), ref, rtol=1e-12, atol=0)
 
 
 @pytest.mark.parametrize("sig_b", [0.0, 5e-4, 1e-3, 2e-3])
@@ -150,7 +150,7 @@ def test_contour_of_a_power_law_is_exact(tmp_path):
     lines = contour_lines(x, y, r)
     assert len(lines) == 1
     seg = lines[0]
-    assert np.allclose(seg[:, 1], 3 * seg[:, 0] ** 2, rtol=1e-9)
+    assert np.allclose(seg[:, 1], 3 * seg[:, 0] ** 2, rtol=1e-9, atol=0)
     files = write_table(lines_table(lines), tmp_path / "c", {"what": "test"})
     cx, cy = read_curve(files[1])  # the CSV, with its header line
     assert np.allclose(cx, seg[:, 0]) and np.allclose(cy, seg[:, 1])
@@ -161,7 +161,7 @@ def test_read_curve_errors(tmp_path):
     p = tmp_path / "curve.txt"
     p.write_text("# published limit\nmass coupling\n0.1 1e-6\n0.2, 2e-6\n")
     x, y = read_curve(p, y_scale=2.0)
-    assert np.allclose(x, [0.1, 0.2]) and np.allclose(y, [2e-6, 4e-6])
+    assert np.allclose(x, [0.1, 0.2], atol=0) and np.allclose(y, [2e-6, 4e-6], atol=0)
     p.write_text("0.1 1e-6\n0.2 abc\n")
     with pytest.raises(DataError):
         read_curve(p)
@@ -184,13 +184,13 @@ def test_recast_by_ratio_of_rates():
     rate_new = B(x)[:, None] * ygrid[None, :] ** 2
     got = recast_curve(ygrid, rate_new, n_lim)
     exact = np.sqrt(A(x) * theta2 / B(x))
-    assert np.allclose(got, exact, rtol=1e-9)
+    assert np.allclose(got, exact, rtol=1e-9, atol=0)
     # same power in the same coupling for both models: y_new = y_pub (k_ref/k_new)^(1/p)
     k_ref, k_new, p = 3.0, 12.0, 2.0
     closed = power_law_recast(theta2, k_ref, k_new, p)
     yg = np.geomspace(1e-9, 1e-5, 300)
     grid = recast_curve(yg, k_new * yg[None, :] ** p * np.ones((3, 1)), k_ref * theta2**p)
-    assert np.allclose(closed, 0.5 * theta2) and np.allclose(grid, closed, rtol=1e-9)
+    assert np.allclose(closed, 0.5 * theta2, atol=0) and np.allclose(grid, closed, rtol=1e-9, atol=0)
     r = recast_ratio(rate_new, np.append(n_lim[:2], np.nan))
     assert np.all(r[2] == 0.0)  # no published limit at that mass: nothing excluded
     assert np.isnan(interpolate_curve(xp, yp, [0.01]))[0]

@@ -61,11 +61,13 @@ def Q2_limits(E, m: float, M: float) -> tuple[np.ndarray, np.ndarray]:
     """
     E = np.asarray(E, dtype=float)
     s = M * M + 2.0 * M * E
-    lam = (s - (m + M) ** 2) * (s - (m - M) ** 2)
+    # s - M^2 = 2ME written out: s - M^2 in floating point loses digits when E << M
+    two_ME = 2.0 * M * E
+    lam = (two_ME - m * m - 2.0 * m * M) * (two_ME - m * m + 2.0 * m * M)
     ok = (lam >= 0.0) & (E > 0.0)
     r = np.sqrt(np.where(ok, lam, 0.0))
-    A = s - M * M - m * m + r
-    B = s - M * M + m * m + r
+    A = two_ME - m * m + r
+    B = two_ME + m * m + r
     with np.errstate(divide="ignore", invalid="ignore"):
         qmin = np.where(ok, 4.0 * M * M * m**4 / np.where(ok, A * B, 1.0), np.nan)
         qmax = np.where(ok, A * B / (4.0 * s), np.nan)
