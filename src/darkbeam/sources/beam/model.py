@@ -228,7 +228,7 @@ def _muon_decays(out, add, meson, ch, pos, ndir, gamma, beta, w, u, dec, detecto
 
 
 def beam_flux(beam: str | BeamConfig, distance_m: float, off_axis_mrad: float = 0.0, *, polarity: str | int = "FHC",
-              n: int = 2**15, seed: int = 12345, parents: Sequence[str] = NEUTRINO_PARENTS,
+              n: int = 2**17, seed: int = 12345, parents: Sequence[str] = NEUTRINO_PARENTS,
               include_muons: bool = True, tertiary: bool | None = None, edges=None) -> BeamFlux:
     """Beam-model neutrino flux (nu/cm^2/GeV/POT) at ``distance_m`` from the beam line's origin and
     ``off_axis_mrad`` off the beam axis (in the horizontal plane).
