@@ -166,6 +166,27 @@ NUMI = BeamConfig(
 )
 
 
+# --------------------------------------------------------------------------- NuMI (ME tune)
+# Medium-energy tune (2013-2019; MINERvA ME and NOvA): horn 2 moved to 19.18 m downstream of the
+# horn 1 upstream face, the target (NOvA-era, 120 cm of graphite fins) 143.3 cm upstream of horn 1,
+# 200 kA (L. Aliaga Soplin, MINERvA ME flux, arXiv:1906.00111 and Phys. Rev. D 100, 092001 (2019),
+# sec. II; P. Adamson et al., NIM A 806 (2016) 279, sec. 4).  Same horn shapes and decay pipe as LE.
+NUMI_ME = BeamConfig(
+    name="numi_me",
+    description="Fermilab NuMI, medium-energy tune: 120 GeV p on graphite, horn 2 at 19.2 m (200 kA), 675 m decay pipe",
+    proton_momentum_GeV=120.0,
+    target=Target("graphite", 120.0, 0.37, -143.3),
+    horns=(numi_horn1(200.0), numi_horn2(1918.0, 200.0)),
+    decay=DecayRegion(4570.0, 72240.0, 99.06),
+    production_model="bmpt",
+    p_min_GeV=0.3,
+    theta_max=0.25,
+    energy_edges_GeV=(0.0, 30.0, 0.25),
+    detectors={"minerva": (1035.0, 0.0), "nova_nd": (1000.0, 14.6)},
+    citation="MINERvA, Phys. Rev. D 100, 092001 (2019), arXiv:1906.00111; NuMI: NIM A 806 (2016) 279",
+)
+
+
 # --------------------------------------------------------------------------- LBNF
 # Approximation.  The official DUNE flux (arXiv:2002.03005, 2103.04797) is for the optimised
 # three-horn design with a 2.2 m long, 16 mm diameter graphite target (the target dimensions as
@@ -250,13 +271,40 @@ SPS = BeamConfig(
     citation="CNGS design report CERN 98-02 (approximate geometry)",
 )
 
-BEAMS: dict[str, BeamConfig] = {c.name: c for c in (BNB, NUMI, LBNF, JPARC, SPS)}
+# --------------------------------------------------------------------------- CERN SPS WANF (CHARM-II)
+# West Area Neutrino Facility (1977-1998): 450 GeV protons on a beryllium target (T9: eleven rods of
+# 10 cm, 3 mm diameter, 9 cm apart: 110 cm of Be, modelled as one 110 cm rod), a horn and a
+# reflector, a 290 m long evacuated decay tunnel, 400 m of iron and earth shielding; the detectors
+# about 820-870 m from the target (TOSCA letter of intent, CERN-SPSC-97-5, fig. 1 and sec. 2;
+# NOMAD flux: P. Astier et al., NIM A 515 (2003) 800, hep-ex/0306022, sec. 2).  Horn and reflector
+# shapes, currents (100/120 kA) and the tunnel radius (0.6 m) and start (100 m) are approximations.
+WANF = BeamConfig(
+    name="wanf",
+    description="CERN SPS WANF (approx.): 450 GeV p on Be, horn + reflector, 290 m decay tunnel",
+    proton_momentum_GeV=450.0,
+    target=Target("Be", 110.0, 0.15, -250.0),
+    horns=(
+        Horn("WANF horn (approx.)", 0.0, 650.0, 100.0,
+             _sample(_parabola(0.0, 650.0, 0.7, 10.0, 100.0), 0.0, 650.0, 60), 35.0, n_steps=120),
+        Horn("WANF reflector (approx.)", 4300.0, 650.0, 120.0,
+             _sample(_parabola(0.0, 650.0, 6.7, 25.0, 300.0), 0.0, 650.0, 60), 55.0, n_steps=120),
+    ),
+    decay=DecayRegion(10000.0, 39000.0, 60.0),
+    production_model="bmpt",
+    p_min_GeV=1.0,
+    theta_max=0.1,
+    energy_edges_GeV=(0.0, 150.0, 1.0),
+    detectors={"charmii": (870.0, 0.0), "nomad": (835.0, 0.0)},
+    citation="TOSCA LoI CERN-SPSC-97-5; NOMAD flux, NIM A 515 (2003) 800 (approximate geometry)",
+)
+
+BEAMS: dict[str, BeamConfig] = {c.name: c for c in (BNB, NUMI, NUMI_ME, LBNF, JPARC, SPS, WANF)}
 _ALIASES = {"booster": "bnb", "numi_le": "numi", "dune": "lbnf", "t2k": "jparc", "j-parc": "jparc", "j_parc": "jparc",
             "cngs": "sps", "cern": "sps", "cern_sps": "sps"}
 
 
 def beam_config(name: str | BeamConfig) -> BeamConfig:
-    """A built-in beam configuration by name: bnb, numi, lbnf, jparc, sps (or the config itself)."""
+    """A built-in beam configuration by name: bnb, numi, numi_me, lbnf, jparc, sps, wanf (or the config itself)."""
     if isinstance(name, BeamConfig):
         return name
     key = str(name).lower()
