@@ -14,9 +14,10 @@ from numba import njit
 
 
 @njit(cache=True)
-def horn_steps(z0, r, slope, p, q, surv, edges, rin, r_out, k, wall_cm, length_cm, absorption_cm, wall_dedx,
+def horn_steps(z0, zs, r, slope, p, q, surv, edges, rin, r_out, k, wall_cm, length_cm, absorption_cm, wall_dedx,
                mass):  # pragma: no cover - compiled
-    """Step every track through one horn (in place): straight segments with a toroidal kick per step."""
+    """Step every track through one horn (in place), up to its z_stop ``zs``: straight segments with a
+    toroidal kick per step."""
     n = z0.shape[0]
     ns = edges.shape[0] - 1
     do_wall = wall_cm > 0.0 and absorption_cm > 0.0
@@ -24,7 +25,9 @@ def horn_steps(z0, r, slope, p, q, surv, edges, rin, r_out, k, wall_cm, length_c
         ri, si, pi, su = r[i], slope[i], p[i], surv[i]
         for j in range(ns):
             z_a, z_b = edges[j], edges[j + 1]
-            dz = z_b - max(z_a, z0[i])
+            if z_a >= zs[i]:
+                break
+            dz = min(z_b, zs[i]) - max(z_a, z0[i])
             if dz <= 0.0:
                 continue
             if dz > z_b - z_a:
@@ -55,7 +58,7 @@ def horn_steps(z0, r, slope, p, q, surv, edges, rin, r_out, k, wall_cm, length_c
                     pt = -lim
                 si = pt / np.sqrt(pi * pi - pt * pt)
             elif absr >= r_out and ri * si >= 0.0:
-                # outside the outer conductor and moving outward: straight to the end of the horn
-                ri += si * (edges[ns] - z_b)
+                # outside the outer conductor and moving outward: straight to the end of the horn (or the stop)
+                ri += si * max(min(edges[ns], zs[i]) - max(z_b, z0[i]), 0.0)
                 break
         r[i], slope[i], p[i], surv[i] = ri, si, pi, su

@@ -143,9 +143,11 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
 
     # 3. horns
     wall_mat = material(cfg.horns[0].wall_material) if cfg.horns else None
-    tr = trace(cfg.horns, z0, np.tan(th), p, np.full(n_all, _CHARGE[meson], dtype=np.float64), polarity=polarity,
-               absorption_cm=wall_mat.absorption_length_cm(meson) if wall_mat else None,
-               wall_dedx=wall_mat.dedx_GeV_per_cm if wall_mat else 0.0, mass=m)
+    charge = np.full(n_all, _CHARGE[meson], dtype=np.float64)
+    horn_kw = dict(polarity=polarity, absorption_cm=wall_mat.absorption_length_cm(meson) if wall_mat else None,
+                   wall_dedx=wall_mat.dedx_GeV_per_cm if wall_mat else 0.0, mass=m)
+    p_prod = p
+    tr = trace(cfg.horns, z0, np.tan(th), p, charge, **horn_kw)
     slope, z_ref, r_ref = tr.slope, tr.z_ref, tr.r
     w = w * tr.survival
     p = tr.p
@@ -170,10 +172,28 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
     zd = z0 + s_dec / sec
     rd = r_ref + slope * (zd - z_ref)
     w = w * p_dec
+    d_slope = slope
+    if cfg.horns:
+        # decays inside the horn system: position, direction, momentum and wall survival where the
+        # meson actually is at its decay point (the track followed through the field up to z_d)
+        inside = np.nonzero((zd < max(h.z_end_cm for h in cfg.horns)) & (w > 0))[0]
+        if inside.size:
+            ti = trace(cfg.horns, z0[inside], np.tan(th[inside]), p_prod[inside], charge[inside], z_stop=zd[inside],
+                       **horn_kw)
+            rd = rd.copy()
+            rd[inside] = ti.r
+            d_slope = slope.copy()
+            d_slope[inside] = ti.slope
+            w = w.copy()
+            w[inside] *= ti.survival / np.maximum(tr.survival[inside], 1e-300)
+            e_i = np.sqrt(ti.p**2 + m * m)
+            gamma, beta = gamma.copy(), beta.copy()
+            gamma[inside], beta[inside] = e_i / m, ti.p / e_i
     phi = 2.0 * math.pi * u[:, 0]
     cphi, sphi = np.cos(phi), np.sin(phi)
     pos = np.stack((rd * cphi, rd * sphi, zd), axis=1)
-    st, ct = slope / sec, 1.0 / sec
+    d_sec = np.sqrt(1.0 + d_slope * d_slope)
+    st, ct = d_slope / d_sec, 1.0 / d_sec
     ndir = np.stack((st * cphi, st * sphi, np.full_like(st, ct)), axis=1)
 
     out: dict[str, dict[str, np.ndarray]] = {}
