@@ -34,6 +34,7 @@ import numpy as np
 
 from darkbeam.errors import DataError
 from darkbeam.sources.beam import beam_flux
+from darkbeam.sources.beam.validation import band_check, bin_noise, binned
 from darkbeam.sources.files import official_flux
 from darkbeam.sources.flux import Flux
 
@@ -110,20 +111,6 @@ def load_official(case: Case) -> Flux:
     return official_flux(case.official, download=False)
 
 
-def binned(flux: Flux, flavour: str, edges: np.ndarray) -> np.ndarray:
-    return np.array([flux.integrate(flavour, a, b, include_lines=False) for a, b in zip(edges[:-1], edges[1:])])
-
-
-def noise(values: np.ndarray) -> float:
-    """Bin-to-bin noise of a histogram: rms of the second difference / value / sqrt(1.5) above 10 % of the peak."""
-    v = np.asarray(values, dtype=np.float64)
-    if v.size < 3 or v.max() <= 0:
-        return float("nan")
-    d = (v[1:-1] - 0.5 * (v[:-2] + v[2:])) / np.where(v[1:-1] > 0, v[1:-1], 1.0) / np.sqrt(1.5)
-    sel = v[1:-1] > 0.1 * v.max()
-    return float(np.sqrt(np.mean(d[sel] ** 2)))
-
-
 def compare(case: Case, stats: int, plots: Path | None = None) -> dict:
     off = load_official(case)
     e_hi = min(case.e_max_GeV, float(off.energy_range[1]))
@@ -138,13 +125,11 @@ def compare(case: Case, stats: int, plots: Path | None = None) -> dict:
     for fl in FLAVOURS:
         o = off.integrate(fl, 0.0, e_hi, include_lines=False)
         res["integral"][fl] = model.integrate(fl, 0.0, e_hi) / o if o > 0 else float("nan")
-    band = np.arange(0.0, e_hi + 1e-9, case.band_GeV)
+    bc = band_check(model, off, main, case.band_GeV, e_hi)
+    band, sel, ratio = bc.edges, bc.tested, bc.ratio
     mb, ob = binned(model, main, band), binned(off, main, band)
-    sel = ob > 0.1 * ob.max()
-    ratio = np.where(ob > 0, mb / np.where(ob > 0, ob, 1.0), np.nan)
-    worst_i = int(np.nanargmax(np.where(sel, np.abs(ratio - 1.0), -1.0)))
-    res.update(band_edges=band, band_ratio=ratio, band_sel=sel, worst=float(ratio[worst_i]),
-               worst_bin=(float(band[worst_i]), float(band[worst_i + 1])), main=main)
+    res.update(band_edges=band, band_ratio=ratio, band_sel=sel, worst=bc.worst_ratio, worst_bin=bc.worst_bin,
+               main=main, band_integral=bc.integral_ratio)
     res["band_lo_hi"] = (float(band[np.argmax(sel)]), float(band[len(sel) - np.argmax(sel[::-1])]))
     # kaon tail: where kaons give more than half of the model's main flavour (band bins)
     kb = sum(binned(bf.by_parent[k], main, band) for k in KAONS if k in bf.by_parent)
@@ -156,8 +141,8 @@ def compare(case: Case, stats: int, plots: Path | None = None) -> dict:
         res["kaon_tail"] = (e_k, model.integrate(main, e_k, e_hi) / o_k if o_k > 0 else float("nan"))
     else:
         res["kaon_tail"] = (float("nan"), float("nan"))
-    res["noise"] = noise(binned(model, main, fine))
-    res["pass"] = bool(abs(res["integral"][main] - 1.0) <= 0.10 and abs(res["worst"] - 1.0) <= 0.20)
+    res["noise"] = bin_noise(binned(model, main, fine))
+    res["pass"] = bc.passed
     if plots is not None:
         plot(case, model, off, res, plots / f"beam_{case.key}.png", e_hi)
     return res
