@@ -52,6 +52,8 @@ from darkbeam.sources.flux import Flux
 
 NEUTRINO_PARENTS = ("pi+", "pi-", "K+", "K-", "K0_L")
 _CHARGE = {"pi+": 1, "pi-": -1, "K+": 1, "K-": -1, "K0_L": 0}
+#: decay points per meson inside the horn system (stratified in the decay-length CDF)
+IN_HORN_DECAYS = 1
 _CONJ_NU = {"nu_e": "nu_e_bar", "nu_mu": "nu_mu_bar", "nu_e_bar": "nu_e", "nu_mu_bar": "nu_mu"}
 
 
@@ -168,27 +170,31 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
     gamma, beta = e / m, p / e
     lam = p / m * S.CTAU_CM[meson]
     p_dec = -np.expm1(-s_max / lam)
-    s_dec = -lam * np.log1p(-u[:, 1] * p_dec)
-    zd = z0 + s_dec / sec
+    # Two strata per meson (no Bernoulli choice between them, so no extra variance): a decay inside the
+    # horn system (z < end of the last horn), weight P_in, at the position, direction, momentum and
+    # wall survival the meson has there (the track followed through the field up to the decay point);
+    # and a decay after the horns, weight P_out = p_dec - P_in, on the final straight line.
+    z_h = max(h.z_end_cm for h in cfg.horns) if cfg.horns else -np.inf
+    s_h = np.clip((np.minimum(z_h, z_end) - z0) * sec, 0.0, s_max)
+    p_in = -np.expm1(-s_h / lam)
+    p_out = np.clip(p_dec - p_in, 0.0, None)
+    s_out = s_h - lam * np.log1p(-u[:, 1] * -np.expm1(-(s_max - s_h) / lam))
+    zd = z0 + s_out / sec
     rd = r_ref + slope * (zd - z_ref)
-    w = w * p_dec
-    d_slope = slope
-    if cfg.horns:
-        # decays inside the horn system: position, direction, momentum and wall survival where the
-        # meson actually is at its decay point (the track followed through the field up to z_d)
-        inside = np.nonzero((zd < max(h.z_end_cm for h in cfg.horns)) & (w > 0))[0]
-        if inside.size:
-            ti = trace(cfg.horns, z0[inside], np.tan(th[inside]), p_prod[inside], charge[inside], z_stop=zd[inside],
-                       **horn_kw)
-            rd = rd.copy()
-            rd[inside] = ti.r
-            d_slope = slope.copy()
-            d_slope[inside] = ti.slope
-            w = w.copy()
-            w[inside] *= ti.survival / np.maximum(tr.survival[inside], 1e-300)
-            e_i = np.sqrt(ti.p**2 + m * m)
-            gamma, beta = gamma.copy(), beta.copy()
-            gamma[inside], beta[inside] = e_i / m, ti.p / e_i
+    strata = [(rd, zd, slope, gamma, beta, w * p_out, u)]
+    inside = np.nonzero((p_in > 0) & (w > 0))[0]
+    # the direction changes along the path inside the horns: IN_HORN_DECAYS stratified decay points
+    for k in range(IN_HORN_DECAYS if inside.size else 0):
+        uk = (k + u[inside, 1]) / IN_HORN_DECAYS
+        s_in = -lam[inside] * np.log1p(-uk * p_in[inside])
+        z_in = z0[inside] + s_in / sec[inside]
+        ti = trace(cfg.horns, z0[inside], np.tan(th[inside]), p_prod[inside], charge[inside], z_stop=z_in, **horn_kw)
+        e_i = np.sqrt(ti.p**2 + m * m)
+        w_in = w[inside] / np.maximum(tr.survival[inside], 1e-300) * ti.survival * p_in[inside] / IN_HORN_DECAYS
+        uu = u[inside].copy()
+        uu[:, 0] = (uu[:, 0] + k * 0.6180339887498949) % 1.0  # a different azimuth for each decay point
+        strata.append((ti.r, z_in, ti.slope, e_i / m, ti.p / e_i, w_in, uu))
+    rd, zd, d_slope, gamma, beta, w, u = (np.concatenate(x) for x in zip(*strata))
     phi = 2.0 * math.pi * u[:, 0]
     cphi, sphi = np.cos(phi), np.sin(phi)
     pos = np.stack((rd * cphi, rd * sphi, zd), axis=1)
