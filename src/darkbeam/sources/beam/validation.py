@@ -78,3 +78,17 @@ def mc_noise(a, b) -> float:
     mean = 0.5 * (a + b)
     sel = mean > 0.1 * mean.max()
     return float(np.sqrt(np.mean((np.sqrt(2.0) * (a - b)[sel] / (a + b)[sel]) ** 2)))
+
+
+def validated(beam: str, distance_m: float, off_axis_mrad: float = 0.0, polarity: str = "FHC") -> bool:
+    """True when the beam model is validated at this position (distance within 1 %, angle within 1 mrad)."""
+    for dist, angle, pol, _ in VALIDATED.get(str(beam).lower(), []):
+        if (abs(dist - distance_m) <= 0.01 * dist and abs(angle - off_axis_mrad) <= 1.0
+                and pol.upper() == str(polarity).upper()):
+            return True
+    return False
+
+
+def validated_positions() -> list[str]:
+    """Human-readable list of validated positions, for error messages."""
+    return [f"{b} {d:g} m {a:g} mrad {p}" for b, rows in VALIDATED.items() for d, a, p, _ in rows]
