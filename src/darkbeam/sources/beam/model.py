@@ -4,13 +4,17 @@ For each meson species (pi+-, K+-, K0_L) a quasi-random (scrambled Sobol) weight
 production points is followed:
 
 1. momentum and angle from the production model (darkbeam.sources.beam.production), weight =
-   mesons per POT: d2n/dp dOmega x (1 - exp(-L_t/lambda_p)) x Jacobian / N;
+   mesons per POT: d2n/dp dOmega x (1 - exp(-L_t/lambda_p)) x Jacobian / N (momentum log-uniform,
+   angle importance-sampled in transverse momentum: production.sample_angle);
 2. production depth in the target from the proton attenuation exp(-z/lambda_p); absorption of the
    meson on its way out of the target, exp(-l/lambda_meson) (darkbeam.sources.beam.materials);
-3. horn focusing (darkbeam.sources.beam.focusing);
-4. decay point from the exponential decay law along the straight track after the horns, up to
-   the end of the decay region or the radius where the track leaves it (collimators stop tracks);
-   weight x (1 - exp(-s_max/lambda)), lambda = (p/m) c tau;
+3. horn focusing (darkbeam.sources.beam.focusing; numba-compiled stepping for large batches);
+4. decay point from the exponential decay law, up to the end of the decay region or the radius
+   where the final straight track leaves it (collimators stop tracks), lambda = (p/m) c tau, in two
+   strata per meson: inside the horn system (weight P_in = 1 - exp(-s_h/lambda), s_h the path to
+   the end of the last horn), where the track is followed through the field to the decay point and
+   decays with the position, direction, momentum and wall survival it has there; and after the
+   horns (weight P_out = exp(-s_h/lambda) - exp(-s_max/lambda)) on the final straight track;
 5. each decay channel (2-body: pi -> mu nu, pi -> e nu, K -> mu nu; 3-body: K_e3, K_mu3, with the
    exact rest-frame spectra of darkbeam.sources.spectra) sends its neutrino toward a point
    detector: for rest-frame energy E* and angle alpha between the parent and the direction to the
@@ -26,9 +30,10 @@ The neutrino energies are histogrammed into the configuration's energy bins: the
 :class:`~darkbeam.sources.flux.Flux` in nu/cm^2/GeV/POT with a provenance string.  Results are
 cached per (configuration, detector, statistics).
 
-Not included: tertiary production (re-interactions of secondaries in the target and horns),
-secondary pions from K -> pi pi (pi), K0_S, hyperons, charm (nu_tau), muons from K_mu3, muon
-decays at rest in the absorber, the finite beam spot and the detector size.
+Not included: re-interactions of secondaries in the horns and the shielding (those in the target
+are: darkbeam.sources.beam.target), secondary pions from K -> pi pi (pi), K0_S, hyperons, charm
+(nu_tau), muons from K_mu3, pion and muon decays at rest (target pile, absorber), the finite beam
+spot and the detector size.  Accuracy against the official fluxes: docs/beam_model.md.
 """
 
 from __future__ import annotations
