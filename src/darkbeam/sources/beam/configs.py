@@ -30,12 +30,13 @@ class Target:
 @dataclass(frozen=True)
 class DecayRegion:
     """Where mesons may decay: from production to z_end_cm, inside radius_cm (the decay pipe and,
-    approximately, the target hall).  ``collimators``: (z1, z2, r) apertures that stop mesons."""
+    approximately, the target hall).  ``collimators``: (z1, z2, r) or tapered (z1, z2, r1, r2) apertures
+    that stop mesons (a straight track inside the aperture at both ends is inside all along)."""
 
     z_start_cm: float
     z_end_cm: float
     radius_cm: float
-    collimators: tuple[tuple[float, float, float], ...] = ()
+    collimators: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,11 +85,13 @@ def _join(*parts) -> tuple[tuple[float, float], ...]:
 
 
 # --------------------------------------------------------------------------- BNB
-# Geometry from the BNB Geant4 model (SBNSoftware/G4BNB, geometry/BooNE_50m_ChargeMonitor.gdml,
+# Geometry from the BNB Geant4 model (SBNSoftware/G4BNB, geometry/BooNE_50m.gdml,
 # polycone HRN1 = field volume between inner and outer conductor, target TARG), shifted so that
 # z = 0 is the upstream face of the target (horn frame z = 3.5 cm).  Beam: 8.89 GeV/c protons,
-# 174 kA, 71.1 cm Be target, 50 m decay region of radius 91.4 cm, collimator at 2.6-4.7 m with a
-# 30 cm aperture (approx.), MiniBooNE at 541 m (arXiv:0806.1449, sec. III).
+# 174 kA (G4BNB input/production.in), 71.1 cm Be target, 50 m decay region of radius 91.4 cm;
+# collimator (gdml polycone PIFD, placed 264.3 cm downstream of the target-pile origin, which lies
+# 39.2 cm downstream of the target face) from z = 303.5 to 516.9 cm, aperture radius 30 cm widening to
+# 35.5 cm; MiniBooNE at 541 m (arXiv:0806.1449, sec. III).
 _BNB_HORN = Horn(
     name="BNB horn",
     z_start_cm=0.0,
@@ -107,7 +110,7 @@ BNB = BeamConfig(
     proton_momentum_GeV=8.89,
     target=Target("Be", 71.12, 0.476, 0.0),
     horns=(_BNB_HORN,),
-    decay=DecayRegion(0.0, 5000.0, 91.44, collimators=((259.0, 472.0, 30.0),)),
+    decay=DecayRegion(0.0, 5000.0, 91.44, collimators=((303.5, 516.9, 30.0, 35.5),)),
     production_model="sanford-wang",
     p_min_GeV=0.05,
     theta_max=0.5,

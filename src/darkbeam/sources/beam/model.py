@@ -165,8 +165,10 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
         z_exit = np.where(slope != 0.0, z_ref + (np.sign(slope) * dec.radius_cm - r_ref) / slope, np.inf)
     z_exit = np.where((slope == 0.0) & (np.abs(r_ref) >= dec.radius_cm), z0, z_exit)
     z_end = np.minimum(z_exit, dec.z_end_cm)
-    for z1, z2, rc in dec.collimators:
-        hit = (np.abs(r_ref + slope * (z1 - z_ref)) > rc) | (np.abs(r_ref + slope * (z2 - z_ref)) > rc)
+    for col in dec.collimators:
+        z1, z2, r1 = col[:3]
+        r2 = col[3] if len(col) > 3 else r1
+        hit = (np.abs(r_ref + slope * (z1 - z_ref)) > r1) | (np.abs(r_ref + slope * (z2 - z_ref)) > r2)
         z_end = np.where(hit & (z0 < z1), np.minimum(z_end, z1), z_end)
     z_end = np.maximum(z_end, z0)
     sec = np.sqrt(1.0 + slope * slope)
