@@ -113,7 +113,9 @@ BNB = BeamConfig(
     decay=DecayRegion(0.0, 5000.0, 91.44, collimators=((303.5, 516.9, 30.0, 35.5),)),
     production_model="sanford-wang",
     p_min_GeV=0.05,
-    theta_max=0.5,
+    # all production angles up to 1.5 rad: the BNB simulation (G4BNB) samples its Sanford-Wang tables
+    # over the whole (p_z, p_T) plane, and wide-angle soft pions make the flux below 0.2 GeV
+    theta_max=1.5,
     energy_edges_GeV=(0.0, 5.0, 0.05),
     detectors={"miniboone": (541.0, 0.0), "microboone": (470.0, 0.0), "sbnd": (110.0, 0.0), "icarus": (600.0, 0.0)},
     citation="MiniBooNE, PRD 79 (2009) 072002, arXiv:0806.1449; geometry: SBNSoftware/G4BNB",
