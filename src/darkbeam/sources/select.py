@@ -205,7 +205,7 @@ def _model(r: Resolved, n: int, seed: int, why: str | None, *, fallback: bool = 
 
 
 def flux_for(name: str, distance_m: float | None = None, *, off_axis_mrad: float | None = None, mode: str = "FHC",
-             source: str = "auto", n: int = 2**16, seed: int = 12345, stopped_per_pot: float | None = None,
+             source: str = "auto", n: int = 2**17, seed: int = 12345, stopped_per_pot: float | None = None,
              parent: str = "pi", download: bool | None = None) -> Flux:
     """The neutrino flux (nu/cm^2/GeV/POT) for a named experiment, flux file, beam line or DAR source.
 

@@ -3,7 +3,7 @@
 Public API
 ----------
 * :func:`beam_flux` (beam, distance_m, off_axis_mrad, ...) -> BeamFlux (``.flux``, ``.by_parent``)
-* :func:`beam_config`, :data:`BEAMS`: built-in beam lines bnb, numi, lbnf, jparc, sps
+* :func:`beam_config`, :data:`BEAMS`: built-in beam lines bnb, numi, numi_me, lbnf, jparc, sps, wanf
 * :class:`MesonProduction`: meson production spectra (pi+-, K+-, K0_L, pi0, eta, eta', rho0, omega,
   phi) for any proton momentum and target material; :func:`mesons_per_pot` samples the mesons that
   leave the target of a beam line per POT (interaction probability, re-interactions, absorption):
@@ -12,7 +12,8 @@ Public API
 
 from __future__ import annotations
 
-from darkbeam.sources.beam.configs import BEAMS, BNB, JPARC, LBNF, NUMI, SPS, BeamConfig, DecayRegion, Target, beam_config
+from darkbeam.sources.beam.configs import (BEAMS, BNB, JPARC, LBNF, NUMI, NUMI_ME, SPS, WANF, BeamConfig, DecayRegion,
+                                           Target, beam_config)
 from darkbeam.sources.beam.focusing import Horn, trace
 from darkbeam.sources.beam.materials import MATERIALS, Material, material
 from darkbeam.sources.beam.model import NEUTRINO_PARENTS, BeamFlux, beam_flux
@@ -36,7 +37,7 @@ def mesons_per_pot(beam: str | BeamConfig, meson: str, n: int = 2**14, *, seed: 
 
 
 __all__ = [
-    "BEAMS", "BNB", "JPARC", "LBNF", "NUMI", "SPS", "BeamConfig", "BeamFlux", "DecayRegion", "Horn", "MATERIALS",
+    "BEAMS", "BNB", "JPARC", "LBNF", "NUMI", "NUMI_ME", "SPS", "WANF", "BeamConfig", "BeamFlux", "DecayRegion", "Horn", "MATERIALS",
     "Material", "MesonProduction",
     "MesonSample", "NEUTRINO_PARENTS", "PRODUCED", "Target", "TargetSample", "beam_config", "beam_flux", "d2sigma",
     "material", "mesons_per_pot", "target_mesons", "trace",

@@ -30,12 +30,13 @@ class Target:
 @dataclass(frozen=True)
 class DecayRegion:
     """Where mesons may decay: from production to z_end_cm, inside radius_cm (the decay pipe and,
-    approximately, the target hall).  ``collimators``: (z1, z2, r) apertures that stop mesons."""
+    approximately, the target hall).  ``collimators``: (z1, z2, r) or tapered (z1, z2, r1, r2) apertures
+    that stop mesons (a straight track inside the aperture at both ends is inside all along)."""
 
     z_start_cm: float
     z_end_cm: float
     radius_cm: float
-    collimators: tuple[tuple[float, float, float], ...] = ()
+    collimators: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,11 +85,13 @@ def _join(*parts) -> tuple[tuple[float, float], ...]:
 
 
 # --------------------------------------------------------------------------- BNB
-# Geometry from the BNB Geant4 model (SBNSoftware/G4BNB, geometry/BooNE_50m_ChargeMonitor.gdml,
+# Geometry from the BNB Geant4 model (SBNSoftware/G4BNB, geometry/BooNE_50m.gdml,
 # polycone HRN1 = field volume between inner and outer conductor, target TARG), shifted so that
 # z = 0 is the upstream face of the target (horn frame z = 3.5 cm).  Beam: 8.89 GeV/c protons,
-# 174 kA, 71.1 cm Be target, 50 m decay region of radius 91.4 cm, collimator at 2.6-4.7 m with a
-# 30 cm aperture (approx.), MiniBooNE at 541 m (arXiv:0806.1449, sec. III).
+# 174 kA (G4BNB input/production.in), 71.1 cm Be target, 50 m decay region of radius 91.4 cm;
+# collimator (gdml polycone PIFD, placed 264.3 cm downstream of the target-pile origin, which lies
+# 39.2 cm downstream of the target face) from z = 303.5 to 516.9 cm, aperture radius 30 cm widening to
+# 35.5 cm; MiniBooNE at 541 m (arXiv:0806.1449, sec. III).
 _BNB_HORN = Horn(
     name="BNB horn",
     z_start_cm=0.0,
@@ -107,10 +110,12 @@ BNB = BeamConfig(
     proton_momentum_GeV=8.89,
     target=Target("Be", 71.12, 0.476, 0.0),
     horns=(_BNB_HORN,),
-    decay=DecayRegion(0.0, 5000.0, 91.44, collimators=((259.0, 472.0, 30.0),)),
+    decay=DecayRegion(0.0, 5000.0, 91.44, collimators=((303.5, 516.9, 30.0, 35.5),)),
     production_model="sanford-wang",
     p_min_GeV=0.05,
-    theta_max=0.5,
+    # all production angles up to 1.5 rad: the BNB simulation (G4BNB) samples its Sanford-Wang tables
+    # over the whole (p_z, p_T) plane, and wide-angle soft pions make the flux below 0.2 GeV
+    theta_max=1.5,
     energy_edges_GeV=(0.0, 5.0, 0.05),
     detectors={"miniboone": (541.0, 0.0), "microboone": (470.0, 0.0), "sbnd": (110.0, 0.0), "icarus": (600.0, 0.0)},
     citation="MiniBooNE, PRD 79 (2009) 072002, arXiv:0806.1449; geometry: SBNSoftware/G4BNB",
@@ -163,6 +168,27 @@ NUMI = BeamConfig(
     detectors={"minerva": (1035.0, 0.0), "minos_nd": (1040.0, 0.0), "nova_nd": (1000.0, 14.6),
                "microboone_numi": (680.0, 140.0)},
     citation="P. Adamson et al., NIM A 806 (2016) 279, arXiv:1507.06690; horn shapes from g4numi",
+)
+
+
+# --------------------------------------------------------------------------- NuMI (ME tune)
+# Medium-energy tune (2013-2019; MINERvA ME and NOvA): horn 2 moved to 19.18 m downstream of the
+# horn 1 upstream face, the target (NOvA-era, 120 cm of graphite fins) 143.3 cm upstream of horn 1,
+# 200 kA (L. Aliaga Soplin, MINERvA ME flux, arXiv:1906.00111 and Phys. Rev. D 100, 092001 (2019),
+# sec. II; P. Adamson et al., NIM A 806 (2016) 279, sec. 4).  Same horn shapes and decay pipe as LE.
+NUMI_ME = BeamConfig(
+    name="numi_me",
+    description="Fermilab NuMI, medium-energy tune: 120 GeV p on graphite, horn 2 at 19.2 m (200 kA), 675 m decay pipe",
+    proton_momentum_GeV=120.0,
+    target=Target("graphite", 120.0, 0.37, -143.3),
+    horns=(numi_horn1(200.0), numi_horn2(1918.0, 200.0)),
+    decay=DecayRegion(4570.0, 72240.0, 99.06),
+    production_model="bmpt",
+    p_min_GeV=0.3,
+    theta_max=0.25,
+    energy_edges_GeV=(0.0, 30.0, 0.25),
+    detectors={"minerva": (1035.0, 0.0), "nova_nd": (1000.0, 14.6)},
+    citation="MINERvA, Phys. Rev. D 100, 092001 (2019), arXiv:1906.00111; NuMI: NIM A 806 (2016) 279",
 )
 
 
@@ -250,13 +276,40 @@ SPS = BeamConfig(
     citation="CNGS design report CERN 98-02 (approximate geometry)",
 )
 
-BEAMS: dict[str, BeamConfig] = {c.name: c for c in (BNB, NUMI, LBNF, JPARC, SPS)}
+# --------------------------------------------------------------------------- CERN SPS WANF (CHARM-II)
+# West Area Neutrino Facility (1977-1998): 450 GeV protons on a beryllium target (T9: eleven rods of
+# 10 cm, 3 mm diameter, 9 cm apart: 110 cm of Be, modelled as one 110 cm rod), a horn and a
+# reflector, a 290 m long evacuated decay tunnel, 400 m of iron and earth shielding; the detectors
+# about 820-870 m from the target (TOSCA letter of intent, CERN-SPSC-97-5, fig. 1 and sec. 2;
+# NOMAD flux: P. Astier et al., NIM A 515 (2003) 800, hep-ex/0306022, sec. 2).  Horn and reflector
+# shapes, currents (100/120 kA) and the tunnel radius (0.6 m) and start (100 m) are approximations.
+WANF = BeamConfig(
+    name="wanf",
+    description="CERN SPS WANF (approx.): 450 GeV p on Be, horn + reflector, 290 m decay tunnel",
+    proton_momentum_GeV=450.0,
+    target=Target("Be", 110.0, 0.15, -250.0),
+    horns=(
+        Horn("WANF horn (approx.)", 0.0, 650.0, 100.0,
+             _sample(_parabola(0.0, 650.0, 0.7, 10.0, 100.0), 0.0, 650.0, 60), 35.0, n_steps=120),
+        Horn("WANF reflector (approx.)", 4300.0, 650.0, 120.0,
+             _sample(_parabola(0.0, 650.0, 6.7, 25.0, 300.0), 0.0, 650.0, 60), 55.0, n_steps=120),
+    ),
+    decay=DecayRegion(10000.0, 39000.0, 60.0),
+    production_model="bmpt",
+    p_min_GeV=1.0,
+    theta_max=0.1,
+    energy_edges_GeV=(0.0, 150.0, 1.0),
+    detectors={"charmii": (870.0, 0.0), "nomad": (835.0, 0.0)},
+    citation="TOSCA LoI CERN-SPSC-97-5; NOMAD flux, NIM A 515 (2003) 800 (approximate geometry)",
+)
+
+BEAMS: dict[str, BeamConfig] = {c.name: c for c in (BNB, NUMI, NUMI_ME, LBNF, JPARC, SPS, WANF)}
 _ALIASES = {"booster": "bnb", "numi_le": "numi", "dune": "lbnf", "t2k": "jparc", "j-parc": "jparc", "j_parc": "jparc",
             "cngs": "sps", "cern": "sps", "cern_sps": "sps"}
 
 
 def beam_config(name: str | BeamConfig) -> BeamConfig:
-    """A built-in beam configuration by name: bnb, numi, lbnf, jparc, sps (or the config itself)."""
+    """A built-in beam configuration by name: bnb, numi, numi_me, lbnf, jparc, sps, wanf (or the config itself)."""
     if isinstance(name, BeamConfig):
         return name
     key = str(name).lower()

@@ -4,13 +4,17 @@ For each meson species (pi+-, K+-, K0_L) a quasi-random (scrambled Sobol) weight
 production points is followed:
 
 1. momentum and angle from the production model (darkbeam.sources.beam.production), weight =
-   mesons per POT: d2n/dp dOmega x (1 - exp(-L_t/lambda_p)) x Jacobian / N;
+   mesons per POT: d2n/dp dOmega x (1 - exp(-L_t/lambda_p)) x Jacobian / N (momentum log-uniform,
+   angle importance-sampled in transverse momentum: production.sample_angle);
 2. production depth in the target from the proton attenuation exp(-z/lambda_p); absorption of the
    meson on its way out of the target, exp(-l/lambda_meson) (darkbeam.sources.beam.materials);
-3. horn focusing (darkbeam.sources.beam.focusing);
-4. decay point from the exponential decay law along the straight track after the horns, up to
-   the end of the decay region or the radius where the track leaves it (collimators stop tracks);
-   weight x (1 - exp(-s_max/lambda)), lambda = (p/m) c tau;
+3. horn focusing (darkbeam.sources.beam.focusing; numba-compiled stepping for large batches);
+4. decay point from the exponential decay law, up to the end of the decay region or the radius
+   where the final straight track leaves it (collimators stop tracks), lambda = (p/m) c tau, in two
+   strata per meson: inside the horn system (weight P_in = 1 - exp(-s_h/lambda), s_h the path to
+   the end of the last horn), where the track is followed through the field to the decay point and
+   decays with the position, direction, momentum and wall survival it has there; and after the
+   horns (weight P_out = exp(-s_h/lambda) - exp(-s_max/lambda)) on the final straight track;
 5. each decay channel (2-body: pi -> mu nu, pi -> e nu, K -> mu nu; 3-body: K_e3, K_mu3, with the
    exact rest-frame spectra of darkbeam.sources.spectra) sends its neutrino toward a point
    detector: for rest-frame energy E* and angle alpha between the parent and the direction to the
@@ -26,9 +30,10 @@ The neutrino energies are histogrammed into the configuration's energy bins: the
 :class:`~darkbeam.sources.flux.Flux` in nu/cm^2/GeV/POT with a provenance string.  Results are
 cached per (configuration, detector, statistics).
 
-Not included: tertiary production (re-interactions of secondaries in the target and horns),
-secondary pions from K -> pi pi (pi), K0_S, hyperons, charm (nu_tau), muons from K_mu3, muon
-decays at rest in the absorber, the finite beam spot and the detector size.
+Not included: re-interactions of secondaries in the horns and the shielding (those in the target
+are: darkbeam.sources.beam.target), secondary pions from K -> pi pi (pi), K0_S, hyperons, charm
+(nu_tau), muons from K_mu3, pion and muon decays at rest (target pile, absorber), the finite beam
+spot and the detector size.  Accuracy against the official fluxes: docs/beam_model.md.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ from darkbeam.sources.flux import Flux
 
 NEUTRINO_PARENTS = ("pi+", "pi-", "K+", "K-", "K0_L")
 _CHARGE = {"pi+": 1, "pi-": -1, "K+": 1, "K-": -1, "K0_L": 0}
+#: decay points per meson inside the horn system (stratified in the decay-length CDF)
+IN_HORN_DECAYS = 1
 _CONJ_NU = {"nu_e": "nu_e_bar", "nu_mu": "nu_mu_bar", "nu_e_bar": "nu_e", "nu_mu_bar": "nu_mu"}
 
 
@@ -143,9 +150,11 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
 
     # 3. horns
     wall_mat = material(cfg.horns[0].wall_material) if cfg.horns else None
-    tr = trace(cfg.horns, z0, np.tan(th), p, np.full(n_all, _CHARGE[meson], dtype=np.float64), polarity=polarity,
-               absorption_cm=wall_mat.absorption_length_cm(meson) if wall_mat else None,
-               wall_dedx=wall_mat.dedx_GeV_per_cm if wall_mat else 0.0, mass=m)
+    charge = np.full(n_all, _CHARGE[meson], dtype=np.float64)
+    horn_kw = dict(polarity=polarity, absorption_cm=wall_mat.absorption_length_cm(meson) if wall_mat else None,
+                   wall_dedx=wall_mat.dedx_GeV_per_cm if wall_mat else 0.0, mass=m)
+    p_prod = p
+    tr = trace(cfg.horns, z0, np.tan(th), p, charge, **horn_kw)
     slope, z_ref, r_ref = tr.slope, tr.z_ref, tr.r
     w = w * tr.survival
     p = tr.p
@@ -156,8 +165,10 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
         z_exit = np.where(slope != 0.0, z_ref + (np.sign(slope) * dec.radius_cm - r_ref) / slope, np.inf)
     z_exit = np.where((slope == 0.0) & (np.abs(r_ref) >= dec.radius_cm), z0, z_exit)
     z_end = np.minimum(z_exit, dec.z_end_cm)
-    for z1, z2, rc in dec.collimators:
-        hit = (np.abs(r_ref + slope * (z1 - z_ref)) > rc) | (np.abs(r_ref + slope * (z2 - z_ref)) > rc)
+    for col in dec.collimators:
+        z1, z2, r1 = col[:3]
+        r2 = col[3] if len(col) > 3 else r1
+        hit = (np.abs(r_ref + slope * (z1 - z_ref)) > r1) | (np.abs(r_ref + slope * (z2 - z_ref)) > r2)
         z_end = np.where(hit & (z0 < z1), np.minimum(z_end, z1), z_end)
     z_end = np.maximum(z_end, z0)
     sec = np.sqrt(1.0 + slope * slope)
@@ -166,14 +177,36 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
     gamma, beta = e / m, p / e
     lam = p / m * S.CTAU_CM[meson]
     p_dec = -np.expm1(-s_max / lam)
-    s_dec = -lam * np.log1p(-u[:, 1] * p_dec)
-    zd = z0 + s_dec / sec
+    # Two strata per meson (no Bernoulli choice between them, so no extra variance): a decay inside the
+    # horn system (z < end of the last horn), weight P_in, at the position, direction, momentum and
+    # wall survival the meson has there (the track followed through the field up to the decay point);
+    # and a decay after the horns, weight P_out = p_dec - P_in, on the final straight line.
+    z_h = max(h.z_end_cm for h in cfg.horns) if cfg.horns else -np.inf
+    s_h = np.clip((np.minimum(z_h, z_end) - z0) * sec, 0.0, s_max)
+    p_in = -np.expm1(-s_h / lam)
+    p_out = np.clip(p_dec - p_in, 0.0, None)
+    s_out = s_h - lam * np.log1p(-u[:, 1] * -np.expm1(-(s_max - s_h) / lam))
+    zd = z0 + s_out / sec
     rd = r_ref + slope * (zd - z_ref)
-    w = w * p_dec
+    strata = [(rd, zd, slope, gamma, beta, w * p_out, u)]
+    inside = np.nonzero((p_in > 0) & (w > 0))[0]
+    # the direction changes along the path inside the horns: IN_HORN_DECAYS stratified decay points
+    for k in range(IN_HORN_DECAYS if inside.size else 0):
+        uk = (k + u[inside, 1]) / IN_HORN_DECAYS
+        s_in = -lam[inside] * np.log1p(-uk * p_in[inside])
+        z_in = z0[inside] + s_in / sec[inside]
+        ti = trace(cfg.horns, z0[inside], np.tan(th[inside]), p_prod[inside], charge[inside], z_stop=z_in, **horn_kw)
+        e_i = np.sqrt(ti.p**2 + m * m)
+        w_in = w[inside] / np.maximum(tr.survival[inside], 1e-300) * ti.survival * p_in[inside] / IN_HORN_DECAYS
+        uu = u[inside].copy()
+        uu[:, 0] = (uu[:, 0] + k * 0.6180339887498949) % 1.0  # a different azimuth for each decay point
+        strata.append((ti.r, z_in, ti.slope, e_i / m, ti.p / e_i, w_in, uu))
+    rd, zd, d_slope, gamma, beta, w, u = (np.concatenate(x) for x in zip(*strata))
     phi = 2.0 * math.pi * u[:, 0]
     cphi, sphi = np.cos(phi), np.sin(phi)
     pos = np.stack((rd * cphi, rd * sphi, zd), axis=1)
-    st, ct = slope / sec, 1.0 / sec
+    d_sec = np.sqrt(1.0 + d_slope * d_slope)
+    st, ct = d_slope / d_sec, 1.0 / d_sec
     ndir = np.stack((st * cphi, st * sphi, np.full_like(st, ct)), axis=1)
 
     out: dict[str, dict[str, np.ndarray]] = {}
@@ -228,7 +261,7 @@ def _muon_decays(out, add, meson, ch, pos, ndir, gamma, beta, w, u, dec, detecto
 
 
 def beam_flux(beam: str | BeamConfig, distance_m: float, off_axis_mrad: float = 0.0, *, polarity: str | int = "FHC",
-              n: int = 2**15, seed: int = 12345, parents: Sequence[str] = NEUTRINO_PARENTS,
+              n: int = 2**17, seed: int = 12345, parents: Sequence[str] = NEUTRINO_PARENTS,
               include_muons: bool = True, tertiary: bool | None = None, edges=None) -> BeamFlux:
     """Beam-model neutrino flux (nu/cm^2/GeV/POT) at ``distance_m`` from the beam line's origin and
     ``off_axis_mrad`` off the beam axis (in the horizontal plane).

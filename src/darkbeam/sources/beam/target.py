@@ -32,7 +32,7 @@ import numpy as np
 
 from darkbeam.sources.beam.configs import BeamConfig
 from darkbeam.sources.beam.materials import material
-from darkbeam.sources.beam.production import MASS, PRODUCED, MesonProduction, d2sigma
+from darkbeam.sources.beam.production import MASS, PRODUCED, MesonProduction, d2sigma, sample_angle
 
 #: lowest momentum (GeV) of a secondary whose re-interactions are followed
 P_PARENT_MIN = 3.0
@@ -123,8 +123,8 @@ def _reinteractions(cfg, meson, n, rng, extra_dims, prod, mat, lam_p):
     wh_n = np.full(n, 1.0 - x_min)  # dN/dx = 1 per interaction
     th_n = np.arctan2(PT_LEADING, ph_n)
     ph_pi = P_PARENT_MIN * (pb / P_PARENT_MIN) ** u[:, 2]
-    th_pi = cfg.theta_max * u[:, 3] ** 2
-    jac = ph_pi * math.log(pb / P_PARENT_MIN) * 2.0 * cfg.theta_max * u[:, 3] * 2.0 * math.pi * np.sin(th_pi)
+    th_pi, jac_th = sample_angle(ph_pi, cfg.theta_max, u[:, 3])
+    jac = ph_pi * math.log(pb / P_PARENT_MIN) * jac_th
     wh_pip = prod.d2n("pi+", ph_pi, th_pi) * jac
     wh_pim = prod.d2n("pi-", ph_pi, th_pi) * jac
     ph = np.where(branch == 0, ph_n, ph_pi)
@@ -142,8 +142,8 @@ def _reinteractions(cfg, meson, n, rng, extra_dims, prod, mat, lam_p):
     lo = cfg.p_min_GeV
     ok = ph > lo * 1.01
     p = lo * (np.maximum(ph, lo * 1.01) / lo) ** u[:, 5]
-    th = cfg.theta_max * u[:, 6] ** 2
-    jm = p * np.log(np.maximum(ph, lo * 1.01) / lo) * 2.0 * cfg.theta_max * u[:, 6] * 2.0 * math.pi * np.sin(th)
+    th, jac_th = sample_angle(p, cfg.theta_max, u[:, 6])
+    jm = p * np.log(np.maximum(ph, lo * 1.01) / lo) * jac_th
     mirror = _MIRROR.get(meson, meson)
     d_same = d2sigma(meson, p, th, ph, mat, "auto")
     d_mirr = d2sigma(mirror, p, th, ph, mat, "auto") if mirror != meson else d_same

@@ -10,8 +10,74 @@ its table is in docs/beam_model.md.
 
 from __future__ import annotations
 
-#: beam -> list of (distance m, off-axis mrad, horn polarity, evidence) where the model meets the bands
+from dataclasses import dataclass
+
+import numpy as np
+
+#: beam -> list of (distance m, off-axis mrad, horn polarity, evidence) where the model meets the bands;
+#: the evidence string starts with the registered official file it was compared with.
+#: Empty: in the comparison of docs/beam_model.md (benchmarks/beam_model_validation.py, 2^17 mesons per
+#: species) no position meets them.  BNB is closest (integral within 7 % at MicroBooNE, 13 % at
+#: MiniBooNE) but fails the band test in the lowest bin, 0-0.2 GeV (model/official 0.7), and at
+#: 1.2-1.6 GeV (1.2 at MicroBooNE, 1.3-1.5 at MiniBooNE); NuMI, J-PARC, LBNF and the SPS WANF are
+#: further off.  Add a position here only together with a benchmark table row that passes;
+#: tests/test_beam_model.py re-checks every entry whose official file is available.
 VALIDATED: dict[str, list[tuple[float, float, str, str]]] = {}
+
+#: aims of issue 9 (docs/beam_model.md): nu_mu within BAND_TOLERANCE in every band bin holding more than
+#: BAND_PEAK_FRACTION of the peak bin, integral within INTEGRAL_TOLERANCE
+BAND_TOLERANCE = 0.20
+BAND_PEAK_FRACTION = 0.10
+INTEGRAL_TOLERANCE = 0.10
+
+
+@dataclass(frozen=True)
+class BandCheck:
+    """Result of :func:`band_check`: integral ratio, per-bin ratios, the bins tested and the verdict."""
+
+    flavour: str
+    integral_ratio: float
+    edges: np.ndarray
+    ratio: np.ndarray
+    tested: np.ndarray
+    worst_ratio: float
+    worst_bin: tuple[float, float]
+    passed: bool
+
+
+def binned(flux, flavour: str, edges) -> np.ndarray:
+    """Integral of a flux over each bin of ``edges`` (nu/cm^2/POT per bin)."""
+    edges = np.asarray(edges, dtype=np.float64)
+    return np.array([flux.integrate(flavour, a, b, include_lines=False) for a, b in zip(edges[:-1], edges[1:])])
+
+
+def band_check(model, official, flavour: str, band_GeV: float, e_max_GeV: float) -> BandCheck:
+    """Compare a model flux with an official one over [0, e_max] in bins of ``band_GeV`` (the bands of
+    issue 9: every bin above 10 % of the official peak bin within 20 %, integral within 10 %)."""
+    edges = np.arange(0.0, e_max_GeV + 1e-9, band_GeV)
+    m, o = binned(model, flavour, edges), binned(official, flavour, edges)
+    tested = o > BAND_PEAK_FRACTION * o.max()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(o > 0, m / np.where(o > 0, o, 1.0), np.nan)
+    dev = np.where(tested, np.abs(ratio - 1.0), -1.0)
+    i = int(np.nanargmax(dev))
+    o_int = official.integrate(flavour, 0.0, float(edges[-1]), include_lines=False)
+    integral = model.integrate(flavour, 0.0, float(edges[-1]), include_lines=False) / o_int if o_int > 0 else np.nan
+    passed = bool(abs(integral - 1.0) <= INTEGRAL_TOLERANCE and np.all(np.abs(ratio[tested] - 1.0) <= BAND_TOLERANCE))
+    return BandCheck(flavour, float(integral), edges, ratio, tested, float(ratio[i]),
+                     (float(edges[i]), float(edges[i + 1])), passed)
+
+
+def mc_noise(a, b) -> float:
+    """Relative Monte Carlo error per bin, from two independent estimates ``a`` and ``b`` of the same
+    histogram (e.g. two scrambling seeds): the r.m.s. of sqrt(2) (a - b) / (a + b) over the bins whose
+    mean is above 10 % of the peak.  For a = mu (1 + s e1), b = mu (1 + s e2) with independent unit
+    errors e1, e2 this is s; unlike a second difference of one histogram it does not mistake real
+    structure (a kinematic edge, a steep rise) for noise."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    mean = 0.5 * (a + b)
+    sel = mean > 0.1 * mean.max()
+    return float(np.sqrt(np.mean((np.sqrt(2.0) * (a - b)[sel] / (a + b)[sel]) ** 2)))
 
 
 def validated(beam: str, distance_m: float, off_axis_mrad: float = 0.0, polarity: str = "FHC") -> bool:
