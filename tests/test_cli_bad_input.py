@@ -162,7 +162,7 @@ CASES = [
     (("flux",), None, "Missing option '--beam'"),
     (("flux", "--beam", "xx"), None, "unknown flux source 'xx'"),
     (("flux", "--beam", ""), None, "unknown flux source ''"),
-    (F + ("--source", "xx"), None, "unknown flux source choice 'xx'"),
+    (F + ("--source", "xx"), None, "--source: unknown value 'xx'"),
     (F + ("--mode", "xx"), None, "unknown horn polarity 'xx'"),
     (F + ("--emin", "5", "--emax", "1"), None, "empty energy range"),
     (F + ("--emin", "-1"), None, "--emin must be a finite energy"),
@@ -182,7 +182,7 @@ CASES = [
     (("flux", "--beam", "coherent", "--parent", "xx"), None, "--parent: unknown value 'xx'"),
     (F + ("--parent", "xx"), None, "--parent: unknown value 'xx'"),
     (("flux", "--beam", "coherent", "--stopped-per-pot", "-1"), None, "stopped parents per POT"),
-    (("flux", "--beam", "charmii_fhc", "--source", "model"), None, "no beam model for"),
+    (("flux", "--beam", "charmii_fhc", "--source", "model"), None, "'charmii_fhc' has no beam model"),
     # fluxes
     (("fluxes",), None, "needs a command (list, show, fetch)"),
     (("fluxes", "show"), None, "Missing argument"),

@@ -79,7 +79,7 @@ def test_flux_table_model_and_plot(capsys, tmp_path):
         (("flux", "--beam", "k-dar", "--distance", "100"), "stopped parents per POT", 2),
         (("fluxes", "fetch", "Nope"), "unknown flux data file 'Nope'", 5),
         (("fluxes", "show"), "Missing argument", 2),
-        (("flux", "--beam", "bnb", "--distance", "500", "--source", "filez"), "unknown --source 'filez'", 2),
+        (("flux", "--beam", "bnb", "--distance", "500", "--source", "filez"), "--source: unknown value 'filez'", 2),
         (("flux", "--beam", "charmii_fhc", "--source", "model"), "'charmii_fhc' has no beam model", 5),
         (("fluxes", "show", "ND280_FHC"), "ND280_FHC is retired", 5),
         (("flux", "--beam", "ND280_FHC"), "use T2K_ND280_2020_plus250kA for FHC", 5),

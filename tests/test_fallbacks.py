@@ -33,12 +33,14 @@ def _have(*names):
 
 @pytest.fixture
 def offline(monkeypatch, tmp_path):
-    """No mirror, an empty cache, downloads forbidden; the beam model cheap (fewer mesons)."""
+    """No mirror, an empty cache, downloads forbidden, the packaged copies ignored; the beam model cheap
+    (fewer mesons)."""
     import darkbeam.sources.beam as beam_pkg
 
     monkeypatch.delenv(reg.ENV_DATA_DIR, raising=False)
     monkeypatch.setenv(reg.ENV_CACHE_DIR, str(tmp_path / "cache"))
     monkeypatch.setenv(reg.ENV_OFFLINE, "1")
+    monkeypatch.setenv(reg.ENV_NO_PACKAGED, "1")
     real = beam_pkg.beam_flux
     monkeypatch.setattr(beam_pkg, "beam_flux", lambda *a, **k: real(*a, **{**k, "n": 2**11}))
     _clear_data_caches()
@@ -172,7 +174,7 @@ def test_cli_generate_names_fallbacks(offline, monkeypatch, capsys, generate_cli
 
 def test_cli_generate_rejects_unknown_flux_source(capsys, generate_cli):
     code, out, err = generate_cli(capsys, "--flux-source", "fille")
-    assert code == 2 and "unknown --flux-source 'fille'" in err and err.count("\n") == 1
+    assert code == 2 and "--flux-source: unknown value 'fille'" in err and err.count("\n") == 1
 
 
 # ----------------------------------------------------------------------------- ND280 and CHARM-II

@@ -144,9 +144,9 @@ def flux_command(
 ) -> None:
     """Neutrino flux in nu/cm2/GeV/POT: a table (or JSON), its provenance, and optionally a plot."""
     from darkbeam.sources import flux_for
-    from darkbeam.sources.select import _mode, check_source
+    from darkbeam.sources.select import SOURCES, _mode
 
-    source = check_source(source, "--source")
+    source = check_choice("--source", source, SOURCES)
     mode = _mode(mode)
     if stats < 16:
         raise ConfigurationError("--stats must be at least 16")
