@@ -3,7 +3,6 @@ command makes before any work: fixed choices, output paths, memory."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -48,6 +47,8 @@ def model_from_options(model: Optional[Path], sets: Optional[list[str]]) -> Mode
 
 
 def print_json(obj: Any) -> None:
+    import json
+
     typer.echo(json.dumps(obj, indent=None, allow_nan=False))
 
 

@@ -121,7 +121,6 @@ def generate_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from darkbeam.events import unweight, write
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
@@ -147,6 +146,8 @@ def generate_command(
                           nucleon_model=nucleon_model)
     ev, summary = result.events, result.summary
     if output is not None:
+        from darkbeam.events import unweight, write  # the writers load pyarrow: only when files are written
+
         for f, path in plan.files:
             write(ev, path, format=f, overwrite=True)  # existing files were refused (or --overwrite) up front
             summary.files.append(str(path))
