@@ -3,16 +3,37 @@ command makes before any work: fixed choices, output paths, memory."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from darkbeam.errors import ConfigurationError, DataError
-from darkbeam.events.memory import BYTES_PER_EVENT, available_memory, check_memory  # noqa: F401 (re-exported)
-from darkbeam.models import ModelParameters, load_model, parse_assignments
+
+if TYPE_CHECKING:  # pragma: no cover
+    from darkbeam.models import ModelParameters
+
+# Start-up (docs/startup.md): this module is imported by every command module when the CLI starts,
+# also for ``darkbeam --help``; it imports neither numpy nor pydantic nor the physics.  Names
+# re-exported from heavier modules are loaded on first use (module ``__getattr__`` below).
+_LAZY = {
+    "BYTES_PER_EVENT": ("darkbeam.events.memory", "BYTES_PER_EVENT"),
+    "available_memory": ("darkbeam.events.memory", "available_memory"),
+    "check_memory": ("darkbeam.events.memory", "check_memory"),
+    #: --flux-source / --source values (darkbeam.sources.select.flux_for): one list of flux-source choices
+    "FLUX_SOURCES": ("darkbeam.sources.select", "SOURCES"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'darkbeam.cli.common' has no attribute {name!r}")
+
 
 MODEL_OPTION = typer.Option(None, "--model", "-m", help="Model file (TOML). Without it, the built-in default model.")
 SET_OPTION = typer.Option(None, "--set", "-s", help="Override a model parameter: key=value (repeatable).")
@@ -20,10 +41,14 @@ JSON_OPTION = typer.Option(False, "--json", help="Print one JSON object instead 
 
 
 def model_from_options(model: Optional[Path], sets: Optional[list[str]]) -> ModelParameters:
+    from darkbeam.models import load_model, parse_assignments
+
     return load_model(model, parse_assignments(sets or []))
 
 
 def print_json(obj: Any) -> None:
+    import json
+
     typer.echo(json.dumps(obj, indent=None, allow_nan=False))
 
 
@@ -88,9 +113,6 @@ def with_format_suffix(base: Path, fmt: str, tag: str = "") -> Path:
     """``base`` + ``tag`` + the format's suffix (never replacing a dot in the name)."""
     return base.with_name(base.name + tag + FORMAT_SUFFIX[fmt])
 
-
-#: --flux-source / --source values (darkbeam.sources.select.flux_for)
-from darkbeam.sources.select import SOURCES as FLUX_SOURCES  # noqa: E402  (one list of flux-source choices)
 
 #: the suffix each event format is written with
 FORMAT_SUFFIX = {"parquet": ".parquet", "hepmc3": ".hepmc3", "hepevt": ".hepevt"}

@@ -6,12 +6,17 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from darkbeam.cli.common import JSON_OPTION, MODEL_OPTION, SET_OPTION, model_from_options, print_json
 from darkbeam.cli.main import app
-from darkbeam.physics.decays import decay_table
+
+
+def decay_table(*args, **kwargs):
+    """:func:`darkbeam.physics.decays.decay_table`, imported on first call: the command line starts
+    without the physics (docs/startup.md)."""
+    from darkbeam.physics.decays import decay_table as table
+
+    return table(*args, **kwargs)
 
 
 @app.command("decays")
@@ -32,6 +37,9 @@ def decays_command(
     if as_json:
         print_json(out)
         return
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     t = Table(title=f"{particle} decays  (m = {table.mass:.6g} GeV, {params.HNLtype if particle.startswith('N') else ''})".replace(", )", ")"))
     t.add_column("channel")

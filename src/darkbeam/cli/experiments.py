@@ -7,15 +7,13 @@ import math
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from darkbeam.cli.common import JSON_OPTION, print_json
-from darkbeam.cli.main import app
+from darkbeam.cli.main import LazyHelpGroup, app
 
 experiments_app = typer.Typer(help="The experiment catalog: list, show (also validates your own TOML file).",
-                              no_args_is_help=True, add_completion=False)
+                              no_args_is_help=True, add_completion=False,
+                              cls=LazyHelpGroup)
 app.add_typer(experiments_app, name="experiments")
 
 
@@ -124,6 +122,10 @@ def experiments_list(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json({"experiments": [_row(e) for e in exps]})
         return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     t = Table(title="darkbeam experiments (darkbeam experiments show KEYWORD for details)")
     for col in ("keyword", "name", "beam (or flux), baseline", "exposure", "targets [t]", "geometry (status)"):
         t.add_column(escape(col), justify="right" if col == "exposure" else "left", no_wrap=col == "keyword")
@@ -148,6 +150,10 @@ def experiments_show(
     if as_json:
         print_json(d)
         return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     out = Console()
 
     def line(key: str, value: Any) -> None:

@@ -6,17 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from darkbeam.cli.common import JSON_OPTION, OVERWRITE_OPTION, check_choice, check_writable, print_json
-from darkbeam.cli.main import app
+from darkbeam.cli.main import LazyHelpGroup, app
 from darkbeam.errors import ConfigurationError, DataError
 
-fluxes_app = typer.Typer(help="Registered flux files: list, show, fetch.", no_args_is_help=True, add_completion=False)
+fluxes_app = typer.Typer(help="Registered flux files: list, show, fetch.", no_args_is_help=True, add_completion=False,
+                         cls=LazyHelpGroup)
 app.add_typer(fluxes_app, name="fluxes")
 
 _FLAVOUR_HEAD = {"nu_e": "nu_e", "nu_mu": "nu_mu", "nu_tau": "nu_tau", "nu_e_bar": "nu_e_bar",
@@ -47,6 +44,9 @@ def fluxes_list(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json({"fluxes": rows})
         return
+    from rich.console import Console
+    from rich.table import Table
+
     t = Table(title="registered flux files")
     for col in ("name", "beam", "mode", "L [m]", "units", "status"):
         t.add_column(col)
@@ -77,6 +77,10 @@ def fluxes_show(name: str = typer.Argument(..., help="Registered flux file name 
     if as_json:
         print_json(info)
         return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     console = Console()
     for k in ("name", "description", "citation", "units", "normalisation", "energy_grid", "columns", "beam", "mode",
               "baseline_m", "off_axis_mrad", "path", "url", "sha256", "status"):
@@ -143,6 +147,8 @@ def flux_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Neutrino flux in nu/cm2/GeV/POT: a table (or JSON), its provenance, and optionally a plot."""
+    import numpy as np
+
     from darkbeam.sources import flux_for
     from darkbeam.sources.select import SOURCES, _mode
 
@@ -187,6 +193,10 @@ def flux_command(
         out["fallbacks"] = [f.meta["fallback"]] if f.meta.get("fallback") else []
         print_json(out)
     else:
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+
         energies = np.linspace(lo, hi, points or 25)
         fls = [fl for fl in f.flavours if fl in f.values and np.any(f.values[fl] > 0)] or ["nu_mu"]
         t = Table(title=escape(f"{f.description}  [nu/cm2/GeV/POT]"))

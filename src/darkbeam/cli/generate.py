@@ -7,13 +7,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from darkbeam.cli.common import (FLUX_SOURCES, FORMAT_SUFFIX, JSON_OPTION, MODEL_OPTION, OVERWRITE_OPTION, SET_OPTION,
-                                 check_choice, check_folder_creatable, check_memory, check_writable,
-                                 event_output_base, model_from_options, print_json, split_list,
-                                 with_format_suffix)
+from darkbeam.cli.common import (FORMAT_SUFFIX, JSON_OPTION, MODEL_OPTION, OVERWRITE_OPTION, SET_OPTION, check_choice,
+                                 check_folder_creatable, check_writable, event_output_base, model_from_options,
+                                 print_json, split_list, with_format_suffix)
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError
 
@@ -39,9 +36,10 @@ def _check_arguments(params, experiment, events, unweighted, output, formats, wo
     """Every check that can be made before any work: fixed choices, numbers, output files, memory."""
     from darkbeam.analysis.plots import STANDARD_PLOTS
     from darkbeam.detectors import load_experiment
-    from darkbeam.events.memory import min_cases
+    from darkbeam.events.memory import check_memory, min_cases
     from darkbeam.physics.xsec import PROJECTILES, REGIMES
     from darkbeam.processes.cases import DEFAULT_REGIMES
+    from darkbeam.sources.select import SOURCES as FLUX_SOURCES
 
     if events < 100:
         raise ConfigurationError(f"--events must be at least 100 per case, got {events}")
@@ -120,7 +118,9 @@ def generate_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Generate weighted events (upscattering then decay) and print the predicted numbers of events."""
-    from darkbeam.events import unweight, write
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
@@ -146,6 +146,8 @@ def generate_command(
                           nucleon_model=nucleon_model)
     ev, summary = result.events, result.summary
     if output is not None:
+        from darkbeam.events import unweight, write  # the writers load pyarrow: only when files are written
+
         for f, path in plan.files:
             write(ev, path, format=f, overwrite=True)  # existing files were refused (or --overwrite) up front
             summary.files.append(str(path))

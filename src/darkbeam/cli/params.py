@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-
 from darkbeam.cli.common import JSON_OPTION, print_json
 from darkbeam.cli.main import app
-from darkbeam.models import DARKNEWS_DEFAULT, EQUIVALENT_GROUPS, PARAMETER_DOCS
 
 
 @app.command("params")
 def params_command(as_json: bool = JSON_OPTION) -> None:
     """List every model parameter, its unit, meaning and built-in default."""
+    from darkbeam.models import DARKNEWS_DEFAULT, EQUIVALENT_GROUPS, PARAMETER_DOCS
+
     if as_json:
         print_json({k: {"unit": u, "doc": d, "default": DARKNEWS_DEFAULT.get(k)} for k, (u, d) in PARAMETER_DOCS.items()})
         return
+    from rich.console import Console
+    from rich.table import Table
+
     groups = "; ".join(" / ".join(g) for g in EQUIVALENT_GROUPS)
     t = Table(title="darkbeam model parameters (DarkNews names)",
               caption=f"One form each of: {groups}. A --set of one form replaces the model's other form "

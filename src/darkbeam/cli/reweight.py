@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 from darkbeam.cli.common import (JSON_OPTION, OVERWRITE_OPTION, check_choice, check_writable, event_output_base,
                                  print_json, with_format_suffix)
-from darkbeam.cli._summary import SUMMARY_NOTE, summary_table
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError
 
@@ -59,6 +57,10 @@ def reweight_command(
     if as_json:
         print_json(summary)
         return
+    from rich.console import Console
+
+    from darkbeam.cli._summary import SUMMARY_NOTE, summary_table
+
     out = Console()
     title = f"darkbeam reweight: {summary['experiment']}  ({', '.join(f'{k}={v}' for k, v in changes.items()) or 'no change'})"
     out.print(summary_table(title, summary))

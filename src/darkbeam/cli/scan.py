@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from darkbeam.cli.common import JSON_OPTION, print_json
 from darkbeam.cli.main import app
@@ -30,6 +28,10 @@ def scan_command(
 ) -> None:
     """Run a scan: each mass point is generated once, couplings by reweighting; writes the grid, the
     contour (parquet and CSV) and a plot into the output folder.  Interrupted scans resume."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
     from darkbeam.scan.config import load_config
     from darkbeam.scan.executors import check_executor
     from darkbeam.scan.runner import run_scan

@@ -6,9 +6,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from darkbeam.cli.common import JSON_OPTION, MODEL_OPTION, SET_OPTION, model_from_options, print_json
 from darkbeam.cli.main import app
@@ -82,6 +79,10 @@ def xsec_command(
                     "nucleon_model": xs.nucleon_model, "energies_GeV": [float(e) for e in E],
                     "sigma_cm2": [float(s) for s in sigma]})
         return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     console = Console()
     console.print(escape(case.label()), highlight=False)
     console.print(f"m_N = {xs.m_hnl:g} GeV, target mass {xs.target.mass:.6g} GeV, threshold {xs.threshold:.6g} GeV", highlight=False)
