@@ -65,6 +65,7 @@ def test_decay_positions_follow_the_exponential(default_run):
     assert np.allclose(np.asarray(ev["p_decay"])[ok], p, rtol=1e-6, atol=0)
 
 
+@pytest.mark.requires_data("MicroBooNE_BNB_fullflux")
 def test_short_lifetime_piles_decays_up_at_entry():
     """A short-lived HNL (c tau ~ cm): decays follow exp(-l/L) from the vertex (KS on the distance)."""
     p = ModelParameters.from_dict({"m4": 0.4, "mzprime": 0.2, "epsilon": 1e-3, "gD": 1.0, "Umu4": 1e-3, "UD4": 1.0})
@@ -93,16 +94,26 @@ def test_same_seed_same_events_for_any_number_of_workers():
     assert not np.array_equal(np.asarray(a["Q2"]), np.asarray(c["Q2"])[: len(a)])
 
 
-@pytest.mark.parametrize("trial", range(4))
-def test_no_nan_or_negative_weight_over_random_models(trial):
+def _random_model(trial):
+    """Model parameters and experiment of one random trial (drawn in a fixed order from the trial's seed)."""
     rng = np.random.default_rng(100 + trial)
     m4 = float(rng.uniform(0.02, 0.45))
     d = {"m4": m4, "HNLtype": str(rng.choice(["dirac", "majorana"])), "Umu4": float(10 ** rng.uniform(-4, -2)),
          "Ue4": float(10 ** rng.uniform(-5, -3)), "UD4": float(rng.uniform(0.1, 1.0)),
          "mzprime": float(10 ** rng.uniform(-1.5, 0.5)), "epsilon": float(10 ** rng.uniform(-4, -2)),
          "gD": float(rng.uniform(0.1, 2.0)), "mu_tr_mu4": float(10 ** rng.uniform(-9, -6))}
+    return d, str(rng.choice(["miniboone_fhc", "microboone", "sbnd"]))
+
+
+_FLUX_FILE = {"miniboone_fhc": "MiniBooNE_FHC", "microboone": "MicroBooNE_BNB_fullflux", "sbnd": "sbnd_fhc"}
+
+
+@pytest.mark.parametrize("trial", [pytest.param(t, marks=pytest.mark.requires_data(_FLUX_FILE[_random_model(t)[1]]))
+                                   for t in range(4)])
+def test_no_nan_or_negative_weight_over_random_models(trial):
+    d, experiment = _random_model(trial)
     p = ModelParameters.from_dict(d)
-    r = generate(p, str(rng.choice(["miniboone_fhc", "microboone", "sbnd"])), seed=trial,
+    r = generate(p, experiment, seed=trial,
                  options=GenerationOptions(neval=400, n_batches=2, nitn_adapt=3, neval_adapt=400),
                  regimes=("coherent", "p-el"))
     ev = r.events
