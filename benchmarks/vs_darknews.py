@@ -205,7 +205,7 @@ def summarize(name: str, dn: list[dict], db: list[dict]) -> dict:
     for side, runs, s in (("darknews", dn, s_dn), ("darkbeam", db, s_db)):
         out[side] = {key: med(runs, key) for key in ("cpu", "cpu_user", "cpu_sys", "cpu_gen", "cpu_write", "rss_MB",
                                                      "wall", "events", "n_eff")}
-        out[side].update(n_eff_min=min(r["n_eff"] for r in runs), total_mean=statistics.fmean(r["total"] for r in runs),
+        out[side].update(n_eff_min=min(r["n_eff"] for r in runs), n_eff_max=max(r["n_eff"] for r in runs), total_mean=statistics.fmean(r["total"] for r in runs),
                          rel_sd_total=s, kish_rel_err=1.0 / math.sqrt(out[side]["n_eff"]), cases=runs[0]["cases"],
                          runs=[{kk: r[kk] for kk in ("cpu", "cpu_gen", "cpu_write", "rss_MB", "n_eff", "total")}
                                for r in runs])
@@ -214,7 +214,7 @@ def summarize(name: str, dn: list[dict], db: list[dict]) -> dict:
     fom = lambda key: (a[key] * s_dn**2) / (b[key] * s_db**2)
     out["ratios"] = {
         "kish_whole": a["cpu"] / b["cpu"], "kish_generation": a["cpu_gen"] / b["cpu_gen"],
-        "kish_neff_ok": b["n_eff_min"] >= a["n_eff"],
+        "kish_neff_ok": b["n_eff_min"] >= a["n_eff_max"],  # every darkbeam run >= every DarkNews run
         "scatter_whole": fom("cpu"), "scatter_generation": fom("cpu_gen"),
         "scatter_factor_range": [((1 - f) / (1 + f)) ** 2, ((1 + f) / (1 - f)) ** 2],
         "total_db_over_dn": b["total_mean"] / a["total_mean"],
@@ -239,6 +239,28 @@ def print_table(rows: list[dict]) -> None:
     lo, hi = rows[0]["ratios"]["scatter_factor_range"]
     print(f"(x@sd: CPU ratio at equal seed-to-seed scatter, (CPU_DN s_DN^2)/(CPU_db s_db^2); with {rows[0]['seeds']} "
           f"seeds each it is uncertain by a factor {lo:.2f}-{hi:.2f} (68%))")
+
+
+def markdown(doc: dict) -> str:
+    """The figures of a results JSON as markdown tables (docs/performance.md)."""
+    rows = doc["configs"]
+    lines = ["| configuration | cases DN/db | Kish n_eff DN / db (min) | CPU whole DN / db | ratio | CPU generation DN / db "
+             "| ratio | rel. s.d. of total DN / db | ratio at equal s.d., whole / gen. | peak RSS DN / db | total db/DN |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        a, b, q = r["darknews"], r["darkbeam"], r["ratios"]
+        lines.append(f"| {r['config']} | {a['cases']}/{b['cases']} | {a['n_eff']:.0f} / {b['n_eff_min']:.0f} | "
+                     f"{a['cpu']:.2f} / {b['cpu']:.2f} s | {q['kish_whole']:.1f}x | {a['cpu_gen']:.2f} / {b['cpu_gen']:.3f} s | "
+                     f"{q['kish_generation']:.1f}x | {a['rel_sd_total']:.1e} / {b['rel_sd_total']:.1e} | "
+                     f"{q['scatter_whole']:.0f}x / {q['scatter_generation']:.0f}x | {a['rss_MB']:.0f} / {b['rss_MB']:.0f} MB | "
+                     f"{q['total_db_over_dn']:.4f} |")
+    w = doc.get("writers")
+    if w:
+        lines += ["", f"HepMC3 writing: DarkNews {w['darknews_hepmc3_events_per_cpu_s']:,.0f} events per CPU s "
+                  f"({w['darknews_hepmc3_events']} events, its own pyhepmc writer), darkbeam "
+                  f"{w['darkbeam_hepmc3_events_per_cpu_s']:,.0f} events per CPU s ({w['darkbeam_hepmc3_events']} events of "
+                  "its default-configuration run)."]
+    return "\n".join(lines)
 
 
 def writer_rates(dn_python: str, nhep: int, keep: Path) -> dict:
@@ -268,7 +290,11 @@ def main(argv=None) -> int:
     ap.add_argument("--hepmc-events", type=int, default=2000, help="DarkNews events written to HepMC3 (default 2000)")
     ap.add_argument("--quick", action="store_true", help="smoke run: default configuration, 3 seeds, 300 HepMC3 events")
     ap.add_argument("--json", type=Path, default=RESULTS / "vs_darknews.json", help="where to write the figures")
+    ap.add_argument("--markdown", action="store_true", help="print the figures of --json as markdown and exit (no runs)")
     args = ap.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.json.read_text())))
+        return 0
     if args.quick:
         args.configs, args.seeds, args.hepmc_events = ["default"], 3, 300
     if args.seeds < 3:
@@ -291,6 +317,8 @@ def main(argv=None) -> int:
             dn.append(run_darknews(args.darknews_python, cfg, seed))
             db.append(run_darkbeam(cfg, seed, n))
         rows.append(summarize(name, dn, db))
+        if not rows[-1]["ratios"]["kish_neff_ok"]:
+            print("   WARNING: a darkbeam run has a smaller Kish n_eff than a DarkNews run")
         if dn[0]["cases"] != db[0]["cases"]:
             print(f"   WARNING: {dn[0]['cases']} DarkNews cases vs {db[0]['cases']} darkbeam cases")
     print_table(rows)
