@@ -65,23 +65,12 @@ def _shape(shape) -> dict[str, Any]:
     return out
 
 
-def _file_status(entry) -> str:
-    from darkbeam.data import locate
-    from darkbeam.errors import DataError
-
-    try:
-        path = locate(entry)
-    except DataError:
-        return "checksum mismatch"
-    if path is None:
-        return "missing" if entry.url is None else "not fetched"
-    return "ok"
-
-
 def _details(exp) -> dict[str, Any]:
+    from darkbeam.data import status as _data_status
+
     f = exp.flux
     lo, hi = f.energy_range
-    files = [{"name": e.name, "path": e.path, "units": e.units, "status": _file_status(e)} for e in _flux_entries(exp)]
+    files = [{"name": e.name, "path": e.path, "units": e.units, "status": _data_status(e)} for e in _flux_entries(exp)]
     flux: dict[str, Any] = {
         "name": f.name, "files": dict(f.files) if f.files else None, "path": str(f.path) if f.path else None,
         "normalisation": f.normalisation, "scale_on_registry": f.scale, "energy_range_GeV": [_finite(lo), _finite(hi)],

@@ -20,27 +20,16 @@ _FLAVOUR_HEAD = {"nu_e": "nu_e", "nu_mu": "nu_mu", "nu_tau": "nu_tau", "nu_e_bar
                  "nu_mu_bar": "nu_mu_bar", "nu_tau_bar": "nu_tau_bar"}
 
 
-def _status(entry) -> str:
-    from darkbeam.data import locate
-
-    try:
-        path = locate(entry)
-    except DataError:
-        return "checksum mismatch"
-    if path is None:
-        return "missing" if entry.url is None else "not fetched"
-    return "ok"
-
-
 @fluxes_app.command("list")
 def fluxes_list(as_json: bool = JSON_OPTION) -> None:
     """List the registered flux files, their beam, units and whether a verified copy is at hand."""
     from darkbeam.data import entries
+    from darkbeam.data import status as _data_status
 
     rows = []
     for e in entries("flux"):
         rows.append({"name": e.name, "beam": e.beam, "mode": e.mode, "baseline_m": e.baseline_m, "units": e.units,
-                     "per_pot": e.per_pot, "status": _status(e), "description": e.description})
+                     "per_pot": e.per_pot, "status": _data_status(e), "description": e.description})
     if as_json:
         print_json({"fluxes": rows})
         return
@@ -60,13 +49,14 @@ def fluxes_list(as_json: bool = JSON_OPTION) -> None:
 def fluxes_show(name: str = typer.Argument(..., help="Registered flux file name (see 'darkbeam fluxes list')."),
                 as_json: bool = JSON_OPTION) -> None:
     """Metadata of a flux file and, if it can be read, integrated flux, mean and peak energy per flavour."""
+    from darkbeam.data import status as _data_status
     from darkbeam.sources.files import flux_entry, official_flux
 
     e = flux_entry(name)
     info = {"name": e.name, "path": e.path, "url": e.url, "sha256": e.sha256, "format": e.format, "units": e.units,
             "normalisation": e.normalisation, "energy_grid": e.energy_grid, "columns": list(e.columns),
             "per_pot": e.per_pot, "baseline_m": e.baseline_m, "off_axis_mrad": e.off_axis_mrad, "beam": e.beam,
-            "mode": e.mode, "description": e.description, "citation": e.citation, "status": _status(e)}
+            "mode": e.mode, "description": e.description, "citation": e.citation, "status": _data_status(e)}
     summary = {}
     if info["status"] == "ok":
         f = official_flux(e.name, download=False)

@@ -13,7 +13,8 @@ from darkbeam.data.registry import (
     packaged_dir,
     parse_registry,
     registry,
+    status,
 )
 
 __all__ = ["DataFile", "cache_dir", "data_dir", "entries", "fetch", "locate", "lookup", "origin", "packaged_dir",
-           "parse_registry", "registry"]
+           "parse_registry", "registry", "status"]

@@ -285,6 +285,18 @@ def locate(entry: DataFile) -> Path | None:
     return None if found is None else found[0]
 
 
+def status(entry: DataFile) -> str:
+    """Whether ``entry`` is at hand here: 'ok', 'checksum mismatch', 'not fetched' (a download would get
+    it) or 'missing' (no URL to download from)."""
+    try:
+        path = locate(entry)
+    except DataError:
+        return "checksum mismatch"
+    if path is None:
+        return "missing" if entry.url is None else "not fetched"
+    return "ok"
+
+
 def origin(name: str, kind: str | None = None) -> str | None:
     """Where :func:`fetch` would read a registered file from without downloading: 'mirror',
     'packaged', 'cache', or None when no local copy exists."""

@@ -29,6 +29,23 @@ def unit_path(folder: Path, index: int) -> Path:
     return Path(folder) / POINTS / f"unit_{index:05d}.parquet"
 
 
+def _holds_scan(folder: Path, fingerprint: str, resume: bool) -> bool:
+    """True if ``folder`` holds a scan manifest; a ConfigurationError if that scan is a different one
+    and ``resume`` is asked for."""
+    mpath = folder / MANIFEST
+    if not mpath.is_file():
+        return False
+    try:
+        old = json.loads(mpath.read_text())
+    except ValueError:
+        old = {}
+    if old.get("fingerprint") != fingerprint and resume:
+        raise ConfigurationError(f"output folder {folder} holds a different scan (fingerprint "
+                                 f"{old.get('fingerprint')}, this one {fingerprint}): use --restart to replace "
+                                 "it or choose another --output")
+    return True
+
+
 def check_folder(folder, fingerprint: str, *, resume: bool = True, overwrite: bool = False) -> None:
     """Refuse, before any work, an output folder the scan cannot use: a file, a folder that cannot be
     created or written, a folder holding a different scan (unless ``resume`` is False), or a non-empty
@@ -44,17 +61,9 @@ def check_folder(folder, fingerprint: str, *, resume: bool = True, overwrite: bo
         check_folder_writable(folder)
     except DataError as exc:
         raise ConfigurationError(f"output {folder}: {exc}") from None
-    mpath = folder / MANIFEST
-    if mpath.is_file():
-        try:
-            old = json.loads(mpath.read_text())
-        except ValueError:
-            old = {}
-        if old.get("fingerprint") != fingerprint and resume:
-            raise ConfigurationError(f"output folder {folder} holds a different scan (fingerprint "
-                                     f"{old.get('fingerprint')}, this one {fingerprint}): use --restart to replace "
-                                     "it or choose another --output")
-    elif folder.is_dir() and any(folder.iterdir()) and not overwrite:
+    if _holds_scan(folder, fingerprint, resume):
+        return
+    if folder.is_dir() and any(folder.iterdir()) and not overwrite:
         raise ConfigurationError(f"output folder {folder} is not empty and holds no scan (use --overwrite to write "
                                  "into it, or choose another --output)")
 
@@ -105,15 +114,7 @@ def prepare_folder(folder, fingerprint: str, manifest: dict, *, resume: bool = T
         for tmp in (folder / POINTS).glob(".unit_*.parquet.tmp"):
             tmp.unlink(missing_ok=True)
     mpath = folder / MANIFEST
-    if mpath.is_file():
-        try:
-            old = json.loads(mpath.read_text())
-        except ValueError:
-            old = {}
-        if old.get("fingerprint") != fingerprint and resume:
-            raise ConfigurationError(f"output folder {folder} holds a different scan (fingerprint "
-                                     f"{old.get('fingerprint')}, this one {fingerprint}): use --restart to replace "
-                                     "it or choose another --output")
+    _holds_scan(folder, fingerprint, resume)
     if not resume and (folder / POINTS).is_dir():
         shutil.rmtree(folder / POINTS)
     (folder / POINTS).mkdir(parents=True, exist_ok=True)

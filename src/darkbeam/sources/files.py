@@ -54,14 +54,19 @@ __all__ = [
 ]
 
 
-def _parse_rows(path: Path, ncols: int) -> tuple[np.ndarray, list[int]]:
-    """Numeric rows of a whitespace table with exactly ``ncols`` numbers; DataError otherwise."""
+def _read_text(path: Path) -> str:
+    """The text of a flux file; one DataError if it is missing or unreadable."""
     try:
-        text = path.read_text()
+        return path.read_text()
     except FileNotFoundError:
         raise DataError(f"flux file {path} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read flux file {path}: {type(exc).__name__}") from None
+
+
+def _parse_rows(path: Path, ncols: int) -> tuple[np.ndarray, list[int]]:
+    """Numeric rows of a whitespace table with exactly ``ncols`` numbers; DataError otherwise."""
+    text = _read_text(path)
     rows: list[list[float]] = []
     lineno: list[int] = []
     for i, raw in enumerate(text.splitlines(), start=1):
@@ -153,12 +158,7 @@ def read_binned_table(path, *, columns: Sequence[str], normalisation: float = 1.
     cols = [canonical_flavour(c) for c in columns]
     if len(set(cols)) != len(cols):
         raise DataError(f"{path}: duplicate flavour in column layout {list(columns)}")
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise DataError(f"flux file {path} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read flux file {path}: {type(exc).__name__}") from None
+    text = _read_text(path)
     lo, hi, vals, lineno = [], [], [], []
     for i, raw in enumerate(text.splitlines(), start=1):
         m = _BIN_ROW.match(raw.split("#", 1)[0])
