@@ -34,7 +34,6 @@ from darkbeam.errors import ConfigurationError, ParameterError
 MASS_PARAMS = ("m4", "m5", "m6", "mzprime", "mhprime")
 
 #: alternative ways of giving one coupling (models/parameters.py)
-_ALTERNATIVES = (("epsilon", "epsilon2", "alpha_epsilon2", "chi"), ("gD", "alphaD"))
 
 #: signal spectrum variables (docs/scans.md)
 VARIABLES = ("E_vis", "cos_vis", "E_hnl", "E_nu")
@@ -236,11 +235,11 @@ class ScanConfig(_Strict):
     # ------------------------------------------------------------------ derived
     def base_model(self):
         """Validated model parameters at the generation reference of both axes."""
-        from darkbeam.models.parameters import ModelParameters
+        from darkbeam.models.parameters import EQUIVALENT_GROUPS, ModelParameters
 
         values = dict(self.model)
         for ax in (self.x, self.y):
-            for group in _ALTERNATIVES:  # an axis on epsilon replaces alpha_epsilon2 of [model], etc.
+            for group in EQUIVALENT_GROUPS:  # an axis on epsilon replaces alpha_epsilon2 of [model], etc.
                 if ax.param in group:
                     for k in group:
                         values.pop(k, None)
