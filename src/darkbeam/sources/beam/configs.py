@@ -222,6 +222,12 @@ LBNF = BeamConfig(
 # II): 30 GeV (31 GeV/c) p on a 91.4 cm, 1.3 cm radius graphite target inside horn 1 (inner
 # conductor 5.4 cm), horns 2 and 3 downstream, 250 kA, 96 m decay volume; ND280 at 280 m, 2.5 deg
 # off axis.  Horn 2/3 shapes are approximate parabolae (not published in the flux paper).
+# Horn 1 field region: the flux paper (sec. II.B) gives the maximum horn field, 1.7 T at 250 kA
+# (the T2K beam-line paper, NIM A 659 (2011) 106, arXiv:1106.1238, sec. 2.3: 2.1 T at 320 kA).  A
+# toroidal field B = mu0 I / (2 pi r) reaches it at the smallest radius of the field region, the outer
+# surface of horn 1's inner conductor, which houses the target: r = mu0 I / (2 pi B_max) = 2.9-3.0 cm
+# (both pairs of numbers).  The horn used to start its field at r = 5.4 cm (0.9 T at 250 kA), which
+# halved the kick of the mesons leaving the target at small radius.  Inner-conductor wall 3 mm (approx.).
 def _parabola(z0, z1, r_neck, r_end, z_neck):
     def f(z):
         zz = np.asarray(z, dtype=np.float64)
@@ -236,7 +242,7 @@ JPARC = BeamConfig(
     proton_momentum_GeV=30.9,
     target=Target("graphite", 91.4, 1.3, 0.0),
     horns=(
-        Horn("T2K horn 1", -20.0, 160.0, 250.0, ((0.0, 5.4), (160.0, 5.4)), 20.0, n_steps=80),
+        Horn("T2K horn 1", -20.0, 160.0, 250.0, ((0.0, 3.0), (160.0, 3.0)), 20.0, n_steps=80, wall_cm=0.3),
         Horn("T2K horn 2 (approx.)", 615.0, 200.0, 250.0, _sample(_parabola(0.0, 200.0, 8.0, 30.0, 40.0), 0.0, 200.0), 50.0),
         Horn("T2K horn 3 (approx.)", 1020.0, 250.0, 250.0,
              _sample(_parabola(0.0, 250.0, 14.0, 40.0, 60.0), 0.0, 250.0), 70.0),
