@@ -54,6 +54,10 @@ class BeamConfig:
     theta_max: float = 0.4
     energy_edges_GeV: tuple[float, float, float] = (0.0, 5.0, 0.05)  # (start, stop, step)
     detectors: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # name -> (L m, off-axis mrad)
+    #: name -> the volume the experiment's official flux is averaged over, centred on the detector
+    #: position: ("box", width, height, length) in m (axes along the beam) or ("sphere", radius)
+    #: (darkbeam.sources.beam.model averages the model flux over it; docs/beam_model.md)
+    detector_volumes: Mapping[str, tuple] = field(default_factory=dict)
     citation: str = ""
     notes: str = ""
     #: include mesons from re-interactions of secondaries in the target (darkbeam.sources.beam.target)
@@ -63,6 +67,14 @@ class BeamConfig:
         lo, hi, step = self.energy_edges_GeV
         n = int(round((hi - lo) / step))
         return np.linspace(lo, lo + n * step, n + 1)
+
+    def detector_volume(self, distance_m: float, off_axis_mrad: float = 0.0) -> tuple | None:
+        """The averaging volume of a named detector at this position (distance within 1 %, angle within
+        1 mrad), or None (a point detector)."""
+        for name, (dist, angle) in self.detectors.items():
+            if abs(dist - distance_m) <= 0.01 * dist and abs(angle - off_axis_mrad) <= 1.0:
+                return self.detector_volumes.get(name)
+        return None
 
     def with_current(self, current_kA: float) -> "BeamConfig":
         """The same beam line with every horn at ``current_kA`` (sign kept by polarity at run time)."""
@@ -118,6 +130,14 @@ BNB = BeamConfig(
     theta_max=1.5,
     energy_edges_GeV=(0.0, 5.0, 0.05),
     detectors={"miniboone": (541.0, 0.0), "microboone": (470.0, 0.0), "sbnd": (110.0, 0.0), "icarus": (600.0, 0.0)},
+    # the official fluxes are averages over the detectors: MiniBooNE's over its 610 cm radius sphere
+    # (arXiv:0806.1449, sec. III; NIM A 599 (2009) 28); MicroBooNE's over the TPC active volume (the
+    # file's own header: MCC9_FluxHist_volTPCActive; TPC 2.56 m wide, 2.33 m high, 10.37 m long,
+    # JINST 12 (2017) P02017); SBND's over its 4 m x 4 m x 5 m active volume (SBN proposal,
+    # arXiv:1503.01520, sec. 3).  At 110 m the on-axis point flux is 1.5-2 times the face average at
+    # 1-1.8 GeV (focused pions make a narrow neutrino core), so the detector size matters there.
+    detector_volumes={"miniboone": ("sphere", 6.1), "microboone": ("box", 2.56, 2.33, 10.37),
+                      "sbnd": ("box", 4.0, 4.0, 5.0)},
     citation="MiniBooNE, PRD 79 (2009) 072002, arXiv:0806.1449; geometry: SBNSoftware/G4BNB",
 )
 
