@@ -375,3 +375,15 @@ def test_detector_volume_average_matches_point_far_away_and_matters_at_sbnd():
 def test_detector_volume_rejects_malformed_specs(bad):
     with pytest.raises(ConfigurationError):
         beam_flux("bnb", 110.0, n=16, detector_volume=bad)
+
+
+def test_jparc_horn1_maximum_field_matches_t2k():
+    """T2K flux paper (arXiv:1211.0469, sec. II.B): the horns' maximum field is 1.7 T at 250 kA; in a
+    1/r toroidal field it is reached at the smallest radius of horn 1's field region."""
+    from darkbeam.sources.beam.configs import JPARC
+
+    h1 = JPARC.horns[0]
+    r_min_m = min(r for _, r in h1.inner_profile_cm) / 100.0
+    b_max = 2.0e-7 * h1.current_kA * 1e3 / r_min_m  # mu0 I / (2 pi r), tesla
+    assert h1.current_kA == 250.0
+    assert b_max == pytest.approx(1.7, abs=0.1)
