@@ -54,6 +54,10 @@ class BeamConfig:
     theta_max: float = 0.4
     energy_edges_GeV: tuple[float, float, float] = (0.0, 5.0, 0.05)  # (start, stop, step)
     detectors: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # name -> (L m, off-axis mrad)
+    #: name -> the volume the experiment's official flux is averaged over, centred on the detector
+    #: position: ("box", width, height, length) in m (axes along the beam) or ("sphere", radius)
+    #: (darkbeam.sources.beam.model averages the model flux over it; docs/beam_model.md)
+    detector_volumes: Mapping[str, tuple] = field(default_factory=dict)
     citation: str = ""
     notes: str = ""
     #: include mesons from re-interactions of secondaries in the target (darkbeam.sources.beam.target)
@@ -63,6 +67,14 @@ class BeamConfig:
         lo, hi, step = self.energy_edges_GeV
         n = int(round((hi - lo) / step))
         return np.linspace(lo, lo + n * step, n + 1)
+
+    def detector_volume(self, distance_m: float, off_axis_mrad: float = 0.0) -> tuple | None:
+        """The averaging volume of a named detector at this position (distance within 1 %, angle within
+        1 mrad), or None (a point detector)."""
+        for name, (dist, angle) in self.detectors.items():
+            if abs(dist - distance_m) <= 0.01 * dist and abs(angle - off_axis_mrad) <= 1.0:
+                return self.detector_volumes.get(name)
+        return None
 
     def with_current(self, current_kA: float) -> "BeamConfig":
         """The same beam line with every horn at ``current_kA`` (sign kept by polarity at run time)."""
@@ -118,6 +130,14 @@ BNB = BeamConfig(
     theta_max=1.5,
     energy_edges_GeV=(0.0, 5.0, 0.05),
     detectors={"miniboone": (541.0, 0.0), "microboone": (470.0, 0.0), "sbnd": (110.0, 0.0), "icarus": (600.0, 0.0)},
+    # the official fluxes are averages over the detectors: MiniBooNE's over its 610 cm radius sphere
+    # (arXiv:0806.1449, sec. III; NIM A 599 (2009) 28); MicroBooNE's over the TPC active volume (the
+    # file's own header: MCC9_FluxHist_volTPCActive; TPC 2.56 m wide, 2.33 m high, 10.37 m long,
+    # JINST 12 (2017) P02017); SBND's over its 4 m x 4 m x 5 m active volume (SBN proposal,
+    # arXiv:1503.01520, sec. 3).  At 110 m the on-axis point flux is 1.5-2 times the face average at
+    # 1-1.8 GeV (focused pions make a narrow neutrino core), so the detector size matters there.
+    detector_volumes={"miniboone": ("sphere", 6.1), "microboone": ("box", 2.56, 2.33, 10.37),
+                      "sbnd": ("box", 4.0, 4.0, 5.0)},
     citation="MiniBooNE, PRD 79 (2009) 072002, arXiv:0806.1449; geometry: SBNSoftware/G4BNB",
 )
 
@@ -222,6 +242,12 @@ LBNF = BeamConfig(
 # II): 30 GeV (31 GeV/c) p on a 91.4 cm, 1.3 cm radius graphite target inside horn 1 (inner
 # conductor 5.4 cm), horns 2 and 3 downstream, 250 kA, 96 m decay volume; ND280 at 280 m, 2.5 deg
 # off axis.  Horn 2/3 shapes are approximate parabolae (not published in the flux paper).
+# Horn 1 field region: the flux paper (sec. II.B) gives the maximum horn field, 1.7 T at 250 kA
+# (the T2K beam-line paper, NIM A 659 (2011) 106, arXiv:1106.1238, sec. 2.3: 2.1 T at 320 kA).  A
+# toroidal field B = mu0 I / (2 pi r) reaches it at the smallest radius of the field region, the outer
+# surface of horn 1's inner conductor, which houses the target: r = mu0 I / (2 pi B_max) = 2.9-3.0 cm
+# (both pairs of numbers).  The horn used to start its field at r = 5.4 cm (0.9 T at 250 kA), which
+# halved the kick of the mesons leaving the target at small radius.  Inner-conductor wall 3 mm (approx.).
 def _parabola(z0, z1, r_neck, r_end, z_neck):
     def f(z):
         zz = np.asarray(z, dtype=np.float64)
@@ -236,7 +262,7 @@ JPARC = BeamConfig(
     proton_momentum_GeV=30.9,
     target=Target("graphite", 91.4, 1.3, 0.0),
     horns=(
-        Horn("T2K horn 1", -20.0, 160.0, 250.0, ((0.0, 5.4), (160.0, 5.4)), 20.0, n_steps=80),
+        Horn("T2K horn 1", -20.0, 160.0, 250.0, ((0.0, 3.0), (160.0, 3.0)), 20.0, n_steps=80, wall_cm=0.3),
         Horn("T2K horn 2 (approx.)", 615.0, 200.0, 250.0, _sample(_parabola(0.0, 200.0, 8.0, 30.0, 40.0), 0.0, 200.0), 50.0),
         Horn("T2K horn 3 (approx.)", 1020.0, 250.0, 250.0,
              _sample(_parabola(0.0, 250.0, 14.0, 40.0, 60.0), 0.0, 250.0), 70.0),

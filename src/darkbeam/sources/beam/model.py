@@ -32,8 +32,9 @@ cached per (configuration, detector, statistics).
 
 Not included: re-interactions of secondaries in the horns and the shielding (those in the target
 are: darkbeam.sources.beam.target), secondary pions from K -> pi pi (pi), K0_S, hyperons, charm
-(nu_tau), muons from K_mu3, pion and muon decays at rest (target pile, absorber), the finite beam
-spot and the detector size.  Accuracy against the official fluxes: docs/beam_model.md.
+(nu_tau), muons from K_mu3, pion and muon decays at rest (target pile, absorber) and the finite beam
+spot.  The detector is a point, or (``detector_volume``) a box or sphere over which the flux is
+averaged, one detector point per decay.  Accuracy against the official fluxes: docs/beam_model.md.
 """
 
 from __future__ import annotations
@@ -96,12 +97,50 @@ def _channels(meson: str) -> tuple[Channel, ...]:
 
 def _forced(pos, direction, gamma, beta, e_star, detector):
     """Energy and flux factor (per cm^2) of a massless daughter emitted isotropically in the parent
-    rest frame, toward a point detector: E = E*/(gamma(1 - beta cos a)), J/(4 pi d^2)."""
-    d = detector[None, :] - pos
+    rest frame, toward a point detector: E = E*/(gamma(1 - beta cos a)), J/(4 pi d^2).  ``detector``:
+    one point (3,) or one point per decay (N, 3)."""
+    d = np.asarray(detector) - pos
     dist = np.sqrt(np.einsum("ij,ij->i", d, d))
     cos_a = np.einsum("ij,ij->i", d, direction) / dist
     f = gamma * (1.0 - beta * cos_a)
     return e_star / f, 1.0 / (f * f) / (4.0 * math.pi * dist * dist)
+
+
+VOLUME_KINDS = ("box", "sphere")
+
+
+def _check_volume(volume) -> tuple | None:
+    """Validate a detector averaging volume: None, ("box", w, h, l) or ("sphere", r), sizes in m."""
+    if volume is None or volume == () or volume == 0:
+        return None
+    v = tuple(volume)
+    kind = str(v[0]).lower() if v else ""
+    sizes = v[1:]
+    ok = (kind == "box" and len(sizes) == 3) or (kind == "sphere" and len(sizes) == 1)
+    if not ok or not all(isinstance(x, (int, float)) and math.isfinite(x) and x >= 0 for x in sizes):
+        raise ConfigurationError(f"detector volume must be ('box', width, height, length) or ('sphere', radius) "
+                                 f"in m, got {volume!r}")
+    if max(sizes) == 0:
+        return None
+    return (kind,) + tuple(float(x) for x in sizes)
+
+
+def _detector_points(centre: np.ndarray, volume: tuple | None, u: np.ndarray) -> np.ndarray:
+    """Detector points (cm), one per decay: the centre, or uniform in ``volume`` from the uniform
+    numbers ``u`` (N x 3, dimensions of the meson's own Sobol point; axes x horizontal, y vertical, z
+    along the beam), so that the flux estimate is the average over the detector volume (what the
+    experiments' flux files give)."""
+    if volume is None or len(u) == 0:
+        return centre
+    if volume[0] == "box":
+        off = (u - 0.5) * np.array(volume[1:]) * 100.0
+    else:  # uniform in a ball: radius R u^(1/3), isotropic direction
+        r = volume[1] * 100.0 * np.cbrt(u[:, 0])
+        cos_t = 2.0 * u[:, 1] - 1.0
+        sin_t = np.sqrt(np.clip(1.0 - cos_t * cos_t, 0.0, None))
+        phi = 2.0 * math.pi * u[:, 2]
+        off = np.stack((r * sin_t * np.cos(phi), r * sin_t * np.sin(phi), r * cos_t), axis=1)
+    return centre[None, :] + off
 
 
 def _exit_distance(pos, direction, z_end, radius):
@@ -140,10 +179,11 @@ class BeamFlux:
 
 
 def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int, n: int, seed: int,
-                edges: np.ndarray, include_muons: bool, tertiary: bool) -> dict[str, dict[str, np.ndarray]]:
+                edges: np.ndarray, include_muons: bool, tertiary: bool,
+                volume: tuple | None = None) -> dict[str, dict[str, np.ndarray]]:
     """Histogram contributions {parent: {flavour: sum of weights per bin}} of one meson species."""
     # 1-2. production in the target (primary and re-interactions), absorption, ionisation loss
-    ts = target_mesons(cfg, meson, n, seed=seed, tertiary=tertiary, extra_dims=8)
+    ts = target_mesons(cfg, meson, n, seed=seed, tertiary=tertiary, extra_dims=11 if volume is not None else 8)
     p, th, w, z0, u = ts.p, ts.theta, ts.weight, ts.z0, ts.u
     m = MASS[meson]
     n_all = len(p)
@@ -202,6 +242,9 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
         uu[:, 0] = (uu[:, 0] + k * 0.6180339887498949) % 1.0  # a different azimuth for each decay point
         strata.append((ti.r, z_in, ti.slope, e_i / m, ti.p / e_i, w_in, uu))
     rd, zd, d_slope, gamma, beta, w, u = (np.concatenate(x) for x in zip(*strata))
+    # one detector point per decay when the flux is averaged over the detector volume
+    # (columns 8-10 of the Sobol point; 0: azimuth, 1: decay point, 2: rest-frame energy, 3-7: muons)
+    detector = _detector_points(detector, volume, u[:, 8:11] if volume is not None else u[:, :0])
     phi = 2.0 * math.pi * u[:, 0]
     cphi, sphi = np.cos(phi), np.sin(phi)
     pos = np.stack((rd * cphi, rd * sphi, zd), axis=1)
@@ -262,14 +305,19 @@ def _muon_decays(out, add, meson, ch, pos, ndir, gamma, beta, w, u, dec, detecto
 
 def beam_flux(beam: str | BeamConfig, distance_m: float, off_axis_mrad: float = 0.0, *, polarity: str | int = "FHC",
               n: int = 2**17, seed: int = 12345, parents: Sequence[str] = NEUTRINO_PARENTS,
-              include_muons: bool = True, tertiary: bool | None = None, edges=None) -> BeamFlux:
+              include_muons: bool = True, tertiary: bool | None = None, edges=None,
+              detector_volume: tuple | str | None = "auto") -> BeamFlux:
     """Beam-model neutrino flux (nu/cm^2/GeV/POT) at ``distance_m`` from the beam line's origin and
     ``off_axis_mrad`` off the beam axis (in the horizontal plane).
 
     ``polarity``: 'FHC' (forward horn current, neutrino mode), 'RHC' or +1/-1; ``n``: mesons per
     species (rounded up to a power of 2 for the Sobol sequence); ``seed``: scrambling seed (a seed
     gives the same flux); ``tertiary``: include mesons from re-interactions in the target
-    (default: the configuration's setting).  Returns a :class:`BeamFlux` (``.flux``, ``.by_parent``).
+    (default: the configuration's setting).  ``detector_volume``: the flux is averaged over this
+    volume around the detector position, ("box", width, height, length) in m (axes along the beam) or
+    ("sphere", radius); 'auto' (default) takes the volume of the configuration's named detector at this
+    position (BNB: MiniBooNE, MicroBooNE, SBND, over which their official files are averaged) and a
+    point elsewhere; None: a point.  Returns a :class:`BeamFlux` (``.flux``, ``.by_parent``).
     """
     cfg = beam_config(beam)
     pol = _polarity(polarity)
@@ -280,8 +328,13 @@ def beam_flux(beam: str | BeamConfig, distance_m: float, off_axis_mrad: float = 
     n2 = 1 << max(int(math.ceil(math.log2(max(int(n), 16)))), 4)
     e_key = None if edges is None else tuple(float(x) for x in np.asarray(edges, dtype=np.float64))
     tert = cfg.tertiary if tertiary is None else bool(tertiary)
+    if isinstance(detector_volume, str):
+        if detector_volume.lower() != "auto":
+            raise ConfigurationError(f"detector_volume must be 'auto', None or a volume tuple, got '{detector_volume}'")
+        detector_volume = cfg.detector_volume(float(distance_m), float(off_axis_mrad))
+    vol = _check_volume(detector_volume)
     return _beam_flux_cached(cfg, float(distance_m), float(off_axis_mrad), pol, n2, int(seed), tuple(parents),
-                             bool(include_muons), tert, e_key)
+                             bool(include_muons), tert, e_key, vol)
 
 
 def _polarity(polarity) -> int:
@@ -297,7 +350,7 @@ def _polarity(polarity) -> int:
 
 @lru_cache(maxsize=32)
 def _beam_flux_cached(cfg: BeamConfig, distance_m, off_axis_mrad, pol, n, seed, parents, include_muons, tertiary,
-                      e_key) -> BeamFlux:
+                      e_key, volume=None) -> BeamFlux:
     edges = cfg.edges() if e_key is None else np.asarray(e_key)
     th = off_axis_mrad * 1e-3
     det = np.array([distance_m * 100.0 * math.sin(th), 0.0, distance_m * 100.0 * math.cos(th)])
@@ -305,7 +358,7 @@ def _beam_flux_cached(cfg: BeamConfig, distance_m, off_axis_mrad, pol, n, seed, 
     for meson in parents:
         if meson not in NEUTRINO_PARENTS:
             raise ConfigurationError(f"unknown neutrino parent '{meson}' (known: {', '.join(NEUTRINO_PARENTS)})")
-        part = _meson_flux(cfg, meson, det, pol, n, seed, edges, include_muons, tertiary)
+        part = _meson_flux(cfg, meson, det, pol, n, seed, edges, include_muons, tertiary, volume)
         for parent, cols in part.items():
             d = totals.setdefault(parent, {})
             for fl, h in cols.items():
@@ -315,10 +368,13 @@ def _beam_flux_cached(cfg: BeamConfig, distance_m, off_axis_mrad, pol, n, seed, 
     prov = (f"darkbeam beam model '{cfg.name}' ({cfg.description}); production {cfg.production_model} on "
             f"{cfg.target.material}{' with re-interactions' if tertiary else ''}; approximate horn focusing, {mode}; "
             f"detector at {distance_m:g} m, "
-            f"{off_axis_mrad:g} mrad off axis; {n} Sobol points per meson species, seed {seed}; "
+            f"{off_axis_mrad:g} mrad off axis"
+            f"{'' if volume is None else ', averaged over a ' + volume[0] + ' of ' + ' x '.join(f'{x:g}' for x in volume[1:]) + ' m'}; "
+            f"{n} Sobol points per meson species, seed {seed}; "
             f"accuracy: docs/beam_model.md")
     meta = {"source": "beam-model", "beam": cfg.name, "distance_m": distance_m, "off_axis_mrad": off_axis_mrad,
-            "mode": mode, "n": n, "seed": seed, "tertiary": tertiary}
+            "mode": mode, "n": n, "seed": seed, "tertiary": tertiary,
+            "detector_volume": None if volume is None else list(volume)}
     by_parent = {}
     total_cols: dict[str, np.ndarray] = {}
     for parent, cols in totals.items():

@@ -17,11 +17,11 @@ import numpy as np
 #: beam -> list of (distance m, off-axis mrad, horn polarity, evidence) where the model meets the bands;
 #: the evidence string starts with the registered official file it was compared with.
 #: Empty: in the comparison of docs/beam_model.md (benchmarks/beam_model_validation.py, 2^17 mesons per
-#: species) no position meets them.  BNB is closest (integral within 7 % at MicroBooNE, 13 % at
-#: MiniBooNE) but fails the band test in the lowest bin, 0-0.2 GeV (model/official 0.7), and at
-#: 1.2-1.6 GeV (1.2 at MicroBooNE, 1.3-1.5 at MiniBooNE); NuMI, J-PARC, LBNF and the SPS WANF are
-#: further off.  Add a position here only together with a benchmark table row that passes;
-#: tests/test_beam_model.py re-checks every entry whose official file is available.
+#: species) no position meets them.  BNB is closest (integral within 6-11 % at MiniBooNE, MicroBooNE
+#: and SBND, fluxes averaged over the detector volumes) but fails the band test in the lowest bin,
+#: 0-0.2 GeV (model/official 0.66-0.69), and at 1.0-1.6 GeV (1.18-1.31); NuMI, J-PARC (x0.43),
+#: LBNF and the SPS WANF are further off.  Add a position here only together with a benchmark table
+#: row that passes; tests/test_beam_model.py re-checks every entry whose official file is available.
 VALIDATED: dict[str, list[tuple[float, float, str, str]]] = {}
 
 #: aims of issue 9 (docs/beam_model.md): nu_mu within BAND_TOLERANCE in every band bin holding more than
