@@ -61,16 +61,16 @@ def boxes():
 def test_weight_sums_are_the_summary_numbers(run):
     ev, s = run.events, run.summary
     assert np.sum(ev["w_rate"]) == pytest.approx(s.upscattered, rel=1e-10)
-    assert np.sum(ev.w) == pytest.approx(s.decay_in_detector, rel=1e-10)
-    assert np.sum(ev.w * ev.visible()) == pytest.approx(s.decay_in_detector_visible, rel=1e-10)
-    assert np.sum(ev.w * ~ev.visible()) == pytest.approx(s.decay_in_detector_invisible, rel=1e-10)
+    assert np.sum(ev.w) == pytest.approx(s.decay_in_detector, rel=1e-10, abs=0)
+    assert np.sum(ev.w * ev.visible()) == pytest.approx(s.decay_in_detector_visible, rel=1e-10, abs=0)
+    assert np.sum(ev.w * ~ev.visible()) == pytest.approx(s.decay_in_detector_invisible, rel=1e-10, abs=0)
     assert s.decay_in_detector_visible + s.decay_in_detector_invisible == pytest.approx(s.decay_in_detector)
     for k, c in enumerate(s.cases):
         sel = np.asarray(ev["case"]) == k
         assert np.sum(ev["w_rate"][sel]) == pytest.approx(c["upscattered"], rel=1e-10)
-        assert np.sum(ev.w[sel] * ev.visible()[sel]) == pytest.approx(c["decay_in_detector_visible"], rel=1e-10)
+        assert np.sum(ev.w[sel] * ev.visible()[sel]) == pytest.approx(c["decay_in_detector_visible"], rel=1e-10, abs=0)
     # at generation the channel is drawn with q = BR: the files say so
-    assert np.allclose(ev["q_channel"], ev["br"], rtol=1e-12) and np.all(ev["w_decay"] == 1.0)
+    assert np.allclose(ev["q_channel"], ev["br"], rtol=1e-12, atol=0) and np.all(ev["w_decay"] == 1.0)
 
 
 def test_each_channel_gets_its_branching_ratio_of_the_decays(run):
@@ -127,12 +127,12 @@ def test_cli_json_and_reweight_report_visible_decays(tmp_path, capsys):
     assert d["decay_in_detector_visible"] < d["decay_in_detector"]
     ev = read_parquet(tmp_path / "run.parquet")
     assert np.sum(ev["w_rate"]) == pytest.approx(d["upscattered"], rel=1e-10)
-    assert np.sum(ev.w * ev.visible()) == pytest.approx(d["decay_in_detector_visible"], rel=1e-10)
+    assert np.sum(ev.w * ev.visible()) == pytest.approx(d["decay_in_detector_visible"], rel=1e-10, abs=0)
     assert ev.meta["decay_in_detector_visible"] == d["decay_in_detector_visible"]
     assert main(["reweight", str(tmp_path / "run.parquet"), "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["decay_in_detector_visible"] == pytest.approx(d["decay_in_detector_visible"], rel=1e-12)
-    assert r["decay_in_detector_invisible"] == pytest.approx(d["decay_in_detector_invisible"], rel=1e-12)
+    assert r["decay_in_detector_visible"] == pytest.approx(d["decay_in_detector_visible"], rel=1e-12, abs=0)
+    assert r["decay_in_detector_invisible"] == pytest.approx(d["decay_in_detector_invisible"], rel=1e-12, abs=0)
     assert [c["case"] for c in r["cases"]] == [c["case"] for c in d["cases"]]
     # reweight --json has the fields of generate --json (and the changes and model it was asked for)
     assert set(d) - {"n_events"} <= set(r) and r["fallbacks"] == d["fallbacks"]
@@ -206,9 +206,9 @@ def test_three_boxes_reweighting_at_the_generated_couplings_is_exact(boxes):
     ev, s = boxes.events, boxes.summary
     rw = Reweighter(ev)
     r = rw.rates(strict=False)
-    assert r["decay_in_detector"] == pytest.approx(s.decay_in_detector, rel=1e-12)
+    assert r["decay_in_detector"] == pytest.approx(s.decay_in_detector, rel=1e-12, abs=0)
     assert r["upscattered"] == pytest.approx(s.upscattered, rel=1e-12)
-    assert r["decay_in_detector_visible"] == pytest.approx(s.decay_in_detector_visible, rel=1e-12)
+    assert r["decay_in_detector_visible"] == pytest.approx(s.decay_in_detector_visible, rel=1e-12, abs=0)
     same = rw.apply({}, strict=False)
     for k in ev.columns:
         assert np.array_equal(same[k], ev[k]), k

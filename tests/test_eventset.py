@@ -27,7 +27,7 @@ def test_memory_per_event_is_within_target(es):
 
 def test_weight_is_product_of_components(es):
     c = es.columns
-    assert np.allclose(es.w, c["w_rate"] * c["br"] / c["q_channel"] * c["w_decay"] * c["p_decay"], rtol=1e-15)
+    assert np.allclose(es.w, c["w_rate"] * c["br"] / c["q_channel"] * c["w_decay"] * c["p_decay"], rtol=1e-15, atol=0)
     assert np.array_equal(es["w"], es.w)
     assert np.all(c["w_decay"] == 1.0)
 
@@ -384,7 +384,7 @@ def test_gap_columns_roundtrip_concat_and_validation(es, tmp_path):
     b = g.path_bounds()
     L = g.decay_length()
     ref = sum(decay_probability(b[:, 2 * j], b[:, 2 * j + 1], L) for j in range(3))
-    assert np.allclose(g.decay_probability(L), ref, rtol=1e-13)
+    assert np.allclose(g.decay_probability(L), ref, rtol=1e-13, atol=0)
     assert np.all(g.decay_probability(L) <= es.decay_probability(L) * (1 + 1e-12))
     write(g, tmp_path / "g.parquet")
     back = read_parquet(tmp_path / "g.parquet")
@@ -394,7 +394,7 @@ def test_gap_columns_roundtrip_concat_and_validation(es, tmp_path):
     assert len(next(ln for ln in text.splitlines() if ln.startswith("A 0 darkbeam.path")).split()) == 3 + 4 + 4
     both = EventSet.concat([g, es])  # es has no gaps: padded with empty gaps at l2
     assert both.n_gaps == 2 and np.array_equal(both["gap2_end"][len(g):], es["l2"])
-    assert np.allclose(both.decay_probability(np.concatenate([L, L]))[len(g):], es.decay_probability(L))
+    assert np.allclose(both.decay_probability(np.concatenate([L, L]))[len(g):], es.decay_probability(L), rtol=1e-12, atol=0)
     cols = dict(g.columns)
     cols["gap1_end"] = cols["gap1_start"] - 1.0  # a gap ending before it starts
     with pytest.raises(DataError):
@@ -424,9 +424,9 @@ def test_schema_1_files_are_converted(es, tmp_path):
     old = pa.table(cols).replace_schema_metadata({"darkbeam": json.dumps(md)})
     pq.write_table(old, tmp_path / "v1.parquet")
     back = read_parquet(tmp_path / "v1.parquet")
-    assert np.allclose(back["w_rate"], gen["w_rate"], rtol=1e-14)
+    assert np.allclose(back["w_rate"], gen["w_rate"], rtol=1e-14, atol=0)
     assert np.array_equal(back["q_channel"], gen["br"]) and np.all(back["w_decay"] == 1.0)
-    assert np.allclose(back.w, gen.w, rtol=1e-14)
+    assert np.allclose(back.w, gen.w, rtol=1e-14, atol=0)
     md["meta"] = {**md["meta"], "reweight": {"shape": True}}
     pq.write_table(old.replace_schema_metadata({"darkbeam": json.dumps(md)}), tmp_path / "v1rw.parquet")
     with pytest.raises(DataError, match="schema 1"):
