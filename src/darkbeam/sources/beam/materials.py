@@ -26,7 +26,8 @@ for the inelastic cross section sigma_INE (which contains the quasi-elastic part
 quasi-elastic one sigma_QE.  A pion is **absorbed** (removed) with sigma_INE - sigma_QE; a
 quasi-elastic scatter leaves a pion of nearly the same momentum and is not counted as a loss
 (its angular kick is neglected).  Outside 0.5-11 GeV/c (the range the MiniBooNE simulation uses them
-in) the value at the nearer end is used.  For pi+ Be: 82 mb at 0.5 GeV/c, 170 mb at 1 GeV/c, 159 mb at
+in) the value at 0.5 GeV/c is used below and the constant-ratio rule (Carroll et al., 60-200 GeV/c)
+above 11 GeV/c.  For pi+ Be: 82 mb at 0.5 GeV/c, 170 mb at 1 GeV/c, 159 mb at
 3 GeV/c, 149 mb at 8 GeV/c (the constant-ratio rule gives 154 mb).
 """
 
@@ -71,12 +72,14 @@ class Material:
 
         With the meson momentum ``p`` (GeV/c, array allowed), charged pions in Be and Al use the
         momentum-dependent MiniBooNE cross sections; otherwise the constant ratio to lambda_I."""
-        if p is not None and meson in ("pi+", "pi-") and self.name in _PION_XS:
-            sigma_mb = pion_absorption_mb(self.name, meson, p)
-            n_per_cm3 = self.density * AVOGADRO / self.A
-            return 1.0 / (n_per_cm3 * sigma_mb * 1.0e-27)
         ratio = 0.70 if meson.startswith("K") else 0.80
-        return self.interaction_length_cm / ratio
+        rule = self.interaction_length_cm / ratio
+        if p is not None and meson in ("pi+", "pi-") and self.name in _PION_XS:
+            p = np.asarray(p, dtype=np.float64)
+            n_per_cm3 = self.density * AVOGADRO / self.A
+            fit = 1.0 / (n_per_cm3 * pion_absorption_mb(self.name, meson, p) * 1.0e-27)
+            return np.where(p <= _PION_XS_RANGE[1], fit, rule)
+        return rule
 
 
 # MiniBooNE pion-nucleus cross sections (arXiv:0806.1449 sec. V; G4BNB input/production.in):
