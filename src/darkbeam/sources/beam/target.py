@@ -99,7 +99,7 @@ def target_mesons(cfg: BeamConfig, meson: str, n: int, *, seed: int = 1, tertiar
     m = MASS[meson]
     path = _exit_path(lt - z, rt, th)
     if meson in _LONG_LIVED:
-        w = w * np.exp(-path / mat.absorption_length_cm(meson))
+        w = w * np.exp(-path / mat.absorption_length_cm(meson, p))
         e_out = np.sqrt(p * p + m * m) - mat.dedx_GeV_per_cm * path
         alive = e_out > 1.0001 * m
         w = np.where(alive, w, 0.0)
