@@ -76,3 +76,15 @@ def interleave(slots, presence: np.ndarray) -> memoryview:
     off = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + 2]
     mv = memoryview(buf)[int(off[0]):int(off[1])]
     return mv
+
+
+def assemble(strings: pa.Array, fbase, tmpl, ops, op_start, tok, tok_off, first: int) -> np.ndarray:
+    """Bytes of n events built from templates (:func:`darkbeam.events._text_jit.assemble_kernel`):
+    ``strings`` are the formatted numbers of all events, event i's starting at ``fbase[i]``."""
+    from darkbeam.events._text_jit import assemble_kernel  # numba: loaded on first use only
+
+    bufs = strings.buffers()
+    off = np.frombuffer(bufs[1], dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    return assemble_kernel(data, off, np.asarray(fbase, np.int64), np.asarray(tmpl, np.int64), ops, op_start,
+                           tok, tok_off, np.int64(first))

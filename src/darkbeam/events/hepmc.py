@@ -232,54 +232,139 @@ def _p_strings(p4):
     return T.fstr(p4[:, 1]), T.fstr(p4[:, 2]), T.fstr(p4[:, 3]), T.fstr(p4[:, 0])
 
 
+EVT = object()  #: template item: the event number
+
+
+class _HepMC3Templates:
+    """Every HepMC3 event as a template of constant text and numbers, one per (case, channel).
+
+    The numbers of an event are the columns of :meth:`columns` present in its channel (``present``),
+    in this order; a template refers to them by position among its channel's present columns.  The
+    lines are those of the event graph in the module docstring.
+    """
+
+    def __init__(self, events, layout: _Layout):
+        nch, MD = len(events.channels), MAX_DAUGHTERS
+        self.gaps = [k for k in events.columns if k.startswith("gap")]
+        p4 = ("px", "py", "pz", "E")
+        names = (["w", "x", "y", "z", "t_s", "w_rate", "br", "q_channel", "w_decay", "p_decay",
+                  "l1", "l2", "ctau", "l_decay"] + self.gaps + ["Q2"] + [f"nu.{c}" for c in p4] + ["t_ct"]
+                 + [f"hnl.{c}" for c in p4] + [f"recoil.{c}" for c in p4] + [f"vd.{c}" for c in "xyzt"]
+                 + [f"d{j}.{c}" for j in range(MD) for c in p4] + [f"X.{c}" for c in p4])
+        self.names = names
+        col = self.col = {nm: i for i, nm in enumerate(names)}
+        self.present = np.ones((nch, len(names)), dtype=bool)
+        for k, ch in enumerate(events.channels):
+            for j in range(MD):
+                self.present[k, [col[f"d{j}.{c}"] for c in p4]] = j < ch.n_daughters
+            self.present[k, [col[f"X.{c}"] for c in p4]] = bool(ch.intermediate)
+        L = layout
+
+        def P(pre, role, suf):
+            return [pre, " "] + _sp([f"{role}.{c}" for c in p4]) + [" ", suf, "\n"]
+
+        vd = _sp([f"vd.{c}" for c in "xyzt"])
+        tmpls = []
+        for a in range(len(events.cases)):
+            for k, ch in enumerate(events.channels):
+                it = (["E ", EVT, f" {L.nvnp[k]}\nU GEV CM\nW ", _Col("w"), f"\n{L.pid_line[a]}\nA 0 lab_pos "]
+                      + _sp(["x", "y", "z", "t_s"]) + [f"\n{L.chan_line[k]}\nA 0 darkbeam.weights "]
+                      + _sp(["w_rate", "br", "q_channel", "w_decay", "p_decay"]) + ["\nA 0 darkbeam.path "]
+                      + _sp(["l1", "l2", "ctau", "l_decay"] + self.gaps) + ["\nA 0 darkbeam.Q2 ", _Col("Q2"), "\n"]
+                      + P(L.nu_pre[a], "nu", L.nu_suf[a]) + [f"{L.tgt_line[a]}\nV -1 1 [1,2] @ "]
+                      + _sp(["x", "y", "z", "t_ct"]) + ["\n"] + P(L.hnl_pre[a], "hnl", L.hnl_suf[a])
+                      + P(L.rec_pre[a], "recoil", L.rec_suf[a]) + ["V -2 22 [3] @ "] + vd + ["\n"])
+                for j in range(ch.n_daughters):
+                    it += P(L.d_pre[j][k], f"d{j}", L.d_suf[j][k])
+                    if ch.intermediate and j == ch.n_direct - 1:
+                        it += P(L.x_pre[k], "X", L.x_suf[k]) + [L.v3_pre[k], " "] + vd + ["\n"]
+                tmpls.append(self._compile(it, self.present[k]))
+        toks = sorted({t for ops in tmpls for t in ops if isinstance(t, str)})
+        tid = {t: i for i, t in enumerate(toks)}
+        enc = [t.encode() for t in toks]
+        self.tok = np.frombuffer(b"".join(enc), dtype=np.uint8) if toks else np.zeros(0, np.uint8)
+        self.tok_off = np.concatenate([[0], np.cumsum([len(e) for e in enc])]).astype(np.int64)
+        flat = [[-2 - tid[t] if isinstance(t, str) else t for t in ops] for ops in tmpls]
+        self.ops = np.array([o for ops in flat for o in ops], dtype=np.int64)
+        self.op_start = np.concatenate([[0], np.cumsum([len(o) for o in flat])]).astype(np.int64)
+
+    def _compile(self, items, present):
+        """Merge adjacent text; number columns -> their position among the channel's present columns
+        (>= 0), the event number -> -1."""
+        pos = np.cumsum(present) - 1
+        out = []
+        for x in items:
+            if x is EVT:
+                out.append(-1)
+            elif isinstance(x, _Col):
+                out.append(int(pos[self.col[x]]))
+            elif out and isinstance(out[-1], str):
+                out[-1] += x
+            elif x:
+                out.append(x)
+        return out
+
+    def columns(self, events) -> np.ndarray:
+        """(n, number of columns) float64 matrix of the numbers, in :attr:`names` order."""
+        c = events.columns
+        cols = ([events.w, c["x"], c["y"], c["z"], c["t"] * NS_TO_S]
+                + [c[k] for k in ("w_rate", "br", "q_channel", "w_decay", "p_decay", "l1", "l2", "ctau",
+                                  "l_decay")] + [c[k] for k in self.gaps] + [c["Q2"]])
+        M = np.empty((len(events), len(self.names)), dtype=np.float64)
+        for i, v in enumerate(cols):
+            M[:, i] = v
+        i = len(cols)
+        M[:, i:i + 4] = events.p4("nu")[:, [1, 2, 3, 0]]
+        M[:, i + 4] = c["t"] * C_LIGHT_CM_PER_NS
+        M[:, i + 5:i + 9] = events.p4("hnl")[:, [1, 2, 3, 0]]
+        M[:, i + 9:i + 13] = events.p4("recoil")[:, [1, 2, 3, 0]]
+        vd = events.vertex("decay")
+        M[:, i + 13:i + 16] = vd[:, :3]
+        M[:, i + 16] = vd[:, 3] * C_LIGHT_CM_PER_NS
+        i += 17
+        for role in DAUGHTER_ROLES:
+            M[:, i:i + 4] = events.p4(role)[:, [1, 2, 3, 0]]
+            i += 4
+        M[:, i:i + 4] = events.p4("inter")[:, [1, 2, 3, 0]]
+        return M
+
+
+class _Col(str):
+    """template item: the number in this column"""
+
+
+def _sp(columns):
+    """column items separated by single spaces."""
+    out = []
+    for x in columns:
+        if out:
+            out.append(" ")
+        out.append(_Col(x))
+    return out
+
+
 def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview:
-    """HepMC3 ASCII text of all events of ``events`` (a chunk), numbered from ``first_event_number``."""
+    """HepMC3 ASCII text of all events of ``events`` (a chunk), numbered from ``first_event_number``
+    (no newline after the last line).
+
+    Bulk formatting: the numbers of all events are cast to shortest round-trip strings in one Arrow
+    call, then a compiled kernel copies them and the constant text of each event's template into
+    one buffer (no per-event Python; :mod:`darkbeam.events._text_jit`)."""
+    tm = getattr(layout, "hepmc3_templates", None)
+    if tm is None:
+        tm = layout.hepmc3_templates = _HepMC3Templates(events, layout)
     n = len(events)
+    if n == 0:
+        return memoryview(b"")
     c = events.columns
-    case, chan = c["case"], c["channel"]
-    pres = layout.presence[chan]
-    slots = [None] * N_SLOTS
-    slots[0] = T.join("E", T.istr(np.arange(first_event_number, first_event_number + n)),
-                      T.lookup(layout.nvnp, chan))
-    slots[1] = T.const("U GEV CM", n)
-    slots[2] = T.join("W", T.fstr(events.w))
-    slots[3] = T.lookup(layout.pid_line, case)
-    xs, ys, zs = T.fstr(c["x"]), T.fstr(c["y"]), T.fstr(c["z"])
-    slots[4] = T.join("A 0 lab_pos", xs, ys, zs, T.fstr(c["t"] * NS_TO_S))
-    slots[5] = T.lookup(layout.chan_line, chan)
-    slots[6] = T.join("A 0 darkbeam.weights", *(T.fstr(c[k]) for k in ("w_rate", "br", "q_channel", "w_decay",
-                                                                      "p_decay")))
-    gaps = [T.fstr(c[k]) for k in c if k.startswith("gap")]
-    slots[7] = T.join("A 0 darkbeam.path", T.fstr(c["l1"]), T.fstr(c["l2"]), T.fstr(c["ctau"]),
-                      T.fstr(c["l_decay"]), *gaps)
-    slots[8] = T.join("A 0 darkbeam.Q2", T.fstr(c["Q2"]))
-    slots[9] = T.join(T.lookup(layout.nu_pre, case), *_p_strings(events.p4("nu")), T.lookup(layout.nu_suf, case))
-    slots[10] = T.lookup(layout.tgt_line, case)
-    slots[11] = T.join("V -1 1 [1,2] @", xs, ys, zs, T.fstr(c["t"] * C_LIGHT_CM_PER_NS))
-    slots[12] = T.join(T.lookup(layout.hnl_pre, case), *_p_strings(events.p4("hnl")),
-                       T.lookup(layout.hnl_suf, case))
-    slots[13] = T.join(T.lookup(layout.rec_pre, case), *_p_strings(events.p4("recoil")),
-                       T.lookup(layout.rec_suf, case))
-    vd = events.vertex("decay")
-    vds = [T.fstr(vd[:, 0]), T.fstr(vd[:, 1]), T.fstr(vd[:, 2]), T.fstr(vd[:, 3] * C_LIGHT_CM_PER_NS)]
-    slots[14] = T.join("V -2 22 [3] @", *vds)
-    hasx = pres[:, N_HEAD + 1::3].any(axis=1)
-    px = events.p4("inter")[hasx] if hasx.any() else None
-    for j, role in enumerate(DAUGHTER_ROLES):
-        s = N_HEAD + 3 * j
-        m = pres[:, s]
-        if m.any():
-            slots[s] = T.join(T.lookup(layout.d_pre[j], chan[m]), *_p_strings(events.p4(role)[m]),
-                              T.lookup(layout.d_suf[j], chan[m]))
-        if j < MAX_DAUGHTERS - 1:
-            mx = pres[:, s + 1]
-            if mx.any():
-                sel = mx[hasx]
-                slots[s + 1] = T.join(T.lookup(layout.x_pre, chan[mx]), *_p_strings(px[sel]),
-                                      T.lookup(layout.x_suf, chan[mx]))
-                idx = np.flatnonzero(mx)
-                slots[s + 2] = T.join(T.lookup(layout.v3_pre, chan[mx]), *(a.take(idx) for a in vds))
-    return T.interleave(slots, pres)
+    chan = np.asarray(c["channel"], dtype=np.int64)
+    pres = tm.present[chan]
+    vals = tm.columns(events)[pres]
+    fbase = np.zeros(n, dtype=np.int64)
+    np.cumsum(pres.sum(axis=1)[:-1], out=fbase[1:])
+    tmpl = np.asarray(c["case"], dtype=np.int64) * len(events.channels) + chan
+    out = T.assemble(T.fstr(vals), fbase, tmpl, tm.ops, tm.op_start, tm.tok, tm.tok_off, first_event_number)
+    return memoryview(out)[:-1]
 
 
 def hepevt_chunk(events, layout: _Layout, first_event_number: int) -> memoryview:
