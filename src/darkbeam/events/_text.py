@@ -78,13 +78,28 @@ def interleave(slots, presence: np.ndarray) -> memoryview:
     return mv
 
 
-def assemble(strings: pa.Array, fbase, tmpl, ops, op_start, tok, tok_off, first: int) -> np.ndarray:
-    """Bytes of n events built from templates (:func:`darkbeam.events._text_jit.assemble_kernel`):
-    ``strings`` are the formatted numbers of all events, event i's starting at ``fbase[i]``."""
-    from darkbeam.events._text_jit import assemble_kernel  # numba: loaded on first use only
+class Assembler:
+    """Writes events from line templates (:func:`darkbeam.events._text_jit.assemble_kernel`) into one
+    buffer reused from chunk to chunk.  ``ops``/``op_start``: the templates; ``tok``/``tok_off``:
+    their constant texts."""
 
-    bufs = strings.buffers()
-    off = np.frombuffer(bufs[1], dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
-    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    return assemble_kernel(data, off, np.asarray(fbase, np.int64), np.asarray(tmpl, np.int64), ops, op_start,
-                           tok, tok_off, np.int64(first))
+    def __init__(self, ops, op_start, tok, tok_off):
+        from darkbeam.events import _text_jit as J  # numba: loaded on first use only
+
+        self._J = J
+        self.ops, self.op_start, self.tok, self.tok_off = ops, op_start, tok, tok_off
+        self.bound = J.template_bounds(ops, op_start, tok_off)
+        self.buf = np.empty(0, dtype=np.uint8)
+
+    def __call__(self, vals, fbase, tmpl, first: int) -> memoryview:
+        """Text of n events: event i follows template ``tmpl[i]``, its numbers ``vals[fbase[i]:]``
+        (float64, each written as :func:`fstr` writes it), its number ``first + i``."""
+        J = self._J
+        tmpl = np.asarray(tmpl, np.int64)
+        size = int(self.bound[tmpl].sum())
+        if len(self.buf) < size:
+            self.buf = np.empty(size, dtype=np.uint8)
+        bits = np.ascontiguousarray(vals, dtype=np.float64).view(np.uint64)
+        p = J.assemble_kernel(self.buf, bits, np.asarray(fbase, np.int64), tmpl, self.ops, self.op_start,
+                              self.tok, self.tok_off, np.int64(first), J.POW5_INV_SPLIT, J.POW5_SPLIT)
+        return memoryview(self.buf)[:p]

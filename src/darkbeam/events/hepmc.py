@@ -287,6 +287,7 @@ class _HepMC3Templates:
         flat = [[-2 - tid[t] if isinstance(t, str) else t for t in ops] for ops in tmpls]
         self.ops = np.array([o for ops in flat for o in ops], dtype=np.int64)
         self.op_start = np.concatenate([[0], np.cumsum([len(o) for o in flat])]).astype(np.int64)
+        self.assembler = None
 
     def _compile(self, items, present):
         """Merge adjacent text; number columns -> their position among the channel's present columns
@@ -347,9 +348,9 @@ def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
     """HepMC3 ASCII text of all events of ``events`` (a chunk), numbered from ``first_event_number``
     (no newline after the last line).
 
-    Bulk formatting: the numbers of all events are cast to shortest round-trip strings in one Arrow
-    call, then a compiled kernel copies them and the constant text of each event's template into
-    one buffer (no per-event Python; :mod:`darkbeam.events._text_jit`)."""
+    Bulk formatting: the numbers of all events are gathered into one float64 array, and one compiled
+    kernel writes each event's template (constant text, event number, numbers as shortest round-trip
+    decimals) into one buffer (no per-event Python; :mod:`darkbeam.events._text_jit`)."""
     tm = getattr(layout, "hepmc3_templates", None)
     if tm is None:
         tm = layout.hepmc3_templates = _HepMC3Templates(events, layout)
@@ -363,8 +364,9 @@ def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
     fbase = np.zeros(n, dtype=np.int64)
     np.cumsum(pres.sum(axis=1)[:-1], out=fbase[1:])
     tmpl = np.asarray(c["case"], dtype=np.int64) * len(events.channels) + chan
-    out = T.assemble(T.fstr(vals), fbase, tmpl, tm.ops, tm.op_start, tm.tok, tm.tok_off, first_event_number)
-    return memoryview(out)[:-1]
+    if tm.assembler is None:
+        tm.assembler = T.Assembler(tm.ops, tm.op_start, tm.tok, tm.tok_off)
+    return tm.assembler(vals, fbase, tmpl, first_event_number)[:-1]
 
 
 def hepevt_chunk(events, layout: _Layout, first_event_number: int) -> memoryview:
