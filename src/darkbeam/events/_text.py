@@ -93,13 +93,13 @@ class Assembler:
 
     def __call__(self, vals, fbase, tmpl, first: int) -> memoryview:
         """Text of n events: event i follows template ``tmpl[i]``, its numbers ``vals[fbase[i]:]``
-        (float64, each written as :func:`fstr` writes it), its number ``first + i``."""
+        (float64, flattened in C order; each written as :func:`fstr` writes it), its number ``first + i``."""
         J = self._J
         tmpl = np.asarray(tmpl, np.int64)
         size = int(self.bound[tmpl].sum())
         if len(self.buf) < size:
             self.buf = np.empty(size, dtype=np.uint8)
-        bits = np.ascontiguousarray(vals, dtype=np.float64).view(np.uint64)
+        bits = np.ascontiguousarray(vals, dtype=np.float64).view(np.uint64).reshape(-1)
         p = J.assemble_kernel(self.buf, bits, np.asarray(fbase, np.int64), tmpl, self.ops, self.op_start,
                               self.tok, self.tok_off, np.int64(first), J.POW5_INV_SPLIT, J.POW5_SPLIT)
         return memoryview(self.buf)[:p]

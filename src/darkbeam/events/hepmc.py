@@ -238,9 +238,9 @@ EVT = object()  #: template item: the event number
 class _HepMC3Templates:
     """Every HepMC3 event as a template of constant text and numbers, one per (case, channel).
 
-    The numbers of an event are the columns of :meth:`columns` present in its channel (``present``),
-    in this order; a template refers to them by position among its channel's present columns.  The
-    lines are those of the event graph in the module docstring.
+    The numbers of an event are a row of :meth:`columns` (a template refers to them by column;
+    columns absent from a channel, e.g. a third daughter of a two-body decay, are zero and unused).
+    The lines are those of the event graph in the module docstring.
     """
 
     def __init__(self, events, layout: _Layout):
@@ -252,12 +252,7 @@ class _HepMC3Templates:
                  + [f"hnl.{c}" for c in p4] + [f"recoil.{c}" for c in p4] + [f"vd.{c}" for c in "xyzt"]
                  + [f"d{j}.{c}" for j in range(MD) for c in p4] + [f"X.{c}" for c in p4])
         self.names = names
-        col = self.col = {nm: i for i, nm in enumerate(names)}
-        self.present = np.ones((nch, len(names)), dtype=bool)
-        for k, ch in enumerate(events.channels):
-            for j in range(MD):
-                self.present[k, [col[f"d{j}.{c}"] for c in p4]] = j < ch.n_daughters
-            self.present[k, [col[f"X.{c}"] for c in p4]] = bool(ch.intermediate)
+        self.col = {nm: i for i, nm in enumerate(names)}
         L = layout
 
         def P(pre, role, suf):
@@ -278,7 +273,7 @@ class _HepMC3Templates:
                     it += P(L.d_pre[j][k], f"d{j}", L.d_suf[j][k])
                     if ch.intermediate and j == ch.n_direct - 1:
                         it += P(L.x_pre[k], "X", L.x_suf[k]) + [L.v3_pre[k], " "] + vd + ["\n"]
-                tmpls.append(self._compile(it, self.present[k]))
+                tmpls.append(self._compile(it))
         toks = sorted({t for ops in tmpls for t in ops if isinstance(t, str)})
         tid = {t: i for i, t in enumerate(toks)}
         enc = [t.encode() for t in toks]
@@ -289,16 +284,14 @@ class _HepMC3Templates:
         self.op_start = np.concatenate([[0], np.cumsum([len(o) for o in flat])]).astype(np.int64)
         self.assembler = None
 
-    def _compile(self, items, present):
-        """Merge adjacent text; number columns -> their position among the channel's present columns
-        (>= 0), the event number -> -1."""
-        pos = np.cumsum(present) - 1
+    def _compile(self, items):
+        """Merge adjacent text; number columns -> their column index (>= 0), the event number -> -1."""
         out = []
         for x in items:
             if x is EVT:
                 out.append(-1)
             elif isinstance(x, _Col):
-                out.append(int(pos[self.col[x]]))
+                out.append(self.col[x])
             elif out and isinstance(out[-1], str):
                 out[-1] += x
             elif x:
@@ -359,10 +352,8 @@ def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
         return memoryview(b"")
     c = events.columns
     chan = np.asarray(c["channel"], dtype=np.int64)
-    pres = tm.present[chan]
-    vals = tm.columns(events)[pres]
-    fbase = np.zeros(n, dtype=np.int64)
-    np.cumsum(pres.sum(axis=1)[:-1], out=fbase[1:])
+    vals = tm.columns(events)
+    fbase = np.arange(n, dtype=np.int64) * vals.shape[1]
     tmpl = np.asarray(c["case"], dtype=np.int64) * len(events.channels) + chan
     if tm.assembler is None:
         tm.assembler = T.Assembler(tm.ops, tm.op_start, tm.tok, tm.tok_off)
