@@ -91,7 +91,7 @@ def _pow5_factor(v):
     return c
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def shortest(bits, inv, pos):
     """Ryu: (digits, exponent) of the shortest decimal digits * 10^exponent of a finite positive
     float64 with IEEE bit pattern ``bits`` (sign bit clear, not zero)."""
@@ -168,6 +168,13 @@ def shortest(bits, inv, pos):
         out = vr + (U(1) if up else U(0))
     else:
         round_up = False
+        hundred = U(100)
+        if vp // hundred > vm // hundred:  # two digits at once (most numbers)
+            round_up = vr % hundred >= U(50)
+            vr //= hundred
+            vp //= hundred
+            vm //= hundred
+            removed += 2
         while vp // ten > vm // ten:
             round_up = vr % ten >= U(5)
             vr //= ten
@@ -200,7 +207,7 @@ def _digits(out, end, m, count):
     return m
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def format_float(bits, out, p, inv, pos):
     """Write the float64 with IEEE bit pattern ``bits`` at ``out[p:]`` (layout of the module
     docstring); returns the new end."""
@@ -222,9 +229,9 @@ def format_float(bits, out, p, inv, pos):
         out[p + 2] = 102  # inf
         return p + 3
     m, e = shortest(bits, inv, pos)
-    n = 1
-    while n < 20 and m >= P10[n]:
-        n += 1
+    n = 17  # Ryu's digits have at most 17 digits; most have 15-17
+    while n > 1 and m < P10[n - 1]:
+        n -= 1
     E = e + n - 1  # decimal exponent of the leading digit: value = d.ddd * 10^E
     if -6 <= E <= 9:
         if e >= 0:  # integer: digits and e zeros
