@@ -7,9 +7,10 @@ and per wall second: the machine may be shared, CPU is the figure to quote) and 
 HepMC3 (NuHepMC) and HEPEVT, the parquet read rate, the unweighting rate, and for reference the rate of
 the same HepMC3 events written through pyhepmc's per-object API (what DarkNews does; DarkNews's own
 writer is timed by benchmarks/vs_darknews.py).  Target (issue 10): HepMC3 >= 3e5 events per CPU s.
-The first HepMC3 write of a process also loads the compiled text kernels (numba, ~1 s of CPU; ~10 s
-the very first time, when numba compiles and caches them): best of --repeat leaves that out; the
-first write's rate is printed beside it.
+Row "hepmc3" is the compiled writer (numba), "hepmc3-arrow" the Arrow-join path that files under
+darkbeam.events.hepmc.JIT_MIN_EVENTS events take (same text).  The first compiled write of a process
+also loads numba and the kernels (~1 s of CPU; ~6-10 s the very first time, when numba compiles and
+caches them): best of --repeat leaves that out; the first write's rate is printed beside it.
 
     python benchmarks/bench_writers.py [--events 200000] [--outdir DIR] [--reference 3000] [--json FILE]
 """
@@ -99,20 +100,28 @@ def main(argv=None):
         tmp = tempfile.TemporaryDirectory(prefix="darkbeam-bench-")
         outdir = Path(tmp.name)
     outdir.mkdir(parents=True, exist_ok=True)
-    print(f"  {'format':<8} {'events/CPU s':>13} {'events/s wall':>14} {'MB':>9} {'B/event':>9}")
+    print(f"  {'format':<12} {'events/CPU s':>13} {'events/s wall':>14} {'MB':>9} {'B/event':>9}")
     paths, figures = {}, {"events": n, "stored_bytes_per_event": es.bytes_per_event}
-    for fmt, suffix in (("parquet", "parquet"), ("hepmc3", "hepmc3"), ("hepevt", "hepevt")):
+    from darkbeam.events import hepmc
+
+    jit_min = hepmc.JIT_MIN_EVENTS
+    for label, fmt, suffix, jm in (("parquet", "parquet", "parquet", jit_min),
+                                   ("hepmc3", "hepmc3", "hepmc3", 0),
+                                   ("hepmc3-arrow", "hepmc3", "hepmc3", np.inf),
+                                   ("hepevt", "hepevt", "hepevt", jit_min)):
+        hepmc.JIT_MIN_EVENTS = jm
         best, best_cpu, cpus = np.inf, np.inf, []
         for _ in range(args.repeat):
             t0, c0 = time.perf_counter(), time.process_time()
             p = write(es, outdir / f"events.{suffix}", format=fmt, overwrite=True)
             cpus.append(time.process_time() - c0)
             best, best_cpu = min(best, time.perf_counter() - t0), min(best_cpu, cpus[-1])
+        hepmc.JIT_MIN_EVENTS = jit_min
         size = os.path.getsize(p)
         paths[fmt] = p
-        figures[fmt] = {"events_per_cpu_s": n / best_cpu, "events_per_wall_s": n / best, "bytes_per_event": size / n,
+        figures[label] = {"events_per_cpu_s": n / best_cpu, "events_per_wall_s": n / best, "bytes_per_event": size / n,
                         "first_write_events_per_cpu_s": n / cpus[0]}
-        print(f"  {fmt:<8} {n / best_cpu:>13,.0f} {n / best:>14,.0f} {size / 1e6:>9.1f} {size / n:>9.0f}"
+        print(f"  {label:<12} {n / best_cpu:>13,.0f} {n / best:>14,.0f} {size / 1e6:>9.1f} {size / n:>9.0f}"
               f"   (first write {n / cpus[0]:,.0f} per CPU s)")
     rate = figures["hepmc3"]["events_per_cpu_s"]
     print(f"  HepMC3 target >= 3e5 events per CPU s: {'met' if rate >= 3e5 else 'NOT met'} ({rate:,.0f})")

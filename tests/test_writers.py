@@ -19,6 +19,7 @@ from darkbeam.events.synthetic import synthetic_events
 from darkbeam.units import C_LIGHT_CM_PER_NS
 
 WRITERS = sys.modules["darkbeam.events.writers"]
+HEPMC = sys.modules["darkbeam.events.hepmc"]
 ROLES_IN_FILE_ORDER = ("nu", "target", "hnl", "recoil")
 
 
@@ -237,11 +238,14 @@ def _graph(ev):
     return ev.event_number, list(ev.weights), parts, verts, attrs
 
 
-def test_hepmc3_bulk_writer_equals_pyhepmc_object_writer(tmp_path):
-    """Event by event, the bulk text writer and HepMC3's own object writer give the same events:
-    particles (ids, PDG, status, exact momenta, masses), vertices (status, exact positions, in/out
-    particles), weights and attributes; 400 synthetic events of all channel layouts (2-, 3-, 4-body,
-    cascades through Z' to 2 and 3 children), written in uneven chunks."""
+@pytest.mark.parametrize("jit_min", [0, float("inf")], ids=["compiled", "arrow"])
+def test_hepmc3_bulk_writer_equals_pyhepmc_object_writer(tmp_path, monkeypatch, jit_min):
+    """Event by event, the bulk text writer (both paths: compiled kernel and Arrow joins) and HepMC3's
+    own object writer give the same events: particles (ids, PDG, status, exact momenta, masses),
+    vertices (status, exact positions, in/out particles), weights and attributes; 400 synthetic
+    events of all channel layouts (2-, 3-, 4-body, cascades through Z' to 2 and 3 children), written
+    in uneven chunks."""
+    monkeypatch.setattr(HEPMC, "JIT_MIN_EVENTS", jit_min)
     es = synthetic_events(400, seed=8)
     assert set(es["channel"]) == set(range(len(es.channels)))
     assert {ch.n_daughters for ch in es.channels} >= {2, 3, 4}
@@ -253,6 +257,15 @@ def test_hepmc3_bulk_writer_equals_pyhepmc_object_writer(tmp_path):
     assert len(pairs) == len(es)
     for eb, er in pairs:
         assert _graph(eb) == _graph(er)
+
+
+def test_hepmc3_compiled_and_arrow_paths_write_the_same_bytes(es, tmp_path, monkeypatch):
+    paths = []
+    for jit_min in (0, float("inf")):
+        monkeypatch.setattr(HEPMC, "JIT_MIN_EVENTS", jit_min)
+        assert HEPMC.use_compiled(len(es)) == (jit_min == 0)
+        paths.append(write_hepmc3(es, tmp_path / f"ev{jit_min}.hepmc3", chunk_size=111))
+    assert paths[0].read_bytes() == paths[1].read_bytes()
 
 
 def test_float_text_is_arrow_shortest_round_trip():

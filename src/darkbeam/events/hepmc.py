@@ -18,6 +18,7 @@ github.com/NuHepMC/Spec (arXiv:2310.13211); HepMC3 ASCII: Buckley et al., arXiv:
 from __future__ import annotations
 
 import json
+import sys
 import warnings
 
 import numpy as np
@@ -169,10 +170,28 @@ def nuhepmc_header(events) -> str:
 HEPMC3_FOOTER = "HepMC::Asciiv3-END_EVENT_LISTING\n\n"
 
 
+#: HepMC3 files of at least this many events use the compiled writer (numba); smaller ones the Arrow
+#: path, unless numba kernels are loaded in the process already.  Break-even of numba's start-up
+#: (~0.9 s CPU, once per process) against the compiled writer's saving (~3-4 us per event):
+#: ~2.5e5 events (benchmarks/bench_writers.py).  0 always compiles; math.inf never does.
+JIT_MIN_EVENTS = 250_000
+
+
+def use_compiled(n_events: int) -> bool:
+    """Whether a HepMC3 file of ``n_events`` is written by the compiled kernel."""
+    if n_events >= JIT_MIN_EVENTS:
+        return True
+    if JIT_MIN_EVENTS == float("inf"):
+        return False
+    mc_jit = sys.modules.get("darkbeam.mc._jit")
+    return "darkbeam.events._text_jit" in sys.modules or bool(mc_jit and mc_jit.jit_loaded())
+
+
 class _Layout:
     """Per-case and per-channel constant strings and slot presence (built once per file)."""
 
     def __init__(self, events):
+        self.compiled = use_compiled(len(events))
         fs = T.fmt_scalar
         pids = process_ids(events.cases)
         self.pid_line = [f"A 0 signal_process_id {p}" for p in pids]
@@ -343,7 +362,11 @@ def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
 
     Bulk formatting: the numbers of all events are gathered into one float64 array, and one compiled
     kernel writes each event's template (constant text, event number, numbers as shortest round-trip
-    decimals) into one buffer (no per-event Python; :mod:`darkbeam.events._text_jit`)."""
+    decimals) into one buffer (no per-event Python; :mod:`darkbeam.events._text_jit`).  Files of
+    fewer than :data:`JIT_MIN_EVENTS` events, in a process where numba is not loaded yet, take the
+    Arrow path :func:`_hepmc3_chunk_arrow` (same text; loading numba costs ~1 s of CPU)."""
+    if not layout.compiled:
+        return _hepmc3_chunk_arrow(events, layout, first_event_number)
     tm = getattr(layout, "hepmc3_templates", None)
     if tm is None:
         tm = layout.hepmc3_templates = _HepMC3Templates(events, layout)
@@ -358,6 +381,58 @@ def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
     if tm.assembler is None:
         tm.assembler = T.Assembler(tm.ops, tm.op_start, tm.tok, tm.tok_off)
     return tm.assembler(vals, fbase, tmpl, first_event_number)[:-1]
+
+
+def _hepmc3_chunk_arrow(events, layout: _Layout, first_event_number: int) -> memoryview:
+    """:func:`hepmc3_chunk` with Arrow compute kernels only (no numba): every field of a line type
+    formatted for the chunk at once, fields joined, lines interleaved into event order.  Same text
+    byte for byte; used below :data:`JIT_MIN_EVENTS` events, where loading numba costs more."""
+    n = len(events)
+    c = events.columns
+    case, chan = c["case"], c["channel"]
+    pres = layout.presence[chan]
+    slots = [None] * N_SLOTS
+    slots[0] = T.join("E", T.istr(np.arange(first_event_number, first_event_number + n)),
+                      T.lookup(layout.nvnp, chan))
+    slots[1] = T.const("U GEV CM", n)
+    slots[2] = T.join("W", T.fstr(events.w))
+    slots[3] = T.lookup(layout.pid_line, case)
+    xs, ys, zs = T.fstr(c["x"]), T.fstr(c["y"]), T.fstr(c["z"])
+    slots[4] = T.join("A 0 lab_pos", xs, ys, zs, T.fstr(c["t"] * NS_TO_S))
+    slots[5] = T.lookup(layout.chan_line, chan)
+    slots[6] = T.join("A 0 darkbeam.weights", *(T.fstr(c[k]) for k in ("w_rate", "br", "q_channel", "w_decay",
+                                                                      "p_decay")))
+    gaps = [T.fstr(c[k]) for k in c if k.startswith("gap")]
+    slots[7] = T.join("A 0 darkbeam.path", T.fstr(c["l1"]), T.fstr(c["l2"]), T.fstr(c["ctau"]),
+                      T.fstr(c["l_decay"]), *gaps)
+    slots[8] = T.join("A 0 darkbeam.Q2", T.fstr(c["Q2"]))
+    slots[9] = T.join(T.lookup(layout.nu_pre, case), *_p_strings(events.p4("nu")), T.lookup(layout.nu_suf, case))
+    slots[10] = T.lookup(layout.tgt_line, case)
+    slots[11] = T.join("V -1 1 [1,2] @", xs, ys, zs, T.fstr(c["t"] * C_LIGHT_CM_PER_NS))
+    slots[12] = T.join(T.lookup(layout.hnl_pre, case), *_p_strings(events.p4("hnl")),
+                       T.lookup(layout.hnl_suf, case))
+    slots[13] = T.join(T.lookup(layout.rec_pre, case), *_p_strings(events.p4("recoil")),
+                       T.lookup(layout.rec_suf, case))
+    vd = events.vertex("decay")
+    vds = [T.fstr(vd[:, 0]), T.fstr(vd[:, 1]), T.fstr(vd[:, 2]), T.fstr(vd[:, 3] * C_LIGHT_CM_PER_NS)]
+    slots[14] = T.join("V -2 22 [3] @", *vds)
+    hasx = pres[:, N_HEAD + 1::3].any(axis=1)
+    px = events.p4("inter")[hasx] if hasx.any() else None
+    for j, role in enumerate(DAUGHTER_ROLES):
+        s = N_HEAD + 3 * j
+        m = pres[:, s]
+        if m.any():
+            slots[s] = T.join(T.lookup(layout.d_pre[j], chan[m]), *_p_strings(events.p4(role)[m]),
+                              T.lookup(layout.d_suf[j], chan[m]))
+        if j < MAX_DAUGHTERS - 1:
+            mx = pres[:, s + 1]
+            if mx.any():
+                sel = mx[hasx]
+                slots[s + 1] = T.join(T.lookup(layout.x_pre, chan[mx]), *_p_strings(px[sel]),
+                                      T.lookup(layout.x_suf, chan[mx]))
+                idx = np.flatnonzero(mx)
+                slots[s + 2] = T.join(T.lookup(layout.v3_pre, chan[mx]), *(a.take(idx) for a in vds))
+    return T.interleave(slots, pres)
 
 
 def hepevt_chunk(events, layout: _Layout, first_event_number: int) -> memoryview:
