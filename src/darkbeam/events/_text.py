@@ -7,6 +7,9 @@ line type is formatted for a whole chunk of events at once with Arrow compute ke
   the shortest round-trip representation), so files are exact and compact;
 * the fields of one line type are joined element-wise;
 * the line types ("slots") are interleaved into event order by one ``take`` and joined with newlines.
+
+:class:`Assembler` is the compiled alternative used for large HepMC3 files: per-event templates
+written by one numba kernel (:mod:`darkbeam.events._text_jit`), the same text byte for byte.
 """
 
 from __future__ import annotations

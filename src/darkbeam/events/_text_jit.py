@@ -1,8 +1,8 @@
 """numba-compiled text of the ASCII event formats: shortest round-trip float formatting and the
 assembly of whole events from per-event line templates (HepMC3 writer).
 
-Imported only by :func:`darkbeam.events._text.assemble`, i.e. the first time a HepMC3 file is
-written: importing darkbeam never loads numba.
+Imported only by :class:`darkbeam.events._text.Assembler`, i.e. the first time the compiled HepMC3
+writer is used (:func:`darkbeam.events.hepmc.use_compiled`): importing darkbeam never loads numba.
 
 Floats are written as the *shortest* decimal that reads back to the identical float64 (and, among
 those, the one closest to the exact binary value), in the layout of Arrow's float -> string cast
