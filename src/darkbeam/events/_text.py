@@ -7,6 +7,9 @@ line type is formatted for a whole chunk of events at once with Arrow compute ke
   the shortest round-trip representation), so files are exact and compact;
 * the fields of one line type are joined element-wise;
 * the line types ("slots") are interleaved into event order by one ``take`` and joined with newlines.
+
+:class:`Assembler` is the compiled alternative used for large HepMC3 files: per-event templates
+written by one numba kernel (:mod:`darkbeam.events._text_jit`), the same text byte for byte.
 """
 
 from __future__ import annotations
@@ -76,3 +79,30 @@ def interleave(slots, presence: np.ndarray) -> memoryview:
     off = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + 2]
     mv = memoryview(buf)[int(off[0]):int(off[1])]
     return mv
+
+
+class Assembler:
+    """Writes events from line templates (:func:`darkbeam.events._text_jit.assemble_kernel`) into one
+    buffer reused from chunk to chunk.  ``ops``/``op_start``: the templates; ``tok``/``tok_off``:
+    their constant texts."""
+
+    def __init__(self, ops, op_start, tok, tok_off):
+        from darkbeam.events import _text_jit as J  # numba: loaded on first use only
+
+        self._J = J
+        self.ops, self.op_start, self.tok, self.tok_off = ops, op_start, tok, tok_off
+        self.bound = J.template_bounds(ops, op_start, tok_off)
+        self.buf = np.empty(0, dtype=np.uint8)
+
+    def __call__(self, vals, fbase, tmpl, first: int) -> memoryview:
+        """Text of n events: event i follows template ``tmpl[i]``, its numbers ``vals[fbase[i]:]``
+        (float64, flattened in C order; each written as :func:`fstr` writes it), its number ``first + i``."""
+        J = self._J
+        tmpl = np.asarray(tmpl, np.int64)
+        size = int(self.bound[tmpl].sum())
+        if len(self.buf) < size:
+            self.buf = np.empty(size, dtype=np.uint8)
+        bits = np.ascontiguousarray(vals, dtype=np.float64).view(np.uint64).reshape(-1)
+        p = J.assemble_kernel(self.buf, bits, np.asarray(fbase, np.int64), tmpl, self.ops, self.op_start,
+                              self.tok, self.tok_off, np.int64(first), J.POW5_INV_SPLIT, J.POW5_SPLIT)
+        return memoryview(self.buf)[:p]

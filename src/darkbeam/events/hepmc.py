@@ -18,6 +18,7 @@ github.com/NuHepMC/Spec (arXiv:2310.13211); HepMC3 ASCII: Buckley et al., arXiv:
 from __future__ import annotations
 
 import json
+import sys
 import warnings
 
 import numpy as np
@@ -169,10 +170,28 @@ def nuhepmc_header(events) -> str:
 HEPMC3_FOOTER = "HepMC::Asciiv3-END_EVENT_LISTING\n\n"
 
 
+#: HepMC3 files of at least this many events use the compiled writer (numba); smaller ones the Arrow
+#: path, unless numba kernels are loaded in the process already.  Break-even of numba's start-up
+#: (~0.9 s CPU, once per process) against the compiled writer's saving (~3-4 us per event):
+#: ~2.5e5 events (benchmarks/bench_writers.py).  0 always compiles; math.inf never does.
+JIT_MIN_EVENTS = 250_000
+
+
+def use_compiled(n_events: int) -> bool:
+    """Whether a HepMC3 file of ``n_events`` is written by the compiled kernel."""
+    if n_events >= JIT_MIN_EVENTS:
+        return True
+    if JIT_MIN_EVENTS == float("inf"):
+        return False
+    mc_jit = sys.modules.get("darkbeam.mc._jit")
+    return "darkbeam.events._text_jit" in sys.modules or bool(mc_jit and mc_jit.jit_loaded())
+
+
 class _Layout:
     """Per-case and per-channel constant strings and slot presence (built once per file)."""
 
     def __init__(self, events):
+        self.compiled = use_compiled(len(events))
         fs = T.fmt_scalar
         pids = process_ids(events.cases)
         self.pid_line = [f"A 0 signal_process_id {p}" for p in pids]
@@ -232,8 +251,142 @@ def _p_strings(p4):
     return T.fstr(p4[:, 1]), T.fstr(p4[:, 2]), T.fstr(p4[:, 3]), T.fstr(p4[:, 0])
 
 
+EVT = object()  #: template item: the event number
+
+
+class _HepMC3Templates:
+    """Every HepMC3 event as a template of constant text and numbers, one per (case, channel).
+
+    The numbers of an event are a row of :meth:`columns` (a template refers to them by column;
+    columns absent from a channel, e.g. a third daughter of a two-body decay, are zero and unused).
+    The lines are those of the event graph in the module docstring.
+    """
+
+    def __init__(self, events, layout: _Layout):
+        nch, MD = len(events.channels), MAX_DAUGHTERS
+        self.gaps = [k for k in events.columns if k.startswith("gap")]
+        p4 = ("px", "py", "pz", "E")
+        names = (["w", "x", "y", "z", "t_s", "w_rate", "br", "q_channel", "w_decay", "p_decay",
+                  "l1", "l2", "ctau", "l_decay"] + self.gaps + ["Q2"] + [f"nu.{c}" for c in p4] + ["t_ct"]
+                 + [f"hnl.{c}" for c in p4] + [f"recoil.{c}" for c in p4] + [f"vd.{c}" for c in "xyzt"]
+                 + [f"d{j}.{c}" for j in range(MD) for c in p4] + [f"X.{c}" for c in p4])
+        self.names = names
+        self.col = {nm: i for i, nm in enumerate(names)}
+        L = layout
+
+        def P(pre, role, suf):
+            return [pre, " "] + _sp([f"{role}.{c}" for c in p4]) + [" ", suf, "\n"]
+
+        vd = _sp([f"vd.{c}" for c in "xyzt"])
+        tmpls = []
+        for a in range(len(events.cases)):
+            for k, ch in enumerate(events.channels):
+                it = (["E ", EVT, f" {L.nvnp[k]}\nU GEV CM\nW ", _Col("w"), f"\n{L.pid_line[a]}\nA 0 lab_pos "]
+                      + _sp(["x", "y", "z", "t_s"]) + [f"\n{L.chan_line[k]}\nA 0 darkbeam.weights "]
+                      + _sp(["w_rate", "br", "q_channel", "w_decay", "p_decay"]) + ["\nA 0 darkbeam.path "]
+                      + _sp(["l1", "l2", "ctau", "l_decay"] + self.gaps) + ["\nA 0 darkbeam.Q2 ", _Col("Q2"), "\n"]
+                      + P(L.nu_pre[a], "nu", L.nu_suf[a]) + [f"{L.tgt_line[a]}\nV -1 1 [1,2] @ "]
+                      + _sp(["x", "y", "z", "t_ct"]) + ["\n"] + P(L.hnl_pre[a], "hnl", L.hnl_suf[a])
+                      + P(L.rec_pre[a], "recoil", L.rec_suf[a]) + ["V -2 22 [3] @ "] + vd + ["\n"])
+                for j in range(ch.n_daughters):
+                    it += P(L.d_pre[j][k], f"d{j}", L.d_suf[j][k])
+                    if ch.intermediate and j == ch.n_direct - 1:
+                        it += P(L.x_pre[k], "X", L.x_suf[k]) + [L.v3_pre[k], " "] + vd + ["\n"]
+                tmpls.append(self._compile(it))
+        toks = sorted({t for ops in tmpls for t in ops if isinstance(t, str)})
+        tid = {t: i for i, t in enumerate(toks)}
+        enc = [t.encode() for t in toks]
+        self.tok = np.frombuffer(b"".join(enc), dtype=np.uint8) if toks else np.zeros(0, np.uint8)
+        self.tok_off = np.concatenate([[0], np.cumsum([len(e) for e in enc])]).astype(np.int64)
+        flat = [[-2 - tid[t] if isinstance(t, str) else t for t in ops] for ops in tmpls]
+        self.ops = np.array([o for ops in flat for o in ops], dtype=np.int64)
+        self.op_start = np.concatenate([[0], np.cumsum([len(o) for o in flat])]).astype(np.int64)
+        self.assembler = None
+
+    def _compile(self, items):
+        """Merge adjacent text; number columns -> their column index (>= 0), the event number -> -1."""
+        out = []
+        for x in items:
+            if x is EVT:
+                out.append(-1)
+            elif isinstance(x, _Col):
+                out.append(self.col[x])
+            elif out and isinstance(out[-1], str):
+                out[-1] += x
+            elif x:
+                out.append(x)
+        return out
+
+    def columns(self, events) -> np.ndarray:
+        """(n, number of columns) float64 matrix of the numbers, in :attr:`names` order."""
+        c = events.columns
+        cols = ([events.w, c["x"], c["y"], c["z"], c["t"] * NS_TO_S]
+                + [c[k] for k in ("w_rate", "br", "q_channel", "w_decay", "p_decay", "l1", "l2", "ctau",
+                                  "l_decay")] + [c[k] for k in self.gaps] + [c["Q2"]])
+        M = np.empty((len(events), len(self.names)), dtype=np.float64)
+        for i, v in enumerate(cols):
+            M[:, i] = v
+        i = len(cols)
+        M[:, i:i + 4] = events.p4("nu")[:, [1, 2, 3, 0]]
+        M[:, i + 4] = c["t"] * C_LIGHT_CM_PER_NS
+        M[:, i + 5:i + 9] = events.p4("hnl")[:, [1, 2, 3, 0]]
+        M[:, i + 9:i + 13] = events.p4("recoil")[:, [1, 2, 3, 0]]
+        vd = events.vertex("decay")
+        M[:, i + 13:i + 16] = vd[:, :3]
+        M[:, i + 16] = vd[:, 3] * C_LIGHT_CM_PER_NS
+        i += 17
+        for role in DAUGHTER_ROLES:
+            M[:, i:i + 4] = events.p4(role)[:, [1, 2, 3, 0]]
+            i += 4
+        M[:, i:i + 4] = events.p4("inter")[:, [1, 2, 3, 0]]
+        return M
+
+
+class _Col(str):
+    """template item: the number in this column"""
+
+
+def _sp(columns):
+    """column items separated by single spaces."""
+    out = []
+    for x in columns:
+        if out:
+            out.append(" ")
+        out.append(_Col(x))
+    return out
+
+
 def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview:
-    """HepMC3 ASCII text of all events of ``events`` (a chunk), numbered from ``first_event_number``."""
+    """HepMC3 ASCII text of all events of ``events`` (a chunk), numbered from ``first_event_number``
+    (no newline after the last line).
+
+    Bulk formatting: the numbers of all events are gathered into one float64 array, and one compiled
+    kernel writes each event's template (constant text, event number, numbers as shortest round-trip
+    decimals) into one buffer (no per-event Python; :mod:`darkbeam.events._text_jit`).  Files of
+    fewer than :data:`JIT_MIN_EVENTS` events, in a process where numba is not loaded yet, take the
+    Arrow path :func:`_hepmc3_chunk_arrow` (same text; loading numba costs ~1 s of CPU)."""
+    if not layout.compiled:
+        return _hepmc3_chunk_arrow(events, layout, first_event_number)
+    tm = getattr(layout, "hepmc3_templates", None)
+    if tm is None:
+        tm = layout.hepmc3_templates = _HepMC3Templates(events, layout)
+    n = len(events)
+    if n == 0:
+        return memoryview(b"")
+    c = events.columns
+    chan = np.asarray(c["channel"], dtype=np.int64)
+    vals = tm.columns(events)
+    fbase = np.arange(n, dtype=np.int64) * vals.shape[1]
+    tmpl = np.asarray(c["case"], dtype=np.int64) * len(events.channels) + chan
+    if tm.assembler is None:
+        tm.assembler = T.Assembler(tm.ops, tm.op_start, tm.tok, tm.tok_off)
+    return tm.assembler(vals, fbase, tmpl, first_event_number)[:-1]
+
+
+def _hepmc3_chunk_arrow(events, layout: _Layout, first_event_number: int) -> memoryview:
+    """:func:`hepmc3_chunk` with Arrow compute kernels only (no numba): every field of a line type
+    formatted for the chunk at once, fields joined, lines interleaved into event order.  Same text
+    byte for byte; used below :data:`JIT_MIN_EVENTS` events, where loading numba costs more."""
     n = len(events)
     c = events.columns
     case, chan = c["case"], c["channel"]
