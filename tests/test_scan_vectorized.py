@@ -105,6 +105,10 @@ def test_decay_family_refuses_widths_that_are_not_quartic(monkeypatch):
         assert ctau[i, 0] == pytest.approx(st.ctau[4], rel=1e-10)
     # widths seen through a non-polynomial distortion: the check refuses them
     real = rp._table_widths
-    monkeypatch.setattr(rp, "_table_widths", lambda params, particle: {
-        k: w * (1.0 + abs(params.Umu4) ** 0.5) for k, w in real(params, particle).items()})
+
+    def distorted(params, particle):
+        w, ct = real(params, particle)
+        return {k: v * (1.0 + abs(params.Umu4) ** 0.5) for k, v in w.items()}, ct
+
+    monkeypatch.setattr(rp, "_table_widths", distorted)
     assert rp.decay_family(rw, "Umu4", vals, names) is None

@@ -4,6 +4,7 @@ production distance versus neutrino energy), with a flagged fallback when the ta
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from dataclasses import dataclass
 
@@ -11,6 +12,9 @@ import numpy as np
 
 from darkbeam.detectors.shapes import _frame, _positive, _unit, _vec3
 from darkbeam.errors import DataError
+
+#: parsed production tables by (path, mtime, size)
+_LOADED: dict = {}
 
 __all__ = ["PointSource", "BNBProductionTable", "DecayPipeSource", "bnb_production"]
 
@@ -77,7 +81,12 @@ class BNBProductionTable:
 
         path = fetch(name, kind="flux", download=download)
         try:
-            table = np.loadtxt(path)
+            st = os.stat(path)
+            key = (str(path), st.st_mtime_ns, st.st_size)
+            if key not in _LOADED:  # parsed once per process and file version (a scan reads it per mass)
+                _LOADED[key] = np.loadtxt(path)
+                _LOADED[key].setflags(write=False)
+            table = _LOADED[key]
         except (ValueError, OSError) as exc:
             raise DataError(f"{path}: cannot read BNB production table ({type(exc).__name__})") from None
         return cls.from_array(table, str(path))

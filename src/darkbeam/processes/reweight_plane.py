@@ -37,10 +37,12 @@ POLY_RTOL = 1e-11
 CHUNK_ELEMENTS = 2_000_000
 
 
-def _table_widths(params, particle: str) -> dict:
+def _table_widths(params, particle: str) -> tuple[dict, float]:
+    """Partial widths by channel name and c tau (cm) of ``particle``'s decay table."""
     from darkbeam.physics.decays import decay_table
 
-    return {ch.name: ch.width for ch in decay_table(params, particle).channels}
+    t = decay_table(params, particle)
+    return {ch.name: ch.width for ch in t.channels}, t.ctau_cm
 
 
 def _parity_fit(vals: np.ndarray, h: float) -> np.ndarray:
@@ -89,9 +91,10 @@ def decay_family(rw, key: str, values: Sequence[float], names: Sequence[str]):
     particles = sorted({s[0] for s in struct.values()} | {s[2] for s in struct.values() if s[2]}
                        | {f"N{h_}" for h_ in rw.hnls})
     try:
-        tabs = [{p: _table_widths(par, p) for p in particles} for par in node_params]
+        tabs_ct = [{p: _table_widths(par, p) for p in particles} for par in node_params]
     except DarkbeamError:
         return None
+    tabs = [{p: w for p, (w, _) in t.items()} for t in tabs_ct]
     coef = {}
     for p in particles:
         chans = sorted(set().union(*(t[p] for t in tabs)))
@@ -110,8 +113,8 @@ def decay_family(rw, key: str, values: Sequence[float], names: Sequence[str]):
     ict = []
     for h_ in rw.hnls:
         vals = []
-        for par in node_params:
-            ct = rw.decay_state(par).ctau[h_]
+        for t in tabs_ct:
+            ct = t[f"N{h_}"][1]
             vals.append(0.0 if not math.isfinite(ct) or ct <= 0 else 1.0 / ct)
         g = _poly(_parity_fit(np.array(vals), h), u)
         with np.errstate(divide="ignore"):
