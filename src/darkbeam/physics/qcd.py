@@ -121,8 +121,11 @@ def alpha_s(mu, *, loops: int = 4, alpha_mz: float = C.ALPHA_S_MZ):
     ``loops``: order of the beta function (1-4, default 4); thresholds and matching in the module
     docstring.  Raises :class:`KinematicsError` for mu < MU_MIN = 1 GeV.
     """
-    if np.ndim(mu) == 0 and np.isfinite(mu) and mu >= MU_MIN:  # scalar: cached (decay tables ask per mass)
-        return _alpha_s_scalar(float(mu), int(loops), float(alpha_mz))
+    if np.size(mu) == 1:  # one scale: cached (every decay table of a mass asks for it)
+        m = float(np.asarray(mu, dtype=float).reshape(-1)[0])
+        if np.isfinite(m) and m >= MU_MIN:
+            a = _alpha_s_scalar(m, int(loops), float(alpha_mz))
+            return a if np.ndim(mu) == 0 else np.full(np.shape(mu), a)
     return _alpha_s(mu, loops, alpha_mz)
 
 

@@ -74,11 +74,14 @@ def decay_family(rw, key: str, values: Sequence[float], names: Sequence[str]):
     if not (h > 0 and np.all(np.isfinite(u))):
         return None
     nodes = [0.0, h / 2, -h / 2, h, -h]
+    order = np.argsort(np.abs(u))
+    checked = sorted({int(order[len(order) // 2]), int(order[0])}, key=lambda i: -abs(u[i]))
     try:
         node_params = [apply_changes(rw.current, {key: v}) for v in nodes]
-        ref = rw.decay_state(apply_changes(rw.current, {key: h}))
+        states = {i: rw.decay_state(apply_changes(rw.current, {key: float(u[i])})) for i in checked}
     except DarkbeamError:
         return None
+    ref = states[checked[0]]  # the channel structure, at the larger checked |u|
     # the structure of each final channel: (hnl, first channel, intermediate, its channel)
     struct = {}
     for nm in names:
@@ -121,9 +124,7 @@ def decay_family(rw, key: str, values: Sequence[float], names: Sequence[str]):
             ict.append(np.where(g > 0, 1.0 / np.where(g > 0, g, 1.0), np.inf))
     ctau = np.stack(ict, axis=1) if ict else np.zeros((u.size, 0))
     # check against the exact tables at the smallest and the median |u|
-    order = np.argsort(np.abs(u))
-    for i in {int(order[0]), int(order[len(order) // 2])}:
-        st = rw.decay_state(apply_changes(rw.current, {key: float(u[i])}))
+    for i, st in states.items():
         exact = np.array([st.br.get(nm, 0.0) for nm in names])
         if not np.allclose(br[i], exact, rtol=POLY_RTOL, atol=POLY_RTOL * 1e-6):
             return None
@@ -197,7 +198,7 @@ def plane_rates(rw, points: Sequence[Mapping], *, select=None, efficiency: float
         if g.idx.size == 0:
             continue
         a = span.alpha[k][1:]
-        new = np.maximum(np.einsum("pi,pj,ijn->pn", a, a, span.forms[k]), 0.0)
+        new = np.maximum(np.einsum("pj,pjn->pn", a, np.tensordot(a, span.forms[k], axes=(1, 0))), 0.0)
         den = span.dsigma(k, 0)
         bad = (den <= 0.0)[None, :] & (new > 0.0)
         if np.any(bad):
