@@ -13,7 +13,7 @@ import numpy as np
 from darkbeam.detectors.shapes import _frame, _positive, _unit, _vec3
 from darkbeam.errors import DataError
 
-#: parsed production tables by (path, mtime, size)
+#: production tables by (class, (path, mtime, size)); their arrays are only read
 _LOADED: dict = {}
 
 __all__ = ["PointSource", "BNBProductionTable", "DecayPipeSource", "bnb_production"]
@@ -83,13 +83,13 @@ class BNBProductionTable:
         try:
             st = os.stat(path)
             key = (str(path), st.st_mtime_ns, st.st_size)
-            if key not in _LOADED:  # parsed once per process and file version (a scan reads it per mass)
-                _LOADED[key] = np.loadtxt(path)
-                _LOADED[key].setflags(write=False)
-            table = _LOADED[key]
+            if (cls, key) in _LOADED:  # built once per process and file version (a scan asks per mass)
+                return _LOADED[(cls, key)]
+            table = np.loadtxt(path)
         except (ValueError, OSError) as exc:
             raise DataError(f"{path}: cannot read BNB production table ({type(exc).__name__})") from None
-        return cls.from_array(table, str(path))
+        out = _LOADED[(cls, key)] = cls.from_array(table, str(path))
+        return out
 
     def sample_distance(self, energies, rng: np.random.Generator) -> np.ndarray:
         """Production distance from the target (cm) for each neutrino energy (GeV).
