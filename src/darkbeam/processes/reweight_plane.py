@@ -160,6 +160,7 @@ def plane_rates(rw, points: Sequence[Mapping], *, select=None, efficiency: float
     from darkbeam.detectors.decay import decay_probability
     from darkbeam.processes.reweight import ReweightingError
     from darkbeam.processes.reweight_decays import final_state
+    from darkbeam.processes.reweight_xsec import build_span
 
     P = len(points)
     params = [rw.resolve(p) for p in points]
@@ -191,7 +192,8 @@ def plane_rates(rw, points: Sequence[Mapping], *, select=None, efficiency: float
                 seen.add(pattern)
                 rw.check_channels(p, pred)
     # cross sections: one einsum per case
-    span = rw.prepare(points)
+    allp = [rw.current] + params  # as Reweighter.prepare(points), without resolving the points again
+    span = build_span(rw.groups, [rw.vertices(p) for p in allp], allp)
     n = len(rw.events)
     up = np.zeros((P, n))
     for k, g in enumerate(rw.groups):
