@@ -211,8 +211,10 @@ class Reweighter:
         def make():  # the vertices depend on the projectile flavour and the HNL only: one per pair
             c = couplings(params, self.scheme)
             by_pair: dict = {}
-            return [by_pair[k] if (k := (g.case.flavour, g.case.hnl)) in by_pair else by_pair.setdefault(k, g.vertices(c))
-                    for g in self.groups]
+            for g in self.groups:
+                if (g.case.flavour, g.case.hnl) not in by_pair:
+                    by_pair[(g.case.flavour, g.case.hnl)] = g.vertices(c)
+            return [by_pair[(g.case.flavour, g.case.hnl)] for g in self.groups]
         return self._cached(self._vx, _key(params), make, 4096)
 
     def dsigma(self, params) -> list:

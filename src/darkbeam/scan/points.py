@@ -109,7 +109,7 @@ def _run_unit(task: UnitTask, vectorized: bool = True) -> UnitResult:
     res.n_events = len(run.events)
     x = None if bins is None else variable_values(run.events, sig["variable"])
     use_span = n > 2
-    if vectorized and use_span and bins is None:  # every coupling point as one array operation (processes/reweight_plane.py)
+    if vectorized and use_span and bins is None:  # all points as one array operation (reweight_plane.py)
         from darkbeam.processes.reweight_plane import plane_rates
 
         r = plane_rates(rw, task.points, select=select, efficiency=sig.get("efficiency", 1.0))
