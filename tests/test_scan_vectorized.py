@@ -112,3 +112,16 @@ def test_decay_family_refuses_widths_that_are_not_quartic(monkeypatch):
 
     monkeypatch.setattr(rp, "_table_widths", distorted)
     assert rp.decay_family(rw, "Umu4", vals, names) is None
+
+
+def test_vectorized_plane_in_a_kinetic_mixing_axis(tmp_path):
+    """Another reweighted coupling (alpha epsilon^2, which cannot be negative at the polynomial's
+    nodes): the vectorized unit still equals the per-point one."""
+    d = {**SMALL, "x": {**SMALL["x"], "n": 2}, "model": {**SMALL["model"], "Umu4": 1e-4},
+         "y": {"param": "alpha_epsilon2", "min": 1e-12, "max": 1e-8, "n": 4}}
+    cfg = config_from_dict(d)
+    fast = run_scan(cfg, tmp_path / "fast", executor="serial", plot=False)
+    slow = run_scan(cfg, tmp_path / "slow", executor="serial", plot=False, point_fn=partial(run_unit, vectorized=False))
+    assert np.all(slow.signal > 0)
+    np.testing.assert_allclose(fast.signal, slow.signal, rtol=1e-10, atol=0.0)
+    np.testing.assert_allclose(fast.signal_err, slow.signal_err, rtol=1e-10, atol=0.0)

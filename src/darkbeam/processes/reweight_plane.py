@@ -79,7 +79,7 @@ def decay_family(rw, key: str, values: Sequence[float], names: Sequence[str]):
     try:
         node_params = [apply_changes(rw.current, {key: v}) for v in nodes]
         states = {i: rw.decay_state(apply_changes(rw.current, {key: float(u[i])})) for i in checked}
-    except DarkbeamError:
+    except (DarkbeamError, ArithmeticError, ValueError):  # e.g. a coupling that must be positive: exact path
         return None
     ref = states[checked[0]]  # the channel structure, at the larger checked |u|
     # the structure of each final channel: (hnl, first channel, intermediate, its channel)
@@ -95,7 +95,7 @@ def decay_family(rw, key: str, values: Sequence[float], names: Sequence[str]):
                        | {f"N{h_}" for h_ in rw.hnls})
     try:
         tabs_ct = [{p: _table_widths(par, p) for p in particles} for par in node_params]
-    except DarkbeamError:
+    except (DarkbeamError, ArithmeticError, ValueError):
         return None
     tabs = [{p: w for p, (w, _) in t.items()} for t in tabs_ct]
     coef = {}
