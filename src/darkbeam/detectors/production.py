@@ -4,6 +4,7 @@ production distance versus neutrino energy), with a flagged fallback when the ta
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from dataclasses import dataclass
 
@@ -11,6 +12,9 @@ import numpy as np
 
 from darkbeam.detectors.shapes import _frame, _positive, _unit, _vec3
 from darkbeam.errors import DataError
+
+#: production tables by (class, (path, mtime, size)); their arrays are only read
+_LOADED: dict = {}
 
 __all__ = ["PointSource", "BNBProductionTable", "DecayPipeSource", "bnb_production"]
 
@@ -77,10 +81,15 @@ class BNBProductionTable:
 
         path = fetch(name, kind="flux", download=download)
         try:
+            st = os.stat(path)
+            key = (str(path), st.st_mtime_ns, st.st_size)
+            if (cls, key) in _LOADED:  # built once per process and file version (a scan asks per mass)
+                return _LOADED[(cls, key)]
             table = np.loadtxt(path)
         except (ValueError, OSError) as exc:
             raise DataError(f"{path}: cannot read BNB production table ({type(exc).__name__})") from None
-        return cls.from_array(table, str(path))
+        out = _LOADED[(cls, key)] = cls.from_array(table, str(path))
+        return out
 
     def sample_distance(self, energies, rng: np.random.Generator) -> np.ndarray:
         """Production distance from the target (cm) for each neutrino energy (GeV).

@@ -121,6 +121,20 @@ def alpha_s(mu, *, loops: int = 4, alpha_mz: float = C.ALPHA_S_MZ):
     ``loops``: order of the beta function (1-4, default 4); thresholds and matching in the module
     docstring.  Raises :class:`KinematicsError` for mu < MU_MIN = 1 GeV.
     """
+    if np.size(mu) == 1:  # one scale: cached (every decay table of a mass asks for it)
+        m = float(np.asarray(mu, dtype=float).reshape(-1)[0])
+        if np.isfinite(m) and m >= MU_MIN:
+            a = _alpha_s_scalar(m, int(loops), float(alpha_mz))
+            return a if np.ndim(mu) == 0 else np.full(np.shape(mu), a)
+    return _alpha_s(mu, loops, alpha_mz)
+
+
+@lru_cache(maxsize=1024)
+def _alpha_s_scalar(mu: float, loops: int, alpha_mz: float) -> float:
+    return float(_alpha_s(mu, loops, alpha_mz))
+
+
+def _alpha_s(mu, loops: int, alpha_mz: float):
     mu_arr = np.asarray(mu, dtype=float)
     if np.any(~np.isfinite(mu_arr)) or np.any(mu_arr < MU_MIN):
         raise KinematicsError(f"alpha_s(mu) is evaluated for finite mu >= {MU_MIN} GeV (perturbative QCD); got min {np.nanmin(mu_arr):.4g} GeV")

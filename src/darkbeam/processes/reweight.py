@@ -208,9 +208,13 @@ class Reweighter:
         return self._cached(self._decays, _key(params), lambda: decay_state(params, self.hnls), 4096)
 
     def vertices(self, params) -> list:
-        def make():
+        def make():  # the vertices depend on the projectile flavour and the HNL only: one per pair
             c = couplings(params, self.scheme)
-            return [g.vertices(c) for g in self.groups]
+            by_pair: dict = {}
+            for g in self.groups:
+                if (g.case.flavour, g.case.hnl) not in by_pair:
+                    by_pair[(g.case.flavour, g.case.hnl)] = g.vertices(c)
+            return [by_pair[(g.case.flavour, g.case.hnl)] for g in self.groups]
         return self._cached(self._vx, _key(params), make, 4096)
 
     def dsigma(self, params) -> list:

@@ -142,8 +142,10 @@ class Span:
 def build_span(groups: Sequence[CaseGroup], vertices_per_point: Sequence[Sequence], params: list) -> Span:
     """Quadratic forms of every case over the span of the points' vertices (module docstring)."""
     span = Span(params)
-    for k, g in enumerate(groups):
-        thetas = [theta_of(v[k]) for v in vertices_per_point]
+    theta_cache: dict = {}  # cases that share a vertices object share its theta (ids stay valid: the
+    for k, g in enumerate(groups):  # objects live in vertices_per_point for the whole call)
+        thetas = [theta_cache[id(v[k])] if id(v[k]) in theta_cache else theta_cache.setdefault(id(v[k]), theta_of(v[k]))
+                  for v in vertices_per_point]
         keys = sorted(set().union(*thetas), key=str)
         T = np.array([[t.get(key, 0.0) for key in keys] for t in thetas])
         scale = np.max(np.abs(T), axis=0) if T.size else np.zeros(0)

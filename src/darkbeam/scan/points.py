@@ -69,19 +69,21 @@ def channel_selector(channels) -> Optional[Callable]:
     return select
 
 
-def run_unit(task: UnitTask) -> UnitResult:
+def run_unit(task: UnitTask, vectorized: bool = True) -> UnitResult:
     """Generate one mass point (seed ``task.seed``) and reweight to ``task.points`` (module docstring).
-    A darkbeam error names the mass point (same exception type)."""
+    ``vectorized``: all points as one array operation (:func:`darkbeam.processes.reweight_plane.plane_rates`,
+    used without a spectrum) or one :meth:`Reweighter.rates` call per point (the reference it is tested
+    against).  A darkbeam error names the mass point (same exception type)."""
     from darkbeam.errors import DarkbeamError
     from darkbeam.scan.grid import describe
 
     try:
-        return _run_unit(task)
+        return _run_unit(task, vectorized)
     except DarkbeamError as exc:
         raise type(exc)(f"mass point {describe(task)}: {exc}") from None
 
 
-def _run_unit(task: UnitTask) -> UnitResult:
+def _run_unit(task: UnitTask, vectorized: bool = True) -> UnitResult:
     from darkbeam.processes.reweight import Reweighter
     from darkbeam.models.parameters import ModelParameters
     from darkbeam.processes.generator import generate
@@ -107,6 +109,15 @@ def _run_unit(task: UnitTask) -> UnitResult:
     res.n_events = len(run.events)
     x = None if bins is None else variable_values(run.events, sig["variable"])
     use_span = n > 2
+    if vectorized and use_span and bins is None:  # all points as one array operation (reweight_plane.py)
+        from darkbeam.processes.reweight_plane import plane_rates
+
+        r = plane_rates(rw, task.points, select=select, efficiency=sig.get("efficiency", 1.0))
+        res.signal[:], res.signal_err[:] = r["signal"], r["signal_err"]
+        res.decay_in_detector[:], res.upscattered[:] = r["decay_in_detector"], r["upscattered"]
+        res.ctau_cm[:] = r["ctau_cm"].get("N4", np.full(n, np.inf))
+        res.seconds = time.perf_counter() - t0
+        return _with_reference(res, task, kw, select)
     span = rw.prepare(task.points) if use_span else None
     for i, change in enumerate(task.points):
         r = rw.rates(None if use_span else change, span=span, point=i + 1 if use_span else None, select=select,
