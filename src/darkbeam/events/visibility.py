@@ -29,6 +29,15 @@ def is_visible_pdg(code: int) -> bool:
     return True
 
 
+def visible_pdg_mask(codes) -> "np.ndarray":
+    """:func:`is_visible_pdg` of an array of PDG codes, elementwise (a boolean array)."""
+    import numpy as np
+
+    a = np.abs(np.asarray(codes, dtype=np.int64))
+    return ~((a == 0) | np.isin(a, list(NEUTRINO_CODES))
+             | ((a >= NEW_PARTICLE_CODES.start) & (a < NEW_PARTICLE_CODES.stop)))
+
+
 def is_visible_final_state(codes: Iterable[int]) -> bool:
     """True if at least one of the final daughters' PDG ``codes`` is visible."""
     return any(is_visible_pdg(c) for c in codes)

@@ -346,10 +346,11 @@ def visible_final_states(cfg: ScanConfig) -> set[tuple[str, ...]]:
     into at the extremes of the generated axes (intermediate Z' or h' expanded into their decays).
     Channels only open more with mass, so the extremes see every final state of the scan."""
     from darkbeam.errors import DarkbeamError
+    from darkbeam.events.visibility import is_visible_label
     from darkbeam.physics.decays import decay_table
 
     def visible(labels) -> tuple[str, ...]:
-        return tuple(sorted(lab for lab in labels if not lab.startswith("nu_") and not lab.startswith("N")))
+        return tuple(sorted(lab for lab in labels if is_visible_label(lab)))
 
     states: set[tuple[str, ...]] = set()
     for params in _grid_models(cfg):

@@ -11,13 +11,13 @@ import numpy as np
 from darkbeam.errors import KinematicsError
 from darkbeam.scan.grid import UnitResult, UnitTask
 
-_NEUTRINOS = {12, 14, 16}
 
 
 def _invisible(pdg: np.ndarray) -> np.ndarray:
-    """Neutrinos, empty slots and heavy neutral leptons (PDG 591x) are invisible."""
-    a = np.abs(pdg)
-    return np.isin(a, list(_NEUTRINOS)) | (a == 0) | (a // 10 == 591)
+    """Neutrinos, empty slots and undecayed new particles are invisible (:mod:`darkbeam.events.visibility`)."""
+    from darkbeam.events.visibility import visible_pdg_mask
+
+    return ~visible_pdg_mask(pdg)
 
 
 def visible_system(events) -> tuple[np.ndarray, np.ndarray]:
