@@ -61,11 +61,6 @@ class Horn:
         return self.z_start_cm + self.length_cm
 
 
-def parabolic_profile(points: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
-    """Helper: a profile from (z, r) points (already sampled from the design formula)."""
-    return tuple((float(z), float(r)) for z, r in points)
-
-
 @dataclass
 class Tracks:
     """Meridional-plane tracks: production z, signed radius r (cm) at z_ref, slope dr/dz, momentum,

@@ -87,8 +87,3 @@ def validated(beam: str, distance_m: float, off_axis_mrad: float = 0.0, polarity
                 and pol.upper() == str(polarity).upper()):
             return True
     return False
-
-
-def validated_positions() -> list[str]:
-    """Human-readable list of validated positions, for error messages."""
-    return [f"{b} {d:g} m {a:g} mrad {p}" for b, rows in VALIDATED.items() for d, a, p, _ in rows]
