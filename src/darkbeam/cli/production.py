@@ -1,0 +1,58 @@
+"""``darkbeam production``: every open production channel of the model's new particles in decays of
+mesons, taus and muons (branching ratio, partial width, coupling scaling, source)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from darkbeam.cli.common import JSON_OPTION, MODEL_OPTION, SET_OPTION, check_choice, model_from_options, print_json, split_list
+from darkbeam.cli.main import app
+
+#: parent labels (darkbeam.physics.production.PARENTS, written out so that --help imports no physics)
+PARENT_CHOICES = ("pi+", "pi-", "K+", "K-", "K0_L", "D+", "D-", "D_s+", "D_s-", "tau-", "tau+", "mu-", "mu+",
+                  "pi0", "eta", "eta'", "omega")
+
+
+@app.command("production")
+def production_command(
+    model: Optional[Path] = MODEL_OPTION,
+    sets: Optional[list[str]] = SET_OPTION,
+    parent: Optional[list[str]] = typer.Option(None, "--parent", "-P", help="Only these parents (repeatable or comma-separated): "
+                                               + ", ".join(PARENT_CHOICES) + "."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Branching ratios of every open production channel of the model's new particles (HNLs, h', Z')
+    in decays of pions, kaons, D mesons, taus, muons and neutral mesons (docs/production.md)."""
+    from darkbeam.errors import ModelError
+
+    parents = split_list("--parent", parent)
+    if parents is not None:
+        parents = [check_choice("--parent", p, PARENT_CHOICES) for p in parents]
+    params = model_from_options(model, sets)
+    if not params.particles():
+        raise ModelError("the model has no new particle (set m4, mzprime or mhprime)")
+    from darkbeam.physics.production import production_channels
+
+    chans = production_channels(params, parents=parents)
+    out = {"channels": [{"parent": ch.parent, "channel": ch.name, "llp": ch.llp, "br": ch.br, "width_GeV": ch.width,
+                         "scaling": {k: p for k, p in ch.scaling}, "source": ch.source} for ch in chans]}
+    if as_json:
+        print_json(out)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not chans:
+        console.print("no open production channel for this model" + (f" and parents {', '.join(parents)}" if parents else ""))
+        return
+    t = Table(title=f"production of {', '.join(params.particles())} in decays")
+    for col, just in (("channel", "left"), ("BR", "right"), ("width [GeV]", "right"), ("scaling", "left")):
+        t.add_column(col, justify=just)
+    for c in out["channels"]:
+        t.add_row(c["channel"], f"{c['br']:.4e}", f"{c['width_GeV']:.4e}", " ".join(f"{k}^{p}" for k, p in c["scaling"].items()))
+    console.print(t)
+    console.print("sources: docs/production.md")

@@ -1,0 +1,67 @@
+"""Production channels of the dark scalar h' (K -> pi h') and of the dark photon zprime (meson -> gamma/pi0 A').
+
+Formulas: :mod:`scalar_kaon` and :mod:`dark_photon_mesons`.  Both new particles are bosons produced by
+spinless (pi0, eta, eta', K) parents or an unpolarised omega: polarisation 0 (the A' from P -> gamma
+A' is transversely polarised; its decays to lepton pairs are treated as unpolarised in
+processes.decays, so nothing is lost there).
+"""
+
+from __future__ import annotations
+
+import math
+
+from darkbeam.physics.particles import mass_of
+from darkbeam.physics.production import dark_photon_mesons as DP
+from darkbeam.physics.production import parents as PD
+from darkbeam.physics.production.channel import ProductionChannel
+from darkbeam.physics.production.kinematics import TwoBodyKinematics
+from darkbeam.physics.production.scalar_kaon import width_kaon_to_pion_scalar
+
+SRC_SCALAR = "Batell, Berger, Ismail 1909.11670 eq. 5 (K_L: Im(V_td V_ts*))"
+SRC_PGAMMA = "2 eps^2 (1 - m^2/m_P^2)^3 Br(P -> gamma gamma): Batell, Pospelov, Ritz 0906.5614; Ilten et al. 1801.04847"
+SRC_OMEGA = "eps^2 Br(omega -> pi0 gamma) x (p/p_0)^3: Ilten et al. 1801.04847 sec. 2"
+
+
+def _channel(parent, daughters, llp, m_llp, width, br, scaling, source) -> ProductionChannel:
+    masses = tuple(mass_of(d) if d != llp else m_llp for d in daughters)
+    kin = TwoBodyKinematics(parent_mass=mass_of(parent), masses=masses, llp_index=daughters.index(llp), polarisation=0.0)
+    return ProductionChannel(parent=parent, daughters=tuple(daughters), llp=llp, width=float(width), br=float(br),
+                             scaling=scaling, sampler=kin, source=source)
+
+
+def scalar_channels(params) -> list[ProductionChannel]:
+    """K+ -> pi+ h', K- -> pi- h', K_L -> pi0 h' (h' mass ``mhprime``, mixing ``theta``)."""
+    if not params.has_hprime or params.theta == 0.0:
+        return []
+    m_s = float(params.mhprime)
+    st = math.sin(params.theta)
+    out = []
+    for parent, pion, neutral in (("K+", "pi+", False), ("K-", "pi-", False), ("K0_L", "pi0", True)):
+        w = float(width_kaon_to_pion_scalar(m_s, st, neutral=neutral))
+        if w > 0:
+            out.append(_channel(parent, (pion, "hprime"), "hprime", m_s, w, w / PD.total_width(parent), (("theta", 2),), SRC_SCALAR))
+    return out
+
+
+def _epsilon_scaling(params) -> tuple[tuple[str, int], ...]:
+    for key, power in (("epsilon", 2), ("epsilon2", 1), ("alpha_epsilon2", 1), ("chi", 2)):
+        if getattr(params, key) is not None:
+            return ((key, power),)
+    return ()
+
+
+def dark_photon_channels(params, eps2: float) -> list[ProductionChannel]:
+    """pi0, eta, eta' -> gamma A' and omega -> pi0 A' for a kinetically mixed zprime (epsilon^2 = eps2)."""
+    if not params.has_zprime or params.zprime_charge != "dark" or eps2 == 0.0:
+        return []
+    m_a = float(params.mzprime)
+    scaling = _epsilon_scaling(params)
+    out = []
+    for parent, br_gg in (("pi0", PD.BR_PI0_GG), ("eta", PD.BR_ETA_GG), ("eta'", PD.BR_ETAP_GG)):
+        br = float(DP.br_pseudoscalar_to_gamma_aprime(m_a, mass_of(parent), br_gg, eps2))
+        if br > 0:
+            out.append(_channel(parent, ("gamma", "zprime"), "zprime", m_a, br * PD.total_width(parent), br, scaling, SRC_PGAMMA))
+    br = float(DP.br_vector_to_pseudoscalar_aprime(m_a, mass_of("omega"), mass_of("pi0"), PD.BR_OMEGA_PI0G, eps2))
+    if br > 0:
+        out.append(_channel("omega", ("pi0", "zprime"), "zprime", m_a, br * PD.total_width("omega"), br, scaling, SRC_OMEGA))
+    return out
