@@ -87,6 +87,7 @@ M_OMEGA = 0.78266
 M_PHI = 1.019461
 M_KSTAR = 0.89167
 M_D_MESON = 1.86966
+M_D0 = 1.86484
 M_DS = 1.96835
 M_DSTAR = 2.01026
 M_DSSTAR = 2.1122
@@ -110,7 +111,7 @@ PDG = {
     "pi0": 111, "pi+": 211, "pi-": -211, "eta": 221, "eta'": 331,
     "rho0": 113, "rho+": 213, "rho-": -213, "omega": 223, "phi": 333,
     "K+": 321, "K-": -321, "K0": 311, "K0_L": 130, "K0_S": 310, "K*+": 323, "K*-": -323,
-    "D+": 411, "D-": -411, "D_s+": 431, "D_s-": -431, "D*+": 413, "D*-": -413,
+    "D+": 411, "D-": -411, "D0": 421, "D_s+": 431, "D_s-": -431, "D*+": 413, "D*-": -413,
     "D_s*+": 433, "D_s*-": -433, "eta_c": 441, "J/psi": 443,
     "p": 2212, "n": 2112,
     # New particles have no official code.  darkbeam uses the codes DarkNews writes (59 + spin code

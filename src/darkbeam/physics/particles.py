@@ -18,7 +18,7 @@ _MASS = {
     "pi0": C.M_PI0, "pi+": C.M_PI, "pi-": C.M_PI, "eta": C.M_ETA, "eta'": C.M_ETAP,
     "rho0": C.M_RHO, "rho+": C.M_RHO_CHARGED, "rho-": C.M_RHO_CHARGED, "omega": C.M_OMEGA, "phi": C.M_PHI,
     "K+": C.M_K, "K-": C.M_K, "K0": C.M_K0, "K0_L": C.M_K0, "K0_S": C.M_K0, "K*+": C.M_KSTAR, "K*-": C.M_KSTAR,
-    "D+": C.M_D_MESON, "D-": C.M_D_MESON, "D_s+": C.M_DS, "D_s-": C.M_DS,
+    "D+": C.M_D_MESON, "D-": C.M_D_MESON, "D0": C.M_D0, "D0_bar": C.M_D0, "K0_bar": C.M_K0, "D_s+": C.M_DS, "D_s-": C.M_DS,
     "D*+": C.M_DSTAR, "D*-": C.M_DSTAR, "D_s*+": C.M_DSSTAR, "D_s*-": C.M_DSSTAR,
     "eta_c": C.M_ETAC, "J/psi": C.M_JPSI, "p": C.M_PROTON, "n": C.M_NEUTRON,
     "d": C.M_D, "u": C.M_U, "s": C.M_S, "c": C.M_C, "b": C.M_B,

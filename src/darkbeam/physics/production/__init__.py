@@ -18,7 +18,7 @@ from darkbeam.physics.production.channel import ProductionChannel, RestFrameSamp
 __all__ = ["ProductionChannel", "RestFrameSample", "production_channels", "parent_species", "PARENTS", "llp_decay_args"]
 
 #: every parent species a channel may have, in display order
-PARENTS: tuple[str, ...] = ("pi+", "pi-", "K+", "K-", "K0_L", "D+", "D-", "D_s+", "D_s-", "tau-", "tau+", "mu-", "mu+",
+PARENTS: tuple[str, ...] = ("pi+", "pi-", "K+", "K-", "K0_L", "D+", "D-", "D0", "D0_bar", "D_s+", "D_s-", "tau-", "tau+", "mu-", "mu+",
                             "pi0", "eta", "eta'", "omega")
 
 

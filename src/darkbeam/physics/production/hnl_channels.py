@@ -13,6 +13,7 @@ l -> l' nu N).  Labels and conventions (docs/production.md):
   ``decay_table(params, 'N4')`` with ``antiparticle=True`` in processes.decays (:func:`llp_decay_args`).
 * br = width / total width of the parent (PDG 2024 lifetimes, :mod:`parents`); scaling (('U<a><i>', 2),):
   every width is |U_alpha i|^2 times a function of the masses.
+* semileptonic: K+ -> pi0 l+ N, K_L -> pi-+ l+- N, D+ -> K0bar l+ N, D0 -> K- l+ N (and conjugates).
 * tau and mu parents are taken unpolarised (a muon from pi -> mu nu is fully polarised: not used).
 """
 
@@ -34,6 +35,7 @@ _MESON = {m.label: m for m in mesons.CHARGED_MESONS}
 _M_P = {"pi+": C.M_PI, "K+": C.M_K, "D+": C.M_D_MESON, "D_s+": C.M_DS}
 SRC_SHROCK = "Shrock PRD 24 (1981) 1232; Bondarenko et al. 1805.08567 eq. 3.1 (Shrock factor)"
 SRC_KL3 = "K_l3 with m_l, m_N: docs/production.md eq. K1 (Cirigliano et al. RMP 84 (2012) 399; PDG 2024 form factors)"
+SRC_DK = "D -> K l N with m_l, m_N: docs/production.md eq. K1 (FLAG 2021 f_+(0), pole form factors)"
 SRC_TAU2 = "docs/production.md eqs. T1/T2 (V-A trace; SM limit Tsai PRD 4 (1971) 2821)"
 SRC_LEP = "muon-decay matrix element with a massive N: docs/production.md eq. L1"
 
@@ -114,15 +116,22 @@ def _three_body(out, parent, daughters, llp, masses, msq, pol, coupling, u2, sou
 
 
 def _kl3(out, params, name, nbar, fl, m_l, m_n, coupling, u2):
-    for parent, pion, lep, llp, anti in (("K+", "pi0", "+", name, False), ("K-", "pi0", "-", nbar, True),
-                                         ("K0_L", "pi-", "+", name, False), ("K0_L", "pi+", "-", nbar, True)):
+    for parent, pion, lep, llp, anti in _SEMILEPTONIC:
+        llp = name if llp == "N" else nbar
         M, m_pi = _mass(parent), _mass(pion)
         if M <= m_pi + m_l + m_n:
             continue
         msq = partial(T.kl3_msq, parent=parent, m_parent=M, m_pi=m_pi)
-        pol = partial(T.kl3_polarisation, m_n=m_n, m_parent=M, m_pi=m_pi, anti=anti)
-        _three_body(out, parent, (pion, _lep(fl, lep), llp), llp, (m_pi, m_l, m_n), msq, pol, coupling, u2, SRC_KL3,
-                    ("kl3", parent, pion, m_l, m_n, anti))
+        pol = partial(T.kl3_polarisation, parent=parent, m_n=m_n, m_parent=M, m_pi=m_pi, anti=anti)
+        _three_body(out, parent, (pion, _lep(fl, lep), llp), llp, (m_pi, m_l, m_n), msq, pol, coupling, u2,
+                    SRC_KL3 if parent.startswith("K") else SRC_DK, ("semileptonic", parent, pion, m_l, m_n, anti))
+
+
+#: (parent, daughter meson, charge of the lepton, 'N' or 'Nbar', anti) of the semileptonic channels
+_SEMILEPTONIC = (("K+", "pi0", "+", "N", False), ("K-", "pi0", "-", "Nbar", True),
+                 ("K0_L", "pi-", "+", "N", False), ("K0_L", "pi+", "-", "Nbar", True),
+                 ("D+", "K0_bar", "+", "N", False), ("D-", "K0", "-", "Nbar", True),
+                 ("D0", "K-", "+", "N", False), ("D0_bar", "K+", "-", "Nbar", True))
 
 
 def _tau(out, name, nbar, fl, m_n, coupling, u2):

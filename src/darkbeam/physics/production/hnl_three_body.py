@@ -12,6 +12,8 @@ Dalitz integrals (:mod:`dalitz_quadrature`).  Traces: :mod:`hnl_currents`, docs/
   a = 2 (H.q_l) H - (H.H) q_l (Cirigliano et al., Rev. Mod. Phys. 84 (2012) 399, eqs. 98-103, for the
   hadronic matrix element, normalisation and corrections; the lepton tensor with both masses is the
   trace of hnl_currents).  m_N -> 0 reproduces the Standard-Model K_l3 rate (tested against PDG 2024).
+* D -> K l+ N (D+ -> K0bar, D0 -> K-; C = 1): the same with |V_cs| f_+^{DK}(0) and pole form factors
+  (:mod:`parents`); m_N -> 0 is tested against the PDG 2024 D_e3 rates.
 * l -> l' nu N (muon-decay matrix element, Michel; e.g. PDG 2024 review "Muon decay parameters";
   unpolarised parent, spin-averaged):
   N replacing the neutrino of the parent's flavour (U_parent), daughters (l', nubar_l', N):
@@ -30,32 +32,47 @@ from darkbeam.physics.production import parents as PD
 from darkbeam.physics.production.hnl_currents import a_vector_current, helicity_vector, longitudinal_polarisation, mdot
 
 
-# --------------------------------------------------------------------------- K_l3
+# --------------------------------------------------------------------------- K_l3 and D -> K l N
+#: semileptonic parents: (C_K^2 x corrections, |V f_+(0)|, form factors)
+def _semileptonic(parent: str):
+    if parent in ("K+", "K-"):
+        return 0.5 * PD.S_EW * (1.0 + PD.DELTA_SU2_KPLUS) ** 2, PD.VUS_FPLUS0, PD.kl3_form_factors
+    if parent == "K0_L":
+        return 0.5 * PD.S_EW, PD.VUS_FPLUS0, PD.kl3_form_factors
+    if parent in ("D+", "D-", "D0", "D0_bar"):
+        return 1.0, C.V_CS * PD.FPLUS0_DK, PD.dk_form_factors
+    raise KeyError(parent)
+
+
+def semileptonic_norm(parent: str) -> float:
+    """(G_F^2/2) |V f_+(0)|^2 C^2 (corrections): C^2 = 1/2 for K+ -> pi0 and each charge mode of K_L,
+    with S_EW (1 + delta_SU2)^2 for K+ and S_EW for K_L (module docstring); 1 for D -> K."""
+    c2, vf, _ = _semileptonic(parent)
+    return 0.5 * C.G_F**2 * vf**2 * c2
+
+
 def kl3_norm(parent: str) -> float:
-    """(G_F^2/2) |V_us f_+(0)|^2 C_K^2 S_EW (1 + delta_SU2)^2 for 'K+'/'K-' (K -> pi0) or 'K0_L' (one charge mode)."""
-    su2 = (1.0 + PD.DELTA_SU2_KPLUS) ** 2 if parent in ("K+", "K-") else 1.0
-    return 0.5 * C.G_F**2 * PD.VUS_FPLUS0**2 * 0.5 * PD.S_EW * su2
+    """:func:`semileptonic_norm` of a kaon (kept for the name used in docs)."""
+    return semileptonic_norm(parent)
 
 
-def kl3_a(P: np.ndarray, k_pi: np.ndarray, q_l: np.ndarray, m_parent: float, m_pi: float) -> np.ndarray:
-    """The vector a of the K_l3 trace (module docstring), without C_K (in kl3_norm)."""
-    q = P - k_pi
+def semileptonic_a(P: np.ndarray, k_h: np.ndarray, q_l: np.ndarray, parent: str, m_parent: float, m_h: float) -> np.ndarray:
+    """The vector a of the trace for P -> h l N (module docstring), without the normalisation."""
+    q = P - k_h
     t = mdot(q, q)
-    fp, fm = PD.kl3_form_factors(t, m_parent, m_pi)
-    H = fp[..., None] * (P + k_pi) + fm[..., None] * q
+    fp, fm = _semileptonic(parent)[2](t, m_parent, m_h)
+    H = fp[..., None] * (P + k_h) + fm[..., None] * q
     return a_vector_current(H, q_l)
 
 
 def kl3_msq(P, k_pi, q_l, k_n, *, parent: str, m_parent: float, m_pi: float):
-    """|M|^2 of K -> pi l N per |U_l|^2 (spins summed), daughters (pi, l, N)."""
-    a = kl3_a(P, k_pi, q_l, m_parent, m_pi)
-    return kl3_norm(parent) * 8.0 * mdot(k_n, a)
+    """|M|^2 of K -> pi l N or D -> K l N per |U_l|^2 (spins summed), daughters (meson, l, N)."""
+    return semileptonic_norm(parent) * 8.0 * mdot(k_n, semileptonic_a(P, k_pi, q_l, parent, m_parent, m_pi))
 
 
-def kl3_polarisation(P, k_pi, q_l, k_n, *, m_n: float, m_parent: float, m_pi: float, anti: bool):
-    """Longitudinal polarisation of N (N-bar if anti) along its momentum in K -> pi l N."""
-    a = kl3_a(P, k_pi, q_l, m_parent, m_pi)
-    return longitudinal_polarisation(k_n, m_n, a, anti)
+def kl3_polarisation(P, k_pi, q_l, k_n, *, parent: str = "K+", m_n: float, m_parent: float, m_pi: float, anti: bool):
+    """Longitudinal polarisation of N (N-bar if anti) along its momentum in K -> pi l N (D -> K l N)."""
+    return longitudinal_polarisation(k_n, m_n, semileptonic_a(P, k_pi, q_l, parent, m_parent, m_pi), anti)
 
 
 # --------------------------------------------------------------------------- l -> l' nu N
