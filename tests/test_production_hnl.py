@@ -98,14 +98,24 @@ def _helicity_spinor(p3, h):
     return vecs[:, np.argmin(np.abs(w - h))]
 
 
-def _spinor_polarisation(k, m_n, q, m_l, Hvec):
-    """(|A(+)|^2 - |A(-)|^2)/sum for A = ubar_N(k, h) H-slash (1 - g5) v_l(q), summed over the l+ spin."""
+def _spinor_polarisation(k, m_n, q, m_l, Hvec, incoming=False):
+    """(|A(+)|^2 - |A(-)|^2)/sum for A = ubar_N(k, h) H-slash (1 - g5) w(q), summed over the spin of
+    the other lepton: w = v_l (outgoing l+) or u_tau (incoming=True, a decaying tau-)."""
     amp = {}
+    spinor = _u if incoming else _v
     for h in (+1, -1):
         u = _u(k, m_n, _helicity_spinor(k[1:], h))
-        amp[h] = sum(abs(u.conj() @ _G0 @ _slash(Hvec) @ (np.eye(4) - _G5) @ _v(q, m_l, eta)) ** 2
+        amp[h] = sum(abs(u.conj() @ _G0 @ _slash(Hvec) @ (np.eye(4) - _G5) @ spinor(q, m_l, eta)) ** 2
                      for eta in (np.array([1, 0], complex), np.array([0, 1], complex)))
     return (amp[1] - amp[-1]) / (amp[1] + amp[-1])
+
+
+@pytest.mark.parametrize("m_n", [0.01, 0.5, 1.2])
+def test_tau_polarisation_against_explicit_spinors(m_n):
+    """tau- -> N pi- at rest, unpolarised tau: H = f p_pi, w = u_tau."""
+    k, p_pi = H.rest_frame_pair(C.M_TAU, m_n, C.M_PI)
+    ref = _spinor_polarisation(k, m_n, np.array([C.M_TAU, 0, 0, 0.0]), C.M_TAU, p_pi, incoming=True)
+    assert H.polarisation_tau_to_hnl(m_n, C.M_PI) == pytest.approx(ref, rel=1e-9, abs=1e-12)
 
 
 @pytest.mark.parametrize("m_n", [0.001, 0.05, 0.2, 0.35])
