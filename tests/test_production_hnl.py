@@ -246,3 +246,11 @@ def test_channel_list_opens_and_closes_with_the_mass():
     assert production_channels(_params(m4=2.5, Umu4=1e-3)) == []
     for c in production_channels(_params(m4=0.2, Umu4=1e-3, Utau4=1e-3)):
         assert 0 < c.br < 1 and c.width == pytest.approx(c.br * PD.total_width(c.parent), rel=1e-12, abs=0)
+
+
+def test_parent_species_lists_parents_with_an_open_channel():
+    from darkbeam.physics.production import parent_species
+
+    sp = parent_species(_params(m4=0.2, Umu4=1e-3))
+    assert sp[:3] == ["K+", "K-", "K0_L"] and "pi+" not in sp and "D0" in sp and "tau-" in sp and "mu-" not in sp
+    assert parent_species(_params(mzprime=0.2, epsilon=1e-3)) == ["eta", "eta'", "omega"]

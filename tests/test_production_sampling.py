@@ -148,3 +148,21 @@ def test_bad_parents_are_clear_errors():
         sample_production(ch, np.zeros((3, 3)), rng)
     with pytest.raises(ConfigurationError, match="unknown parent"):
         production_channels(ModelParameters.from_dict({"m4": 0.2, "Umu4": 1e-3}), parents=["B+"])
+
+
+def test_production_feeds_the_decay_sampler():
+    """The contract with processes.decays: the llp's lab momentum and helicity go to sample_decays,
+    'N4_bar' as N4 with antiparticle=True; daughters conserve the HNL's four-momentum."""
+    from darkbeam.physics.decays import decay_table
+    from darkbeam.physics.production import llp_decay_args
+    from darkbeam.processes.decays import sample_decays
+
+    params = ModelParameters.from_dict({"m4": 0.3, "Umu4": 1e-3})
+    (ch,) = [c for c in production_channels(params, parents=["K-"]) if c.name == "K- -> mu- N4_bar"]
+    rng = np.random.default_rng(9)
+    lab = sample_production(ch, _parents(C.M_K, 500, rng), rng)
+    name, anti = llp_decay_args(ch.llp)
+    assert (name, anti) == ("N4", True)
+    k_n = lab.momenta[:, ch.llp_index]
+    dec = sample_decays(decay_table(params, name), k_n, lab.polarisation, rng, antiparticle=anti)
+    np.testing.assert_allclose(dec.momenta.sum(axis=1), k_n, rtol=0, atol=1e-10 * k_n[:, 0].max())
