@@ -43,7 +43,7 @@ def test_no_open_channel_is_an_empty_list(capsys):
 
 
 @pytest.mark.parametrize("argv, needle", [
-    (("production", "--parent", "B+"), "unknown value 'B+'"),
+    (("production", "--parent", "Lambda0"), "unknown value 'Lambda0'"),
     (("production", "--set", "m4=0.2", "--set", "Umu4=3"), "|U| <= 1"),
 ])
 def test_bad_input_one_line(capsys, argv, needle):
@@ -56,3 +56,10 @@ def test_model_without_new_particles(capsys, tmp_path):
     f.write_text('name = "no new particles"\n')
     code, out, err = run(capsys, "production", "--model", str(f))
     assert code != 0 and "no new particle" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_parent_choices_are_the_physics_parents():
+    from darkbeam.cli.production import PARENT_CHOICES
+    from darkbeam.physics.production import PARENTS
+
+    assert PARENT_CHOICES == PARENTS

@@ -83,3 +83,21 @@ def test_omega_to_pi0_dark_photon_and_scaling_keys():
     # no eta' -> pi0 A' (C-forbidden), no production for a gauged B-L or Lmu-Ltau Z' here
     assert not [c for c in production_channels(_params(mzprime=m_a, epsilon2=1e-6)) if c.name.startswith("eta' -> pi0")]
     assert [c for c in production_channels(_params(mzprime=m_a, zprime_charge="B-L", gX=1e-4)) if c.llp == "zprime"] == []
+
+
+def test_b_to_kaon_scalar_against_the_closed_form():
+    """Gamma(B+ -> K+ S) = sin^2 |xi_bs|^2 (m_B^2 - m_K^2)^2 f_0^2 |p|/(32 pi m_B^2 v^2) with |V_ts| =
+    41.5e-3, |V_tb| = 0.999 (PDG 2024 fit magnitudes) and f_0 = 0.330/(1 - q^2/37.46) (Ball-Zwicky);
+    3 % covers the CKM route."""
+    from darkbeam.physics.production.scalar_b_meson import width_b_to_kaon_scalar
+
+    xi = 3 * np.sqrt(2) * C.G_F * C.M_T**2 * 41.5e-3 * 0.999 / (16 * np.pi**2)
+    m_b, m_k = C.M_B_PLUS, C.M_K
+    for m_s in (0.1, 1.0, 3.0, 4.7):
+        p = np.sqrt((m_b**2 - (m_k + m_s) ** 2) * (m_b**2 - (m_k - m_s) ** 2)) / (2 * m_b)
+        f0 = 0.330 / (1 - m_s**2 / 37.46)
+        ref = xi**2 * (m_b**2 - m_k**2) ** 2 * f0**2 * p / (32 * np.pi * m_b**2 * C.VEV**2)
+        assert width_b_to_kaon_scalar(m_s, 1.0) == pytest.approx(ref, rel=0.03, abs=0)
+    assert width_b_to_kaon_scalar(4.8, 1.0) == 0.0
+    names = {c.name for c in production_channels(_params(mhprime=1.0, theta=1e-4))}
+    assert {"B+ -> K+ hprime", "B- -> K- hprime", "B0 -> K0 hprime", "B0_bar -> K0_bar hprime"} <= names

@@ -147,7 +147,7 @@ def test_bad_parents_are_clear_errors():
     with pytest.raises(ConfigurationError, match="shape"):
         sample_production(ch, np.zeros((3, 3)), rng)
     with pytest.raises(ConfigurationError, match="unknown parent"):
-        production_channels(ModelParameters.from_dict({"m4": 0.2, "Umu4": 1e-3}), parents=["B+"])
+        production_channels(ModelParameters.from_dict({"m4": 0.2, "Umu4": 1e-3}), parents=["Lambda0"])
 
 
 def test_production_feeds_the_decay_sampler():

@@ -12,8 +12,8 @@ from darkbeam.cli.common import JSON_OPTION, MODEL_OPTION, SET_OPTION, check_cho
 from darkbeam.cli.main import app
 
 #: parent labels (darkbeam.physics.production.PARENTS, written out so that --help imports no physics)
-PARENT_CHOICES = ("pi+", "pi-", "K+", "K-", "K0_L", "D+", "D-", "D0", "D0_bar", "D_s+", "D_s-", "tau-", "tau+", "mu-", "mu+",
-                  "pi0", "eta", "eta'", "omega")
+PARENT_CHOICES = ("pi+", "pi-", "K+", "K-", "K0_L", "D+", "D-", "D0", "D0_bar", "D_s+", "D_s-",
+                  "B+", "B-", "B0", "B0_bar", "tau-", "tau+", "mu-", "mu+", "pi0", "eta", "eta'", "omega")
 
 
 @app.command("production")

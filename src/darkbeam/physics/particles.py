@@ -18,7 +18,8 @@ _MASS = {
     "pi0": C.M_PI0, "pi+": C.M_PI, "pi-": C.M_PI, "eta": C.M_ETA, "eta'": C.M_ETAP,
     "rho0": C.M_RHO, "rho+": C.M_RHO_CHARGED, "rho-": C.M_RHO_CHARGED, "omega": C.M_OMEGA, "phi": C.M_PHI,
     "K+": C.M_K, "K-": C.M_K, "K0": C.M_K0, "K0_L": C.M_K0, "K0_S": C.M_K0, "K*+": C.M_KSTAR, "K*-": C.M_KSTAR,
-    "D+": C.M_D_MESON, "D-": C.M_D_MESON, "D0": C.M_D0, "D0_bar": C.M_D0, "K0_bar": C.M_K0, "D_s+": C.M_DS, "D_s-": C.M_DS,
+    "D+": C.M_D_MESON, "D-": C.M_D_MESON, "D0": C.M_D0, "D0_bar": C.M_D0, "K0_bar": C.M_K0,
+    "B+": C.M_B_PLUS, "B-": C.M_B_PLUS, "B0": C.M_B0, "B0_bar": C.M_B0, "D_s+": C.M_DS, "D_s-": C.M_DS,
     "D*+": C.M_DSTAR, "D*-": C.M_DSTAR, "D_s*+": C.M_DSSTAR, "D_s*-": C.M_DSSTAR,
     "eta_c": C.M_ETAC, "J/psi": C.M_JPSI, "p": C.M_PROTON, "n": C.M_NEUTRON,
     "d": C.M_D, "u": C.M_U, "s": C.M_S, "c": C.M_C, "b": C.M_B,
@@ -55,7 +56,7 @@ def pdg_code(label: str) -> int:
 
 
 _CONJ = {"e-": "e+", "mu-": "mu+", "tau-": "tau+", "pi+": "pi-", "K+": "K-", "rho+": "rho-", "K*+": "K*-",
-         "D+": "D-", "D_s+": "D_s-", "D*+": "D*-", "D_s*+": "D_s*-", "W+": "W-"}
+         "D+": "D-", "D_s+": "D_s-", "B+": "B-", "D*+": "D*-", "D_s*+": "D_s*-", "W+": "W-"}
 _CONJ.update({v: k for k, v in list(_CONJ.items())})
 _SELF = {"g", "gamma", "pi0", "eta", "eta'", "rho0", "omega", "phi", "eta_c", "J/psi", "K0_L", "K0_S", "Z0", "h0",
          "zprime", "hprime"}

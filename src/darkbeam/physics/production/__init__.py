@@ -18,8 +18,8 @@ from darkbeam.physics.production.channel import ProductionChannel, RestFrameSamp
 __all__ = ["ProductionChannel", "RestFrameSample", "production_channels", "parent_species", "PARENTS", "llp_decay_args"]
 
 #: every parent species a channel may have, in display order
-PARENTS: tuple[str, ...] = ("pi+", "pi-", "K+", "K-", "K0_L", "D+", "D-", "D0", "D0_bar", "D_s+", "D_s-", "tau-", "tau+", "mu-", "mu+",
-                            "pi0", "eta", "eta'", "omega")
+PARENTS: tuple[str, ...] = ("pi+", "pi-", "K+", "K-", "K0_L", "D+", "D-", "D0", "D0_bar", "D_s+", "D_s-",
+                            "B+", "B-", "B0", "B0_bar", "tau-", "tau+", "mu-", "mu+", "pi0", "eta", "eta'", "omega")
 
 
 def llp_decay_args(llp: str) -> tuple[str, bool]:

@@ -1,6 +1,6 @@
 """Production channels of the dark scalar h' (K -> pi h') and of the dark photon zprime (meson -> gamma/pi0 A').
 
-Formulas: :mod:`scalar_kaon` and :mod:`dark_photon_mesons`.  Both new particles are bosons produced by
+Formulas: :mod:`scalar_kaon`, :mod:`scalar_b_meson` and :mod:`dark_photon_mesons`.  Both new particles are bosons produced by
 spinless (pi0, eta, eta', K) parents or an unpolarised omega: polarisation 0 (the A' from P -> gamma
 A' is transversely polarised; its decays to lepton pairs are treated as unpolarised in
 processes.decays, so nothing is lost there).
@@ -15,9 +15,11 @@ from darkbeam.physics.production import dark_photon_mesons as DP
 from darkbeam.physics.production import parents as PD
 from darkbeam.physics.production.channel import ProductionChannel
 from darkbeam.physics.production.kinematics import TwoBodyKinematics
+from darkbeam.physics.production.scalar_b_meson import width_b_to_kaon_scalar
 from darkbeam.physics.production.scalar_kaon import width_kaon_to_pion_scalar
 
 SRC_SCALAR = "Batell, Berger, Ismail 1909.11670 eq. 5 (K_L: Im(V_td V_ts*))"
+SRC_B = "top loop as 1909.11670 eq. 5 with (b, s); f_0^BK of Ball, Zwicky hep-ph/0406232 (Winkler 1809.01876 eq. 15)"
 SRC_PGAMMA = "2 eps^2 (1 - m^2/m_P^2)^3 Br(P -> gamma gamma): Batell, Pospelov, Ritz 0906.5614; Ilten et al. 1801.04847"
 SRC_OMEGA = "eps^2 Br(omega -> pi0 gamma) x (p/p_0)^3: Ilten et al. 1801.04847 sec. 2"
 
@@ -30,7 +32,7 @@ def _channel(parent, daughters, llp, m_llp, width, br, scaling, source) -> Produ
 
 
 def scalar_channels(params) -> list[ProductionChannel]:
-    """K+ -> pi+ h', K- -> pi- h', K_L -> pi0 h' (h' mass ``mhprime``, mixing ``theta``)."""
+    """K+ -> pi+ h', K- -> pi- h', K_L -> pi0 h', B -> K h' (h' mass ``mhprime``, mixing ``theta``)."""
     if not params.has_hprime or params.theta == 0.0:
         return []
     m_s = float(params.mhprime)
@@ -40,6 +42,10 @@ def scalar_channels(params) -> list[ProductionChannel]:
         w = float(width_kaon_to_pion_scalar(m_s, st, neutral=neutral))
         if w > 0:
             out.append(_channel(parent, (pion, "hprime"), "hprime", m_s, w, w / PD.total_width(parent), (("theta", 2),), SRC_SCALAR))
+    for parent, kaon in (("B+", "K+"), ("B-", "K-"), ("B0", "K0"), ("B0_bar", "K0_bar")):
+        w = float(width_b_to_kaon_scalar(m_s, st, m_b=mass_of(parent), m_k=mass_of(kaon)))
+        if w > 0:
+            out.append(_channel(parent, (kaon, "hprime"), "hprime", m_s, w, w / PD.total_width(parent), (("theta", 2),), SRC_B))
     return out
 
 

@@ -4,7 +4,7 @@ branching ratios that normalise some channels, the CKM matrix and the K_l3 form 
 Sources (all PDG 2024 = S. Navas et al. (Particle Data Group), Phys. Rev. D 110, 030001 (2024),
 summary tables, unless stated):
 
-* mean lives: pi+- 2.6033e-8 s, K+- 1.2380e-8 s, K_L 5.116e-8 s, D+- 1.033e-12 s, D_s+- 5.01e-13 s,
+* mean lives: pi+- 2.6033e-8 s, B+- 1.638e-12 s, B0 1.517e-12 s, K+- 1.2380e-8 s, K_L 5.116e-8 s, D+- 1.033e-12 s, D_s+- 5.01e-13 s,
   tau 2.903e-13 s, mu 2.1969811e-6 s; total widths of the short-lived neutral mesons: pi0 7.81 eV
   (tau = 8.43e-17 s), eta 1.31 keV, eta' 0.188 MeV, omega 8.68 MeV.  Gamma = hbar / tau.
 * Br(pi0 -> gamma gamma) = 98.823 %, Br(eta -> gamma gamma) = 39.36 %, Br(eta' -> gamma gamma) = 2.307 %,
@@ -41,6 +41,7 @@ LIFETIME_S: dict[str, float] = {
     "K+": 1.2380e-8, "K-": 1.2380e-8, "K0_L": 5.116e-8,
     "D+": 1.033e-12, "D-": 1.033e-12, "D_s+": 5.01e-13, "D_s-": 5.01e-13,
     "D0": 4.103e-13, "D0_bar": 4.103e-13,
+    "B+": 1.638e-12, "B-": 1.638e-12, "B0": 1.517e-12, "B0_bar": 1.517e-12,
     "tau-": 2.903e-13, "tau+": 2.903e-13, "mu-": 2.1969811e-6, "mu+": 2.1969811e-6,
 }
 #: total widths in GeV of short-lived parents (PDG 2024)
