@@ -114,14 +114,16 @@ def sample_rest_frame(kin, n: int, rng: np.random.Generator) -> RestFrameSample:
     return RestFrameSample(momenta=k, polarisation=pol, weight=np.ones(n))
 
 
-def lab_polarisation(k_rest: np.ndarray, pol_rest: np.ndarray, P: np.ndarray, m: float) -> np.ndarray:
+def lab_polarisation(k_rest: np.ndarray, pol_rest: np.ndarray, P: np.ndarray, m: float, k_lab=None) -> np.ndarray:
     """Helicity in the lab of a spin-1/2 particle of mass m with rest-frame (parent frame) momentum
-    k_rest (n, 4) and helicity pol_rest (n,), for parents of lab four-momenta P (n, 4) (module docstring)."""
+    k_rest (n, 4) and helicity pol_rest (n,), for parents of lab four-momenta P (n, 4) (module docstring);
+    ``k_lab``: its lab momentum if already known."""
     if m <= 0:
         return np.asarray(pol_rest, dtype=np.float64).copy()
     s_rest = helicity_vector(k_rest, m)
     s_lab = boost_from_rest(s_rest, P)
-    k_lab = boost_from_rest(k_rest, P)
+    if k_lab is None:
+        k_lab = boost_from_rest(k_rest, P)
     overlap = -mdot(s_lab, helicity_vector(k_lab, m))
     return np.clip(pol_rest * overlap, -1.0, 1.0)
 
@@ -161,7 +163,7 @@ def sample_production(channel: ProductionChannel, parent_p4, rng: np.random.Gene
     if masses is not None:
         m_llp = float(masses[i])
     if np.any(rest.polarisation != 0):
-        pol = lab_polarisation(rest.momenta[:, i], rest.polarisation, P, m_llp)
+        pol = lab_polarisation(rest.momenta[:, i], rest.polarisation, P, m_llp, k_lab=lab[:, i])
     else:
         pol = np.zeros(n)
     return ProductionSample(momenta=lab, polarisation=pol, weight=rest.weight)
