@@ -23,7 +23,7 @@ from functools import partial
 
 from darkbeam import constants as C
 from darkbeam.physics import mesons
-from darkbeam.physics.particles import conjugate
+from darkbeam.physics.particles import conjugate, mass_of
 from darkbeam.physics.production import hnl_three_body as T
 from darkbeam.physics.production import hnl_two_body as H
 from darkbeam.physics.production.channel import ProductionChannel
@@ -65,14 +65,8 @@ def _two_body(out, parent, daughters, llp, width, pol, coupling, u2, source, mas
     if width <= 0:
         return
     idx = daughters.index(llp)
-    kin = TwoBodyKinematics(parent_mass=_mass(parent), masses=tuple(masses), llp_index=idx, polarisation=float(pol))
+    kin = TwoBodyKinematics(parent_mass=mass_of(parent), masses=tuple(masses), llp_index=idx, polarisation=float(pol))
     out.append(_pair(parent, daughters, llp, width, coupling, u2, source, kin))
-
-
-def _mass(label: str) -> float:
-    from darkbeam.physics.particles import mass_of
-
-    return mass_of(label)
 
 
 def hnl_channels(params) -> list[ProductionChannel]:
@@ -106,7 +100,7 @@ def hnl_channels(params) -> list[ProductionChannel]:
 
 
 def _three_body(out, parent, daughters, llp, masses, msq, pol, coupling, u2, source, key):
-    M = _mass(parent)
+    M = mass_of(parent)
     width = three_body_width(msq, M, masses)
     if width <= 0:
         return
@@ -118,7 +112,7 @@ def _three_body(out, parent, daughters, llp, masses, msq, pol, coupling, u2, sou
 def _kl3(out, params, name, nbar, fl, m_l, m_n, coupling, u2):
     for parent, pion, lep, llp, anti in _SEMILEPTONIC:
         llp = name if llp == "N" else nbar
-        M, m_pi = _mass(parent), _mass(pion)
+        M, m_pi = mass_of(parent), mass_of(pion)
         if M <= m_pi + m_l + m_n:
             continue
         msq = partial(T.kl3_msq, parent=parent, m_parent=M, m_pi=m_pi)
