@@ -1,0 +1,138 @@
+"""Schema of the searches catalog: published analyses (and sensitivity templates) as data.
+
+A search file (``analysis/searches/entries/*.toml``, or a user's own) names what was looked for
+(``particle``: 'hnl', 'scalar', 'dark_photon'), where it comes from (``beam``, ``parents``,
+``parent_mode``), the exposure per beam mode with the experiment-catalog detector it used, the decay
+channels, the selection (cuts, with the detector's decay volume), the result (confidence level,
+observed events, expected background) and the published curves it is compared with (CSV files in
+``analysis/searches/curves/``).  Validation is strict, like the experiment files: a misspelled key,
+a negative exposure or a confidence level outside (0, 1) is one ConfigurationError line naming the
+file, the table and the key.  docs/searches.md describes every key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Mapping, Optional
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from darkbeam.detectors.schema import _format
+from darkbeam.detectors.schema_fields import NonNegative, Number, Positive, StrList, _Strict
+from darkbeam.errors import ConfigurationError
+
+__all__ = ["SearchFile", "validate_search", "PARTICLES", "PARENT_MODES"]
+
+PARTICLES = ("hnl", "scalar", "dark_photon")
+PARENT_MODES = ("in-flight", "at-rest", "both")
+#: the coupling each particle's limits are quoted in (HNLs: one flavour at a time)
+PARAMETERS = {"hnl": "|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon"}
+
+
+class Exposure(_Strict):
+    mode: str
+    experiment: str  # a key of the experiment catalog
+    pot: Positive
+    note: str = ""
+
+
+class DecayChannel(_Strict):
+    decay: str
+    final_states: StrList
+    efficiency: Optional[float] = None  # flat selection efficiency, if the analysis quotes one
+    note: str = ""
+
+    @field_validator("efficiency")
+    @classmethod
+    def _eff(cls, v):
+        if v is not None and not 0.0 < v <= 1.0:
+            raise ValueError(f"must be in (0, 1], got {v}")
+        return v
+
+
+class Selection(_Strict):
+    kind: Literal["cuts", "efficiency"]
+    decay_volume: str
+    note: str = ""
+    cuts: dict[str, Number] = Field(default_factory=dict)
+
+
+class Result(_Strict):
+    cl: float
+    observed: int
+    background: NonNegative
+    background_error: NonNegative = 0.0
+    statistics: Literal["poisson"] = "poisson"
+    note: str = ""
+
+    @field_validator("cl")
+    @classmethod
+    def _cl(cls, v):
+        if not 0.0 < v < 1.0:
+            raise ValueError(f"must be in (0, 1), got {v}")
+        return v
+
+    @field_validator("observed")
+    @classmethod
+    def _obs(cls, v):
+        if v < 0:
+            raise ValueError(f"must be a non-negative number of events, got {v}")
+        return v
+
+
+class PublishedCurve(_Strict):
+    parameter: str
+    file: str  # CSV in analysis/searches/curves/: mass_GeV, value
+    cl: float
+    source: str
+    hnl_type: Optional[Literal["dirac", "majorana"]] = None
+    note: str = ""
+
+
+class Recast(_Strict):
+    to: Literal["hnl", "scalar", "dark_photon"]
+    published: list[PublishedCurve] = Field(default_factory=list)
+    note: str = ""
+
+
+class SearchFile(_Strict):
+    name: str
+    kind: Literal["search", "sensitivity"]
+    particle: Literal["hnl", "scalar", "dark_photon"]
+    description: str
+    citations: StrList
+    caveats: StrList = ()
+    masses_GeV: tuple[Positive, Positive]
+    flavours: list[Literal["e", "mu", "tau"]] = Field(default_factory=list)
+    beam: str
+    parents: StrList
+    parent_mode: Literal["in-flight", "at-rest", "both"]
+    exposure: list[Exposure]
+    channels: list[DecayChannel]
+    selection: Selection
+    result: Optional[Result] = None
+    published: list[PublishedCurve] = Field(default_factory=list)
+    recast: Optional[Recast] = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        lo, hi = self.masses_GeV
+        if not lo < hi:
+            raise ValueError(f"masses_GeV must be [min, max] with min < max, got [{lo}, {hi}]")
+        if self.particle == "hnl" and not self.flavours:
+            raise ValueError("an HNL search names the mixing flavours it constrains: flavours = ['mu', ...]")
+        if not self.exposure:
+            raise ValueError("exposure: at least one [[exposure]] table (mode, experiment, pot)")
+        if not self.channels:
+            raise ValueError("channels: at least one [[channels]] table (decay, final_states)")
+        return self
+
+
+def validate_search(raw: Any, source: str = "<dict>") -> SearchFile:
+    """Validate a parsed search file; every problem is one ConfigurationError line naming the file
+    (``source``), the table and the key."""
+    if not isinstance(raw, Mapping):
+        raise ConfigurationError(f"{source}: a search file is a TOML table")
+    try:
+        return SearchFile.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise ConfigurationError(_format(exc, source)) from None

@@ -1,0 +1,137 @@
+"""``darkbeam searches`` (list) and ``darkbeam searches show NAME|FILE.toml``: the searches catalog,
+published analyses as data (docs/searches.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from darkbeam.cli.common import JSON_OPTION, print_json
+from darkbeam.cli.main import LazyHelpGroup, app
+
+searches_app = typer.Typer(help="The searches catalog: published analyses and sensitivity templates (list, show).",
+                           add_completion=False, cls=LazyHelpGroup, invoke_without_command=True)
+app.add_typer(searches_app, name="searches")
+
+
+def _row(s) -> dict[str, Any]:
+    sp = s.spec
+    return {
+        "key": s.key, "name": sp.name, "kind": sp.kind, "particle": sp.particle, "beam": sp.beam,
+        "parents": list(sp.parents), "parent_mode": sp.parent_mode, "masses_GeV": list(sp.masses_GeV),
+        "flavours": list(sp.flavours),
+        "exposure": [{"mode": e.mode, "experiment": e.experiment, "pot": e.pot} for e in sp.exposure],
+        "result": None if sp.result is None else sp.result.model_dump(),
+        "published": [c.parameter for c in sp.published],
+        "recast_to": sp.recast.to if sp.recast else None,
+        "citations": list(sp.citations),
+    }
+
+
+def _details(s) -> dict[str, Any]:
+    sp = s.spec
+    d = _row(s)
+    d.update({
+        "source_file": s.source, "description": sp.description, "caveats": list(sp.caveats),
+        "channels": [c.model_dump() for c in sp.channels], "selection": sp.selection.model_dump(),
+        "published": [c.model_dump() for c in sp.published],
+        "recast": sp.recast.model_dump() if sp.recast else None,
+    })
+    for e, spec in zip(d["exposure"], sp.exposure):
+        e["note"] = spec.note or None
+    return d
+
+
+def _short(citation: str) -> str:
+    """'arXiv:NNNN.NNNNN' of a citation (the citation itself when it has none)."""
+    import re
+
+    m = re.search(r"arXiv:\S+", citation)
+    return m.group(0).rstrip(",;)") if m else citation
+
+
+@searches_app.callback()
+def searches_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """List the catalog (key, what, beam, exposure, result, citation); 'darkbeam searches show KEY' for one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from darkbeam.analysis.searches import list_searches, load_search
+
+    searches = [load_search(k) for k in list_searches()]
+    if as_json:
+        print_json({"searches": [_row(s) for s in searches]})
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title="darkbeam searches (darkbeam searches show KEY for details)")
+    for col in ("key", "search", "beam, parents", "exposure", "result", "citation"):
+        t.add_column(escape(col), no_wrap=col == "key")
+    for s in searches:
+        sp = s.spec
+        r = sp.result
+        res = ("-" if r is None else f"{r.observed} obs. / {r.background:g} bkg, {100 * r.cl:g}% CL")
+        if sp.kind == "sensitivity":
+            res = "template: " + res
+        exp = ", ".join(f"{e.mode} {e.pot:.3g} POT ({e.experiment})" for e in sp.exposure)
+        t.add_row(s.key, escape(sp.name), escape(f"{sp.beam}: {' '.join(sp.parents)} ({sp.parent_mode})"), escape(exp),
+                  escape(res), escape(_short(sp.citations[0])))
+    Console().print(t)
+
+
+@searches_app.command("show")
+def searches_show(
+    name: str = typer.Argument(..., help="Catalog key (see 'darkbeam searches') or the path of your own search TOML "
+                                         "file, which is validated."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Everything about one search: exposure, channels, selection, result, published curves, citations, caveats."""
+    from darkbeam.analysis.searches import load_search
+
+    s = load_search(name)
+    d = _details(s)
+    if as_json:
+        print_json(d)
+        return
+    from rich.console import Console
+
+    out = Console()
+
+    def line(key: str, value: Any) -> None:
+        if value not in (None, "", [], {}):
+            out.print(f"{key:14s} {value}", markup=False, highlight=False, soft_wrap=True)
+
+    sp = s.spec
+    out.print(f"{s.key}: {sp.name} ({sp.kind})", markup=False, highlight=False, style="bold")
+    line("file", s.source)
+    line("description", sp.description)
+    line("particle", sp.particle + (f", mixing with {', '.join(sp.flavours)}" if sp.flavours else ""))
+    line("masses", f"{sp.masses_GeV[0]:g} - {sp.masses_GeV[1]:g} GeV")
+    line("parents", f"{' '.join(sp.parents)} ({sp.parent_mode}) in the {sp.beam} beam")
+    for e in sp.exposure:
+        line(f"exposure {e.mode}", f"{e.pot:.4g} POT at {e.experiment}" + (f" ({e.note})" if e.note else ""))
+    for c in sp.channels:
+        line("channel", f"{c.decay}: {', '.join(c.final_states)}"
+             + (f"; efficiency {c.efficiency:g}" if c.efficiency is not None else ""))
+    sel = sp.selection
+    line("selection", f"{sel.kind} in the {sel.decay_volume}" + (f"; {sel.note}" if sel.note else ""))
+    if sel.cuts:
+        line("cuts", ", ".join(f"{k} = {v:g}" for k, v in sel.cuts.items()))
+    r = sp.result
+    line("result", "none in the catalog (expected sensitivity only)" if r is None else
+         f"{r.observed} observed, background {r.background:g} +- {r.background_error:g}, {100 * r.cl:g}% CL"
+         + (f" ({r.note})" if r.note else ""))
+    for c in sp.published:
+        line("published", f"{c.parameter} ({c.hnl_type or '-'}, {100 * c.cl:g}% CL): {c.source}")
+    if sp.recast:
+        line("recast", f"to {sp.recast.to}: {sp.recast.note}")
+        for c in sp.recast.published:
+            line("  published", f"{c.parameter} ({c.hnl_type or '-'}, {100 * c.cl:g}% CL): {c.source}")
+    for key in ("citations", "caveats"):
+        items = getattr(sp, key)
+        if items:
+            out.print(f"{key}:", markup=False, highlight=False)
+            for c in items:
+                out.print(f"  - {c}", markup=False, highlight=False, soft_wrap=True)
