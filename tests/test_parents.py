@@ -210,7 +210,7 @@ def test_parent_errors():
 
 
 def test_cern_ps_beam_follows_ps191():
-    cfg = beam_config("ps191")
+    cfg = beam_config("cern_ps")
     assert cfg.name == "cern_ps" and cfg.proton_momentum_GeV == 19.2 and cfg.target.material == "Be"
     dist, angle = cfg.detectors["ps191"]
     assert dist == 128.0 and angle == pytest.approx(math.radians(2.3) * 1e3, abs=0.01)

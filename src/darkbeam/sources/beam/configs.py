@@ -369,7 +369,7 @@ CERN_PS = BeamConfig(
 
 BEAMS: dict[str, BeamConfig] = {c.name: c for c in (BNB, NUMI, NUMI_ME, LBNF, JPARC, SPS, WANF, CERN_PS)}
 _ALIASES = {"booster": "bnb", "numi_le": "numi", "dune": "lbnf", "t2k": "jparc", "j-parc": "jparc", "j_parc": "jparc",
-            "cngs": "sps", "cern": "sps", "cern_sps": "sps", "ps": "cern_ps", "ps191": "cern_ps"}
+            "cngs": "sps", "cern": "sps", "cern_sps": "sps", "ps": "cern_ps"}
 
 
 def beam_config(name: str | BeamConfig) -> BeamConfig:
