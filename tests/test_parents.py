@@ -160,6 +160,8 @@ def test_at_rest_sites_and_normalisation():
     walls = parent_sample("numi", "K+", n=2**11, seed=1, mode="at-rest", site="walls")
     both = parent_sample("numi", "K+", n=2**11, seed=1, mode="at-rest", site="all")
     assert both.decays_per_pot == pytest.approx(ab.decays_per_pot + walls.decays_per_pot, rel=1e-9, abs=0)
+    station = parent_sample("numi", "K+", n=2**11, seed=1, mode="at-rest", site="target")
+    assert 0 < station.decays_per_pot < walls.decays_per_pot
     assert np.all(ab.position[:, 2] >= cfg.decay.z_end_cm)
     assert np.all(ab.p4[:, 1:] == 0) and np.all(ab.p4[:, 0] == M_K)
     # the decays at rest come later than the protons reach the absorber

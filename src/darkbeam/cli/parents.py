@@ -12,7 +12,7 @@ from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError
 
 MODES = ("in-flight", "at-rest")
-SITES = ("all", "absorber", "walls")
+SITES = ("all", "absorber", "walls", "target")
 
 
 @app.command("parents")
@@ -23,7 +23,7 @@ def parents_command(
                              "prompt in the target) or at-rest (pi+, K+ stopping in the absorber or walls)."),
     species: Optional[list[str]] = typer.Option(None, "--species", "-p", help="Parent(s), e.g. pi+ or 'K+,K-' (repeatable; "
                                                 "default: every parent of the mode)."),
-    site: str = typer.Option("all", "--site", help="at-rest: all, absorber or walls."),
+    site: str = typer.Option("all", "--site", help="at-rest: all, absorber, walls or target (the walls of the target station)."),
     polarity: str = typer.Option("FHC", "--polarity", help="Horn polarity: FHC or RHC."),
     stopped_per_pot: Optional[float] = typer.Option(None, "--stopped-per-pot", help="at-rest: normalise to this many "
                                                     "stopped mesons per POT (one species)."),

@@ -46,7 +46,7 @@ def parent_sample(beam, species: str, *, n: int = 2**14, seed: int = 12345, mode
     mode 'in-flight': pi+-, K+-, K0_L in the decay region (keywords ``polarity``, ``tertiary``;
     darkbeam.sources.parents.in_flight.in_flight), and the prompt neutral mesons pi0, eta, eta', rho0,
     omega, phi at their production point (``tertiary``, ``theta_max``; in_flight.prompt).
-    mode 'at-rest': pi+, K+ stopping at ``site`` 'absorber', 'walls' or 'all' (``material``,
+    mode 'at-rest': pi+, K+ stopping at ``site`` 'absorber', 'walls', 'target' or 'all' (``material``,
     ``stopped_per_pot``, ``polarity``; darkbeam.sources.parents.at_rest.at_rest).
     """
     m = _mode(mode)

@@ -48,7 +48,7 @@ from darkbeam.errors import ConfigurationError
 from darkbeam.sources.parents.sample import ParentSample
 
 AT_REST = ("pi+", "K+")
-SITES = ("all", "absorber", "walls")
+SITES = ("all", "absorber", "walls", "target")
 #: material in which the protons that cross the target interact at the end of the decay pipe (assumed:
 #: the NuMI hadron absorber has an aluminium core, NIM A 806 (2016) 279; steel elsewhere)
 ABSORBER_MATERIAL = {"numi": "Al", "numi_me": "Al"}
@@ -71,7 +71,8 @@ def stopping(p, mass: float, ctau_cm: float, dedx: float, lam_abs):
 def at_rest(beam, species: str, *, n: int = 2**14, seed: int = 12345, site: str = "all", polarity="FHC",
             material: str = "Fe", stopped_per_pot: float | None = None, tertiary: bool | None = None) -> ParentSample:
     """pi+ or K+ that stop and decay at rest at ``site`` ('absorber': the end of the decay pipe;
-    'walls': around the decay region, from the target hall on; 'all') of ``beam``, per POT.
+    'walls': around the decay region, from the target hall on; 'target': the part of 'walls' in the
+    target station, up to the end of the last horn or collimator; 'all') of ``beam``, per POT.
 
     ``material``: stopping material (default iron: steel shielding and absorber; a darkbeam.sources.beam
     material name), ``stopped_per_pot``: normalise the sample to this number of stopped mesons per POT
@@ -102,6 +103,8 @@ def at_rest(beam, species: str, *, n: int = 2**14, seed: int = 12345, site: str 
         sel &= ex.at_end
     elif site == "walls":
         sel &= ~ex.at_end
+    elif site == "target":
+        sel &= ~ex.at_end & (ex.position[:, 2] <= _target_station_end(cfg))
     m = MASS[species]
     ctau = S.CTAU_CM[species]
     p = ex.p[sel]
@@ -122,7 +125,8 @@ def at_rest(beam, species: str, *, n: int = 2**14, seed: int = 12345, site: str 
     p4[:, 0] = m
     derived = float(w.sum())
     where = {"all": "absorber and walls", "absorber": "absorber at the end of the decay pipe",
-             "walls": "walls and shielding around the decay region"}[site]
+             "walls": "walls and shielding around the decay region",
+             "target": f"target station (walls up to z = {_target_station_end(cfg):g} cm)"}[site]
     notes = [f"stopped in the {where} of '{cfg.name}' ({mat.name}): the beam model's undecayed mesons leaving the decay "
              f"region, ranged out before absorption (constant dE/dx = {mat.dedx_GeV_per_cm * 1e3:.2f} MeV/cm); "
              f"{derived:.4g} stopped per POT" + (f", of which {from_protons:.3g} from the first interaction in the absorber "
@@ -170,3 +174,9 @@ def _absorber_protons(cfg, species: str, n: int, seed: int):
     t = (z_face + depth - cfg.target.z_start_cm) / C_LIGHT_CM_PER_NS + t_slow
     keep = w > 0
     return w[keep], pos[keep], t[keep]
+
+
+def _target_station_end(cfg) -> float:
+    """z (cm) of the end of the target station: the last horn or collimator, at least the target's end."""
+    ends = [h.z_end_cm for h in cfg.horns] + [c[1] for c in cfg.decay.collimators]
+    return max(ends + [cfg.target.z_start_cm + cfg.target.length_cm])
