@@ -155,3 +155,21 @@ def test_cli_parents_json_and_bad_input(tmp_path, capsys):
         assert main(argv) != 0
         err = capsys.readouterr().err.strip()
         assert err.startswith("darkbeam: error:") and "\n" not in err, argv
+
+
+def test_parents_help_starts_without_heavy_libraries():
+    """``darkbeam parents --help`` imports neither numpy nor the physics (docs/startup.md)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, runpy; sys.argv = ['darkbeam', 'parents', '--help']\n"
+            "try:\n    runpy.run_module('darkbeam', run_name='__main__', alter_sys=True)\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'scipy', 'uproot', 'rich')\n"
+            "               or m.startswith('darkbeam.sources.beam') or m.startswith('darkbeam.physics'))\n"
+            "print('HEAVY', heavy)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert "--stopped-per-pot" in r.stdout
+    assert "HEAVY []" in r.stdout, r.stdout[-500:]

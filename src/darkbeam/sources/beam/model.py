@@ -26,6 +26,7 @@ production points is followed:
    the same way with Michel rest-frame spectra (unpolarised muons: the muon polarisation from
    pi decay, which changes the nu_e spectrum by O(10 %), is not modelled).
 
+Steps 1-4 are :func:`meson_decays`, shared with the parent mesons of darkbeam.sources.parents.
 The neutrino energies are histogrammed into the configuration's energy bins: the result is a
 :class:`~darkbeam.sources.flux.Flux` in nu/cm^2/GeV/POT with a provenance string.  Results are
 cached per (configuration, detector, statistics).
