@@ -53,6 +53,20 @@ def test_dk2nu_reader_weights_pot_and_kinematics(tmp_path):
     assert only["pi-"].beam == "bnb"
 
 
+def test_dk2nu_times_from_the_ancestor_list(tmp_path):
+    import awkward as ak
+
+    p = tmp_path / "timed.root"
+    b = _dk2nu_branches(codes=(211, 321))
+    b["ancestor.startt"] = ak.Array([[0.0, 40.0, 75.5], [0.0, 120.25]])
+    _write_root(p, b, pots=[10.0])
+    s = read_dk2nu(p)
+    assert s["pi+"].time[0] == 75.5 and s["K+"].time[0] == 120.25
+    plain = tmp_path / "plain.root"
+    _write_root(plain, _dk2nu_branches(codes=(211, 321)), pots=[10.0])
+    np.testing.assert_allclose(read_dk2nu(plain)["pi+"].time, [np.hypot(0.0, 100.0) / 29.9792458], rtol=1e-12, atol=0)
+
+
 def test_g4numi_flat_names_and_geant3_codes(tmp_path):
     p = tmp_path / "g4numi.root"
     b = _dk2nu_branches(prefix="", codes=(8, 8, 11, 9, 10))

@@ -11,6 +11,9 @@ ignored, so ``dk2nu/decay.vx``, ``decay.vx``, ``Vx`` and ``vx`` all match):
     pdpx, pdpy, pdpz parent momentum at the decay (GeV)
     nimpwt           importance weight
 
+    ancestor.startt  optional (dk2nu's ancestor list, jagged): the last ancestor is the neutrino, its
+                     start time (ns) the parent's decay time, used as ``time`` when present
+
 Trees: the first of dk2nuTree, nudata, h10, dk2nu that the file holds (or ``tree=``).  POT: the sum
 of the ``pots`` branch of ``dkmetaTree`` (dk2nu metadata), or the ``pot`` argument (required when the
 file has no metadata; it overrides the file).
@@ -20,8 +23,10 @@ neutrino (K -> pi pi, K -> 3 pi, K0_L -> 3 pi ...) are not in these files, so wi
 ``all_decays=True`` (default) each weight is divided by the fraction of decays that make one
 (PDG BRs of darkbeam.sources.spectra: 1 for pions, BR(K_mu2) + BR(K_e3) + BR(K_mu3) = 0.720 for K+-,
 BR(K_e3) + BR(K_mu3) = 0.676 for K0_L) and the sample stands for all decays of the parent; a muon
-decay makes two neutrinos, each assumed to be its own entry (weight / 2).  Times are not stored in
-these files: t = |vertex| / c (the parent taken to move at the speed of light from the origin).
+decay makes two neutrinos, each assumed to be its own entry (weight / 2).  MicroBooNE's BNB HNL
+generator normalises its kaons the same way (weight = beamwgt / (BR(K_mu2) + BR(K_mu3) + BR(K_e3));
+uboone/ubcore, ubcore/EventGenerator/HNL/FluxReaderBNB.cxx).  Without ``ancestor.startt`` the time is
+t = |vertex| / c (the parent taken to move at the speed of light from the origin).
 """
 
 from __future__ import annotations
@@ -101,6 +106,16 @@ def read_dk2nu(path, species=None, *, pot: float | None = None, beam: str = "num
             arrs = {b: np.asarray(raw[found[b]], dtype=np.float64) for b in BRANCHES}
         except Exception as exc:
             raise DataError(f"{path}: cannot read tree '{tname}' ({type(exc).__name__}: {exc})") from None
+        tkey = next((k for k in t.keys(recursive=True) if _key(k) == "ancestor.startt"), None)
+        times = None
+        if tkey is not None:
+            try:
+                jag = t.arrays(filter_name=lambda name: name == tkey, library="np", entry_stop=max_entries)[tkey]
+                times = np.array([float(a[-1]) if len(a) else np.nan for a in jag], dtype=np.float64)
+            except Exception as exc:
+                raise DataError(f"{path}: cannot read '{tkey}' ({type(exc).__name__}: {exc})") from None
+            if not np.all(np.isfinite(times)):
+                raise DataError(f"{path}: empty or non-finite '{tkey}' entries")
         file_pot = None
         if "dkmetaTree" in names:
             meta = f["dkmetaTree"]
@@ -141,11 +156,12 @@ def read_dk2nu(path, species=None, *, pot: float | None = None, beam: str = "num
         w = arrs["nimpwt"][sel] / n_pot / frac
         out[label] = ParentSample(
             species=label, p4=np.column_stack((e, p3)), position=pos,
-            time=np.linalg.norm(pos, axis=1) / C_LIGHT_CM_PER_NS, weight=w, beam=beam,
+            time=np.linalg.norm(pos, axis=1) / C_LIGHT_CM_PER_NS if times is None else times[sel], weight=w, beam=beam,
             origin=f"dk2nu: {path.name}",
             notes=(f"{int(sel.sum())} entries of tree '{tname}', {n_pot:g} POT ({'argument' if pot is not None else 'dkmetaTree/pots'}), "
                    f"ptype codes {'GEANT3' if geant3 else 'PDG'}",
                    (f"weights / {frac:.4g} (fraction of decays that make a neutrino): all decays" if all_decays and frac != 1.0
                     else "weights: neutrino-producing decays"),
-                   "time = |vertex|/c (not stored in the file)"))
+                   "time = |vertex|/c (no ancestor.startt in the file)" if times is None
+                   else "time: the neutrino's ancestor.startt (ns, the file's clock)"))
     return out
