@@ -206,6 +206,8 @@ def test_parent_errors():
         parent_sample("bnb", "K+", n=64, mode="at-rest", site="roof")
     with pytest.raises(ConfigurationError, match="stopped_per_pot"):
         parent_sample("bnb", "K+", n=64, mode="at-rest", stopped_per_pot=-1.0)
+    with pytest.raises(ConfigurationError, match="does not take theta_max"):
+        parent_sample("bnb", "pi+", n=64, theta_max=0.1)
     with pytest.raises(ConfigurationError, match="positive integer"):
         parent_sample("bnb", "pi+", n=0)
     assert set(parent_samples("bnb", n=64, mode="at-rest")) == {"pi+", "K+"}

@@ -50,18 +50,28 @@ def parent_sample(beam, species: str, *, n: int = 2**14, seed: int = 12345, mode
     ``stopped_per_pot``, ``polarity``; darkbeam.sources.parents.at_rest.at_rest).
     """
     m = _mode(mode)
-    if m == "at-rest":
+    kind = "at-rest" if m == "at-rest" else ("prompt" if species in PROMPT else "in-flight")
+    if kind == "prompt":
+        kwargs.pop("polarity", None)  # no horn for prompt decays
+    unknown = sorted(set(kwargs) - set(_KEYWORDS[kind]))
+    if unknown:
+        raise ConfigurationError(f"parent_sample ({kind}) does not take {', '.join(unknown)} "
+                                 f"(it takes: {', '.join(_KEYWORDS[kind])})")
+    if kind == "at-rest":
         from darkbeam.sources.parents.at_rest import at_rest
 
         return at_rest(beam, species, n=n, seed=seed, **kwargs)
-    if species in PROMPT:
+    if kind == "prompt":
         from darkbeam.sources.parents.in_flight import prompt
 
-        kwargs.pop("polarity", None)  # no horn for prompt decays
         return prompt(beam, species, n=n, seed=seed, **kwargs)
     from darkbeam.sources.parents.in_flight import in_flight
 
     return in_flight(beam, species, n=n, seed=seed, **kwargs)
+
+
+_KEYWORDS = {"in-flight": ("polarity", "tertiary"), "prompt": ("tertiary", "theta_max"),
+             "at-rest": ("site", "polarity", "material", "stopped_per_pot", "tertiary")}
 
 
 def parent_samples(beam, species: Iterable[str] | None = None, *, mode: str = "in-flight",
