@@ -3,7 +3,8 @@
 Public API
 ----------
 * :func:`beam_flux` (beam, distance_m, off_axis_mrad, ...) -> BeamFlux (``.flux``, ``.by_parent``)
-* :func:`beam_config`, :data:`BEAMS`: built-in beam lines bnb, numi, numi_me, lbnf, jparc, sps, wanf
+* :func:`beam_config`, :data:`BEAMS`: built-in beam lines bnb, numi, numi_me, lbnf, jparc, sps, wanf,
+  cern_ps
 * :class:`MesonProduction`: meson production spectra (pi+-, K+-, K0_L, pi0, eta, eta', rho0, omega,
   phi) for any proton momentum and target material; :func:`mesons_per_pot` samples the mesons that
   leave the target of a beam line per POT (interaction probability, re-interactions, absorption):
@@ -12,11 +13,11 @@ Public API
 
 from __future__ import annotations
 
-from darkbeam.sources.beam.configs import (BEAMS, BNB, JPARC, LBNF, NUMI, NUMI_ME, SPS, WANF, BeamConfig, DecayRegion,
+from darkbeam.sources.beam.configs import (BEAMS, BNB, CERN_PS, JPARC, LBNF, NUMI, NUMI_ME, SPS, WANF, BeamConfig, DecayRegion,
                                            Target, beam_config)
 from darkbeam.sources.beam.focusing import Horn, trace
 from darkbeam.sources.beam.materials import MATERIALS, Material, material
-from darkbeam.sources.beam.model import NEUTRINO_PARENTS, BeamFlux, beam_flux
+from darkbeam.sources.beam.model import NEUTRINO_PARENTS, BeamFlux, MesonDecays, RegionExits, beam_flux, meson_decays
 from darkbeam.sources.beam.production import PRODUCED, MesonProduction, MesonSample, d2sigma
 from darkbeam.sources.beam.target import TargetSample, target_mesons
 
@@ -37,8 +38,8 @@ def mesons_per_pot(beam: str | BeamConfig, meson: str, n: int = 2**14, *, seed: 
 
 
 __all__ = [
-    "BEAMS", "BNB", "JPARC", "LBNF", "NUMI", "NUMI_ME", "SPS", "WANF", "BeamConfig", "BeamFlux", "DecayRegion", "Horn", "MATERIALS",
+    "BEAMS", "BNB", "CERN_PS", "JPARC", "LBNF", "NUMI", "NUMI_ME", "SPS", "WANF", "BeamConfig", "BeamFlux", "DecayRegion", "Horn", "MATERIALS",
     "Material", "MesonProduction",
-    "MesonSample", "NEUTRINO_PARENTS", "PRODUCED", "Target", "TargetSample", "beam_config", "beam_flux", "d2sigma",
-    "material", "mesons_per_pot", "target_mesons", "trace",
+    "MesonDecays", "MesonSample", "NEUTRINO_PARENTS", "RegionExits", "PRODUCED", "Target", "TargetSample", "beam_config", "beam_flux", "d2sigma",
+    "material", "meson_decays", "mesons_per_pot", "target_mesons", "trace",
 ]

@@ -1,4 +1,4 @@
-"""Built-in beam-line configurations: BNB, NuMI (LE), LBNF, J-PARC, CERN SPS.
+"""Built-in beam-line configurations: BNB, NuMI (LE, ME), LBNF, J-PARC, CERN SPS (CNGS-like, WANF), CERN PS.
 
 Coordinates: z along the beam in cm, z = 0 at the origin the experiments quote detector distances
 from (BNB: upstream face of the target; NuMI and LBNF: upstream face of horn 1).  Each number
@@ -329,13 +329,51 @@ WANF = BeamConfig(
     citation="TOSCA LoI CERN-SPSC-97-5; NOMAD flux, NIM A 515 (2003) 800 (approximate geometry)",
 )
 
-BEAMS: dict[str, BeamConfig] = {c.name: c for c in (BNB, NUMI, NUMI_ME, LBNF, JPARC, SPS, WANF)}
+# --------------------------------------------------------------------------- CERN PS (PS191)
+# The CERN PS neutrino beam of 1983-84 seen by PS191 (G. Bernardi et al., Phys. Lett. B 166 (1986) 479
+# and B 203 (1988) 332): 19.2 GeV/c protons from the PS on a beryllium target, horn focusing, a decay
+# tunnel, then shielding; PS191's decay volume 128 m from the target, 2.3 deg (40.1 mrad) off the beam
+# axis.  Those are the published facts used here.  Everything else is ASSUMED (no published geometry
+# was available to this work): one horn of BNB-like shape (2.5 m, 150 kA, neck 2 cm, outer
+# conductor 35 cm), an 80 cm x 3 mm radius Be target at the horn entrance, and a 50 m long decay region
+# of 1 m radius starting at the target (the order of the PS low-energy beam's decay tunnel).  The
+# assumed pieces set the normalisation and shape of the parents to tens of per cent or worse: treat
+# 'cern_ps' as an order-of-magnitude beam line (docs/parents.md).  PS191's digitized flux
+# (PS_191_numu_flux) remains the reference for neutrino rates.
+_PS_HORN = Horn(
+    name="PS horn (assumed)",
+    z_start_cm=0.0,
+    length_cm=250.0,
+    current_kA=150.0,
+    inner_profile_cm=_sample(_parabola(0.0, 250.0, 2.0, 12.0, 90.0), 0.0, 250.0, 50),
+    r_out_cm=35.0,
+    n_steps=100,
+    wall_cm=0.3,
+)
+CERN_PS = BeamConfig(
+    name="cern_ps",
+    description="CERN PS neutrino beam (PS191 era; geometry assumed): 19.2 GeV/c p on Be, one horn, 50 m decay tunnel",
+    proton_momentum_GeV=19.2,
+    target=Target("Be", 80.0, 0.3, 0.0),
+    horns=(_PS_HORN,),
+    decay=DecayRegion(0.0, 5000.0, 100.0),
+    production_model="auto",
+    p_min_GeV=0.1,
+    theta_max=0.6,
+    energy_edges_GeV=(0.0, 10.0, 0.1),
+    detectors={"ps191": (128.0, 40.14)},
+    detector_volumes={"ps191": ("box", 6.0, 3.0, 12.0)},
+    citation=("G. Bernardi et al. (PS191), PLB 166 (1986) 479; PLB 203 (1988) 332 (beam energy, target, detector "
+              "position); horn, target size and decay tunnel assumed"),
+)
+
+BEAMS: dict[str, BeamConfig] = {c.name: c for c in (BNB, NUMI, NUMI_ME, LBNF, JPARC, SPS, WANF, CERN_PS)}
 _ALIASES = {"booster": "bnb", "numi_le": "numi", "dune": "lbnf", "t2k": "jparc", "j-parc": "jparc", "j_parc": "jparc",
-            "cngs": "sps", "cern": "sps", "cern_sps": "sps"}
+            "cngs": "sps", "cern": "sps", "cern_sps": "sps", "ps": "cern_ps"}
 
 
 def beam_config(name: str | BeamConfig) -> BeamConfig:
-    """A built-in beam configuration by name: bnb, numi, numi_me, lbnf, jparc, sps, wanf (or the config itself)."""
+    """A built-in beam configuration by name: bnb, numi, numi_me, lbnf, jparc, sps, wanf, cern_ps (or the config itself)."""
     if isinstance(name, BeamConfig):
         return name
     key = str(name).lower()

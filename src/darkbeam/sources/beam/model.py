@@ -26,6 +26,7 @@ production points is followed:
    the same way with Michel rest-frame spectra (unpolarised muons: the muon polarisation from
    pi decay, which changes the nu_e spectrum by O(10 %), is not modelled).
 
+Steps 1-4 are :func:`meson_decays`, shared with the parent mesons of darkbeam.sources.parents.
 The neutrino energies are histogrammed into the configuration's energy bins: the result is a
 :class:`~darkbeam.sources.flux.Flux` in nu/cm^2/GeV/POT with a provenance string.  Results are
 cached per (configuration, detector, statistics).
@@ -55,6 +56,7 @@ from darkbeam.sources.beam.materials import material
 from darkbeam.sources.beam.production import MASS
 from darkbeam.sources.beam.target import target_mesons
 from darkbeam.sources.flux import Flux
+from darkbeam.units import C_LIGHT_CM_PER_NS
 
 NEUTRINO_PARENTS = ("pi+", "pi-", "K+", "K-", "K0_L")
 _CHARGE = {"pi+": 1, "pi-": -1, "K+": 1, "K-": -1, "K0_L": 0}
@@ -178,12 +180,62 @@ class BeamFlux:
         return getattr(self.flux, item)
 
 
-def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int, n: int, seed: int,
-                edges: np.ndarray, include_muons: bool, tertiary: bool,
-                volume: tuple | None = None) -> dict[str, dict[str, np.ndarray]]:
-    """Histogram contributions {parent: {flavour: sum of weights per bin}} of one meson species."""
+@dataclass(frozen=True)
+class MesonDecays:
+    """Decays in flight of one meson species in the decay region of a beam line (steps 1-4 of the module
+    docstring): the one sample that both the neutrino fluxes and the parent mesons of the meson-decay wing
+    (darkbeam.sources.parents) are made from.
+
+    position (N, 3) cm and unit direction (N, 3) at the decay point (beam frame: z along the protons, x
+    horizontal, y up); gamma, beta of the meson there; weight: decays per POT (absorption in the target
+    and the horn walls and the decay probability included; weight.sum() = decays per POT in the decay
+    region); time: ns after the protons reach the target's upstream face (protons at the speed of light
+    to the production depth, then the path length at the meson's speed at the decay point); u: the
+    unused uniform numbers of each meson's Sobol point (columns 0: azimuth, 1: decay point, 2-10 free
+    for the caller).  ``exits``: the mesons that leave the decay region undecayed (into the absorber at
+    its end or the walls and shielding around it), :class:`RegionExits`.
+    """
+
+    meson: str
+    position: np.ndarray
+    direction: np.ndarray
+    gamma: np.ndarray
+    beta: np.ndarray
+    weight: np.ndarray
+    time: np.ndarray
+    u: np.ndarray
+    exits: "RegionExits"
+
+    @property
+    def momentum(self) -> np.ndarray:
+        """|p| (GeV) at the decay point."""
+        return MASS[self.meson] * self.gamma * self.beta
+
+
+@dataclass(frozen=True)
+class RegionExits:
+    """Mesons that reach the end of the decay region (``at_end``: the absorber) or its wall undecayed:
+    position (N, 3) cm and direction where they leave it, momentum (GeV), weight per POT, time (ns)."""
+
+    position: np.ndarray
+    direction: np.ndarray
+    p: np.ndarray
+    weight: np.ndarray
+    time: np.ndarray
+    at_end: np.ndarray
+
+
+def meson_decays(cfg: BeamConfig, meson: str, polarity: int = 1, n: int = 2**17, seed: int = 12345,
+                 tertiary: bool | None = None, extra_dims: int = 8) -> MesonDecays:
+    """Decays in flight of ``meson`` (pi+-, K+-, K0_L) in the decay region of ``cfg``: production in the
+    target, horn focusing and the exponential decay law in two strata (module docstring, steps 1-4).
+    ``n`` Sobol points (plus as many re-interaction points), ``extra_dims`` >= 8 spare uniforms per point."""
+    cfg = beam_config(cfg)
+    if meson not in NEUTRINO_PARENTS:
+        raise ConfigurationError(f"unknown neutrino parent '{meson}' (known: {', '.join(NEUTRINO_PARENTS)})")
+    tertiary = cfg.tertiary if tertiary is None else bool(tertiary)
     # 1-2. production in the target (primary and re-interactions), absorption, ionisation loss
-    ts = target_mesons(cfg, meson, n, seed=seed, tertiary=tertiary, extra_dims=11 if volume is not None else 8)
+    ts = target_mesons(cfg, meson, n, seed=seed, tertiary=tertiary, extra_dims=max(int(extra_dims), 8))
     p, th, w, z0, u = ts.p, ts.theta, ts.weight, ts.z0, ts.u
     m = MASS[meson]
     n_all = len(p)
@@ -228,7 +280,16 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
     s_out = s_h - lam * np.log1p(-u[:, 1] * -np.expm1(-(s_max - s_h) / lam))
     zd = z0 + s_out / sec
     rd = r_ref + slope * (zd - z_ref)
-    strata = [(rd, zd, slope, gamma, beta, w * p_out, u)]
+    beta_c = beta * C_LIGHT_CM_PER_NS
+    t0 = (z0 - cfg.target.z_start_cm) / C_LIGHT_CM_PER_NS  # protons reach the production depth
+    strata = [(rd, zd, slope, gamma, beta, w * p_out, u, t0 + s_out / beta_c)]
+    r_exit = r_ref + slope * (z_end - z_ref)
+    exits = RegionExits(position=np.stack((r_exit * np.cos(2.0 * math.pi * u[:, 0]), r_exit * np.sin(2.0 * math.pi * u[:, 0]),
+                                           z_end), axis=1),
+                        direction=np.stack((slope / sec * np.cos(2.0 * math.pi * u[:, 0]),
+                                            slope / sec * np.sin(2.0 * math.pi * u[:, 0]), 1.0 / sec), axis=1),
+                        p=p, weight=w * np.exp(-s_max / lam), time=t0 + s_max / beta_c,
+                        at_end=z_end >= dec.z_end_cm)
     inside = np.nonzero((p_in > 0) & (w > 0))[0]
     # the direction changes along the path inside the horns: IN_HORN_DECAYS stratified decay points
     for k in range(IN_HORN_DECAYS if inside.size else 0):
@@ -240,17 +301,26 @@ def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int
         w_in = w[inside] / np.maximum(tr.survival[inside], 1e-300) * ti.survival * p_in[inside] / IN_HORN_DECAYS
         uu = u[inside].copy()
         uu[:, 0] = (uu[:, 0] + k * 0.6180339887498949) % 1.0  # a different azimuth for each decay point
-        strata.append((ti.r, z_in, ti.slope, e_i / m, ti.p / e_i, w_in, uu))
-    rd, zd, d_slope, gamma, beta, w, u = (np.concatenate(x) for x in zip(*strata))
-    # one detector point per decay when the flux is averaged over the detector volume
-    # (columns 8-10 of the Sobol point; 0: azimuth, 1: decay point, 2: rest-frame energy, 3-7: muons)
-    detector = _detector_points(detector, volume, u[:, 8:11] if volume is not None else u[:, :0])
+        strata.append((ti.r, z_in, ti.slope, e_i / m, ti.p / e_i, w_in, uu, t0[inside] + s_in / beta_c[inside]))
+    rd, zd, d_slope, gamma, beta, w, u, t = (np.concatenate(x) for x in zip(*strata))
     phi = 2.0 * math.pi * u[:, 0]
     cphi, sphi = np.cos(phi), np.sin(phi)
     pos = np.stack((rd * cphi, rd * sphi, zd), axis=1)
     d_sec = np.sqrt(1.0 + d_slope * d_slope)
     st, ct = d_slope / d_sec, 1.0 / d_sec
     ndir = np.stack((st * cphi, st * sphi, np.full_like(st, ct)), axis=1)
+    return MesonDecays(meson, pos, ndir, gamma, beta, w, t, u, exits)
+
+
+def _meson_flux(cfg: BeamConfig, meson: str, detector: np.ndarray, polarity: int, n: int, seed: int,
+                edges: np.ndarray, include_muons: bool, tertiary: bool,
+                volume: tuple | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """Histogram contributions {parent: {flavour: sum of weights per bin}} of one meson species."""
+    md = meson_decays(cfg, meson, polarity, n, seed, tertiary, extra_dims=11 if volume is not None else 8)
+    pos, ndir, gamma, beta, w, u, dec = md.position, md.direction, md.gamma, md.beta, md.weight, md.u, cfg.decay
+    # one detector point per decay when the flux is averaged over the detector volume
+    # (columns 8-10 of the Sobol point; 0: azimuth, 1: decay point, 2: rest-frame energy, 3-7: muons)
+    detector = _detector_points(detector, volume, u[:, 8:11] if volume is not None else u[:, :0])
 
     out: dict[str, dict[str, np.ndarray]] = {}
     nbins = len(edges) - 1
