@@ -49,8 +49,12 @@ PARAMETER_DOCS: dict[str, tuple[str, str]] = {
     "m6": ("GeV", "mass of N6 (requires m5; m6 >= m5)"),
     "HNLtype": ("", "'dirac' or 'majorana'"),
     "mzprime": ("GeV", "mass of the Z' / dark photon (unset: no Z')"),
-    "zprime_charge": ("", "what the Z' gauges: 'dark' (kinetic mixing only, default), 'Lmu-Ltau' or 'B-L'"),
-    "gX": ("", "gauge coupling of a 'Lmu-Ltau' or 'B-L' Z' to SM fermions"),
+    "zprime_charge": ("", "what the Z' gauges: 'dark' (kinetic mixing only, default), 'Le-Lmu', 'Le-Ltau', "
+                          "'Lmu-Ltau', 'B-L', 'B-3Le', 'B-3Lmu' or 'B-3Ltau' (charges in docs/rare_scattering.md)"),
+    "gX": ("", "gauge coupling of a gauged-charge Z' ('Le-Lmu' ... 'B-3Ltau') to SM fermions"),
+    "loop_mixing": ("", "true (default): an 'La-Lb' Z' also mixes with the photon through the a and b lepton loops, "
+                        "eps(q^2) of docs/rare_scattering.md, added to any tree-level epsilon; used by the nu-e and "
+                        "CEvNS cross sections (the upscattering code uses tree-level couplings only)"),
     "epsilon": ("", "kinetic mixing, |epsilon| < 1: a light Z' couples as e*epsilon*Q_f to SM fermions "
                     "(any m_Z': exact Z-Z' diagonalisation, docs/couplings.md)"),
     "epsilon2": ("", "kinetic mixing squared, epsilon^2 (0 <= epsilon2 < 1)"),
@@ -97,8 +101,9 @@ class ModelParameters(BaseModel):
     HNLtype: Literal["dirac", "majorana"] = "dirac"
 
     mzprime: Optional[float] = None
-    zprime_charge: Literal["dark", "Lmu-Ltau", "B-L"] = "dark"
+    zprime_charge: Literal["dark", "Le-Lmu", "Le-Ltau", "Lmu-Ltau", "B-L", "B-3Le", "B-3Lmu", "B-3Ltau"] = "dark"
     gX: float = 0.0
+    loop_mixing: bool = True
     epsilon: Optional[float] = None
     epsilon2: Optional[float] = None
     alpha_epsilon2: Optional[float] = None
