@@ -99,7 +99,8 @@ def _vacpol(Q2, m: float) -> np.ndarray:
     rs = np.where(small, 1.0, r)
     a = 4.0 / rs
     b = np.sqrt(1.0 + a)
-    closed = (a - 5.0 / 3.0 + b * (1.0 - 0.5 * a) * np.log((b + 1.0) / (b - 1.0))) / 6.0
+    bm1 = a / (b + 1.0)  # b - 1 without cancellation at large Q^2/m^2
+    closed = (a - 5.0 / 3.0 + b * (1.0 - 0.5 * a) * np.log((b + 1.0) / bm1)) / 6.0
     series = r * (1.0 / 30.0 - r * (1.0 / 280.0 - r * (1.0 / 1890.0 - r / 11088.0)))
     return np.where(small, series, closed)
 

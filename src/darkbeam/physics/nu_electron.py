@@ -86,8 +86,8 @@ def _gl01(n_panels: int, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
 def recoil_nodes(tmin, tmax, t0: float, n_panels: int = N_PANELS, n_nodes: int = N_NODES):
     """Nodes T and weights for int_{tmin}^{tmax} f(T) dT, vectorized over the limits (shape + (n,)).
 
-    Composite Gauss-Legendre in v = ln(T + t0) (t0 > 0 a mediator scale m_V^2/(2 M), so that
-    1/(m_V^2 + 2 M T)^k becomes smooth; t0 = 0 needs tmin > 0, for 1/T), or linear in T for
+    Composite Gauss-Legendre in v = ln(1 + T/t0) (t0 > 0 a mediator scale m_V^2/(2 M), so that
+    1/(m_V^2 + 2 M T)^k becomes smooth), in ln T for t0 = 0 (needs tmin > 0; for 1/T), or linear in T for
     t0 = inf.  Zero-width intervals (tmax <= tmin) get zero weights.
     """
     tmin = np.asarray(tmin, dtype=float)[..., None]
@@ -95,10 +95,16 @@ def recoil_nodes(tmin, tmax, t0: float, n_panels: int = N_PANELS, n_nodes: int =
     u, w = _gl01(n_panels, n_nodes)
     if math.isinf(t0):
         return tmin + (tmax - tmin) * u, (tmax - tmin) * w
-    lo, hi = np.log(tmin + t0), np.log(tmax + t0)
+    if t0 == 0.0:
+        lo, hi = np.log(tmin), np.log(tmax)
+        v = lo + (hi - lo) * u
+        T = np.exp(v)
+        return np.clip(T, tmin, tmax), (hi - lo) * w * T
+    # v = ln(1 + T/t0): log1p/expm1 keep T exact also when t0 >> T (heavy mediator)
+    lo, hi = np.log1p(tmin / t0), np.log1p(tmax / t0)
     v = lo + (hi - lo) * u
-    T = np.exp(v) - t0
-    return np.maximum(T, tmin), (hi - lo) * w * np.exp(v)
+    T = t0 * np.expm1(v)
+    return np.clip(T, tmin, tmax), (hi - lo) * w * t0 * np.exp(v)
 
 
 @dataclass(frozen=True)
