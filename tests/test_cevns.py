@@ -61,6 +61,19 @@ def test_neutrinos_and_antineutrinos_alike_and_form_factor_choices():
     assert fb == pytest.approx(CEvNSXsec("Ar40").sigma(0.05), rel=0.02, abs=0)  # Helm within 2 %
 
 
+def test_matching_with_darkbeams_own_z_doubles_the_weak_charge():
+    """A vector 'mediator' with the couplings of darkbeam's Z (Couplings.z_fermion for u, d, nu) adds Q_V
+    once more: sigma x 4.  Checks the sign and normalisation of the Z' term independently of the SM code."""
+    from darkbeam.models.couplings import Couplings
+    from darkbeam.models.zprime_charges import VectorMediator
+
+    c = Couplings(ModelParameters.from_dict({}), S2)
+    nu = c.z_fermion("nu_mu").gL
+    z = VectorMediator(mass=C.M_Z, g_nu=(nu, nu, nu), g_u=c.z_fermion("u").gV, g_d=c.z_fermion("d").gV)
+    r = CEvNSXsec("Cs133", mediator=z).sigma(0.03) / CEvNSXsec("Cs133").sigma(0.03)
+    assert r == pytest.approx(4.0, rel=1e-6, abs=0)
+
+
 def _model(kind, m, gX, **kw):
     return zprime_mediator(ModelParameters.from_dict({"mzprime": m, "zprime_charge": kind, "gX": gX, **kw}), S2)
 
