@@ -45,7 +45,7 @@ def xsec_command(
     recoil_min: float = typer.Option(0.0, "--recoil-min", help="nu-e, cevns: lowest recoil kinetic energy counted, GeV."),
     recoil_max: Optional[float] = typer.Option(None, "--recoil-max", help="nu-e, cevns: highest recoil kinetic energy counted, GeV."),
     magnetic_moment: float = typer.Option(0.0, "--magnetic-moment", help="nu-e, cevns: neutrino magnetic moment in Bohr magnetons (needs --recoil-min > 0)."),
-    form_factor: Optional[str] = typer.Option(None, "--form-factor", help="Nuclear form factors: default, fourier-bessel, fermi or helm (default: the couplings scheme's, 'default' for darkbeam)."),
+    form_factor: Optional[str] = typer.Option(None, "--form-factor", help="Nuclear form factors: default, fourier-bessel, fermi or helm (upscattering default: the couplings scheme's, 'default' for darkbeam; cevns: helm by default, also none)."),
     nucleon_model: Optional[str] = typer.Option(None, "--nucleon-model", help="Bound nucleons (p-el, n-el): fermi-gas (Pauli blocked) or free (default: the couplings scheme's, fermi-gas for darkbeam; docs/xsec.md)."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, as in 'generate' (docs/xsec_vs_darknews.md)."),
     model: Optional[Path] = MODEL_OPTION,
