@@ -3,6 +3,7 @@
 * :func:`nu_e_events`: neutrino-electron elastic scattering at a catalog experiment (its flux file,
   POT and target masses; electrons = sum over nuclei of Z), with an electron-recoil window and a
   flat efficiency.
+* :func:`recoil_spectrum`: dN/dT per target per POT for any flux and either process;
 * :func:`cevns_events`: CEvNS at a pi-DAR detector of :mod:`darkbeam.detectors.cevns_detectors`
   (SNS source of :mod:`darkbeam.sources.dar` at the detector's distance and nu/flavour/POT; quenching,
   threshold and efficiency of the detector).
@@ -78,4 +79,40 @@ def cevns_events(detector, *, mediator=None, scalar=None, magnetic_moment: float
             per = fl.fold(lambda E, x=x: x.sigma(E, t_min=t_min, efficiency=eff) if E.size else E, f)
             out[f] += per * n * det.pot
     out["total"] = sum(out.values())
+    return out
+
+
+def recoil_spectrum(flux, T, make_xsec, flavours: Optional[Iterable[str]] = None, *, order: int = 8) -> "np.ndarray":
+    """Recoil spectrum dN/dT (per target per POT per GeV) at recoils ``T`` (GeV) for a flux
+    (nu/cm^2/GeV/POT; lines included) and a cross-section factory ``make_xsec(flavour)`` returning a
+    :class:`~darkbeam.physics.nu_electron.NuElectronXsec` or :class:`~darkbeam.physics.cevns.CEvNSXsec`
+    (e.g. ``lambda f: CEvNSXsec("Cs133", f)``), summed over ``flavours`` (default: all of the flux).
+
+    The energy integral is the rule of ``Flux.fold`` (``order``-point Gauss-Legendre on each segment
+    between the flux nodes, plus the lines), evaluated for all recoils at once."""
+    import numpy as np
+
+    T = np.atleast_1d(np.asarray(T, dtype=float))
+    if np.any(~np.isfinite(T)) or np.any(T <= 0):
+        raise ConfigurationError("recoil energies must be finite and > 0 GeV")
+    x01, w01 = np.polynomial.legendre.leggauss(order)
+    x01, w01 = 0.5 * (x01 + 1.0), 0.5 * w01
+    nodes = np.asarray(flux.energies, dtype=float)
+    a, b = nodes[:-1], nodes[1:]
+    E = (a[:, None] + (b - a)[:, None] * x01[None, :]).ravel()
+    W = ((b - a)[:, None] * w01[None, :]).ravel()
+    keep = E > 0
+    E, W = E[keep], W[keep]
+    out = np.zeros(T.shape)
+    for f in flavours or flux.flavours:
+        x = make_xsec(f)
+        weights = W * flux(E, f)
+        energies = E
+        lines = [(e, phi) for e, phi in flux.lines.get(f, ()) if e > 0]
+        if lines:
+            energies = np.concatenate([E, [e for e, _ in lines]])
+            weights = np.concatenate([weights, [phi for _, phi in lines]])
+        use = weights != 0
+        if np.any(use):
+            out += weights[use] @ x.dsigma_dT(energies[use][:, None], T[None, :])
     return out

@@ -124,8 +124,9 @@ class CEvNSXsec:
     def dsigma_dT(self, E, T) -> np.ndarray:
         """d sigma / d T in cm^2/GeV per nucleus (0 outside 0 < T <= T_max); broadcasts E and T."""
         E = check_energies(E)
-        E, T = np.broadcast_arrays(E, np.asarray(T, dtype=float))
-        return self._dsigma(E, T)
+        T = np.asarray(T, dtype=float)
+        # no explicit broadcast: couplings and form factors depend on T only and are evaluated on T's shape
+        return np.broadcast_to(self._dsigma(E, T), np.broadcast_shapes(E.shape, T.shape)).copy()
 
     def _dsigma(self, E, T) -> np.ndarray:
         M = self.mass
@@ -172,23 +173,3 @@ class CEvNSXsec:
                 f = f * np.asarray(efficiency(T), dtype=float)
             out[sel] = np.sum(f * w, axis=-1)
         return out.reshape(shape) if shape else float(out[0])
-
-    def recoil_spectrum(self, flux, T, flavours=None) -> np.ndarray:
-        """dN/dT per nucleus per POT (1/GeV) at recoils ``T`` for a :class:`~darkbeam.sources.flux.Flux`
-        (nu/cm^2/GeV/POT), summed over ``flavours`` (default: every flavour of the flux; the cross
-        section is flavour-blind unless a mediator couples differently)."""
-        T = np.atleast_1d(np.asarray(T, dtype=float))
-        out = np.zeros(T.shape)
-        for fl in flavours or flux.flavours:
-            x = self if fl == self.projectile else CEvNSXsec(self.nucleus.name, fl, mediator=self.mediator, scalar=self.scalar,
-                                                             magnetic_moment=self.magnetic_moment, sw2=self.sw2,
-                                                             form_factor=self.form_factor, n_panels=self._quad[0],
-                                                             n_nodes=self._quad[1])
-            for i, t in enumerate(T):
-                out[i] += flux.fold(lambda e, t=t, x=x: x._dsigma_safe(e, t), fl)
-        return out
-
-    def _dsigma_safe(self, E, T) -> np.ndarray:
-        E = np.asarray(E, dtype=float)
-        Ep = np.where(E > 0, E, 1.0)
-        return np.where(E > 0, self._dsigma(Ep, np.full(E.shape, T)), 0.0)

@@ -161,8 +161,9 @@ class NuElectronXsec:
     def dsigma_dT(self, E, T) -> np.ndarray:
         """d sigma / d T in cm^2/GeV per electron (0 outside 0 < T <= T_max); broadcasts E and T."""
         E = check_energies(E)
-        E, T = np.broadcast_arrays(E, np.asarray(T, dtype=float))
-        return self._dsigma(E, T)
+        T = np.asarray(T, dtype=float)
+        # no explicit broadcast: couplings and form factors depend on T only and are evaluated on T's shape
+        return np.broadcast_to(self._dsigma(E, T), np.broadcast_shapes(E.shape, T.shape)).copy()
 
     def _dsigma(self, E, T) -> np.ndarray:
         cl, cr = self.chiral_couplings(T)
