@@ -66,6 +66,8 @@ def test_table_output(capsys):
     (("--process", "nu-e", "--recoil-min", "2", "--recoil-max", "1", "-E", "1"), "recoil window"),
     (("--process", "nu-e", "--set", "zprime_charge=Le-Lmu", "-E", "1"), "needs mzprime"),
     (("--sw2", "0.23", "-E", "1"), "--sw2 applies to --process nu-e and cevns only"),
+    (("--process", "cevns", "--set", "gphi_nu=1e-5", "-E", "1"), "gphi_* need mphi"),
+    (("--process", "nu-e", "--set", "gV_e=1e-5", "-E", "1"), "gV_* of the Z' need mzprime"),
 ])
 def test_bad_input_one_line(capsys, argv, needle):
     code, out, err = run(capsys, "xsec", *argv)

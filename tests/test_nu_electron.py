@@ -158,3 +158,36 @@ def test_charmii_yields_imply_one_efficiency():
     eff = [m / nu_e_events(k)["total"] for k, m in (("charmii_fhc", 2677.0), ("charmii_rhc", 2752.0))]
     assert 0.30 < eff[0] < 0.40
     assert eff[1] / eff[0] == pytest.approx(1.0, rel=0.08, abs=0)
+
+
+def test_scalar_mediator_low_energy_limit_cerdeno():
+    """For T << m_e the scalar term tends to g_nu^2 g_e^2 m_e^2 T/(4 pi E^2 (m^2 + 2 m_e T)^2) (Cerdeno et al.
+    1604.01025 eq. 2.10), integrated here by hand; the exact electron trace adds a factor 1 + T/(2 m_e)."""
+    from darkbeam.models.zprime_charges import ScalarMediator
+
+    s = ScalarMediator(mass=1e-4, g_nu=1e-3, g_e=2e-3)
+    E = 1e-5  # T_max = 3.8e-7 GeV << m_e
+    x = NuElectronXsec("nu_mu", scalar=s)
+    tm = float(x.t_max(E))
+    a, b = s.mass**2, 2 * C.M_E
+    ref = (s.g_nu * s.g_e) ** 2 * C.M_E**2 / (4 * math.pi * E**2 * b**2) * (math.log((a + b * tm) / a) + a / (a + b * tm) - 1) * GEV2_CM2
+    got = x.sigma(E) - NuElectronXsec("nu_mu").sigma(E)
+    assert got == pytest.approx(ref, rel=tm / (2 * C.M_E), abs=0)
+    assert got > ref  # the 1 + T/(2 m_e) factor
+
+
+def test_model_parameters_for_generic_mediators():
+    from darkbeam.models.zprime_charges import scalar_mediator
+
+    p = ModelParameters.from_dict({"mzprime": 0.1, "gV_numu": 1e-5, "gV_e": 2e-5, "gV_u": 3e-5, "mphi": 0.01,
+                                   "gphi_nu": 1e-6, "gphi_q": 1e-7, "epsilon": 0.0})
+    m = zprime_mediator(p, S2)
+    assert m.g_nu[1] == pytest.approx(1e-5, rel=1e-9, abs=0) and m.g_nu[0] == pytest.approx(0.0, abs=1e-20)
+    assert (m.g_eL, m.g_eR, m.g_u) == (pytest.approx(2e-5, rel=1e-9, abs=0),) * 2 + (pytest.approx(3e-5, rel=1e-9, abs=0),)
+    s = scalar_mediator(p)
+    assert (s.mass, s.g_nu, s.g_p, s.g_n) == (0.01, 1e-6, pytest.approx(1.51e-6, rel=1e-12, abs=0), pytest.approx(1.4e-6, rel=1e-12, abs=0))
+    # heavy limit: the gV couplings enter C like any vector, C_L -> C_L + g_nu g_e/(2 sqrt2 G_F m^2)
+    heavy = zprime_mediator(ModelParameters.from_dict({"mzprime": 200.0, "gV_numu": 0.2, "gV_e": 0.3}), S2)
+    d = 0.2 * 0.3 / (2 * math.sqrt(2) * C.G_F * 200.0**2)
+    cl, cr = SM["nu_mu"]
+    assert NuElectronXsec("nu_mu", heavy).sigma(10.0) == pytest.approx(closed_total(10.0, cl + d, cr + d), rel=1e-6, abs=0)

@@ -28,7 +28,7 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
               sw2: Optional[float], recoil_min: float, recoil_max: Optional[float], magnetic_moment: float,
               model: Optional[Path], sets: Optional[list[str]], as_json: bool) -> None:
     from darkbeam import constants as C
-    from darkbeam.models.zprime_charges import zprime_mediator
+    from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
 
     if process == "trident":
         raise ConfigurationError("--process trident is not available yet (planned; see docs/rare_scattering.md)")
@@ -37,15 +37,17 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
     sw2 = C.SW2_LOW_Q2 if sw2 is None else sw2
     params = _model(model, sets)
     mediator = zprime_mediator(params, sw2)
+    scalar = scalar_mediator(params)
     info: dict = {"unit": "cm2", "process": process, "projectile": projectile, "sw2": sw2,
-                  "mediator": None if mediator is None else mediator.label}
+                  "mediator": None if mediator is None else mediator.label,
+                  "scalar": None if scalar is None else f"phi ({scalar.mass:g} GeV)"}
     if process == "nu-e":
         from darkbeam.physics import nuclear
         from darkbeam.physics.nu_electron import NuElectronXsec
 
         if form_factor is not None:
             raise ConfigurationError("--form-factor applies to --process cevns and upscattering only")
-        xs = NuElectronXsec(projectile, mediator, sw2, magnetic_moment)
+        xs = NuElectronXsec(projectile, mediator, sw2, magnetic_moment, scalar)
         info["per"] = "electron"
         if target is not None:
             info["target"] = nuclear.nucleus(target).name
@@ -53,7 +55,7 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
     else:
         from darkbeam.physics.cevns import CEvNSXsec
 
-        xs = CEvNSXsec(target or "Cs133", projectile, mediator=mediator, magnetic_moment=magnetic_moment, sw2=sw2,
+        xs = CEvNSXsec(target or "Cs133", projectile, mediator=mediator, scalar=scalar, magnetic_moment=magnetic_moment, sw2=sw2,
                        form_factor=form_factor or "helm")
         info.update(per="nucleus", target=xs.nucleus.name, nuclear_ff=xs.form_factor, weak_charge=xs.weak_charge)
     sigma = xs.sigma(E, t_min=recoil_min, t_max=recoil_max)
@@ -69,7 +71,8 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
     what = f"{projectile} e- -> {projectile} e-" if process == "nu-e" else f"{projectile} {info['target']} -> {projectile} {info['target']} (CEvNS)"
     console.print(escape(what), highlight=False)
     extra = f", Q_W = {info['weak_charge']:.4f}, form factor {info['nuclear_ff']}" if process == "cevns" else ""
-    console.print(f"sin^2 theta_W = {sw2:g}{extra}; mediator: {info['mediator'] or 'none (Standard Model)'}", highlight=False)
+    scal = f", scalar {info['scalar']}" if scalar is not None else ""
+    console.print(f"sin^2 theta_W = {sw2:g}{extra}; mediator: {info['mediator'] or 'none (Standard Model)'}{scal}", highlight=False)
     window = f"recoil {recoil_min:g} GeV to {'T_max' if recoil_max is None else f'{recoil_max:g} GeV'}"
     console.print(f"sigma per {info['per']}, {window}", highlight=False)
     t = Table()

@@ -39,7 +39,9 @@ no finite loop mixing (it is a free tree-level parameter there): only ``epsilon`
 
 Generic mediators for NSI-like studies: :class:`VectorMediator` (couplings g_nu_alpha to left-handed
 neutrinos, g_eL, g_eR to electrons, g_u, g_d vector couplings to quarks) and :class:`ScalarMediator`
-(L ⊃ -phi (g_nu nubar nu + g_e ebar e + g_p pbar p + g_n nbar n)) can be built directly;
+(L ⊃ -phi (g_nu nubar nu + g_e ebar e + g_p pbar p + g_n nbar n)) can be built directly, or from the
+model parameters ``gV_nue ... gV_d`` (added to the Z' couplings) and ``mphi``, ``gphi_*``
+(:func:`scalar_mediator`);
 :func:`zprime_mediator` builds the vector one of a model (tree-level couplings from
 :class:`~darkbeam.models.couplings.Couplings`, i.e. the exact Z-Z' diagonalisation for kinetic
 mixing, plus the loop mixing).
@@ -199,9 +201,20 @@ def zprime_mediator(params: "ModelParameters", sw2: float = C.SW2_LOW_Q2) -> Opt
     if params.mzprime is None:
         return None
     c = Couplings(params, sw2)
-    g_nu = tuple(c.zprime_fermion(f"nu_{a}").gL for a in ("e", "mu", "tau"))
+    extra_nu = (params.gV_nue, params.gV_numu, params.gV_nutau)
+    g_nu = tuple(c.zprime_fermion(f"nu_{a}").gL + x for a, x in zip(("e", "mu", "tau"), extra_nu))
     e = c.zprime_fermion("e")
     loop = LEPTON_DIFFERENCES.get(params.zprime_charge) if params.loop_mixing else None
-    return VectorMediator(mass=float(params.mzprime), g_nu=g_nu, g_eL=e.gL, g_eR=e.gR,
-                          g_u=c.zprime_fermion("u").gV, g_d=c.zprime_fermion("d").gV, loop=loop,
-                          gX=float(params.gX), label=f"Z' ({params.zprime_charge})")
+    nsi = any((params.gV_nue, params.gV_numu, params.gV_nutau, params.gV_e, params.gV_u, params.gV_d))
+    return VectorMediator(mass=float(params.mzprime), g_nu=g_nu, g_eL=e.gL + params.gV_e, g_eR=e.gR + params.gV_e,
+                          g_u=c.zprime_fermion("u").gV + params.gV_u, g_d=c.zprime_fermion("d").gV + params.gV_d,
+                          loop=loop, gX=float(params.gX),
+                          label=f"Z' ({params.zprime_charge}{' + gV_*' if nsi else ''})")
+
+
+def scalar_mediator(params: "ModelParameters") -> Optional[ScalarMediator]:
+    """The light scalar phi of a model (``mphi``, ``gphi_nu``, ``gphi_e``, ``gphi_q``; None without
+    ``mphi``); quark Yukawas become nucleon couplings by :meth:`ScalarMediator.universal_quarks`."""
+    if params.mphi is None:
+        return None
+    return ScalarMediator.universal_quarks(float(params.mphi), params.gphi_nu, params.gphi_q, params.gphi_e)

@@ -29,6 +29,12 @@ The same matching with darkbeam's own Z couplings (Couplings.z_fermion) returns 
 nu_mu (constructive, since C_L < 0 dominates sigma) and C_R shrinks for nu_mu_bar, whose sigma is
 dominated by C_R (destructive), as stated in 1902.08579.
 
+A scalar phi (:class:`~darkbeam.models.zprime_charges.ScalarMediator`, couplings g_nu, g_e) flips the
+neutrino helicity and adds without interference; with the electron trace summed exactly (spin average
+2 m_e (2 m_e + T), derivation in docs/rare_scattering.md section 2; the m_e^2 T form of Cerdeno et al.
+1604.01025 eq. 2.10 is its T << m_e limit):
+dsigma/dT += g_nu^2 g_e^2 m_e T (2 m_e + T) / (8 pi E^2 (m_phi^2 + 2 m_e T)^2).
+
 Neutrino magnetic moment mu_nu (in Bohr magnetons; no interference with the helicity-conserving
 amplitudes for massless neutrinos), Vogel and Engel 1989, eq. 3:
 dsigma/dT += pi alpha^2 mu_nu^2 / m_e^2 (1/T - 1/E).
@@ -47,7 +53,7 @@ import numpy as np
 
 from darkbeam import constants as C
 from darkbeam.errors import ConfigurationError
-from darkbeam.models.zprime_charges import VectorMediator
+from darkbeam.models.zprime_charges import ScalarMediator, VectorMediator
 from darkbeam.units import HBARC2_GEV2_CM2
 
 PROJECTILES = ("nu_e", "nu_mu", "nu_tau", "nu_e_bar", "nu_mu_bar", "nu_tau_bar")
@@ -112,13 +118,15 @@ class NuElectronXsec:
     """nu_alpha e -> nu_alpha e cross sections per electron (cm^2) for one projectile.
 
     ``mediator``: a :class:`VectorMediator` (e.g. ``zprime_mediator(params)``) or None (SM);
-    ``sw2``: sin^2 theta_W in the SM couplings; ``magnetic_moment``: mu_nu in Bohr magnetons.
+    ``sw2``: sin^2 theta_W in the SM couplings; ``magnetic_moment``: mu_nu in Bohr magnetons;
+    ``scalar``: a :class:`ScalarMediator` (its g_nu and g_e enter).
     """
 
     projectile: str = "nu_mu"
     mediator: Optional[VectorMediator] = None
     sw2: float = C.SW2_LOW_Q2
     magnetic_moment: float = 0.0
+    scalar: Optional[ScalarMediator] = None
     n_panels: int = N_PANELS
     n_nodes: int = N_NODES
     flavour: int = field(init=False)
@@ -173,15 +181,17 @@ class NuElectronXsec:
         if self.magnetic_moment:
             with np.errstate(divide="ignore"):
                 out = out + math.pi * C.ALPHA_EM**2 * (self.magnetic_moment / C.M_E) ** 2 * (1.0 / T - 1.0 / E)
+        if self.scalar is not None:
+            s = self.scalar
+            out = out + (s.g_nu * s.g_e) ** 2 * C.M_E * T * (2.0 * C.M_E + T) / (8.0 * math.pi * E**2 * (s.mass**2 + 2.0 * C.M_E * T) ** 2)
         inside = (T > 0) & (T <= self.t_max(E) * (1 + 1e-12))
         return np.where(inside, out, 0.0) * HBARC2_GEV2_CM2
 
     def _t0(self) -> float:
         if self.magnetic_moment:
             return 0.0
-        if self.mediator is not None:
-            return self.mediator.mass**2 / (2.0 * C.M_E)
-        return math.inf
+        masses = [m.mass for m in (self.mediator, self.scalar) if m is not None]
+        return min(masses) ** 2 / (2.0 * C.M_E) if masses else math.inf
 
     def sigma(self, E, t_min: float = 0.0, t_max: float | None = None, efficiency=None) -> np.ndarray:
         """sigma(E) in cm^2 per electron for recoils t_min <= T <= t_max (GeV; default the whole range).
