@@ -217,8 +217,3 @@ class NuElectronXsec:
             out[sel] = np.sum(f * w, axis=-1)
         return out.reshape(shape) if shape else float(out[0])
 
-
-def sigma_over_E_high_energy(cl: float, cr: float, antineutrino: bool = False) -> float:
-    """E >> m_e limit of sigma/E in cm^2/GeV: (2 G_F^2 m_e / pi)(C_L^2 + C_R^2/3) (swap for nubar)."""
-    a, b = (cr, cl) if antineutrino else (cl, cr)
-    return 2.0 * C.G_F**2 * C.M_E / math.pi * (a**2 + b**2 / 3.0) * HBARC2_GEV2_CM2
