@@ -181,3 +181,19 @@ def test_recoil_spectrum_integrates_to_the_folded_cross_section():
     assert np.trapezoid(spec, T) == pytest.approx(total, rel=2e-3, abs=0)
     with pytest.raises(ConfigurationError, match="recoil energies"):
         recoil_spectrum(fl, [0.0], lambda f: x)
+
+
+def test_universal_quark_vector_against_cerdeno_et_al():
+    """Light vector coupled to every quark with g_q and to nu with g_nu: dsigma/dT = dsigma_SM/dT x G_V^2,
+    G_V = 1 - sqrt2 Q'/(G_F Q_W (q^2 + m^2)), Q' = 3 A g_nu g_q (Cerdeno et al. 1604.01025 eqs. 2.5-2.6, as
+    coded independently in B. Kavanagh's CEvNS.py): same sign and normalisation as our matching."""
+    from darkbeam.models.zprime_charges import VectorMediator
+
+    g_nu, g_q, m = 2e-5, 3e-5, 0.015
+    med = VectorMediator(mass=m, g_nu=(g_nu,) * 3, g_u=g_q, g_d=g_q)
+    x, sm = CEvNSXsec("Ge72", mediator=med, form_factor="none"), CEvNSXsec("Ge72", form_factor="none")
+    E = 0.03
+    T = np.linspace(1e-7, 0.9 * float(sm.t_max(E)), 9)
+    q2 = 2 * x.mass * T
+    gv = 1 - math.sqrt(2) * 3 * 72 * g_nu * g_q / (C.G_F * x.weak_charge * (q2 + m**2))
+    np.testing.assert_allclose(x.dsigma_dT(E, T) / sm.dsigma_dT(E, T), gv**2, rtol=1e-12, atol=0)
