@@ -1,4 +1,6 @@
-"""``darkbeam xsec``: upscattering cross section sigma(E) per target nucleus for one process case."""
+"""``darkbeam xsec``: cross section sigma(E) of one process: upscattering per target nucleus (default),
+neutrino-electron elastic scattering per electron (``--process nu-e``) or CEvNS per nucleus
+(``--process cevns``)."""
 
 from __future__ import annotations
 
@@ -33,24 +35,52 @@ def _energies(first: Optional[list[str]], rest: Optional[list[str]]) -> list[flo
 def xsec_command(
     rest: Optional[list[str]] = typer.Argument(None, hidden=True, metavar="E"),
     energies: Optional[list[str]] = typer.Option(None, "--energies", "-E", help="Neutrino energies in GeV: --energies 0.5 1 2."),
-    target: str = typer.Option("C12", "--target", "-t", help="Target nucleus: H1 ... Pb208 (element symbol + mass number)."),
-    regime: str = typer.Option("coherent", "--regime", "-r", help="coherent, p-el, n-el or electron."),
-    helicity: str = typer.Option("conserving", "--helicity", help="N helicity: conserving, flipping or both."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu T -> N T), nu-e (nu e -> nu e, per electron) or cevns (per nucleus)."),
+    target: Optional[str] = typer.Option(None, "--target", "-t", help="Target nucleus: H1 ... Pb208 (element symbol + mass number); default C12 (upscattering), Cs133 (cevns); nu-e: optional, adds its electrons per atom."),
+    regime: Optional[str] = typer.Option(None, "--regime", "-r", help="Upscattering: coherent (default), p-el, n-el or electron."),
+    helicity: Optional[str] = typer.Option(None, "--helicity", help="Upscattering: N helicity conserving (default), flipping or both."),
     projectile: str = typer.Option("nu_mu", "--projectile", "-p", help="nu_e, nu_mu, nu_tau, nu_e_bar, nu_mu_bar or nu_tau_bar."),
-    hnl: str = typer.Option("N4", "--hnl", help="Upscattered HNL: N4, N5 or N6."),
-    form_factor: Optional[str] = typer.Option(None, "--form-factor", help="Nuclear form factors: default, fourier-bessel, fermi or helm (default: the couplings scheme's, 'default' for darkbeam)."),
+    hnl: Optional[str] = typer.Option(None, "--hnl", help="Upscattering: the HNL, N4 (default), N5 or N6."),
+    sw2: Optional[float] = typer.Option(None, "--sw2", help="nu-e, cevns: sin^2 theta_W (default 0.23857, low Q^2)."),
+    recoil_min: float = typer.Option(0.0, "--recoil-min", help="nu-e, cevns: lowest recoil kinetic energy counted, GeV."),
+    recoil_max: Optional[float] = typer.Option(None, "--recoil-max", help="nu-e, cevns: highest recoil kinetic energy counted, GeV."),
+    magnetic_moment: float = typer.Option(0.0, "--magnetic-moment", help="nu-e, cevns: neutrino magnetic moment in Bohr magnetons (needs --recoil-min > 0)."),
+    form_factor: Optional[str] = typer.Option(None, "--form-factor", help="Nuclear form factors: default, fourier-bessel, fermi or helm (upscattering default: the couplings scheme's, 'default' for darkbeam; cevns: helm by default, also none)."),
     nucleon_model: Optional[str] = typer.Option(None, "--nucleon-model", help="Bound nucleons (p-el, n-el): fermi-gas (Pauli blocked) or free (default: the couplings scheme's, fermi-gas for darkbeam; docs/xsec.md)."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, as in 'generate' (docs/xsec_vs_darknews.md)."),
     model: Optional[Path] = MODEL_OPTION,
     sets: Optional[list[str]] = SET_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Upscattering cross section nu + target -> N + target, in cm^2 per target nucleus.
+    """Cross section sigma(E): upscattering nu + target -> N + target (cm^2 per target nucleus, default),
+    nu e -> nu e (--process nu-e, cm^2 per electron) or CEvNS (--process cevns, cm^2 per nucleus).
 
-    Nucleon regimes are summed over the nucleus's protons (p-el) or neutrons (n-el), the electron
-    regime over its Z electrons; below threshold sigma = 0.  Bound nucleons are Pauli blocked (Fermi
-    gas) unless --nucleon-model free or --couplings darknews.
+    Upscattering: nucleon regimes are summed over the nucleus's protons (p-el) or neutrons (n-el), the
+    electron regime over its Z electrons; below threshold sigma = 0.  Bound nucleons are Pauli blocked
+    (Fermi gas) unless --nucleon-model free or --couplings darknews.  nu-e and cevns: Standard Model
+    plus the Z' of --model / --set (the --set values build on the Standard Model, not on the default
+    HNL model); docs/rare_scattering.md.
     """
+    if process != "upscattering":
+        from darkbeam.cli._xsec_rare import rare_xsec
+
+        for opt, value in (("--regime", regime), ("--helicity", helicity), ("--hnl", hnl), ("--nucleon-model", nucleon_model)):
+            if value is not None:
+                raise ConfigurationError(f"{opt} applies to --process upscattering only")
+        if scheme != "darkbeam":
+            raise ConfigurationError("--couplings applies to --process upscattering only")
+        rare_xsec(process, _energies(energies, rest), target, projectile, form_factor, sw2, recoil_min, recoil_max,
+                  magnetic_moment, model, sets, as_json)
+        return
+    for opt, value in (("--sw2", sw2), ("--recoil-max", recoil_max)):
+        if value is not None:
+            raise ConfigurationError(f"{opt} applies to --process nu-e and cevns only")
+    if recoil_min or magnetic_moment:
+        raise ConfigurationError("--recoil-min and --magnetic-moment apply to --process nu-e and cevns only")
+    target = target or "C12"
+    regime = regime or "coherent"
+    helicity = helicity or "conserving"
+    hnl = hnl or "N4"
     from darkbeam.models.couplings import Couplings, darknews_couplings
     from darkbeam.physics.form_factors import NUCLEAR_SCHEMES
     from darkbeam.physics.nuclear_response import NUCLEON_MODELS

@@ -55,6 +55,7 @@ import numpy as np
 
 from darkbeam import constants as C
 from darkbeam.models.parameters import ACTIVE, HNL_INDICES, ModelParameters
+from darkbeam.models.zprime_charges import x_charge
 
 #: electric charge Q, weak isospin T3 (of the left-handed component), B - L charge, colour factor
 FERMIONS: dict[str, tuple[float, float, float, int]] = {
@@ -245,13 +246,14 @@ class Couplings:
         return VectorCoupling(float(gV), float(gA))
 
     def charge_X(self, f: str) -> float:
-        """Charge of fermion ``f`` under a gauged U(1)_X ('Lmu-Ltau' or 'B-L'); 0 for 'dark'."""
+        """Charge of fermion ``f`` under a gauged U(1)_X ('Le-Lmu', ..., 'B-3Ltau': the table of
+        :mod:`darkbeam.models.zprime_charges`); 0 for 'dark'."""
         kind = self.params.zprime_charge
         if kind == "B-L":
             return FERMIONS[f][2]
         if kind == "Lmu-Ltau":
             return _LMU_LTAU.get(f, 0.0)
-        return 0.0
+        return x_charge(kind, f)
 
     # ---------------------------------------------------------- neutral leptons
     @cached_property

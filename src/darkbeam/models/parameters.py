@@ -49,8 +49,22 @@ PARAMETER_DOCS: dict[str, tuple[str, str]] = {
     "m6": ("GeV", "mass of N6 (requires m5; m6 >= m5)"),
     "HNLtype": ("", "'dirac' or 'majorana'"),
     "mzprime": ("GeV", "mass of the Z' / dark photon (unset: no Z')"),
-    "zprime_charge": ("", "what the Z' gauges: 'dark' (kinetic mixing only, default), 'Lmu-Ltau' or 'B-L'"),
-    "gX": ("", "gauge coupling of a 'Lmu-Ltau' or 'B-L' Z' to SM fermions"),
+    "zprime_charge": ("", "what the Z' gauges: 'dark' (kinetic mixing only, default), 'Le-Lmu', 'Le-Ltau', "
+                          "'Lmu-Ltau', 'B-L', 'B-3Le', 'B-3Lmu' or 'B-3Ltau' (charges in docs/rare_scattering.md)"),
+    "gX": ("", "gauge coupling of a gauged-charge Z' ('Le-Lmu' ... 'B-3Ltau') to SM fermions"),
+    "loop_mixing": ("", "true (default): an 'La-Lb' Z' also mixes with the photon through the a and b lepton loops, "
+                        "eps(q^2) of docs/rare_scattering.md, added to any tree-level epsilon; used by the nu-e and "
+                        "CEvNS cross sections (the upscattering code uses tree-level couplings only)"),
+    "gV_nue": ("", "extra vector coupling of the Z' to left-handed nu_e (NSI-like; nu-e and CEvNS only, docs/rare_scattering.md)"),
+    "gV_numu": ("", "extra vector coupling of the Z' to left-handed nu_mu (NSI-like; nu-e and CEvNS only)"),
+    "gV_nutau": ("", "extra vector coupling of the Z' to left-handed nu_tau (NSI-like; nu-e and CEvNS only)"),
+    "gV_e": ("", "extra vector coupling of the Z' to electrons (NSI-like; nu-e and CEvNS only)"),
+    "gV_u": ("", "extra vector coupling of the Z' to u quarks (NSI-like; nu-e and CEvNS only)"),
+    "gV_d": ("", "extra vector coupling of the Z' to d quarks (NSI-like; nu-e and CEvNS only)"),
+    "mphi": ("GeV", "mass of a light scalar phi with flavour-universal Yukawas gphi_* (NSI-like; nu-e and CEvNS only)"),
+    "gphi_nu": ("", "Yukawa of phi to neutrinos, phi nubar nu"),
+    "gphi_e": ("", "Yukawa of phi to electrons"),
+    "gphi_q": ("", "Yukawa of phi to every quark (nucleon couplings 15.1 and 14.0 x gphi_q for p and n, 1604.01025)"),
     "epsilon": ("", "kinetic mixing, |epsilon| < 1: a light Z' couples as e*epsilon*Q_f to SM fermions "
                     "(any m_Z': exact Z-Z' diagonalisation, docs/couplings.md)"),
     "epsilon2": ("", "kinetic mixing squared, epsilon^2 (0 <= epsilon2 < 1)"),
@@ -73,6 +87,9 @@ for _p in _PAIRS:
     PARAMETER_DOCS[f"mu_tr_{_p}"] = ("GeV^-1", f"transition magnetic moment N{_p[0]} - N{_p[1]}")
     PARAMETER_DOCS[f"s_{_p}"] = ("", f"Yukawa coupling of h' to N{_p[0]} N{_p[1]}")
 
+#: generic (NSI-like) light-mediator couplings used by the rare-scattering processes
+NSI_VECTOR_FIELDS = ["gV_nue", "gV_numu", "gV_nutau", "gV_e", "gV_u", "gV_d"]
+NSI_SCALAR_FIELDS = ["gphi_nu", "gphi_e", "gphi_q"]
 _KINETIC_KEYS = ("epsilon", "epsilon2", "alpha_epsilon2", "chi")
 _DARK_KEYS = ("gD", "alphaD")
 #: groups of parameters that say the same thing in different forms: a model gives at most one of each
@@ -97,8 +114,19 @@ class ModelParameters(BaseModel):
     HNLtype: Literal["dirac", "majorana"] = "dirac"
 
     mzprime: Optional[float] = None
-    zprime_charge: Literal["dark", "Lmu-Ltau", "B-L"] = "dark"
+    zprime_charge: Literal["dark", "Le-Lmu", "Le-Ltau", "Lmu-Ltau", "B-L", "B-3Le", "B-3Lmu", "B-3Ltau"] = "dark"
     gX: float = 0.0
+    loop_mixing: bool = True
+    gV_nue: float = 0.0
+    gV_numu: float = 0.0
+    gV_nutau: float = 0.0
+    gV_e: float = 0.0
+    gV_u: float = 0.0
+    gV_d: float = 0.0
+    mphi: Optional[float] = None
+    gphi_nu: float = 0.0
+    gphi_e: float = 0.0
+    gphi_q: float = 0.0
     epsilon: Optional[float] = None
     epsilon2: Optional[float] = None
     alpha_epsilon2: Optional[float] = None
@@ -123,7 +151,7 @@ class ModelParameters(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> "ModelParameters":
-        for key in ("m4", "m5", "m6", "mzprime", "mhprime"):
+        for key in ("m4", "m5", "m6", "mzprime", "mhprime", "mphi"):
             v = getattr(self, key)
             if v is not None and not (math.isfinite(v) and v > 0):
                 raise ValueError(f"{key} = {v} GeV: a mass must be positive and finite")
@@ -162,6 +190,13 @@ class ModelParameters(BaseModel):
             raise ValueError("gD must be finite")
         if self.zprime_charge != "dark" and self.mzprime is None:
             raise ValueError(f"zprime_charge = '{self.zprime_charge}' needs mzprime")
+        for key in NSI_VECTOR_FIELDS + NSI_SCALAR_FIELDS:
+            if not math.isfinite(getattr(self, key)):
+                raise ValueError(f"{key} = {getattr(self, key)} must be finite")
+        if self.mzprime is None and any(getattr(self, k) for k in NSI_VECTOR_FIELDS):
+            raise ValueError("the extra vector couplings gV_* of the Z' need mzprime")
+        if self.mphi is None and any(getattr(self, k) for k in NSI_SCALAR_FIELDS):
+            raise ValueError("the scalar Yukawas gphi_* need mphi")
         for key in DIPOLE_FIELDS + SCALAR_FIELDS + ["gX", "theta", "epsilonZ"]:
             v = getattr(self, key)
             if not math.isfinite(v):

@@ -291,7 +291,7 @@ def config_from_dict(data: dict, source: str = "<dict>", base_dir: str | None = 
     from darkbeam.models.parameters import ModelParameters
 
     for name, ax in (("x", cfg.x), ("y", cfg.y)):
-        if ax.param not in ModelParameters.model_fields or ax.param in ("name", "HNLtype", "zprime_charge"):
+        if ax.param not in ModelParameters.model_fields or ax.param in ("name", "HNLtype", "zprime_charge", "loop_mixing"):
             raise ConfigurationError(f"{source}: [{name}].param: '{ax.param}' is not a numeric model parameter")
     try:  # the model must validate, with the axes' parameters
         cfg.base_model()

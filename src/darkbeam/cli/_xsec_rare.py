@@ -1,0 +1,83 @@
+"""``darkbeam xsec --process nu-e|cevns``: rare-scattering cross sections (docs/rare_scattering.md).
+
+Imported by cli/xsec.py only when such a process is asked for (not a command module of its own)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from darkbeam.cli.common import model_from_options, print_json
+from darkbeam.errors import ConfigurationError
+
+RARE_PROCESSES = ("nu-e", "cevns")
+ALL_PROCESSES = ("upscattering",) + RARE_PROCESSES
+
+
+def _model(model: Optional[Path], sets: Optional[list[str]]):
+    """The model: a file (with --set on top), or the Standard Model plus --set values."""
+    if model is not None:
+        return model_from_options(model, sets)
+    from darkbeam.models import parse_assignments
+    from darkbeam.models.parameters import ModelParameters
+
+    return ModelParameters.from_dict({"name": "standard_model", **parse_assignments(sets or [])})
+
+
+def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: str, form_factor: Optional[str],
+              sw2: Optional[float], recoil_min: float, recoil_max: Optional[float], magnetic_moment: float,
+              model: Optional[Path], sets: Optional[list[str]], as_json: bool) -> None:
+    from darkbeam import constants as C
+    from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
+
+    if process == "trident":
+        raise ConfigurationError("--process trident is not available yet (planned; see docs/rare_scattering.md)")
+    if process not in ALL_PROCESSES:
+        raise ConfigurationError(f"unknown process '{process}' (choose from {', '.join(ALL_PROCESSES)})")
+    sw2 = C.SW2_LOW_Q2 if sw2 is None else sw2
+    params = _model(model, sets)
+    mediator = zprime_mediator(params, sw2)
+    scalar = scalar_mediator(params)
+    info: dict = {"unit": "cm2", "process": process, "projectile": projectile, "sw2": sw2,
+                  "mediator": None if mediator is None else mediator.label,
+                  "scalar": None if scalar is None else f"phi ({scalar.mass:g} GeV)"}
+    if process == "nu-e":
+        from darkbeam.physics import nuclear
+        from darkbeam.physics.nu_electron import NuElectronXsec
+
+        if form_factor is not None:
+            raise ConfigurationError("--form-factor applies to --process cevns and upscattering only")
+        xs = NuElectronXsec(projectile, mediator, sw2, magnetic_moment, scalar)
+        info["per"] = "electron"
+        if target is not None:
+            info["target"] = nuclear.nucleus(target).name
+            info["electrons_per_atom"] = nuclear.nucleus(target).Z
+    else:
+        from darkbeam.physics.cevns import CEvNSXsec
+
+        xs = CEvNSXsec(target or "Cs133", projectile, mediator=mediator, scalar=scalar, magnetic_moment=magnetic_moment, sw2=sw2,
+                       form_factor=form_factor or "helm")
+        info.update(per="nucleus", target=xs.nucleus.name, nuclear_ff=xs.form_factor, weak_charge=xs.weak_charge)
+    sigma = xs.sigma(E, t_min=recoil_min, t_max=recoil_max)
+    info.update(recoil_min_GeV=recoil_min, recoil_max_GeV=recoil_max)
+    if as_json:
+        print_json({**info, "energies_GeV": [float(e) for e in E], "sigma_cm2": [float(s) for s in sigma]})
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    what = f"{projectile} e- -> {projectile} e-" if process == "nu-e" else f"{projectile} {info['target']} -> {projectile} {info['target']} (CEvNS)"
+    console.print(escape(what), highlight=False)
+    extra = f", Q_W = {info['weak_charge']:.4f}, form factor {info['nuclear_ff']}" if process == "cevns" else ""
+    scal = f", scalar {info['scalar']}" if scalar is not None else ""
+    console.print(f"sin^2 theta_W = {sw2:g}{extra}; mediator: {info['mediator'] or 'none (Standard Model)'}{scal}", highlight=False)
+    window = f"recoil {recoil_min:g} GeV to {'T_max' if recoil_max is None else f'{recoil_max:g} GeV'}"
+    console.print(f"sigma per {info['per']}, {window}", highlight=False)
+    t = Table()
+    t.add_column(escape("E [GeV]"), justify="right", no_wrap=True)
+    t.add_column(escape("sigma [cm^2]"), justify="right", no_wrap=True)
+    for e, s in zip(E, sigma):
+        t.add_row(f"{e:g}", f"{s:.5e}")
+    console.print(t)
