@@ -114,7 +114,7 @@ def probabilities(U, m2_eV2, L_km: float, E_GeV, *, anti: bool = False, density:
 
     ``m2_eV2``: masses squared of the columns of ``U`` (eV^2; only differences matter), ``anti``:
     antineutrinos, ``density`` (g/cm^3) and ``ye``: constant-density matter, ``pipe_km``,
-    ``bin_rel``, ``resolution``: averages (module docstring).
+    ``bin_rel`` (a number or one per energy), ``resolution``: averages (module docstring).
     """
     U, m2 = _check(U, m2_eV2)
     E = np.atleast_1d(np.asarray(E_GeV, dtype=float))
@@ -122,20 +122,25 @@ def probabilities(U, m2_eV2, L_km: float, E_GeV, *, anti: bool = False, density:
     E = E.ravel()
     if np.any(~np.isfinite(E)) or np.any(E <= 0):
         raise ConfigurationError("oscillation energies must be positive and finite")
-    for name, v in (("L_km", L_km), ("pipe_km", pipe_km), ("bin_rel", bin_rel), ("resolution", resolution)):
+    for name, v in (("L_km", L_km), ("pipe_km", pipe_km), ("resolution", resolution)):
         if not (math.isfinite(v) and v >= 0):
             raise ConfigurationError(f"{name} must be finite and >= 0, got {v}")
+    br = np.broadcast_to(np.asarray(bin_rel, dtype=float), shape).ravel()
+    if not np.all(np.isfinite(br) & (br >= 0)):
+        raise ConfigurationError("bin_rel must be finite and >= 0")
     if pipe_km > L_km:
         raise ConfigurationError(f"decay pipe ({pipe_km} km) longer than the baseline ({L_km} km)")
     Lc = L_km - 0.5 * pipe_km
 
-    def damp(phi):
-        d = np.ones_like(phi)
-        if pipe_km > 0 and Lc > 0:
-            d = d * _sinc(phi * pipe_km / (2.0 * Lc))
-        if bin_rel > 0:
-            d = d * _sinc(phi * bin_rel)
-        return d
+    def damp_for(rel):
+        def damp(phi):
+            d = np.ones_like(phi)
+            if pipe_km > 0 and Lc > 0:
+                d = d * _sinc(phi * pipe_km / (2.0 * Lc))
+            if np.any(rel > 0):
+                d = d * _sinc(phi * rel[:, None, None])
+            return d
+        return damp
 
     if resolution > 0:
         t, w = np.polynomial.hermite.hermgauss(HERMITE_POINTS)
@@ -145,11 +150,12 @@ def probabilities(U, m2_eV2, L_km: float, E_GeV, *, anti: bool = False, density:
         Eq = np.where(Eq > 0, Eq, E[:, None])
         flat = Eq.ravel()
         Ue, m2e = _effective(U, m2, flat, density, ye, anti)
-        P = _pair_prob(Ue, m2e, Lc, flat, damp).reshape(E.size, HERMITE_POINTS, U.shape[0], U.shape[0])
+        P = _pair_prob(Ue, m2e, Lc, flat, damp_for(np.repeat(br, HERMITE_POINTS)))
+        P = P.reshape(E.size, HERMITE_POINTS, U.shape[0], U.shape[0])
         P = np.einsum("eqab,eq->eab", P, wq)
     else:
         Ue, m2e = _effective(U, m2, E, density, ye, anti)
-        P = _pair_prob(Ue, m2e, Lc, E, damp)
+        P = _pair_prob(Ue, m2e, Lc, E, damp_for(br))
     return P.reshape(shape + P.shape[-2:])
 
 
