@@ -190,3 +190,18 @@ def test_model_file_and_cli(tmp_path, capsys):
     p.write_text(MODEL.replace("Lambda = 0.2", ""))
     assert main(["massmodel", "--model", str(p)]) == 2
     assert "needs Lambda" in capsys.readouterr().err
+
+
+def test_example_files_load():
+    from pathlib import Path
+
+    from darkbeam.models import load_model
+    from darkbeam.sources.oscillated import oscillation_model
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    with pytest.warns(MassModelWarning):
+        params = load_model(root / "massmodel_minimal.toml")
+    m4, m5 = minimal_eigenvalues(1e-3, 0.05, 0.2)
+    assert params.m5 == pytest.approx(m5, rel=1e-12, abs=0) and params.HNLtype == "majorana"
+    osc = oscillation_model(str(root / "oscillation_3p1.toml"))
+    assert 4 * abs(osc.U[0, 3]) ** 2 * abs(osc.U[1, 3]) ** 2 == pytest.approx(0.807, rel=1e-3, abs=0)
