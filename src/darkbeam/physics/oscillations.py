@@ -98,14 +98,24 @@ def _effective(U, m2, E, density, ye, anti):
     return W, mu
 
 
+#: energies per block of the pairwise sum (bounds the memory to ~ BLOCK * n_flavour^2 * n^2 complex numbers)
+BLOCK = 2048
+
+
 def _pair_prob(Ue, m2e, L_km, E, damp) -> np.ndarray:
-    """P[e, a, b] from effective mixings (nE, nf, n) and masses (nE, n); damp(phi_ij) multiplies each term."""
-    phi = 2.0 * PHASE_COEFF * (m2e[:, :, None] - m2e[:, None, :]) * L_km / E[:, None, None]  # Dm_ij^2 L / 2E
-    f = np.exp(-1j * phi) * damp(phi)
-    # P_ab = sum_ij U*_ai U_bi U_aj U*_bj f_ij
-    X = np.einsum("eai,ebi->eabi", Ue.conj(), Ue)  # U*_ai U_bi
-    P = np.einsum("eabi,eabj,eij->eab", X, X.conj(), f)
-    return P.real
+    """P[e, a, b] from effective mixings (nE, nf, n) and masses (nE, n); damp(phi_ij, block) multiplies
+    each term (``block``: the slice of energies)."""
+    nE, nf = E.size, Ue.shape[1]
+    P = np.empty((nE, nf, nf))
+    for lo in range(0, nE, BLOCK):
+        sl = slice(lo, min(lo + BLOCK, nE))
+        m2 = m2e[sl]
+        phi = 2.0 * PHASE_COEFF * (m2[:, :, None] - m2[:, None, :]) * L_km / E[sl, None, None]  # Dm_ij^2 L / 2E
+        f = np.exp(-1j * phi) * damp(phi, sl)
+        # P_ab = sum_ij U*_ai U_bi U_aj U*_bj f_ij
+        X = np.einsum("eai,ebi->eabi", Ue[sl].conj(), Ue[sl])  # U*_ai U_bi
+        P[sl] = np.einsum("eabi,eabj,eij->eab", X, X.conj(), f).real
+    return P
 
 
 def probabilities(U, m2_eV2, L_km: float, E_GeV, *, anti: bool = False, density: float | None = None,
@@ -133,12 +143,13 @@ def probabilities(U, m2_eV2, L_km: float, E_GeV, *, anti: bool = False, density:
     Lc = L_km - 0.5 * pipe_km
 
     def damp_for(rel):
-        def damp(phi):
+        def damp(phi, sl):
             d = np.ones_like(phi)
             if pipe_km > 0 and Lc > 0:
                 d = d * _sinc(phi * pipe_km / (2.0 * Lc))
-            if np.any(rel > 0):
-                d = d * _sinc(phi * rel[:, None, None])
+            r = rel[sl]
+            if np.any(r > 0):
+                d = d * _sinc(phi * r[:, None, None])
             return d
         return damp
 

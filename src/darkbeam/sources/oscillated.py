@@ -257,7 +257,8 @@ def oscillated_source_flux(flux: Flux, model: OscillationModel, name: str, dista
     from darkbeam.sources.select import resolve
 
     r = resolve(name, distance_m, off_axis_mrad, mode)
-    if r.distance_m is None:
+    dist = r.distance_m if r.distance_m is not None else (flux.meta or {}).get("distance_m")
+    if dist is None:
         raise ConfigurationError(f"'{name}' has no distance to oscillate over: give --distance")
     pipe = decay_region_m(r.beam) if r.kind in ("file", "beam") else (0.0, 0.0)
-    return oscillate_flux(flux, model, float(r.distance_m), pipe_m=pipe)
+    return oscillate_flux(flux, model, float(dist), pipe_m=pipe)
