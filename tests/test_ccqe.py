@@ -154,3 +154,21 @@ def test_rates_and_cli(capsys):
     assert main(["ccqe", "--oscillate", "dm41=1", "-E", "1"]) == 2
     assert main(["ccqe", "-E", "1", "--nucleon-model", "rpa"]) == 2
     assert capsys.readouterr().err.count("\n") == 2
+
+
+def test_relativistic_fermi_gas_limits():
+    """RFG (Fermi motion, exact kinematic Pauli blocking): -> free nucleons as k_F -> 0; Fermi motion alone
+    leaves the flat high-energy cross section unchanged; at 2 and 10 GeV its blocking agrees with the
+    closure approximation (two independent computations of the same suppression)."""
+    from darkbeam.physics.ccqe_rfg import sigma_rfg_k
+
+    E = np.array([0.3, 1.0, 10.0])
+    free = ccqe.sigma_free(E, "nu_mu")
+    pts = (6, 8, 16, 8)
+    np.testing.assert_allclose(sigma_rfg_k(E, "nu_mu", 1, 1e-4, 0.0, points=pts), free, rtol=1e-6, atol=0)
+    assert float(sigma_rfg_k(10.0, "nu_mu", 1, 0.221, 0.0, points=pts)[0]) == pytest.approx(free[2], rel=3e-3, abs=0)
+    Eh = np.array([2.0, 10.0])
+    rfg = ccqe.sigma_nucleus(Eh, "nu_mu", "C12", nucleon_model="rfg")
+    closure = ccqe.sigma_nucleus(Eh, "nu_mu", "C12")
+    np.testing.assert_allclose(rfg, closure, rtol=1e-2, atol=0)
+    assert np.all(rfg < 6 * ccqe.sigma_free(Eh, "nu_mu"))

@@ -18,11 +18,14 @@ import numpy as np
 from darkbeam.physics.ccqe import PROJECTILES, sigma_nucleus
 
 GRID_POINTS = 400
+#: the relativistic Fermi gas is a 4-dimensional integral per energy: a coarser table (its sigma is smooth)
+RFG_GRID_POINTS = 100
 
 
 def sigma_table(projectile: str, target: str, emax: float, *, nucleon_model: str = "fermi-gas"):
     """sigma(E) per nucleus (cm^2) as a function of E (GeV), interpolated on a log grid up to ``emax``."""
-    grid = np.concatenate(([0.0], np.geomspace(1e-3, max(emax, 2e-3) * 1.001, GRID_POINTS)))
+    n = GRID_POINTS if nucleon_model != "rfg" else RFG_GRID_POINTS
+    grid = np.concatenate(([0.0], np.geomspace(1e-3, max(emax, 2e-3) * 1.001, n)))
     values = sigma_nucleus(grid, projectile, target, nucleon_model=nucleon_model)
 
     def sigma(E):

@@ -18,7 +18,7 @@ def ccqe_command(
     energies: Optional[list[str]] = typer.Option(None, "--energies", "-E", help="Neutrino energies in GeV: --energies 0.5 1 2 (cross sections)."),
     projectile: str = typer.Option("nu_mu", "--projectile", "-p", help="nu_e, nu_mu, nu_tau or their _bar."),
     target: str = typer.Option("C12", "--target", "-t", help="Target nucleus (H1 ... Pb208) for --energies."),
-    nucleon_model: str = typer.Option("fermi-gas", "--nucleon-model", help="fermi-gas (Pauli blocked) or free."),
+    nucleon_model: str = typer.Option("fermi-gas", "--nucleon-model", help="fermi-gas (Pauli blocked, closure), rfg (relativistic Fermi gas: Fermi motion and kinematic blocking) or free."),
     experiment: Optional[str] = typer.Option(None, "--experiment", "-e", help="Event rates per flavour at this experiment (its flux, targets and POT)."),
     oscillate: Optional[str] = typer.Option(None, "--oscillate", metavar="FILE|k=v,...", help="With --experiment: also the rates after 3+N oscillations ('dm41=1.3,Ue4=0.1,Umu4=0.15' or a TOML file)."),
     flux_source: str = typer.Option("auto", "--flux-source", help="auto, file or model (as in generate)."),
@@ -27,12 +27,11 @@ def ccqe_command(
     """CCQE (nu_l n -> l- p, nubar_l p -> l+ n): Llewellyn Smith cross sections per nucleon and nucleus,
     or with --experiment the expected CCQE events per flavour (flux x sigma x targets x POT)."""
     from darkbeam.cli.xsec import _energies
-    from darkbeam.physics.ccqe import PROJECTILES
-    from darkbeam.physics.nuclear_response import NUCLEON_MODELS
+    from darkbeam.physics.ccqe import CCQE_NUCLEON_MODELS, PROJECTILES
 
     from darkbeam.cli.common import check_choice
 
-    check_choice("--nucleon-model", nucleon_model, NUCLEON_MODELS)
+    check_choice("--nucleon-model", nucleon_model, CCQE_NUCLEON_MODELS)
     if experiment is None:
         if oscillate is not None:
             raise ConfigurationError("--oscillate needs --experiment (the baseline and flux to oscillate)")

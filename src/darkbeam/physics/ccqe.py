@@ -20,7 +20,8 @@ physical initial and final nucleon masses (threshold of nubar_e p -> e^+ n at 1.
 formula is checked in tests/test_ccqe.py against a direct numerical evaluation of the Dirac traces
 of the same currents.
 
-Nuclei (``nucleon_model='fermi-gas'``): the neutrons (nu) or protons (nubar) of the nucleus scatter
+Nuclei (``nucleon_model='fermi-gas'``, the default; 'rfg' adds Fermi motion and exact kinematic
+blocking, :mod:`darkbeam.physics.ccqe_rfg`): the neutrons (nu) or protons (nubar) of the nucleus scatter
 as free nucleons, Pauli blocked in a Fermi gas in the closure approximation of
 :mod:`darkbeam.physics.nuclear_response`, generalised to different initial and final Fermi momenta
 (k_i: the struck species, k_f: the produced one): the unblocked fraction is one minus the overlap of
@@ -49,6 +50,10 @@ from darkbeam.physics.nuclear_response import NUCLEON_MODELS, nucleon_fermi_mome
 GEV2_TO_CM2 = 0.3893793721e-27
 PROJECTILES = ("nu_e", "nu_mu", "nu_tau", "nu_e_bar", "nu_mu_bar", "nu_tau_bar")
 _LEPTON = {"e": C.M_E, "mu": C.M_MU, "tau": C.M_TAU}
+#: nucleon treatments for CCQE on nuclei: 'fermi-gas' (Pauli blocking in the closure approximation,
+#: below), 'rfg' (relativistic Fermi gas with Fermi motion and kinematic blocking,
+#: :mod:`darkbeam.physics.ccqe_rfg`) and 'free'
+CCQE_NUCLEON_MODELS = NUCLEON_MODELS[:1] + ("rfg",) + NUCLEON_MODELS[1:]
 #: CCQE form factors: darkbeam's nucleon form factors with the pion-pole pseudoscalar
 FORM_FACTORS = NucleonFormFactors()
 
@@ -106,10 +111,11 @@ def dsigma_dq2(E, Q2, projectile: str = "nu_mu", *, ff: NucleonFormFactors = FOR
     Cc = 0.25 * (FA**2 + F1**2 + tau * F2**2)
     su = 4.0 * M * E - Q2 - m2
     sign = -1.0 if anti else 1.0
-    d = M * M * C.G_F**2 * C.V_UD**2 / (8.0 * math.pi * E * E) * (A + sign * B * su / M**2 + Cc * su**2 / M**4)
+    Es = np.where(E > 0, E, 1.0)
+    d = M * M * C.G_F**2 * C.V_UD**2 / (8.0 * math.pi * Es * Es) * (A + sign * B * su / M**2 + Cc * su**2 / M**4)
     Mi, Mf = nucleon_masses(anti)
     lo, hi = q2_range(E, m, Mi, Mf)
-    inside = np.isfinite(lo) & (Q2 >= lo) & (Q2 <= hi)
+    inside = np.isfinite(lo) & (Q2 >= lo) & (Q2 <= hi) & (E > 0)
     return np.where(inside, np.maximum(d, 0.0), 0.0) * GEV2_TO_CM2
 
 
@@ -163,11 +169,16 @@ def pauli_factor(q, k_i: float, k_f: float) -> np.ndarray:
 def sigma_nucleus(E, projectile: str = "nu_mu", target: str = "C12", *, nucleon_model: str = "fermi-gas",
                   n: int = 96) -> np.ndarray:
     """CCQE cross section per target nucleus (cm^2): N (nu) or Z (nubar) nucleons, Pauli blocked in a
-    Fermi gas (``nucleon_model='fermi-gas'``) or free; the free proton (H1) is never blocked."""
+    Fermi gas (``nucleon_model='fermi-gas'``), in the relativistic Fermi gas ('rfg') or free; the free
+    proton (H1) is never blocked."""
     from darkbeam.physics.nuclear import nucleus
 
-    if nucleon_model not in NUCLEON_MODELS:
-        raise ConfigurationError(f"unknown nucleon model '{nucleon_model}' (choose from {', '.join(NUCLEON_MODELS)})")
+    if nucleon_model not in CCQE_NUCLEON_MODELS:
+        raise ConfigurationError(f"unknown nucleon model '{nucleon_model}' (choose from {', '.join(CCQE_NUCLEON_MODELS)})")
+    if nucleon_model == "rfg":
+        from darkbeam.physics.ccqe_rfg import sigma_rfg
+
+        return sigma_rfg(E, projectile, target)
     nuc = nucleus(target)
     _, anti = _parse(projectile)
     count = nuc.Z if anti else nuc.N
