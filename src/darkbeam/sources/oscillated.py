@@ -190,11 +190,12 @@ def oscillate_flux(flux: Flux, model: OscillationModel, baseline_m: float, *, pi
             continue
         P = probabilities(model.U, model.m2, L_km, Ee, anti=anti, bin_rel=_bin_rel(E), **kw)
         cols = [flux(E, fl) for fl in group]
+        P = np.clip(P, 0.0, 1.0)  # rounding (~1e-16) must not make a flux negative
         for b, fb in enumerate(group):
             values[fb] = sum(P[:, a, b] * cols[a] for a in range(3))
         for a, fa in enumerate(group):
             for e_line, phi in flux.lines.get(fa, ()):
-                Pl = probabilities(model.U, model.m2, L_km, np.array([e_line]), anti=anti, **kw)[0]
+                Pl = np.clip(probabilities(model.U, model.m2, L_km, np.array([e_line]), anti=anti, **kw)[0], 0.0, 1.0)
                 for b, fb in enumerate(group):
                     if Pl[a, b] * phi > 0:
                         lines.setdefault(fb, []).append((e_line, float(Pl[a, b] * phi)))
