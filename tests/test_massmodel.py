@@ -180,6 +180,9 @@ def test_model_file_and_cli(tmp_path, capsys):
     assert out["R"]["m4_over_m5"] == pytest.approx(m4 / m5, rel=1e-12, abs=0)
     assert out["parameters"]["m5"] == pytest.approx(m5, rel=1e-12, abs=0)
     assert any("Planck" in w for w in out["warnings"])
+    # the Z' coupling N4-N5 is g_D U_D4 U_D5 (one dark flavour, m_Z' << m_Z: cos(beta) ~ 1)
+    ud4, ud5 = out["parameters"]["UD4"], out["parameters"]["UD5"]
+    assert out["couplings"]["d_heavy"][0][1] == pytest.approx(1.0 * ud4 * ud5, rel=1e-3, abs=0)  # gD = 1 in the file
     # --set of a derived parameter, a derived key in the file, a broken table: one line each
     assert main(["generate", "--model", str(p), "--set", "m4=0.3"]) == 2
     assert "derived from the [massmodel]" in capsys.readouterr().err

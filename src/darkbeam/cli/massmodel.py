@@ -68,6 +68,15 @@ def massmodel_command(
                      "notes": list(loop.notes)},
         "warnings": list(notes) + osc,
     }
+    from darkbeam.models.couplings import Couplings
+
+    cp = Couplings(params)
+    out["couplings"] = {"convention": "docs/couplings.md: Z (c) and Z' (d) vertices nu_alpha-N_i (rows e, mu, tau) "
+                                      "and N_i-N_j",
+                        "c_light_heavy": cp.c_light_heavy.tolist(), "c_heavy": cp.c_heavy.tolist()}
+    if params.has_zprime:
+        out["couplings"]["d_light_heavy"] = cp.d_light_heavy.tolist()
+        out["couplings"]["d_heavy"] = cp.d_heavy.tolist()
     if mm.preset == "minimal":
         flav = next(iter(mm.inputs["mD"]))
         r = sp.ratio_prediction(flav)
@@ -95,6 +104,10 @@ def massmodel_command(
     con.print(t)
     con.print("darkbeam parameters: " + ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
                                                   for k, v in derived.items()), **p)
+    if "d_heavy" in out["couplings"]:
+        d = out["couplings"]["d_heavy"]
+        con.print("Z' couplings N_i-N_j (d_heavy): " + "; ".join(
+            f"N{i + 4}N{j + 4} {d[i][j]:.4g}" for i in range(len(d)) for j in range(i, len(d))), **p)
     if "R" in out:
         con.print(f"R = m4/m5 = {out['R']['m4_over_m5']:.6g}; -U5^2/U4^2 = {out['R']['minus_U5sq_over_U4sq']:.6g}", **p)
     ol = out["one_loop"]
