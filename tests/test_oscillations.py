@@ -162,3 +162,20 @@ def test_bad_inputs():
         unitary_completion([[0.9], [0.9], [0.0]])
     with pytest.raises(ConfigurationError, match="square unitary"):
         probabilities(U[:1], [0.0, 1.0], 0.5, np.array([1.0]), density=2.0)
+
+
+def test_sterile_neutral_current_potential():
+    """nu_mu - nu_s in matter: only the neutral current separates them, V_mu - V_s = -sqrt(2) G_F n_n / 2;
+    the two-flavour matter formula with A = 2E (V_mu - V_s) (e.g. Dentler et al. 1803.10661, Sec. 2)."""
+    theta, dm2, rho, ye, L = 0.2, 0.5, 3.0, 0.5, 3000.0
+    c, s = math.cos(theta), math.sin(theta)
+    U = np.eye(4)
+    U[1, 1], U[1, 3], U[3, 1], U[3, 3] = c, s, -s, c
+    m2 = [0.0, 0.0, 0.0, dm2]
+    vnc = -0.5 * MATTER_EV_PER_GCM3 * rho * (1 - ye)
+    for E, anti in ((5.0, False), (20.0, False), (20.0, True)):
+        a = 2 * E * 1e9 * vnc * (-1 if anti else 1)
+        s22m = math.sin(2 * theta) ** 2 / ((math.cos(2 * theta) - a / dm2) ** 2 + math.sin(2 * theta) ** 2)
+        dm2m = dm2 * math.sqrt((math.cos(2 * theta) - a / dm2) ** 2 + math.sin(2 * theta) ** 2)
+        P = probabilities(U, m2, L, np.array([E]), density=rho, ye=ye, anti=anti)[0, 1, 1]
+        assert P == pytest.approx(1 - s22m * math.sin(PHASE_COEFF * dm2m * L / E) ** 2, rel=1e-9, abs=1e-12)

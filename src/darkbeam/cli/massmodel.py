@@ -42,12 +42,14 @@ def massmodel_command(
     except ConfigurationError as exc:
         raise type(exc)(f"{model}: {exc}") from None
     params = ModelParameters.from_dict(values)
+    from darkbeam.models.couplings import Couplings
+
     sp = mm.spectrum()
+    cp = Couplings(params)
+    gD = cp.gD if (params.gD is not None or params.alphaD is not None) else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        loop = one_loop_light_masses(sp, gD=values.get("gD", None if values.get("alphaD") is None else
-                                                       (4 * 3.141592653589793 * values["alphaD"]) ** 0.5),
-                                     mzprime=params.mzprime, mphi=params.mhprime)
+        loop = one_loop_light_masses(sp, gD=gD, mzprime=params.mzprime, mphi=params.mhprime)
     osc = oscillation_warnings(loop.masses * 1e9)
     derived = {k: v for k, v in values.items() if k.startswith(("m4", "m5", "m6", "U", "HNLtype"))}
     out = {
@@ -68,9 +70,6 @@ def massmodel_command(
                      "notes": list(loop.notes)},
         "warnings": list(notes) + osc,
     }
-    from darkbeam.models.couplings import Couplings
-
-    cp = Couplings(params)
     out["couplings"] = {"convention": "docs/couplings.md: Z (c) and Z' (d) vertices nu_alpha-N_i (rows e, mu, tau) "
                                       "and N_i-N_j",
                         "c_light_heavy": cp.c_light_heavy.tolist(), "c_heavy": cp.c_heavy.tolist()}
