@@ -41,9 +41,17 @@ JSON_OPTION = typer.Option(False, "--json", help="Print one JSON object instead 
 
 
 def model_from_options(model: Optional[Path], sets: Optional[list[str]]) -> ModelParameters:
+    import sys
+    import warnings
+
     from darkbeam.models import load_model, parse_assignments
 
-    return load_model(model, parse_assignments(sets or []))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        params = load_model(model, parse_assignments(sets or []))
+    for w in caught:  # mass-model notes (docs/massmodel.md): one line each
+        sys.stderr.write(f"darkbeam: warning: {w.message}\n")
+    return params
 
 
 def print_json(obj: Any) -> None:

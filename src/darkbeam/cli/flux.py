@@ -133,6 +133,10 @@ def flux_command(
         None, "--points", help="Number of energies in the table/JSON (default: table 25, JSON the flux's own nodes)."),
     plot: Optional[str] = typer.Option(None, "--plot", metavar="PATH", help="Write a plot of the flux; the format by suffix (png, pdf, "
                                         "svg, ...). Parent folders are created; an existing file is refused without --overwrite."),
+    oscillate: Optional[str] = typer.Option(
+        None, "--oscillate", metavar="FILE|k=v,...", help="Oscillate the flux (3+N): a TOML file with an [oscillation] "
+        "table or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; at the flux's distance, averaged over the beam's decay pipe "
+        "(docs/oscillations.md)."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -165,8 +169,17 @@ def flux_command(
             raise ConfigurationError("--plot is empty")
         plot = Path(plot)
         _check_plot_path(plot, overwrite)
+    osc = None
+    if oscillate is not None:
+        from darkbeam.sources.oscillated import oscillation_model
+
+        osc = oscillation_model(oscillate)  # a bad specification: one line, before the flux is made
     f = flux_for(beam, distance, off_axis_mrad=off_axis, mode=mode, source=source, n=stats, seed=seed,
                  stopped_per_pot=stopped_per_pot, parent=parent)
+    if osc is not None:
+        from darkbeam.sources.oscillated import oscillated_source_flux
+
+        f = oscillated_source_flux(f, osc, beam, distance, off_axis, mode)
     lo, hi = f.energy_range
     lo = lo if emin is None else emin
     hi = hi if emax is None else emax

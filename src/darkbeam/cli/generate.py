@@ -93,6 +93,18 @@ def _check_arguments(params, experiment, events, unweighted, output, formats, wo
     return plan
 
 
+def _oscillated_flux(exp, oscillate: Optional[str], flux_source: str):
+    """--oscillate: the experiment's flux seen through 3+N oscillations (None without the option, so that
+    the generator reads the flux itself)."""
+    if oscillate is None:
+        return None
+    from darkbeam.processes.cases import experiment_flux
+    from darkbeam.sources.oscillated import oscillate_for_experiment, oscillation_model
+
+    model = oscillation_model(oscillate)
+    return oscillate_for_experiment(experiment_flux(exp, flux_source), exp, model)
+
+
 @app.command("generate")
 def generate_command(
     experiment: str = typer.Option("miniboone_fhc", "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file."),
@@ -114,6 +126,9 @@ def generate_command(
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, for comparisons (docs/generator.md)."),
     nucleon_model: Optional[str] = typer.Option(None, "--nucleon-model", help="Bound nucleons (p-el, n-el): fermi-gas (Pauli blocked) or free (default: the couplings scheme's, fermi-gas for darkbeam; docs/xsec.md)."),
     plots: Optional[str] = typer.Option(None, "--plots", metavar="PATH", help="Write the standard kinematic distributions as PNG into this folder."),
+    oscillate: Optional[str] = typer.Option(
+        None, "--oscillate", metavar="FILE|k=v,...", help="Oscillate the experiment's flux before generating (3+N: a "
+        "TOML file with an [oscillation] table or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; docs/oscillations.md)."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -130,6 +145,7 @@ def generate_command(
     plan = _check_arguments(params, experiment, events, unweighted, output, formats, workers, projectiles, regimes,
                             flux_source, scheme, plots, overwrite)
     scheme_xsec_options(scheme, nucleon_model)  # unknown nucleon model: one line, before any work
+    flux = _oscillated_flux(plan.experiment, oscillate, flux_source)
     opts = GenerationOptions(neval=max(events // 2, 50), n_batches=2)
     exp = plan.experiment
     console = Console(stderr=True)
@@ -143,7 +159,7 @@ def generate_command(
         result = generate(params, exp, seed=seed, options=opts, workers=workers,
                           projectiles=plan.projectiles, regimes=plan.regimes,
                           flux_source=flux_source, couplings_scheme=scheme, progress=progress,
-                          nucleon_model=nucleon_model)
+                          nucleon_model=nucleon_model, flux=flux)
     ev, summary = result.events, result.summary
     if output is not None:
         from darkbeam.events import unweight, write  # the writers load pyarrow: only when files are written

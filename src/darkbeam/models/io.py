@@ -10,6 +10,22 @@ A model file is a flat TOML table of parameters, optionally under a ``[model]`` 
     gD = 1.0
     Umu4 = 1e-3
     UD4 = 1.0
+
+A model given by its mass matrix has a ``[massmodel]`` table (docs/massmodel.md): the masses m4..m6,
+the mixings U<alpha><i>, UD<i> and HNLtype are then derived from it (and may not be written in the
+file, nor overridden with ``--set``), the other parameters (gD, mzprime, epsilon, mhprime, ...) are
+read as usual::
+
+    name = "minimal dark-neutrino model"
+    gD = 1.0
+    mzprime = 1.25
+    epsilon = 1e-3
+    [massmodel]
+    preset = "minimal"        # Ballett, Hostert, Pascoli 1903.07589
+    flavour = "mu"
+    mD = 1e-3                 # GeV
+    mu_prime = 0.05
+    Lambda = 0.2
 """
 
 from __future__ import annotations
@@ -74,10 +90,34 @@ def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
 
 
 def model_dict_from_toml(path: str | Path) -> dict[str, Any]:
-    data = read_toml(path)
+    """The parameters of a model file; with a ``[massmodel]`` table (top level or inside ``[model]``)
+    the derived masses and mixings are filled in (:func:`darkbeam.models.massmodel.model_values`) and
+    its warnings issued as :class:`~darkbeam.models.massmodel.MassModelWarning`."""
+    values, _ = _read_model_file(path)
+    return values
+
+
+def _read_model_file(path: str | Path) -> tuple[dict[str, Any], bool]:
+    data = dict(read_toml(path))
+    mm = data.pop("massmodel", None)
     if "model" in data and isinstance(data["model"], dict):
-        data = data["model"]
-    return dict(data)
+        data = dict(data["model"])
+        if mm is None:
+            mm = data.pop("massmodel", None)
+    if mm is None:
+        return data, False
+    import warnings
+
+    from darkbeam.errors import ParameterError
+    from darkbeam.models.massmodel import MassModelWarning, model_values
+
+    try:
+        values, _, notes = model_values(mm, data)
+    except ParameterError as exc:
+        raise ParameterError(f"{path}: {exc}") from None
+    for note in notes:
+        warnings.warn(note, MassModelWarning, stacklevel=3)
+    return values, True
 
 
 def load_model(
@@ -97,8 +137,16 @@ def load_model(
     ("darknews_default + m4=0.1").
     """
     if path is not None:
-        values = model_dict_from_toml(path)
+        values, derived = _read_model_file(path)
         ModelParameters.from_dict(values)  # the file on its own must be a valid model
+        if derived:
+            from darkbeam.errors import ParameterError
+            from darkbeam.models.massmodel import DERIVED_KEYS
+
+            clash = [k for k in (overrides or {}) if k in DERIVED_KEYS]
+            if clash:
+                raise ParameterError(f"{clash[0]} is derived from the [massmodel] table of {path}: change the mass "
+                                     "matrix instead of overriding it")
     else:
         values = dict(DARKNEWS_DEFAULT if base is None else base)
     return ModelParameters.from_dict(apply_overrides(values, dict(overrides or {})))
