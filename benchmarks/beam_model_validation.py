@@ -19,7 +19,7 @@ Comparison plots (model vs official with a ratio panel) go to docs/figures/beam_
 ``--markdown`` prints the table as published in docs/beam_model.md.
 
 Usage:  DARKBEAM_DATA_DIR=../shared/data python benchmarks/beam_model_validation.py [--stats 2**17]
-            [--cases bnb_miniboone,...] [--plots docs/figures] [--markdown]
+            [--cases bnb_miniboone,...] [--plots docs/figures] [--markdown] [--horn-current 0]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import numpy as np
 
 from darkbeam.errors import DataError
 from darkbeam.sources.beam import beam_flux
+from darkbeam.sources.beam.configs import beam_config
 from darkbeam.sources.beam.validation import band_check, binned, mc_noise
 from darkbeam.sources.files import official_flux
 from darkbeam.sources.flux import Flux
@@ -111,12 +112,15 @@ def load_official(case: Case) -> Flux:
     return official_flux(case.official, download=False)
 
 
-def compare(case: Case, stats: int, plots: Path | None = None) -> dict:
+def compare(case: Case, stats: int, plots: Path | None = None, horn_current_kA: float | None = None) -> dict:
+    """Model against official for one case; ``horn_current_kA`` (diagnostic): every horn at this current
+    (0: horns off, which isolates production and decay geometry from the focusing)."""
     off = load_official(case)
+    beam = case.beam if horn_current_kA is None else beam_config(case.beam).with_current(horn_current_kA)
     e_hi = min(case.e_max_GeV, float(off.energy_range[1]))
     fine = np.arange(0.0, e_hi + 0.5 * case.fine_GeV, case.fine_GeV)
     t0 = time.process_time()
-    bf = beam_flux(case.beam, case.distance_m, case.off_axis_mrad, polarity=case.polarity, n=stats, edges=fine)
+    bf = beam_flux(beam, case.distance_m, case.off_axis_mrad, polarity=case.polarity, n=stats, edges=fine)
     cpu = time.process_time() - t0
     model = bf.flux
     e_hi = float(fine[-1])
@@ -141,7 +145,7 @@ def compare(case: Case, stats: int, plots: Path | None = None) -> dict:
         res["kaon_tail"] = (e_k, model.integrate(main, e_k, e_hi) / o_k if o_k > 0 else float("nan"))
     else:
         res["kaon_tail"] = (float("nan"), float("nan"))
-    twin = beam_flux(case.beam, case.distance_m, case.off_axis_mrad, polarity=case.polarity, n=stats, edges=fine,
+    twin = beam_flux(beam, case.distance_m, case.off_axis_mrad, polarity=case.polarity, n=stats, edges=fine,
                      seed=54321).flux
     res["noise"] = mc_noise(binned(model, main, fine), binned(twin, main, fine))
     res["pass"] = bc.passed
@@ -214,6 +218,8 @@ def main():
     ap.add_argument("--cases", default="", help="comma-separated case keys (default: all)")
     ap.add_argument("--plots", default=None, help="directory for comparison plots (e.g. docs/figures)")
     ap.add_argument("--markdown", action="store_true", help="print the table in markdown")
+    ap.add_argument("--horn-current", type=float, default=None,
+                    help="diagnostic: every horn at this current in kA (0: horns off)")
     ap.add_argument("--beam-alias", default="", help="e.g. numi_me=numi,wanf=sps: run a case with another beam line")
     args = ap.parse_args()
     alias = dict(a.split("=") for a in args.beam_alias.split(",") if a)
@@ -225,7 +231,7 @@ def main():
     rows = []
     for c in cases:
         try:
-            rows.append(compare(c, args.stats, plots))
+            rows.append(compare(c, args.stats, plots, args.horn_current))
         except DataError as exc:
             print(f"{c.label}: skipped ({exc})")
             continue
