@@ -151,6 +151,15 @@ BNB = BeamConfig(
 # 95.4 cm graphite target (47 fins, 6.4 mm wide) starting at z = -45 cm (LE010); decay pipe
 # 45.7-722.4 m, radius 0.99 m (P. Adamson et al., NIM A 806 (2016) 279, arXiv:1507.06690;
 # g4numi NumiDataInput.cc).  MINERvA ~1035 m (just upstream of the MINOS near detector at 1040 m).
+# The NOvA near detector seen from the NuMI target: g4numi (src/NumiDataInput.cc, detector positions in
+# the beam frame from R. Hatcher's GENIE GNuMIFlux transformation, updated by A. Radovic and R. Nichol)
+# puts it at (x, y, z) = (11.72, -3.32, 992.93) m: 993.0 m from the origin and 12.3 mrad off the beam
+# axis.  The often quoted 14.6 mrad is the angle of the NOvA FAR detector (g4numi: (11037, -4163,
+# 810422) m, 14.56 mrad); the near detector sits closer to the axis, on the line from the far detector
+# through the decay pipe (~160 m downstream of the target), to see a similar spectrum.
+NOVA_ND = (993.0, 12.3)
+
+
 def _numi_h1(z):
     return np.where(z <= 77.0, np.sqrt(np.clip((89.85 - z) / 7.048, 0, None)),
                     np.where(z <= 80.98, 1.35, np.sqrt(np.clip((np.minimum(z, 297.5) - 77.0) / 2.185, 1.35**2, None))))
@@ -185,7 +194,7 @@ NUMI = BeamConfig(
     p_min_GeV=0.3,
     theta_max=0.25,
     energy_edges_GeV=(0.0, 20.0, 0.25),
-    detectors={"minerva": (1035.0, 0.0), "minos_nd": (1040.0, 0.0), "nova_nd": (1000.0, 14.6),
+    detectors={"minerva": (1035.0, 0.0), "minos_nd": (1040.0, 0.0), "nova_nd": NOVA_ND,
                "microboone_numi": (680.0, 140.0)},
     citation="P. Adamson et al., NIM A 806 (2016) 279, arXiv:1507.06690; horn shapes from g4numi",
 )
@@ -207,7 +216,7 @@ NUMI_ME = BeamConfig(
     p_min_GeV=0.3,
     theta_max=0.25,
     energy_edges_GeV=(0.0, 30.0, 0.25),
-    detectors={"minerva": (1035.0, 0.0), "nova_nd": (1000.0, 14.6)},
+    detectors={"minerva": (1035.0, 0.0), "nova_nd": NOVA_ND},
     citation="MINERvA, Phys. Rev. D 100, 092001 (2019), arXiv:1906.00111; NuMI: NIM A 806 (2016) 279",
 )
 
