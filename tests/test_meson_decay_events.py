@@ -3,7 +3,6 @@ production (second companion), placements in beam frames, decay volumes, bad inp
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest

@@ -69,13 +69,9 @@ class Placement:
 
 
 def _canonical(beam: str) -> str:
-    """Beam name as :func:`darkbeam.sources.beam.configs.beam_config` resolves it (aliases), else as given."""
-    key = str(beam).lower()
-    try:
-        from darkbeam.sources.beam.configs import _ALIASES
-    except ImportError:  # pragma: no cover
-        return key
-    return _ALIASES.get(key, key)
+    """Beam names are compared in lower case ('bnb', 'numi', 'jparc', 'cern_ps', as the beam configs and
+    ParentSample.beam spell them)."""
+    return str(beam).strip().lower()
 
 
 def default_placement(exp) -> Placement:
