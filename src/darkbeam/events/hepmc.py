@@ -39,15 +39,20 @@ CM2_TO_PB = 1.0e36
 PARTICLE_STATUS = {
     1: ("UndecayedPhysical", "final-state particle"),
     2: ("DecayedPhysical", "particle decayed by darkbeam (N, and an intermediate Z' or h')"),
-    4: ("IncomingBeam", "incoming beam particle (the projectile neutrino; in meson-decay events the decaying "
-                        "parent, which enters the event at its decay point)"),
+    4: ("IncomingBeam", "incoming beam particle (the projectile neutrino)"),
     20: ("Target", "target particle, at rest in the lab frame"),
 }
 VERTEX_STATUS = {
-    1: ("PrimaryVertex", "upscattering projectile + target -> N + recoil, or (meson-decay events) the decay of "
-                         "the parent into the new particle and its companions"),
+    1: ("PrimaryVertex", "upscattering projectile + target -> N + recoil"),
     22: ("NewParticleDecay", "decay of N at its sampled decay position in the detector"),
     23: ("IntermediateDecay", "prompt decay of the intermediate (Z', h') at N's decay position"),
+}
+#: descriptions in files with meson-decay events (cases of regime "decay")
+DECAY_STATUS_DOCS = {
+    ("particle", 4): "incoming beam particle (the projectile neutrino; in meson-decay events the decaying parent, "
+                     "which enters the event at its decay point)",
+    ("vertex", 1): "upscattering projectile + target -> N + recoil, or (meson-decay events) the decay of the "
+                   "parent into the new particle and its companions",
 }
 #: darkbeam's codes without an official PDG number (docs/pdg_codes.md)
 NEW_PARTICLES = {C.PDG[k]: k for k in ("N4", "N5", "N6", "zprime", "hprime")}
@@ -126,13 +131,15 @@ def nuhepmc_header(events) -> str:
         att(f"NuHepMC.ProcessInfo[{pid}].Name", case.name)
         att(f"NuHepMC.ProcessInfo[{pid}].Description", case.description or case.name)
     att("NuHepMC.VertexStatusIDs", sorted(VERTEX_STATUS))
+    decays = any(c.is_decay for c in events.cases)
     for k, (name, doc) in sorted(VERTEX_STATUS.items()):
         att(f"NuHepMC.VertexStatusInfo[{k}].Name", name)
-        att(f"NuHepMC.VertexStatusInfo[{k}].Description", doc)
+        att(f"NuHepMC.VertexStatusInfo[{k}].Description", DECAY_STATUS_DOCS.get(("vertex", k), doc) if decays else doc)
     att("NuHepMC.ParticleStatusIDs", sorted(PARTICLE_STATUS))
     for k, (name, doc) in sorted(PARTICLE_STATUS.items()):
         att(f"NuHepMC.ParticleStatusInfo[{k}].Name", name)
-        att(f"NuHepMC.ParticleStatusInfo[{k}].Description", doc)
+        att(f"NuHepMC.ParticleStatusInfo[{k}].Description",
+            DECAY_STATUS_DOCS.get(("particle", k), doc) if decays else doc)
     new = [c for c in _used_codes(events) if _new_name(c)]
     att("NuHepMC.AdditionalParticleNumbers", new)
     for c in new:
