@@ -179,3 +179,27 @@ def test_bad_input(exp):
     raw["placement"]["numi"] = {"centre": [0, 0, 1]}
     with pytest.raises(ConfigurationError, match="unknown key 'centre'"):
         experiment_from_dict(raw, "x", "x.toml")
+
+
+def test_kaon_decay_at_rest_in_the_numi_absorber_reaches_microboone():
+    """K+ -> pi+ h' at rest 725 m down the NuMI axis, MicroBooNE placed in the NuMI frame: monoenergetic
+    scalars, E = (M_K^2 + m_S^2 - m_pi^2)/(2 M_K), arriving from the absorber's direction ~100 m away."""
+    from darkbeam.physics.particles import mass_of
+    from darkbeam.physics.production.channel import ProductionChannel
+    from meson_doubles import M_K, kaons_at_rest, two_body_sampler
+
+    mS, mpi = 0.2, mass_of("pi+")
+    params = ModelParameters(mhprime=mS, theta=1e-4)
+    ch = ProductionChannel("K+", ("pi+", "hprime"), "hprime", 1e-20, 1e-9, (("theta", 2),),
+                           two_body_sampler(M_K, mpi, mS), "test double")
+    absorber = (0.0, 0.0, 72500.0)
+    es = simulate(params, "microboone", [ch], {"K+": kaons_at_rest(10, beam="numi", at=absorber)}, n=500,
+                  rng=np.random.default_rng(2))
+    np.testing.assert_allclose(es.energy("hnl"), (M_K**2 + mS**2 - mpi**2) / (2 * M_K), rtol=1e-12, atol=0)
+    src = placement("microboone", "numi").points_to_detector([absorber])[0]
+    np.testing.assert_allclose(np.stack([es["x"], es["y"], es["z"]], 1), np.broadcast_to(src, (len(es), 3)),
+                               rtol=0, atol=1e-9)
+    assert 100e2 < np.linalg.norm(src) < 106e2
+    mean_dir = es.p3("hnl").sum(0) / np.linalg.norm(es.p3("hnl").sum(0))
+    assert mean_dir @ (-src / np.linalg.norm(src)) > 0.999
+    assert es.channels[0].name == "hprime -> e- e+" and es.w.sum() > 0
