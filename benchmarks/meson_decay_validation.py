@@ -63,7 +63,7 @@ def main():
             exp = experiment_with(box, baseline=2000.0, angle=ang, pot=1.0)
             es = simulate(params, exp, [k_mu_n(M4, 1.0)], {"K+": kaons_along_z(10, 2.0, 1.0)}, n=100_000,
                           rng=np.random.default_rng(1))
-            f, ef = es.w.sum(), math.sqrt(2 * np.sum(es.w**2))
+            f, ef = es.w.sum(), es.meta["summary"][0]["decays_in_volume_err"]
             b, eb = brute(box, exp.source_position, 2.0, ctau, 2_000_000, np.random.default_rng(2))
             r = f / b
             er = r * math.hypot(ef / f, eb / b)

@@ -157,7 +157,7 @@ def _produce(ch, ps, place, vol, params, n: int, rng, pot: float) -> dict | None
     bounds = path_bounds_from_segments(a, b)
     sol = lab_momentum_solutions(P4, M, m, pstar, u)
     gamma = P4[:, 0] / M
-    out: dict[str, list] = {k_: [] for k_ in ("P4", "x0", "t0", "lab", "h", "w_rate", "bounds", "branch")}
+    out: dict[str, list] = {k_: [] for k_ in ("P4", "x0", "t0", "lab", "h", "w_rate", "bounds", "branch", "draw")}
     for br_ in (0, 1):
         sel = np.flatnonzero(sol.valid[:, br_] & (q > 0) & ok)
         if sel.size == 0:
@@ -171,7 +171,8 @@ def _produce(ch, ps, place, vol, params, n: int, rng, pot: float) -> dict | None
         h = lab_helicity(pol[sel], Estar[sel], pstar[sel], E, p, m, gamma[sel])
         w_rate = pot * (tot / n) * ch.br * wt[sel] * sol.jacobian[sel, br_] / (4.0 * math.pi * q[sel])
         for key, val in (("P4", P4[sel]), ("x0", x0[sel]), ("t0", t0[sel]), ("lab", lab), ("h", h),
-                         ("w_rate", w_rate), ("bounds", bounds[sel]), ("branch", np.full(sel.size, br_))):
+                         ("w_rate", w_rate), ("bounds", bounds[sel]), ("branch", np.full(sel.size, br_)),
+                         ("draw", sel)):
             out[key].append(val)
     if not out["P4"]:
         return None
@@ -179,6 +180,17 @@ def _produce(ch, ps, place, vol, params, n: int, rng, pot: float) -> dict | None
     out["bounds"] = [np.concatenate([x, np.repeat(x[:, -1:], width - x.shape[1], axis=1)], axis=1)
                      for x in out["bounds"]]
     return {key: np.concatenate(v) for key, v in out.items()}
+
+
+def _case_summary(name: str, produced: float, w_toward, w_decay, draw, n: int) -> dict:
+    """Per-case totals with MC errors: the two roots of one parent draw are summed before the variance
+    (they share the direction), Var(sum) = n Var(per-draw sums)."""
+    out = {"case": name, "llps_produced": produced}
+    for key, w in (("llps_toward_volume", w_toward), ("decays_in_volume", w_decay)):
+        per = np.bincount(draw, weights=w, minlength=n)
+        out[key] = float(per.sum())
+        out[key + "_err"] = float(math.sqrt(n * per.var(ddof=1))) if n > 1 else 0.0
+    return out
 
 
 def simulate(params: ModelParameters, experiment, channels: Sequence, parents: Mapping, *, n: int,
@@ -205,7 +217,7 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
     chan_index: dict[str, int] = {}
     tables: dict = {}
     parts: dict[str, list] = {}
-    production, skipped, placements_used = [], [], {}
+    production, skipped, placements_used, summary = [], [], {}, []
     for ch in channels:
         ps = parents.get(ch.parent)
         if ps is None:
@@ -276,6 +288,8 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
                     d2 = sample_channel(fc.second, mx, d1[:, -1], 0.0, rng, anti)
                     dau[sel, : nd - 1] = d1[:, :-1]
                     dau[sel, nd - 1: nd - 1 + d2.shape[1]] = d2
+        summary.append(_case_summary(ch.name, pot * ps.decays_per_pot * ch.br, prod["w_rate"],
+                                     prod["w_rate"] * p_dec, prod["draw"], n))
         q4 = prod["P4"] - p_llp
         Q2 = -(q4[:, 0] ** 2 - np.einsum("ij,ij->i", q4[:, 1:], q4[:, 1:]))
         rec2 = lab[:, comp[1]] if len(comp) > 1 else np.zeros((nev, 4))
@@ -288,7 +302,7 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
     meta = {"process": PROCESS, "model": params.model_dump(exclude_none=True), "experiment": exp.keyword,
             "exposure_pot": pot, "seed": seed, "events_per_channel": n,
             "decay_volume": getattr(vol, "name", "") or "detector", "production": production,
-            "placements": placements_used, "skipped": skipped}
+            "placements": placements_used, "skipped": skipped, "summary": summary}
     if not parts:
         raise KinematicsError("no meson-decay events: " + ("; ".join(skipped) or "no production channel given"))
     width = max(x.shape[1] for x in parts["bounds"])
@@ -394,5 +408,6 @@ def reweight(events: EventSet, new, *, channels: Sequence | None = None, positio
             br[_final_name(llp, fc, anti)] = fc.br
     meta = {"model": params.model_dump(exclude_none=True),
             "production": [{**p, "br": p["br"] * factors.get(p["case"], 1.0)} for p in prod.values()],
-            "reweight": {"from_model": events.meta["model"]}}
+            "reweight": {"from_model": events.meta["model"]},
+            "summary": None}  # the generation's totals no longer apply (sum the reweighted w instead)
     return rescale(events, production=factors, ctau=ctau, br=br, positions=positions, meta=meta)
