@@ -108,6 +108,13 @@ def _check_beam(cfg) -> None:
             f"cross section anchors the model (charm needs >= {P_MIN_GEV:g} GeV: numi, numi_me, lbnf, sps, wanf)")
 
 
+def has_charm(beam) -> bool:
+    """Whether ``beam`` (a name or BeamConfig) has charm parents here (beam momentum >= P_MIN_GEV)."""
+    from darkbeam.sources.beam.configs import beam_config
+
+    return beam_config(beam).proton_momentum_GeV >= P_MIN_GEV
+
+
 def shape_parameters(p_beam: float) -> tuple[float, float, str]:
     """(n, b GeV^-2, source) of the x_F and p_T^2 shapes at beam momentum ``p_beam``."""
     for p_min, n, b, src in SHAPES:
