@@ -14,8 +14,8 @@ from darkbeam.errors import ConfigurationError
 from darkbeam.sources.beam import beam_config
 from darkbeam.sources.beam.configs import Target
 from darkbeam.sources.parents import parent_sample
-from darkbeam.sources.parents.charm import charm_pairs_per_pot, charm_sample, charm_yield, has_charm,
-                                            two_body_daughter
+from darkbeam.sources.parents.charm import (charm_pairs_per_pot, charm_sample, charm_yield, has_charm,
+                                           two_body_daughter)
 
 M_P, M_N = 0.93827208816, 0.5 * (0.93827208816 + 0.93956542052)  # PDG 2024
 M_DS, M_DP, M_D0, M_TAU = 1.96835, 1.86966, 1.86484, 1.77693
