@@ -65,6 +65,7 @@ def parent_sample(beam, species: str, *, n: int = 2**14, seed: int = 12345, mode
     if m == "in-flight" and species in CHARM + BREMSSTRAHLUNG:
         kind = "charm" if species in CHARM else "bremsstrahlung"
         kwargs.pop("polarity", None)  # made in the target: no horn
+        kwargs.pop("tertiary", None)  # first interaction of the beam protons only (the notes say so)
         unknown = sorted(set(kwargs) - set(_KEYWORDS[kind]))
         if unknown:
             raise ConfigurationError(f"parent_sample ({kind}) does not take {', '.join(unknown)} "
