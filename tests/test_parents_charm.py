@@ -137,3 +137,45 @@ def test_d_meson_cross_sections_at_400_gev_against_na27():
 
     model = 2 * sigma_cc_ub(400.0) * (FRAGMENTATION["D0"] + FRAGMENTATION["D+"])
     assert model == pytest.approx(18.3 + 11.9, abs=math.hypot(2.5, 1.5), rel=0)
+
+
+def _boost(v4, beta):
+    """Lorentz boost of four-vectors v4 (n, 4) by velocity beta (3,) (written here, not darkbeam's)."""
+    b2 = float(beta @ beta)
+    g = 1 / math.sqrt(1 - b2)
+    bp = v4[:, 1:] @ beta
+    e = g * (v4[:, 0] + bp)
+    vec = v4[:, 1:] + ((g - 1) * bp / b2 + g * v4[:, 0])[:, None] * beta[None, :]
+    return np.concatenate((e[:, None], vec), axis=1)
+
+
+def test_tau_polarisation():
+    """V-A: tau+ from D_s+ -> tau+ nu has helicity -1/2 (P_L = -1) in the D_s frame, tau- +1/2.  In the lab
+    the spin four-vector of the rest frame, 2 lambda (|p*|/m, E* p*_hat/m), boosted explicitly, gives
+    P_L = -S.s_L; a tau thrown backwards by a fast D_s (beta_Ds > beta*_tau) flips its helicity."""
+    from darkbeam.sources.parents.charm import charm_taus, tau_polarisation
+
+    rng = np.random.default_rng(5)
+    at_rest = np.array([[M_DS, 0.0, 0.0, 0.0]] * 200)
+    tau = two_body_daughter(at_rest, M_DS, M_TAU, 0.0, rng)
+    np.testing.assert_allclose(tau_polarisation(tau, at_rest, "tau+"), -1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(tau_polarisation(tau, at_rest, "tau-"), 1.0, rtol=0, atol=1e-12)
+    beta = np.array([0.1, -0.3, 0.9])
+    lab_tau, lab_ds = _boost(tau, beta), _boost(at_rest, beta)
+    p, e = np.linalg.norm(tau[:, 1:], axis=1), tau[:, 0]
+    spin = -np.concatenate(((p / M_TAU)[:, None], (e / M_TAU)[:, None] * tau[:, 1:] / p[:, None]), axis=1)
+    s_lab = _boost(spin, beta)
+    pl, el = np.linalg.norm(lab_tau[:, 1:], axis=1), lab_tau[:, 0]
+    s_l = np.concatenate(((pl / M_TAU)[:, None], (el / M_TAU)[:, None] * lab_tau[:, 1:] / pl[:, None]), axis=1)
+    expected = -(s_lab[:, 0] * s_l[:, 0] - np.sum(s_lab[:, 1:] * s_l[:, 1:], axis=1))
+    np.testing.assert_allclose(tau_polarisation(lab_tau, lab_ds, "tau+"), expected, rtol=0, atol=1e-9)
+    pstar = (M_DS**2 - M_TAU**2) / (2 * M_DS)
+    fwd = np.array([[math.hypot(pstar, M_TAU), 0, 0, pstar]])
+    bwd = np.array([[math.hypot(pstar, M_TAU), 0, 0, -pstar]])
+    fast = np.array([0, 0, 0.999])
+    ds = _boost(np.array([[M_DS, 0.0, 0, 0]]), fast)
+    assert tau_polarisation(_boost(fwd, fast), ds, "tau+")[0] == pytest.approx(-1.0, abs=1e-9)
+    assert tau_polarisation(_boost(bwd, fast), ds, "tau+")[0] == pytest.approx(1.0, abs=1e-9)
+    s, pol = charm_taus("numi", "tau-", n=500, seed=3)
+    np.testing.assert_array_equal(s.p4, charm_sample("numi", "tau-", n=500, seed=3).p4)
+    assert pol.shape == (1000,) and np.all(np.abs(pol) <= 1.0)

@@ -38,12 +38,14 @@ point: on the beam axis at a depth exponential in lambda_I inside the target; th
 gamma beta c tau Exp(1) (c tau = 312 um for D+, 123 um for D0, 150 um for D_s; about a centimetre at
 100 GeV) and decays there: position and time of the entry are those of the decay.  A tau is made in the
 D_s (or D) rest frame isotropically with p* = (m_D^2 - m_tau^2)/(2 m_D), boosted to the lab, and decays
-after its own flight (c tau = 87 um).  Times: protons at c to the production depth, then the flights.
+after its own flight (c tau = 87 um).  Taus are fully polarised in the parent's frame (helicity -1/2
+for tau+, +1/2 for tau-: V-A); ParentSample has no polarisation field, so :func:`charm_taus` returns
+the lab longitudinal polarisation beside the sample (:func:`tau_polarisation`).  Times: protons at c
+to the production depth, then the flights.
 
 Not included (docs/parents.md): charm made by secondary hadrons in the target (the 'cascade', a factor
 ~2.3 in a thick SHiP-like dump, less in a 1-2 lambda_I neutrino target), absorption of the D before it
-decays (~2 % per cm of graphite), the tau polarisation (ParentSample has no polarisation field; taus
-from D_s -> tau nu are fully polarised), D* feed-down kinematics (f includes it, its kinematics is that
+decays (~2 % per cm of graphite), D* feed-down kinematics (f includes it, its kinematics is that
 of a direct D).  Below ~100 GeV there is no charm measurement to anchor to: bnb (8.9 GeV, sqrt(s) =
 4.2 GeV, below the Lambda_c D_bar p threshold 5.1 GeV), cern_ps (19.2 GeV, sqrt(s) = 6.1 GeV) and jparc
 (30.9 GeV, sqrt(s) = 7.7 GeV) are near threshold, where sigma_cc is a few nb at most and this
@@ -242,9 +244,47 @@ def _d_decays(cfg, meson: str, n_events: int, rng):
     return p4, pos, t
 
 
+def tau_polarisation(tau_p4: np.ndarray, parent_p4: np.ndarray, species: str) -> np.ndarray:
+    """Longitudinal polarisation of taus (2 x helicity, along their lab momentum) made in D(s) -> tau nu.
+
+    In the parent's rest frame the tau has the helicity of the V-A neutrino partner: lambda = -1/2 for
+    tau+ (with a left-handed nu_tau), +1/2 for tau- (with a right-handed nu_tau_bar).  Its spin four-vector
+    is then, covariantly (p the tau, P the parent momentum, K = sqrt((p.P)^2 - m^2 M^2)),
+        S = 2 lambda [ (p.P) p / (m K) - m P / K ],
+    and the lab longitudinal polarisation is -S.s_L with s_L = (|p|/m, E p_hat/m) in the lab."""
+    from darkbeam.physics.particles import mass_of
+
+    two_lam = -1.0 if species == "tau+" else 1.0
+    m = mass_of(species)
+
+    def dot(a, b):
+        return a[:, 0] * b[:, 0] - np.einsum("ij,ij->i", a[:, 1:], b[:, 1:])
+
+    pp = dot(tau_p4, parent_p4)
+    big_m2 = dot(parent_p4, parent_p4)
+    k = np.sqrt(np.maximum(pp * pp - m * m * big_m2, 1e-300))
+    s = two_lam * (pp[:, None] * tau_p4 / (m * k[:, None]) - m * parent_p4 / k[:, None])
+    p = np.linalg.norm(tau_p4[:, 1:], axis=1)
+    hat = tau_p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
+    s_l = np.concatenate(((p / m)[:, None], (tau_p4[:, 0] / m)[:, None] * hat), axis=1)
+    return np.clip(-dot(s, s_l), -1.0, 1.0)
+
+
+def charm_taus(beam, species: str, *, n: int = 2**14, seed: int = 12345) -> tuple[ParentSample, np.ndarray]:
+    """The taus of :func:`charm_sample` (the same entries for the same seed) and their longitudinal
+    polarisation along the lab momentum (:func:`tau_polarisation`), which ParentSample has no field for."""
+    if species not in TAUS:
+        raise ConfigurationError(f"'{species}' is not a tau (taus: {', '.join(TAUS)})")
+    return _charm(beam, species, n, seed)
+
+
 def charm_sample(beam, species: str, *, n: int = 2**14, seed: int = 12345) -> ParentSample:
     """Decays of the charm meson or tau ``species`` per POT at ``beam`` (numi, numi_me, lbnf, sps, wanf):
     ``n`` entries (per parent meson for taus), equal weights summing to :func:`charm_yield`."""
+    return _charm(beam, species, n, seed)[0]
+
+
+def _charm(beam, species: str, n, seed) -> tuple[ParentSample, np.ndarray | None]:
     from darkbeam.sources.beam.configs import beam_config
 
     if species not in SPECIES:
@@ -258,7 +298,8 @@ def charm_sample(beam, species: str, *, n: int = 2**14, seed: int = 12345) -> Pa
              "through NA27 400 GeV and HERA-B 920 GeV), A^1 scaling, sigma_inel(pA) = "
              f"{norm['sigma_inel_mb']:.4g} mb, P_int = {norm['P_int']:.4g}: {norm['pairs_per_pot']:.4g} c c_bar per POT",
              f"(1 - |x_F|)^{n_sh:g} exp(-{b_sh:g} p_T^2) ({src}); f(c -> D) of arXiv:1509.01061",
-             "no cascade production, no D absorption, no tau polarisation (docs/parents.md)"]
+             "no cascade production, no D absorption (docs/parents.md)"]
+    pol = None
     if _base(species) != "tau+":
         p4, pos, t = _d_decays(cfg, species, n, rng)
         w = np.full(n, charm_yield(cfg, species) / n)
@@ -278,10 +319,12 @@ def charm_sample(beam, species: str, *, n: int = 2**14, seed: int = 12345) -> Pa
             tp4 = two_body_daughter(dp4, md, mass_of(species), 0.0, rng)
             fl, ft = _flight(tp4, mass_of(species), LIFETIME_S[species] * C_LIGHT_CM_PER_S, rng)
             w = np.full(n, pairs * FRAGMENTATION[d] * BR_TAU_NU[d] / n)
-            parts.append((tp4, dpos + fl, dt + ft, w))
-        p4, pos, t, w = (np.concatenate(x) for x in zip(*parts))
+            parts.append((tp4, dpos + fl, dt + ft, w, tau_polarisation(tp4, dp4, species)))
+        p4, pos, t, w, pol = (np.concatenate(x) for x in zip(*parts))
         origin = f"taus from D_s and D decays in the target of '{cfg.name}'"
         notes.append(f"Br(D_s -> tau nu) = {BR_TAU_NU['D_s+']:g}, Br(D -> tau nu) = {BR_TAU_NU['D+']:g} (PDG 2024); "
                      f"{n} entries from each parent")
+        notes.append("taus are polarised (V-A): ParentSample has no field for it, charm_taus() returns the "
+                     "longitudinal polarisation along the lab momentum")
     return ParentSample(species=species, p4=p4, position=pos, time=t, weight=w, beam=cfg.name, origin=origin,
-                        notes=tuple(notes))
+                        notes=tuple(notes)), pol
