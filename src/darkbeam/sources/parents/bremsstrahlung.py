@@ -36,9 +36,9 @@ z w -> eps^2 alpha / (pi (p_T^2 + m^2)) as z -> 0, and w -> eps^2 alpha / (2 pi 
   parameters); 39.1 mb at sqrt(s) = 20 GeV.
 
 Validity (1311.3870: E_p, E_A', E_p - E_A' >> m_p, m, p_T): the sample is restricted to
-z_min < z < z_max, p_T < p_T,max, by default 0.1 < z < 0.9 and p_T < 1 GeV, the cuts used with this
-formula by the SHiP dark-photon study (C. Ahdida et al., Eur. Phys. J. C 81 (2021) 451,
-arXiv:2011.05115) and others; outside them the result is not a prediction.  Change them with the
+z_min < z < z_max, p_T < p_T,max, by default 0.1 < z < 0.9 and p_T < 1 GeV, the cuts commonly used
+with this formula (e.g. the SHiP dark-photon study, C. Ahdida et al., Eur. Phys. J. C 81 (2021) 451,
+arXiv:2011.05115); outside them the result is not a prediction.  Change them with the
 keywords and quote them.
 
 Per POT: N = P_int * integral of d^2N/dz dp_T^2 over the cuts, P_int = 1 - exp(-L/lambda_I) of the beam
