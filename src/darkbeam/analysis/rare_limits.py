@@ -286,3 +286,20 @@ def reference_curve(experiment: str, charge: str) -> Optional[tuple[str, np.ndar
     with resources.as_file(resources.files("darkbeam.analysis.searches").joinpath("curves", entry[0])) as path:
         m, g = read_curve(path)
     return entry[1], m, g
+
+
+# ------------------------------------------------------------------ measured ratios (searches catalog)
+def ratio_upper_limit(search: str, cl: float = 0.9) -> float:
+    """Largest allowed sigma/sigma_SM of a catalog measurement (kind 'measurement', e.g. 'ccfr_trident',
+    'charmii_trident') at one-sided ``cl``: value + z_cl error (Gaussian, z_0.9 = 1.2816).  A model
+    predicting sigma/sigma_SM above it is excluded (Altmannshofer et al. 1406.2332 combine CCFR this way)."""
+    from scipy import stats
+
+    from darkbeam.analysis.searches import load_search
+
+    if not 0.0 < cl < 1.0:
+        raise ConfigurationError(f"confidence level must lie strictly between 0 and 1, got {cl}")
+    m = load_search(search).spec.measurement
+    if m is None or m.quantity != "sigma/sigma_SM":
+        raise ConfigurationError(f"'{search}' is not a measurement of sigma/sigma_SM in the searches catalog")
+    return float(m.value + stats.norm.ppf(cl) * m.error)
