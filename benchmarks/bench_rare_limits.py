@@ -66,7 +66,7 @@ def plane(key, charge, expected=False):
     t = time.process_time()
     res = RL.plane_limit(key, charge, MASSES, expected=expected)
     dt = time.process_time() - t
-    kind = "expected" if expected else "observed"
+    kind = "expected" if res.expected else "observed"
     say(f"{key:18s} {charge:9s} {kind:8s} yield <= {res.s_up:8.4g} (SM ref {res.measurement.reference:g}, "
         f"+-{100 * res.measurement.sigma_signal:.3g}%), {dt:.1f} s CPU for {MASSES.size} masses")
     say("   gX at m = " + ", ".join(f"{m:g}: {g:.3g}" for m, g in zip(TABLE_MASSES, at(MASSES, res.limit, TABLE_MASSES)))
@@ -108,7 +108,9 @@ def main() -> None:
         if key != "charmii_fhc" or charge != "B-L":
             lab, m, g = compare(res, key, charge)
             curves.append((f"{lab}", m, g, "--"))
-    figure(curves, FIG / "rare_limits_charmii.png", "CHARM-II nu_mu e: B-L and L_e - L_mu Z'")
+    res = plane("dune_nd_fhc_nue", "Le-Lmu")
+    curves.append(("DUNE ND projection (1e22 POT, 5 % norm.) Le-Lmu", MASSES, res.limit, ":"))
+    figure(curves, FIG / "rare_limits_charmii.png", "nu_mu e: CHARM-II limits, DUNE ND projection")
     say()
     say("# 4. MINERvA nu-e, E_e > 0.8 GeV, unit efficiency, catalog exposure")
     say("| run | predicted (eff. 1) | measured, background subtracted | implied efficiency |")

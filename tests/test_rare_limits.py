@@ -26,6 +26,8 @@ CHARMII = pytest.mark.requires_data("CHARMII_FHC", "CHARMII_RHC")
 # ------------------------------------------------------------------ statistics
 def test_effective_background_reproduces_the_quoted_error():
     for m in RL.MEASUREMENTS.values():
+        if m.projection:
+            continue
         # Poisson error of (n - b) with n = N_obs + b is sqrt(n) = the quoted error
         assert math.sqrt(m.background + m.observed) == pytest.approx(m.error, rel=1e-12, abs=0)
 
@@ -110,6 +112,18 @@ def test_charmii_against_bauer_et_al():
         ref = np.exp(np.interp(np.log(masses), np.log(m), np.log(g)))
         ratio = res.limit / ref
         assert np.all((ratio > 1.0 / 1.5) & (ratio < 1.5)), ratio
+
+
+@pytest.mark.requires_data("DUNE_ND_FHC")
+def test_projection_is_an_expected_limit_set_by_the_normalisation():
+    """DUNE ND nu-e projection (no background, 5 % normalisation): the yield excluded is the Asimov SM
+    yield N plus about 1.28 sqrt(N + (0.05 N)^2) (Gaussian limit of the CLs count, within 5 %)."""
+    res = RL.plane_limit("dune_nd_fhc_nue", "Le-Lmu", [0.01, 1.0])
+    n = res.measurement.reference
+    assert res.expected and n == pytest.approx(float(res.poly[0, 0]), rel=1e-12, abs=0)
+    gauss = n + 1.2816 * math.sqrt(n + (0.05 * n) ** 2)
+    assert res.s_up == pytest.approx(gauss, rel=0.05, abs=0)
+    assert np.all(np.isfinite(res.limit)) and res.limit[1] > res.limit[0]
 
 
 def test_expected_limit_and_bad_input():
