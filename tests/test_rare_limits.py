@@ -170,6 +170,8 @@ def test_cli_json_and_plot(capsys, tmp_path):
     (("-x", "coherent_ar_2020", "--masses", "1", "--process", "nu-e"), "measures cevns"),
     (("-x", "coherent_ar_2020", "--masses", "1", "--process", "trident"), "unknown process"),
     (("-x", "coherent_ar_2020", "--masses", "1", "--cl", "1.5"), "--cl"),
+    (("-x", "coherent_ar_2020", "--masses", "1", "2", "--gx-grid", "1e-5:1e-3"), "MIN:MAX:N"),
+    (("-x", "coherent_ar_2020", "--masses", "1", "--charge", "Le-Lmu", "--no-loop-mixing"), "does not change"),
     (("-x", "coherent_ar_2020", "--masses", "1", "2", "--plot", "/nonexistent/dir/p.png"), "--plot"),
 ])
 def test_cli_bad_input_is_one_line(capsys, argv, msg):

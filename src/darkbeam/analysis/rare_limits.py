@@ -341,6 +341,9 @@ def plane_limit(experiment: str, charge: str, masses, *, cl: float = 0.9, expect
     if masses.size == 0 or not np.all(np.isfinite(masses)) or np.any(masses <= 0):
         raise ConfigurationError("Z' masses must be positive, finite numbers (GeV)")
     poly = yield_polynomial(meas, charge, masses, loop_mixing=loop_mixing, sw2=sw2)
+    if np.all(poly[:, 1:] == 0.0):
+        raise ConfigurationError(f"a '{charge}' Z' does not change the {meas.process} yield of {meas.key} "
+                                 "(no coupling to its targets): no limit")
     if meas.projection:  # the SM yield is darkbeam's own: the expected limit only
         meas = replace(meas, predicted=meas.efficiency * float(poly[0, 0]))
         expected = True
