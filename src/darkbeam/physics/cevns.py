@@ -51,7 +51,7 @@ from darkbeam.errors import ConfigurationError
 from darkbeam.models.zprime_charges import ScalarMediator, VectorMediator
 from darkbeam.physics import nuclear
 from darkbeam.physics.form_factors import NUCLEAR_SCHEMES, NuclearFormFactors
-from darkbeam.physics.nu_electron import ENERGY_BLOCK, check_energies, parse_projectile, recoil_nodes
+from darkbeam.physics.nu_electron import check_energies, integrate_recoil, parse_projectile
 from darkbeam.units import HBARC2_GEV2_CM2
 
 FORM_FACTORS = ("helm",) + tuple(s for s in NUCLEAR_SCHEMES if s != "helm") + ("none",)
@@ -154,22 +154,4 @@ class CEvNSXsec:
 
     def sigma(self, E, t_min: float = 0.0, t_max: float | None = None, efficiency=None) -> np.ndarray:
         """sigma(E) in cm^2 per nucleus for nuclear recoils t_min <= T <= t_max (GeV)."""
-        E = check_energies(E)
-        if not (math.isfinite(t_min) and t_min >= 0) or (t_max is not None and not t_max > t_min):
-            raise ConfigurationError(f"recoil window [{t_min}, {t_max}] GeV: need 0 <= t_min < t_max")
-        if self.magnetic_moment and t_min <= 0:
-            raise ConfigurationError("a neutrino magnetic moment needs a recoil threshold t_min > 0 (sigma diverges as ln T)")
-        shape = E.shape
-        E = E.ravel()
-        out = np.zeros(E.shape)
-        hi_all = self.t_max(E) if t_max is None else np.minimum(self.t_max(E), t_max)
-        idx = np.nonzero(hi_all > t_min)[0]
-        t0 = self._t0()
-        for lo in range(0, idx.size, ENERGY_BLOCK):
-            sel = idx[lo : lo + ENERGY_BLOCK]
-            T, w = recoil_nodes(np.full(sel.size, t_min), hi_all[sel], t0, *self._quad)
-            f = self._dsigma(np.broadcast_to(E[sel, None], T.shape), T)
-            if efficiency is not None:  # detection efficiency as a function of the recoil T (GeV)
-                f = f * np.asarray(efficiency(T), dtype=float)
-            out[sel] = np.sum(f * w, axis=-1)
-        return out.reshape(shape) if shape else float(out[0])
+        return integrate_recoil(self, E, t_min, t_max, efficiency, self._quad)

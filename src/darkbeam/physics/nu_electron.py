@@ -112,6 +112,32 @@ def recoil_nodes(tmin, tmax, t0: float, n_panels: int = N_PANELS, n_nodes: int =
     T = t0 * np.expm1(v)
     return np.clip(T, tmin, tmax), (hi - lo) * w * t0 * np.exp(v)
 
+def integrate_recoil(process, E, t_min: float, t_max: float | None, efficiency, quad: tuple[int, int]):
+    """sigma(E) = int dT dsigma/dT (x efficiency(T)) over t_min <= T <= min(t_max, T_max(E)) for a
+    recoil process (nu-e here, CEvNS in physics/cevns.py): ``process`` has ``t_max(E)``, ``_t0()`` (the
+    recoil scale of the node map), ``_dsigma(E, T)`` (cm^2/GeV) and ``magnetic_moment``; ``quad`` =
+    (panels, nodes) of :func:`recoil_nodes`.  Energies in blocks of ENERGY_BLOCK; zero below threshold."""
+    E = check_energies(E)
+    if not (math.isfinite(t_min) and t_min >= 0) or (t_max is not None and not t_max > t_min):
+        raise ConfigurationError(f"recoil window [{t_min}, {t_max}] GeV: need 0 <= t_min < t_max")
+    if process.magnetic_moment and t_min <= 0:
+        raise ConfigurationError("a neutrino magnetic moment needs a recoil threshold t_min > 0 (sigma diverges as ln T)")
+    shape = E.shape
+    E = E.ravel()
+    out = np.zeros(E.shape)
+    hi_all = process.t_max(E) if t_max is None else np.minimum(process.t_max(E), t_max)
+    idx = np.nonzero(hi_all > t_min)[0]
+    t0 = process._t0()
+    for lo in range(0, idx.size, ENERGY_BLOCK):
+        sel = idx[lo : lo + ENERGY_BLOCK]
+        T, w = recoil_nodes(np.full(sel.size, t_min), hi_all[sel], t0, *quad)
+        f = process._dsigma(np.broadcast_to(E[sel, None], T.shape), T)
+        if efficiency is not None:  # detection efficiency as a function of the recoil T (GeV)
+            f = f * np.asarray(efficiency(T), dtype=float)
+        out[sel] = np.sum(f * w, axis=-1)
+    return out.reshape(shape) if shape else float(out[0])
+
+
 
 @dataclass(frozen=True)
 class NuElectronXsec:
@@ -197,23 +223,5 @@ class NuElectronXsec:
         """sigma(E) in cm^2 per electron for recoils t_min <= T <= t_max (GeV; default the whole range).
 
         With a magnetic moment t_min must be > 0 (the 1/T term diverges)."""
-        E = check_energies(E)
-        if not (math.isfinite(t_min) and t_min >= 0) or (t_max is not None and not t_max > t_min):
-            raise ConfigurationError(f"recoil window [{t_min}, {t_max}] GeV: need 0 <= t_min < t_max")
-        if self.magnetic_moment and t_min <= 0:
-            raise ConfigurationError("a neutrino magnetic moment needs a recoil threshold t_min > 0 (sigma diverges as ln T)")
-        shape = E.shape
-        E = E.ravel()
-        out = np.zeros(E.shape)
-        hi_all = self.t_max(E) if t_max is None else np.minimum(self.t_max(E), t_max)
-        idx = np.nonzero(hi_all > t_min)[0]
-        t0 = self._t0()
-        for lo in range(0, idx.size, ENERGY_BLOCK):
-            sel = idx[lo : lo + ENERGY_BLOCK]
-            T, w = recoil_nodes(np.full(sel.size, t_min), hi_all[sel], t0, self.n_panels, self.n_nodes)
-            f = self._dsigma(np.broadcast_to(E[sel, None], T.shape), T)
-            if efficiency is not None:  # detection efficiency as a function of the recoil T (GeV)
-                f = f * np.asarray(efficiency(T), dtype=float)
-            out[sel] = np.sum(f * w, axis=-1)
-        return out.reshape(shape) if shape else float(out[0])
+        return integrate_recoil(self, E, t_min, t_max, efficiency, (self.n_panels, self.n_nodes))
 
