@@ -247,8 +247,9 @@ def adapt_case(setup: CaseSetup, opts: "GenerationOptions", rng: np.random.Gener
     return out
 
 
-#: points per chunk of a sampling pass: bounds the memory of the temporaries (about 1 kB per point)
-CHUNK = 1 << 15
+#: points per chunk of a sampling pass: bounds the memory of the temporaries (about 1 kB per point;
+#: 2^14 keeps them near 16 MB, under 20 B per event at 1e6 events)
+CHUNK = 1 << 14
 
 
 def _chunks(integ, neval: int):
@@ -283,7 +284,8 @@ def sample_pass(setup: CaseSetup, adapted: Adapted, neval: int, n_batches: int, 
     case's final channels.  Every random number comes from ``rng``, in a fixed order."""
     # a fresh integrator on the adapted map: every pass starts from the same state wherever it runs
     # (same events for any number of workers); its stratification is chosen for this pass's neval
-    integ = vegas.Integrator(adapted.map, ran_array_generator=rng.random)
+    # (vegas yields its points in batches of at least min_neval_batch: CHUNK bounds the temporaries)
+    integ = vegas.Integrator(adapted.map, ran_array_generator=rng.random, min_neval_batch=CHUNK)
     case = setup.spec.index
     sums = np.zeros(4)
     variances = np.zeros(4)
