@@ -222,3 +222,9 @@ def test_sharing_by_error_lowers_the_error_of_the_total():
     floor = FAST.case_floor * FAST.neval * FAST.n_batches
     for c in by_err.cases:
         assert c["n_events"] > 0.85 * floor, c
+
+
+def test_generated_events_pass_the_eventset_validation(default_run):
+    """The generator checks its columns while sampling instead of validating the finished EventSet:
+    the full validation (indices, weights, probabilities, path order, finiteness) must pass."""
+    assert default_run.events.validate() is default_run.events

@@ -1,11 +1,17 @@
 """The event generator: model + experiment -> weighted events of upscattering and decay.
 
-:func:`generate` enumerates the process cases (:mod:`darkbeam.processes.cases`), runs each with
-:func:`darkbeam.processes.upscatter_decay.run_case` (in parallel processes when ``workers > 1``) and
-joins the results into one :class:`~darkbeam.events.EventSet` and a :class:`RunSummary`.
+:func:`generate` enumerates the process cases (:mod:`darkbeam.processes.cases`) and runs them as
+steps (docs/generator.md): adapt each case's vegas map (:class:`AdaptTask`), share the run's events
+between the cases by their contribution to the error of the total (:mod:`darkbeam.processes.sharing`),
+sample each case in passes (:class:`PassTask`, :func:`darkbeam.processes.upscatter_decay.sample_pass`)
+that write straight into the run's preallocated columns
+(:class:`~darkbeam.processes.event_columns.EventColumns`), then build the
+:class:`~darkbeam.events.EventSet` from views of those columns and a :class:`RunSummary`.
 
-Reproducibility: case k draws all its random numbers from child k of ``SeedSequence(seed)``, so the
-same seed gives identical events for any number of workers.
+Parallel runs (``workers > 1``): the tasks pickle, and run in a ``concurrent.futures`` process pool
+with any start method.  Reproducibility: case k draws its random numbers from
+``SeedSequence(seed, spawn_key=(k, stream))`` (stream 0 adapts, 1 + j samples pass j), so the same seed
+gives identical events for any number of workers.
 """
 
 from __future__ import annotations

@@ -23,6 +23,10 @@ events.  For each event:
 * a decay is *visible* if a final daughter is charged, a photon or a hadron
   (:mod:`darkbeam.events.visibility`); the visible decays inside the detector are summed separately.
 
+A pass runs in chunks of whole vegas hypercubes, each through the steps :func:`_upscatter`,
+:func:`_decay`, :func:`_geometry` and the error sums, writing into the run's preallocated columns
+(:mod:`darkbeam.processes.event_columns`).
+
 Errors: every pass is a stratified vegas sample, so the error of any sum of event weights (the
 upscattering yield, the decays in the detector) is computed from the per-hypercube variances of that
 pass (the vegas formula), and the passes are averaged.
