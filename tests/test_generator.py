@@ -2,6 +2,7 @@
 weights, the command line."""
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -60,8 +61,8 @@ def test_decay_positions_follow_the_exponential(default_run):
     # truncated exponential CDF on [l1, l2]; the integral transform must be uniform
     u = -np.expm1(-(ld[ok] - l1[ok]) / Llab[ok]) / -np.expm1(-(l2[ok] - l1[ok]) / Llab[ok])
     assert stats.kstest(u, "uniform").pvalue > 1e-3
-    # and the decay probability is exp(-l1/L) - exp(-l2/L)
-    p = np.exp(-l1[ok] / Llab[ok]) - np.exp(-l2[ok] / Llab[ok])
+    # and the decay probability is exp(-l1/L) - exp(-l2/L) (written without cancellation: short paths)
+    p = np.exp(-l1[ok] / Llab[ok]) * -np.expm1(-(l2[ok] - l1[ok]) / Llab[ok])
     assert np.allclose(np.asarray(ev["p_decay"])[ok], p, rtol=1e-6, atol=0)
 
 
@@ -92,6 +93,20 @@ def test_same_seed_same_events_for_any_number_of_workers():
     assert a.equals(b)
     c = generate(p, "miniboone_fhc", workers=1, **{**kw, "seed": 12}).events
     assert not np.array_equal(np.asarray(a["Q2"]), np.asarray(c["Q2"])[: len(a)])
+
+
+def test_parallel_tasks_pickle_with_any_start_method(monkeypatch):
+    """Workers started with 'spawn' (a fresh interpreter: every task travels pickled) give the same
+    events as one process."""
+    from darkbeam.processes import generator as gen
+
+    p = default_model()
+    kw = dict(seed=4, options=GenerationOptions(neval=300, n_batches=2, nitn_adapt=2, neval_adapt=300),
+              projectiles=["nu_mu"], regimes=("coherent",))
+    a = generate(p, "miniboone_fhc", workers=1, **kw).events
+    monkeypatch.setattr(gen, "START_METHOD", "spawn")
+    b = generate(p, "miniboone_fhc", workers=2, **kw).events
+    assert a.equals(b)
 
 
 def _random_model(trial):
@@ -168,3 +183,48 @@ def test_cli_generate_bad_input(tmp_path, capsys):
         code = main(argv)
         err = capsys.readouterr().err
         assert code != 0 and needle in err and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- sharing events between cases
+def test_share_events_is_neyman_allocation_with_a_floor():
+    from darkbeam.processes.sharing import share_events
+
+    # no floor: N_k proportional to sigma_k, and the variance sum sigma_k^2/N_k reaches its minimum
+    # (sum sigma_k)^2 / N (Cauchy-Schwarz), below the equal allocation's
+    sig = [4.0, 2.0, 1.0, 1.0]
+    n = share_events(sig, 800.0, floor=0.0)
+    np.testing.assert_allclose(n, [400.0, 200.0, 100.0, 100.0], rtol=1e-12, atol=0)
+    var = sum(s * s / k for s, k in zip(sig, n))
+    assert var == pytest.approx(sum(sig) ** 2 / 800.0, rel=1e-12, abs=0)
+    assert var < sum(s * s / 200.0 for s in sig)
+    # floor 0.2 of the equal share (100): the small cases are lifted to 20, the rest shared by sigma
+    n = share_events([10.0, 10.0, 0.1, 0.1], 400.0, floor=0.2)
+    np.testing.assert_allclose(n, [180.0, 180.0, 20.0, 20.0], rtol=1e-12, atol=0)
+    assert share_events([1.0, 5.0], 100.0, allocation="equal") == [50.0, 50.0]
+    assert share_events([0.0, 0.0], 100.0) == [50.0, 50.0]  # nothing known: equal
+    with pytest.raises(ConfigurationError):
+        share_events([1.0], 10.0, allocation="proportional")
+    with pytest.raises(ConfigurationError):
+        share_events([1.0], 10.0, floor=1.5)
+
+
+def test_sharing_by_error_lowers_the_error_of_the_total():
+    """Same number of events: sharing them by each case's error contribution gives a smaller error of
+    the total than equal shares; the small helicity-flipping cases keep the floor of events."""
+    from dataclasses import replace
+
+    kw = dict(seed=3, projectiles=["nu_mu"], regimes=("coherent", "p-el"))
+    by_err = generate(default_model(), "miniboone_fhc", options=FAST, **kw).summary
+    equal = generate(default_model(), "miniboone_fhc", options=replace(FAST, allocation="equal"), **kw).summary
+    assert abs(by_err.n_events - equal.n_events) < 0.02 * equal.n_events
+    assert by_err.upscattered_err < 0.7 * equal.upscattered_err
+    assert abs(by_err.upscattered - equal.upscattered) < 4 * math.hypot(by_err.upscattered_err, equal.upscattered_err)
+    floor = FAST.case_floor * FAST.neval * FAST.n_batches
+    for c in by_err.cases:
+        assert c["n_events"] > 0.85 * floor, c
+
+
+def test_generated_events_pass_the_eventset_validation(default_run):
+    """The generator checks its columns while sampling instead of validating the finished EventSet:
+    the full validation (indices, weights, probabilities, path order, finiteness) must pass."""
+    assert default_run.events.validate() is default_run.events

@@ -111,7 +111,7 @@ def generate_command(
     model: Optional[Path] = MODEL_OPTION,
     sets: Optional[list[str]] = SET_OPTION,
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same events, for any number of workers)."),
-    events: int = typer.Option(20_000, "--events", "-n", help="Weighted events per process case (vegas points per sampling pass x passes)."),
+    events: int = typer.Option(20_000, "--events", "-n", help="Weighted events per process case on average (shared between cases by their error contribution, docs/generator.md)."),
     unweighted: Optional[int] = typer.Option(None, "--unweighted", help="Also write N unweighted events (accept-reject on the decay weight)."),
     output: Optional[str] = typer.Option(
         None, "--output", "-o", metavar="PATH", help="Output file name; each format's suffix is added (.parquet, .hepmc3, .hepevt). A known "

@@ -31,12 +31,24 @@ def metadata_dict(events) -> dict:
             "roles": list(ROLES)}
 
 
+_NUMERIC = {np.dtype(t): f for t, f in ((np.float64, pa.float64), (np.float32, pa.float32), (np.int64, pa.int64),
+                                         (np.int32, pa.int32), (np.uint16, pa.uint16), (np.uint32, pa.uint32))}
+
+
+def _array(a) -> pa.Array:
+    """A numpy column as an Arrow array without copying; numeric contiguous arrays through their
+    buffer (``pa.array`` would import pandas, ~0.5 s CPU, to check whether it was given a Series)."""
+    if isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype in _NUMERIC and a.flags.c_contiguous:
+        return pa.Array.from_buffers(_NUMERIC[a.dtype](), a.size, [None, pa.py_buffer(a)])
+    return pa.array(a)
+
+
 def to_arrow(events, full: bool = False) -> pa.Table:
     """See :meth:`EventSet.to_arrow`."""
     fields, arrays = [], []
 
     def add(name, arr, unit, doc, derived=False):
-        arr = arr if isinstance(arr, pa.Array) else pa.array(arr)
+        arr = arr if isinstance(arr, pa.Array) else _array(arr)
         md = {"unit": unit, "doc": doc}
         if derived:
             md["derived"] = "true"

@@ -1,17 +1,25 @@
 """The event generator: model + experiment -> weighted events of upscattering and decay.
 
-:func:`generate` enumerates the process cases (:mod:`darkbeam.processes.cases`), runs each with
-:func:`darkbeam.processes.upscatter_decay.run_case` (in parallel processes when ``workers > 1``) and
-joins the results into one :class:`~darkbeam.events.EventSet` and a :class:`RunSummary`.
+:func:`generate` enumerates the process cases (:mod:`darkbeam.processes.cases`) and runs them as
+steps (docs/generator.md): adapt each case's vegas map (:class:`AdaptTask`), share the run's events
+between the cases by their contribution to the error of the total (:mod:`darkbeam.processes.sharing`),
+sample each case in passes (:class:`PassTask`, :func:`darkbeam.processes.upscatter_decay.sample_pass`)
+that write straight into the run's preallocated columns
+(:class:`~darkbeam.processes.event_columns.EventColumns`), then build the
+:class:`~darkbeam.events.EventSet` from views of those columns and a :class:`RunSummary`.
 
-Reproducibility: case k draws all its random numbers from child k of ``SeedSequence(seed)``, so the
-same seed gives identical events for any number of workers.
+Parallel runs (``workers > 1``): the tasks pickle, and run in a ``concurrent.futures`` process pool
+with any start method.  Reproducibility: case k draws its random numbers from
+``SeedSequence(seed, spawn_key=(k, stream))`` (stream 0 adapts, 1 + j samples pass j), so the same seed
+gives identical events for any number of workers.
 """
 
 from __future__ import annotations
 
+import copyreg
 import math
-from concurrent.futures import ProcessPoolExecutor
+import types
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -28,16 +36,22 @@ from darkbeam.physics.decays import decay_table
 from darkbeam.physics.particles import mass_of, pdg_code
 from darkbeam.processes.cases import (DEFAULT_HELICITIES, DEFAULT_REGIMES, CaseSpec, case_label, enumerate_cases,
                                       experiment_flux, run_fallbacks)
+from darkbeam.processes.event_columns import EventColumns
+from darkbeam.processes.sharing import share_events
 from darkbeam.processes.upscatter_decay import (
+    _SUMS,
+    Adapted,
     CaseResult,
+    CaseSetup,
     GenerationOptions,
+    PassResult,
+    adapt_case,
     channel_labels,
     channel_name,
     channel_pdg,
     final_channels,
     nucleus_pdg,
-    pad_bounds,
-    run_case,
+    sample_pass,
 )
 from darkbeam.sources.flux import Flux
 
@@ -126,20 +140,107 @@ def _couplings(params: ModelParameters, scheme: str) -> Couplings:
     raise ConfigurationError(f"unknown coupling scheme '{scheme}' (darkbeam or darknews)")
 
 
-def _worker(args):
-    spec, params, scheme, exp, flux, opts, seed, decays, xsec_opts = args
-    return run_case(spec, params, _couplings(params, scheme), exp, flux, opts, seed, xsec_opts, decays[spec.xs_case.hnl])
+# ---------------------------------------------------------------------------------- tasks
+def _mappingproxy(d):
+    return types.MappingProxyType(d)
 
 
-#: jobs of the run in progress, inherited by forked worker processes (experiments, fluxes and decay
-#: channels hold closures and mapping proxies that do not pickle; only results travel back)
-_JOBS: list = []
+# experiments keep their geometry in read-only mapping proxies: pickle them as the dicts they wrap
+copyreg.pickle(types.MappingProxyType, lambda m: (_mappingproxy, (dict(m),)))
 
 
-def _forked_worker(i: int) -> CaseResult:
-    res = _worker(_JOBS[i])
-    res.channels = []  # closures do not pickle: the parent rebuilds them (final_channels is deterministic)
-    return res
+@dataclass
+class RunContext:
+    """The inputs of a run, picklable: every process rebuilds the case set-ups (cross sections, decay
+    tables, samplers: closures that do not pickle) from them once, cached by ``token``."""
+
+    token: str
+    model: ModelParameters
+    scheme: str
+    experiment: Experiment
+    flux: Flux
+    options: GenerationOptions
+    xsec_options: dict
+    seed: int
+    specs: list
+
+    def _cache(self) -> dict:
+        cache = _SETUPS.get(self.token)
+        if cache is None:
+            _SETUPS.clear()  # one run at a time per process
+            cache = _SETUPS[self.token] = {}
+        return cache
+
+    def decays(self, hnl: int):
+        """(decay table, final channels) of N{hnl}, built once per process."""
+        cache = self._cache()
+        if ("decays", hnl) not in cache:
+            tbl = decay_table(self.model, f"N{hnl}")
+            cache[("decays", hnl)] = (tbl, final_channels(self.model, tbl))
+        return cache[("decays", hnl)]
+
+    def setup(self, case: int) -> CaseSetup:
+        cache = self._cache()
+        if case not in cache:
+            if "couplings" not in cache:
+                cache["couplings"] = _couplings(self.model, self.scheme)
+            cache[case] = CaseSetup(self.specs[case], self.model, cache["couplings"], self.experiment, self.flux,
+                                    self.options, self.xsec_options, self.decays(self.specs[case].xs_case.hnl))
+        return cache[case]
+
+    def rng(self, case: int, stream: int) -> np.random.Generator:
+        """Random numbers of case ``case``: stream 0 adapts, stream 1 + j samples pass j.  The same
+        for any number of workers and any order of the tasks."""
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(case, stream)))
+
+
+#: start method of the worker processes (None: the platform's default; tasks pickle, so any works)
+START_METHOD: str | None = None
+
+#: per-process cache of the case set-ups of the run in progress (RunContext.setup)
+_SETUPS: dict = {}
+
+
+@dataclass
+class AdaptTask:
+    """Adapt the vegas map of one case."""
+
+    ctx: RunContext
+    case: int
+
+    def run(self) -> Adapted:
+        return adapt_case(self.ctx.setup(self.case), self.ctx.options, self.ctx.rng(self.case, 0))
+
+
+@dataclass
+class PassTask:
+    """One sampling pass of one case; without ``out`` its events come back in the result's block."""
+
+    ctx: RunContext
+    case: int
+    index: int
+    adapted: Adapted
+    neval: int
+    channel_index: np.ndarray
+
+    def run(self, out: EventColumns | None = None) -> PassResult:
+        block = EventColumns(self.neval) if out is None else out
+        res = sample_pass(self.ctx.setup(self.case), self.adapted, self.neval, self.ctx.options.n_batches,
+                          self.ctx.rng(self.case, 1 + self.index), block, self.channel_index, self.index)
+        if out is None:
+            res.block = block.trimmed()
+        return res
+
+
+def _run_task(task):
+    return task.run()
+
+
+def _run_tasks(tasks: list, pool):
+    """Results of the tasks in their order (serially without a pool)."""
+    if pool is None:
+        return (t.run() for t in tasks)
+    return pool.map(_run_task, tasks)
 
 
 def _case_info(res: CaseResult, params: ModelParameters) -> CaseInfo:
@@ -207,91 +308,92 @@ def generate(
     fl = flux if flux is not None else experiment_flux(exp, flux_source)
     _couplings(model, couplings_scheme)
     xsec_opts = scheme_xsec_options(couplings_scheme, nucleon_model)
-    decays = {}
+    share_events([], 0.0, allocation=opts.allocation, floor=opts.case_floor)  # bad options: one line, now
+    ctx = RunContext(uuid.uuid4().hex, model, couplings_scheme, exp, fl, opts, xsec_opts, int(seed), [])
     for k in range(model.n_hnl):
-        tbl = decay_table(model, f"N{4 + k}")
-        if not tbl.channels:
+        if not ctx.decays(4 + k)[0].channels:
             raise KinematicsError(f"N{4 + k} has no open decay channel in this model: nothing to generate")
-        decays[4 + k] = (tbl, final_channels(model, tbl))
     specs = enumerate_cases(model, exp, fl, projectiles=projectiles, regimes=regimes, helicities=helicities)
     if not specs:
         raise KinematicsError(
             f"no process case is open for this model at {exp.keyword} (threshold above the flux or no coupling)"
         )
-    seeds = np.random.SeedSequence(seed).spawn(len(specs))
-    jobs = [(s, model, couplings_scheme, exp, fl, opts, seeds[s.index], decays, xsec_opts) for s in specs]
-    results: list[CaseResult | None] = [None] * len(specs)
-    if workers == 1 or len(specs) == 1:
-        for j in jobs:
-            results[j[0].index] = _worker(j)
-            if progress:
-                progress(sum(r is not None for r in results), len(specs), j[0].label)
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import as_completed
+    seed = int(seed)
+    ctx.specs = specs
+    results = [CaseResult(s) for s in specs]
+    pool = None
+    if workers > 1 and len(specs) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor  # lazily: only parallel runs need it
 
-        global _JOBS
-        _JOBS = jobs
-        try:
-            ctx = mp.get_context("fork")
-            with ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=ctx) as pool:
-                futures = {pool.submit(_forked_worker, j[0].index): j[0].index for j in jobs}
-                for fut in as_completed(futures):
-                    i = futures[fut]
-                    results[i] = fut.result()
-                    if progress:
-                        progress(sum(r is not None for r in results), len(specs), specs[i].label)
-        finally:
-            _JOBS = []
-        for res in results:
-            res.channels = decays[res.spec.xs_case.hnl][1]
-    return _assemble(results, model, exp, fl, seed, opts, couplings_scheme, xsec_opts)
+        ctx_mp = multiprocessing.get_context(START_METHOD) if START_METHOD else None
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=ctx_mp)
+    try:
+        # 1. adapt every case (known after it: each case's rate and error per point)
+        adapted = list(_run_tasks([AdaptTask(ctx, s.index) for s in specs], pool))
+        # 2. share the events, 3. the channel table of the run, 4. sample the passes into the columns
+        neval = _share(adapted, opts, len(specs))
+        ch_tables = _channel_tables(results, adapted, model, specs, ctx)
+        columns = EventColumns(sum(neval) * opts.n_batches)
+        tasks = [PassTask(ctx, a.case, j, a, neval[a.case], ch_tables[1][a.case])
+                 for a in adapted if not a.skipped for j in range(opts.n_batches)]
+        left = {a.case: opts.n_batches for a in adapted if not a.skipped}
+        done = sum(1 for a in adapted if a.skipped)
+        for t, p in zip(tasks, (t.run(columns) for t in tasks) if pool is None else pool.map(_run_task, tasks)):
+            if p.block is not None:
+                columns.append(p.block)
+                p.block = None
+            results[t.case].add_pass(p, opts.n_batches)
+            left[t.case] -= 1
+            if left[t.case] == 0:
+                done += 1
+                if progress:
+                    progress(done, len(specs), specs[t.case].label)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    for a in adapted:
+        if a.skipped:
+            results[a.case].skipped = a.skipped
+    return _assemble(results, columns, ch_tables[0], model, exp, fl, seed, opts, couplings_scheme, xsec_opts)
 
 
-def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> RunResult:
-    cases: list[CaseInfo] = []
+def _share(adapted: list[Adapted], opts: GenerationOptions, n_cases: int) -> list[int]:
+    """vegas points per pass of each case (0 for a skipped one): the run's n_cases x neval x n_batches
+    events shared by :func:`darkbeam.processes.sharing.share_events`."""
+    open_ = [a for a in adapted if not a.skipped]
+    total = float(opts.neval) * len(open_)
+    shares = share_events([a.sdev * math.sqrt(a.n_eval) for a in open_], total, allocation=opts.allocation,
+                          floor=opts.case_floor)
+    out = [0] * n_cases
+    for a, n in zip(open_, shares):
+        out[a.case] = max(int(round(n)), MIN_NEVAL)
+    return out
+
+
+#: fewest vegas points of a sampling pass
+MIN_NEVAL = 50
+
+
+def _channel_tables(results, adapted, model, specs, ctx):
+    """The run's channel table (ChannelInfo, in order of first appearance over the open cases) and,
+    per case, the table index of each of its final channels."""
     channels: list[ChannelInfo] = []
-    ch_index: dict[str, int] = {}
-    parts: dict[str, list] = {k: [] for k in ("case", "channel", "w_rate", "br", "q_channel", "p_decay", "Q2",
-                                             "bounds", "ctau", "l_decay", "vertex", "p_nu", "p_recoil", "p_hnl",
-                                             "p_daughters")}
-    summary = RunSummary(exp.keyword, fl.provenance, int(seed))
-    summary.fallbacks = run_fallbacks(exp, fl, nuclear_ff=SCHEME_XSEC_OPTIONS[scheme].get("nuclear_ff", "default"),
-                                      regimes={res.spec.xs_case.regime for res in results})
-    var_up = var_dec = var_vis = var_inv = 0.0
-    for ci, res in enumerate(results):
-        info = _case_info(res, model)
-        cases.append(info)
-        inv, inv_err = res.decay_in_detector_invisible, res.decay_in_detector_invisible_err
-        summary.cases.append({
-            "case": info.name,
-            "upscattered": res.upscattered,
-            "upscattered_err": res.upscattered_err,
-            "decay_in_detector": res.decay_in_detector,
-            "decay_in_detector_err": res.decay_in_detector_err,
-            "decay_in_detector_visible": res.decay_in_detector_visible,
-            "decay_in_detector_visible_err": res.decay_in_detector_visible_err,
-            "decay_in_detector_invisible": inv,
-            "decay_in_detector_invisible_err": inv_err,
-            "n_events": res.n_events,
-        })
-        summary.upscattered += res.upscattered
-        summary.decay_in_detector += res.decay_in_detector
-        summary.decay_in_detector_visible += res.decay_in_detector_visible
-        summary.decay_in_detector_invisible += inv
-        var_up += res.upscattered_err**2
-        var_dec += res.decay_in_detector_err**2
-        var_vis += res.decay_in_detector_visible_err**2
-        var_inv += inv_err**2
-        summary.ctau_cm[f"N{res.spec.xs_case.hnl}"] = res.ctau_cm
-        if res.n_events == 0:
+    index: dict[str, int] = {}
+    per_case: list[np.ndarray] = [np.zeros(0, dtype=np.uint16)] * len(specs)
+    for a in adapted:
+        setup = ctx.setup(a.case)
+        res = results[a.case]
+        res.channels, res.antiparticle, res.threshold = setup.finals, setup.antiparticle, setup.threshold
+        res.ctau_cm = setup.table.ctau_cm
+        if a.skipped:
             continue
-        local = np.empty(len(res.channels), dtype=np.int64)
-        for j, fc in enumerate(res.channels):
-            labels = channel_labels(fc, res.antiparticle)
-            name = channel_name(fc, res.spec.xs_case.hnl, res.antiparticle)
-            if name not in ch_index:
-                ch_index[name] = len(channels)
+        local = np.empty(len(setup.finals), dtype=np.uint16)
+        for j, fc in enumerate(setup.finals):
+            labels = channel_labels(fc, setup.antiparticle)
+            name = channel_name(fc, specs[a.case].xs_case.hnl, setup.antiparticle)
+            if name not in index:
+                index[name] = len(channels)
                 inter = fc.first.daughters[-1] if fc.second is not None else None
                 channels.append(ChannelInfo(
                     name=name,
@@ -301,30 +403,37 @@ def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> Ru
                     m_intermediate=mass_of(inter, model) if inter else 0.0,
                     n_from_intermediate=len(fc.second.daughters) if fc.second is not None else 0,
                 ))
-            local[j] = ch_index[name]
-        c = res.columns
-        brs = np.array([fc.br for fc in res.channels])
-        br = brs[c["ch"]]
-        n = res.n_events
-        parts["case"].append(np.full(n, ci, dtype=np.uint16))
-        parts["channel"].append(local[c["ch"]].astype(np.uint16))
-        parts["w_rate"].append(c["w_up"])
-        parts["br"].append(br)
-        parts["q_channel"].append(c["q"])
-        parts["p_decay"].append(c["p_decay"])
-        parts["Q2"].append(c["Q2"])
-        parts["bounds"].append(c["bounds"])
-        parts["ctau"].append(np.full(n, res.ctau_cm))
-        parts["l_decay"].append(c["l_dec"])
-        parts["vertex"].append(c["vertex"])
-        parts["p_nu"].append(c["p_nu"])
-        parts["p_recoil"].append(c["p_rec"])
-        parts["p_hnl"].append(c["p_hnl"])
-        parts["p_daughters"].append(c["p_dau"])
-    summary.upscattered_err = math.sqrt(var_up)
-    summary.decay_in_detector_err = math.sqrt(var_dec)
-    summary.decay_in_detector_visible_err = math.sqrt(var_vis)
-    summary.decay_in_detector_invisible_err = math.sqrt(var_inv)
+            local[j] = index[name]
+        per_case[a.case] = local
+    return channels, per_case
+
+
+def _summary_row(name: str, res: CaseResult) -> dict:
+    row = {"case": name}
+    for q in _SUMS:
+        row[q] = getattr(res, q)
+        row[q + "_err"] = getattr(res, q + "_err")
+    row["n_events"] = res.n_events
+    return row
+
+
+def _assemble(results, columns: EventColumns, channels, model, exp, fl, seed, opts, scheme,
+              xsec_opts=None) -> RunResult:
+    """The run's summary (sums over the cases, errors added in quadrature) and its EventSet, whose
+    columns are views of ``columns``."""
+    summary = RunSummary(exp.keyword, fl.provenance, int(seed))
+    summary.fallbacks = run_fallbacks(exp, fl, nuclear_ff=SCHEME_XSEC_OPTIONS[scheme].get("nuclear_ff", "default"),
+                                      regimes={res.spec.xs_case.regime for res in results})
+    cases = [_case_info(res, model) for res in results]
+    var = dict.fromkeys(_SUMS, 0.0)
+    for info, res in zip(cases, results):
+        summary.cases.append(_summary_row(info.name, res))
+        for q in _SUMS:
+            setattr(summary, q, getattr(summary, q) + getattr(res, q))
+            var[q] += getattr(res, q + "_err") ** 2
+        summary.ctau_cm[f"N{res.spec.xs_case.hnl}"] = res.ctau_cm
+    for q in _SUMS:
+        setattr(summary, q + "_err", math.sqrt(var[q]))
     # flux-averaged total cross section per target atom (NuHepMC G.R.5): events / (POT x flux x atoms),
     # the flux integrated over the generated energy range and summed over the projectiles used
     e_lo, e_hi = max(exp.energy_range[0], fl.energy_range[0]), min(exp.energy_range[1], fl.energy_range[1])
@@ -346,7 +455,7 @@ def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> Ru
         "couplings_scheme": scheme,
         "xsec_options": dict(xsec_opts if xsec_opts is not None else SCHEME_XSEC_OPTIONS[scheme]),
         "options": {"neval": opts.neval, "n_batches": opts.n_batches, "nitn_adapt": opts.nitn_adapt,
-                    "neval_adapt": opts.neval_adapt},
+                    "neval_adapt": opts.neval_adapt, "allocation": opts.allocation, "case_floor": opts.case_floor},
         "upscattered": summary.upscattered,
         "upscattered_err": summary.upscattered_err,
         "decay_in_detector": summary.decay_in_detector,
@@ -356,17 +465,9 @@ def _assemble(results, model, exp, fl, seed, opts, scheme, xsec_opts=None) -> Ru
         "flux_averaged_xsec_cm2": xsec_avg,
         "flux_averaged_xsec_err_cm2": xsec_err,
     }
-    if not parts["case"]:
+    if columns.n == 0:
         raise KinematicsError("no events were generated (every case is closed)")
-    width = max(b.shape[1] for b in parts["bounds"])
-    parts["bounds"] = [pad_bounds(b, width) for b in parts["bounds"]]
-    cat = {k: np.concatenate(v) for k, v in parts.items()}
-    b = cat["bounds"]
-    events = EventSet.from_kinematics(
-        case=cat["case"], channel=cat["channel"], w_rate=cat["w_rate"], br=cat["br"], q_channel=cat["q_channel"],
-        p_decay=cat["p_decay"], Q2=cat["Q2"], l1=b[:, 0], l2=b[:, -1], gaps=b[:, 1:-1].reshape(len(b), -1, 2),
-        ctau=cat["ctau"], l_decay=cat["l_decay"], vertex=cat["vertex"], p_nu=cat["p_nu"], p_recoil=cat["p_recoil"],
-        p_hnl=cat["p_hnl"], p_daughters=cat["p_daughters"], cases=cases, channels=channels, meta=meta,
-    )
+    # checked while sampling (finite columns, weights >= 0, probabilities in [0, 1]): no second pass
+    events = EventSet(columns.as_columns(), cases, channels, meta, validate=False)
     summary.n_events = len(events)
     return RunResult(events, summary)

@@ -35,11 +35,13 @@ def stratification_cells(E: np.ndarray, x: np.ndarray, per_cell: int = EVENTS_PE
     return cell
 
 
-def stratified_variance(w: np.ndarray, cell: np.ndarray, ncell: int) -> np.ndarray:
+def stratified_variance(w: np.ndarray, cell: np.ndarray, ncell: int, counts: np.ndarray | None = None) -> np.ndarray:
     """Per-cell terms (n_c sum w^2 - (sum w)^2)/(n_c - 1) of the variance of sum(w): vegas's
-    stratified formula on post-stratification cells (a one-event cell contributes w^2)."""
+    stratified formula (Lepage 1978) on its hypercubes or on post-stratification cells (a one-event
+    cell contributes w^2).  ``counts``: the number of points per cell when ``w`` leaves out points of
+    value zero (the generator drops points where the integrand vanishes; they still count in n_c)."""
     s1 = np.bincount(cell, weights=w, minlength=ncell)
     s2 = np.bincount(cell, weights=w * w, minlength=ncell)
-    n = np.bincount(cell, minlength=ncell).astype(float)
+    n = (np.bincount(cell, minlength=ncell) if counts is None else counts).astype(float)
     v = np.where(n > 1, (n * s2 - s1 * s1) / np.maximum(n - 1.0, 1.0), s2)
     return np.maximum(v, 0.0)

@@ -23,6 +23,10 @@ events.  For each event:
 * a decay is *visible* if a final daughter is charged, a photon or a hadron
   (:mod:`darkbeam.events.visibility`); the visible decays inside the detector are summed separately.
 
+A pass runs in chunks of whole vegas hypercubes, each through the steps :func:`_upscatter`,
+:func:`_decay`, :func:`_geometry` and the error sums, writing into the run's preallocated columns
+(:mod:`darkbeam.processes.event_columns`).
+
 Errors: every pass is a stratified vegas sample, so the error of any sum of event weights (the
 upscattering yield, the decays in the detector) is computed from the per-hypercube variances of that
 pass (the vegas formula), and the passes are averaged.
@@ -50,7 +54,9 @@ from darkbeam.physics.particles import conjugate, mass_of, pdg_code
 from darkbeam.physics.xsec import UpscatteringXsec
 from darkbeam.processes.cases import CaseSpec
 from darkbeam.processes.decays import sample_channel
+from darkbeam.processes.event_columns import DAUGHTER_ROW, MAX_DAUGHTERS, P3_ROW, ROWS, VERTEX_ROW, EventColumns
 from darkbeam.processes.kinematics import upscattering_lab
+from darkbeam.processes.stratified import stratified_variance
 from darkbeam.sources.flux import Flux
 from darkbeam.units import C_LIGHT_CM_PER_NS
 
@@ -59,7 +65,8 @@ _INTERMEDIATES = ("zprime", "hprime")
 
 @dataclass(frozen=True)
 class GenerationOptions:
-    """Statistics of one case: vegas adaptation and sampling."""
+    """Statistics of a run: vegas adaptation per case, and sampling (``neval`` points per pass and case
+    on average, shared between the cases by ``allocation``)."""
 
     neval: int = 20_000  # points per sampling pass (events per case = neval * n_batches)
     n_batches: int = 2  # sampling passes
@@ -68,6 +75,12 @@ class GenerationOptions:
     #: lowest neutrino energy = this factor x threshold (1: the whole physical range; DarkNews 0.4.8
     #: starts at 1.05 x threshold, see its MC.py, which drops the near-threshold rate)
     threshold_factor: float = 1.0
+    #: how the run's events (number of cases x neval x n_batches) are shared between its cases:
+    #: 'error' (by each case's contribution to the error of the total, with a floor) or 'equal'
+    #: (darkbeam.processes.sharing)
+    allocation: str = "error"
+    #: least events of a case, as a fraction of the equal share (allocation 'error')
+    case_floor: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -112,7 +125,8 @@ def final_channels(params: ModelParameters, table: DecayTable) -> list[FinalChan
 
 @dataclass
 class CaseResult:
-    """Everything one case produced (arrays are per event)."""
+    """What one case produced: its sums with their stratified vegas errors (the events themselves are
+    written into the run's :class:`~darkbeam.processes.event_columns.EventColumns`)."""
 
     spec: CaseSpec
     upscattered: float = 0.0
@@ -125,160 +139,265 @@ class CaseResult:
     decay_in_detector_invisible_err: float = 0.0
     ctau_cm: float = math.inf
     n_events: int = 0
-    columns: dict = field(default_factory=dict)
     channels: list = field(default_factory=list)  # FinalChannel per channel index (local to the case)
     antiparticle: bool = False
     threshold: float = 0.0
     skipped: str = ""
 
-
-def _stratified(values: np.ndarray, hcube: np.ndarray) -> tuple[float, float]:
-    """Sum and vegas variance of a stratified sample: values = weight * f per point."""
-    s1 = np.bincount(hcube, weights=values)
-    s2 = np.bincount(hcube, weights=values * values)
-    n = np.bincount(hcube).astype(np.float64)
-    ok = n > 1
-    var = np.sum((n[ok] * s2[ok] - s1[ok] ** 2) / (n[ok] - 1.0))
-    return float(s1.sum()), float(max(var, 0.0))
+    def add_pass(self, p: "PassResult", n_batches: int) -> None:
+        """Add one sampling pass (the passes are averaged: each counts 1/n_batches)."""
+        self.n_events += p.n_events
+        for i, q in enumerate(_SUMS):
+            setattr(self, q, getattr(self, q) + p.sums[i] / n_batches)
+            err = getattr(self, q + "_err")
+            setattr(self, q + "_err", math.sqrt(err * err + p.variances[i] / n_batches**2))
 
 
-def run_case(
-    spec: CaseSpec,
-    params: ModelParameters,
-    couplings,
-    exp: Experiment,
-    flux: Flux,
-    opts: GenerationOptions,
-    seed: np.random.SeedSequence,
-    xsec_options: dict | None = None,
-    decays: tuple[DecayTable, list[FinalChannel]] | None = None,
-) -> CaseResult:
-    """Integrate and sample one case; see the module docstring.  ``xsec_options`` go to
-    :class:`~darkbeam.physics.xsec.UpscatteringXsec` (form factors, helicity frame, nuclear spin);
-    ``decays``: N's decay table and final channels, when the caller shares them between cases (the
-    samplers built for a channel are then reused)."""
-    rng = np.random.default_rng(seed)
-    case = spec.xs_case
-    res = CaseResult(spec)
-    xs = UpscatteringXsec(case, couplings, **(xsec_options or {}))
-    m = xs.m_hnl
-    M = xs.target.mass
-    res.threshold = xs.threshold
-    e_lo, e_hi = exp.energy_range
-    f_lo, f_hi = flux.energy_range
-    e_lo = max(e_lo, f_lo, xs.threshold * max(opts.threshold_factor, 1.0 + 1e-9))
-    e_hi = min(e_hi, f_hi)
-    if not e_hi > e_lo:
-        res.skipped = "threshold above the flux"
-        return res
-    scale = spec.n_scatterers * exp.pot
-    flavour = case.projectile
-    span_e = e_hi - e_lo
+#: the sums of event weights that every pass reports with their vegas variances
+_SUMS = ("upscattered", "decay_in_detector", "decay_in_detector_visible", "decay_in_detector_invisible")
 
-    def point(x: np.ndarray):
-        E = e_lo + span_e * x[:, 0]
-        qmin, qmax = xs.Q2_range(E)
+
+@dataclass
+class PassResult:
+    """One sampling pass of one case: the pass's vegas estimates of the four sums (each pass alone
+    estimates the whole integral), their variances, its events (``block``, only when the pass ran in
+    another process) and how many."""
+
+    case: int
+    index: int
+    sums: np.ndarray
+    variances: np.ndarray
+    n_events: int
+    block: object = None
+
+
+class CaseSetup:
+    """Everything one process case needs to sample: the cross section and its integration range,
+    N's decay channels and helicity, the experiment's volumes.  Built in each process from picklable
+    inputs (it holds closures: never pickled itself)."""
+
+    def __init__(self, spec: CaseSpec, params: ModelParameters, couplings, exp: Experiment, flux: Flux,
+                 opts: "GenerationOptions", xsec_options: dict | None,
+                 decays: tuple[DecayTable, list[FinalChannel]]):
+        case = spec.xs_case
+        self.spec = spec
+        self.xs = xs = UpscatteringXsec(case, couplings, **(xsec_options or {}))
+        self.m, self.M = xs.m_hnl, xs.target.mass
+        self.threshold = xs.threshold
+        e_lo, e_hi = exp.energy_range
+        f_lo, f_hi = flux.energy_range
+        self.e_lo = max(e_lo, f_lo, xs.threshold * max(opts.threshold_factor, 1.0 + 1e-9))
+        self.e_hi = min(e_hi, f_hi)
+        self.skipped = "" if self.e_hi > self.e_lo else "threshold above the flux"
+        self.span = self.e_hi - self.e_lo
+        self.scale = spec.n_scatterers * exp.pot
+        self.flux = flux
+        self.flavour = case.projectile
+        self.table, self.finals = decays
+        self.antiparticle = case.antineutrino and not params.majorana
+        self.helicity = hnl_helicity(case)
+        self.intermediate_mass = [mass_of(fc.first.daughters[-1], params) if fc.second is not None else 0.0
+                                  for fc in self.finals]
+        self.detector = exp.detector
+        self.target_volume = exp.target_volume
+        self.production = exp.production_model(warn=False)
+        brs = np.array([fc.br for fc in self.finals])
+        self.br = brs
+        self.q = brs / brs.sum()  # channel-selection probabilities
+        self.cum = np.cumsum(self.q)
+        self.visible = np.array([is_visible_labels(channel_labels(fc, self.antiparticle)) for fc in self.finals],
+                                dtype=bool)
+
+    def point(self, x: np.ndarray):
+        """(E, Q^2, integrand) at points x of the unit square: E linear, ln Q^2 linear in its range."""
+        E = self.e_lo + self.span * x[:, 0]
+        qmin, qmax = self.xs.Q2_range(E)
         lr = np.log(qmax / qmin)
         Q2 = qmin * np.exp(lr * x[:, 1])
-        f = flux(E, flavour) * xs.dsigma_dQ2(E, Q2) * (Q2 * lr * span_e * scale)
+        f = self.flux(E, self.flavour) * self.xs.dsigma_dQ2(E, Q2) * (Q2 * lr * self.span * self.scale)
         return E, Q2, np.where(np.isfinite(f) & (f > 0), f, 0.0)
+
+
+@dataclass
+class Adapted:
+    """A case after the vegas adaptation (picklable): the adapted vegas map and the last iteration's
+    estimate of the rate with its error at ``n_eval`` points (``sdev**2 * n_eval`` is the variance per
+    point that the sharing of events between cases uses)."""
+
+    case: int
+    map: object = None  # vegas.AdaptiveMap
+    integral: float = 0.0
+    sdev: float = 0.0
+    n_eval: int = 0
+    skipped: str = ""
+
+
+def adapt_case(setup: CaseSetup, opts: "GenerationOptions", rng: np.random.Generator) -> Adapted:
+    """Adapt the vegas map of (E, ln Q^2) to the rate integrand (``opts.nitn_adapt`` iterations)."""
+    out = Adapted(setup.spec.index, skipped=setup.skipped)
+    if setup.skipped:
+        return out
 
     @vegas.lbatchintegrand
     def rate(x):
-        return point(np.asarray(x))[2]
+        return setup.point(np.asarray(x))[2]
 
     integ = vegas.Integrator([[0.0, 1.0], [0.0, 1.0]], ran_array_generator=rng.random)
-    integ(rate, nitn=opts.nitn_adapt, neval=opts.neval_adapt)
-    integ.set(neval=opts.neval)
+    r = integ(rate, nitn=opts.nitn_adapt, neval=opts.neval_adapt)
+    last = r.itn_results[-1] if getattr(r, "itn_results", None) else r
+    out.map = integ.map
+    out.integral, out.sdev = float(last.mean), float(last.sdev)
+    out.n_eval = int(integ.last_neval) if hasattr(integ, "last_neval") else int(opts.neval_adapt)
+    return out
 
-    if decays is None:
-        table = decay_table(params, f"N{case.hnl}")
-        finals = final_channels(params, table)
-    else:
-        table, finals = decays
-    res.ctau_cm = table.ctau_cm
-    res.channels = finals
-    res.antiparticle = case.antineutrino and not params.majorana
-    hel = hnl_helicity(case)
-    detector = exp.detector
-    target_volume = exp.target_volume
-    production = exp.production_model(warn=False)
-    brs = np.array([fc.br for fc in finals])
-    q_of = brs / brs.sum()  # channel-selection probabilities
-    cum = np.cumsum(q_of)
-    visible = np.array([is_visible_labels(channel_labels(fc, res.antiparticle)) for fc in finals], dtype=bool)
 
-    cols: dict[str, list] = {k: [] for k in ("E", "Q2", "w_up", "ch", "q", "vertex", "p_nu", "p_hnl", "p_rec",
-                                             "p_dau", "bounds", "l_dec", "p_decay")}
+#: points per chunk of a sampling pass: bounds the memory of the temporaries (about 1 kB per point;
+#: 2^14 keeps them near 16 MB, under 20 B per event at 1e6 events)
+CHUNK = 1 << 14
+
+
+def _chunks(integ, neval: int):
+    """The pass's vegas points in chunks of whole hypercubes: (x (m, 2), weights (m,), hypercubes (m,))."""
+    integ.set(neval=neval)
+    xs, ws, hs, n = [], [], [], 0
+    for x, w, h in integ.random_batch(yield_hcube=True):
+        xs.append(np.array(x))
+        ws.append(np.array(w))
+        hs.append(np.array(h))
+        n += len(ws[-1])
+        if n >= CHUNK:
+            yield _join(xs, ws, hs)
+            xs, ws, hs, n = [], [], [], 0
+    if n:
+        yield _join(xs, ws, hs)
+
+
+def _join(xs, ws, hs):
+    if len(xs) == 1:
+        return xs[0], ws[0], hs[0]
+    return np.concatenate(xs), np.concatenate(ws), np.concatenate(hs)
+
+
+def sample_pass(setup: CaseSetup, adapted: Adapted, neval: int, n_batches: int, rng: np.random.Generator,
+                out: EventColumns, channel_index: np.ndarray, pass_index: int = 0) -> PassResult:
+    """One sampling pass of ``neval`` vegas points of a case, written into ``out``.
+
+    Steps per chunk of points: the upscattering (weights, kinematics, vertex), the decay (channel and
+    daughters), the geometry (N's path through the detector, decay probability and position), the
+    errors (per-hypercube sums).  ``channel_index``: the run's channel-table index of each of the
+    case's final channels.  Every random number comes from ``rng``, in a fixed order."""
+    # a fresh integrator on the adapted map: every pass starts from the same state wherever it runs
+    # (same events for any number of workers); its stratification is chosen for this pass's neval
+    # (vegas yields its points in batches of at least min_neval_batch: CHUNK bounds the temporaries)
+    integ = vegas.Integrator(adapted.map, ran_array_generator=rng.random, min_neval_batch=CHUNK)
+    case = setup.spec.index
     sums = np.zeros(4)
-    vars_ = np.zeros(4)
-    nb = opts.n_batches
-    for _ in range(nb):
-        xs_, wg, hc = [], [], []
-        for x, wgt, hcube in integ.random_batch(yield_hcube=True):
-            xs_.append(np.array(x))
-            wg.append(np.array(wgt))
-            hc.append(np.array(hcube))
-        x = np.concatenate(xs_)
-        wgt = np.concatenate(wg)
-        hcube = np.concatenate(hc)
-        E, Q2, f = point(x)
-        keep = f > 0
-        w_up = (wgt * f)[keep] / nb
-        E, Q2, hk = E[keep], Q2[keep], hcube[keep]
-        n = E.size
-        # kinematics in the beam frame, then along the actual neutrino direction
-        phi = rng.uniform(0.0, 2.0 * np.pi, n)
-        k, pN, prec = upscattering_lab(E, Q2, m, M, phi)
-        vtx = target_volume.sample(n, rng)
-        prod = production.sample(E, rng)
-        d_nu = vtx - prod
-        flight = np.linalg.norm(d_nu, axis=1)
-        n_hat = d_nu / flight[:, None]
-        k = np.concatenate([k[:, :1], rotate_z_to(k[:, 1:], n_hat)], axis=1)
-        pN = np.concatenate([pN[:, :1], rotate_z_to(pN[:, 1:], n_hat)], axis=1)
-        prec = np.concatenate([prec[:, :1], rotate_z_to(prec[:, 1:], n_hat)], axis=1)
-        # decay channel, kinematics and position
-        ch = np.minimum(np.searchsorted(cum, rng.random(n), side="right"), len(finals) - 1)
-        dau = np.zeros((n, 4, 4))
-        with outer_batch(n):  # compiled kernels are chosen by the size of the whole pass
-            for j, fc in enumerate(finals):
-                sel = np.flatnonzero(ch == j)
-                if sel.size == 0:
-                    continue
-                d1 = sample_channel(fc.first, m, pN[sel], hel, rng, res.antiparticle)
-                nd = d1.shape[1]
-                if fc.second is None:
-                    dau[sel, :nd] = d1
-                else:
-                    mx = mass_of(fc.first.daughters[-1], params)
-                    d2 = sample_channel(fc.second, mx, d1[:, -1], 0.0, rng, res.antiparticle)
-                    dau[sel, : nd - 1] = d1[:, :-1]
-                    dau[sel, nd - 1 : nd - 1 + d2.shape[1]] = d2
-        p_abs = np.linalg.norm(pN[:, 1:], axis=1)
-        L = p_abs / m * table.ctau_cm
-        dir_N = pN[:, 1:] / p_abs[:, None]
-        bounds = path_bounds_from_segments(*detector.segments(vtx, dir_N))
-        p_dec = path_decay_probability(bounds, L)
-        l_dec = sample_path_decay(bounds, L, rng.random(n), rng.random(n))
-        t0 = flight / C_LIGHT_CM_PER_NS
-        for i, val in enumerate((w_up, w_up * p_dec, w_up * p_dec * visible[ch], w_up * p_dec * ~visible[ch])):
-            s, v = _stratified(val * nb, hk)
-            sums[i] += s / nb
-            vars_[i] += v / nb**2
-        for key, val in (("E", E), ("Q2", Q2), ("w_up", w_up), ("ch", ch), ("q", q_of[ch]),
-                         ("vertex", np.column_stack([vtx, t0])), ("p_nu", k), ("p_hnl", pN), ("p_rec", prec),
-                         ("p_dau", dau), ("bounds", bounds), ("l_dec", l_dec), ("p_decay", p_dec)):
-            cols[key].append(val)
-    width = max(b.shape[1] for b in cols["bounds"])
-    cols["bounds"] = [pad_bounds(b, width) for b in cols["bounds"]]
-    res.columns = {k: np.concatenate(v) for k, v in cols.items()}
-    res.n_events = int(res.columns["E"].size)
-    res.upscattered, res.upscattered_err = float(sums[0]), float(math.sqrt(vars_[0]))
-    res.decay_in_detector, res.decay_in_detector_err = float(sums[1]), float(math.sqrt(vars_[1]))
-    res.decay_in_detector_visible, res.decay_in_detector_visible_err = float(sums[2]), float(math.sqrt(vars_[2]))
-    res.decay_in_detector_invisible, res.decay_in_detector_invisible_err = float(sums[3]), float(math.sqrt(vars_[3]))
-    return res
+    variances = np.zeros(4)
+    n_events = 0
+    with outer_batch(neval):  # compiled kernels are chosen by the size of the whole pass
+        for x, wgt, hcube in _chunks(integ, neval):
+            E, Q2, f = setup.point(x)
+            keep = np.flatnonzero(f > 0)
+            n = keep.size
+            s = out.reserve(n)
+            w_up = wgt[keep] * f[keep]
+            out.f[ROWS["w_rate"], s] = w_up / n_batches
+            out.f[ROWS["Q2"], s] = Q2[keep]
+            out.case[s] = case
+            pN, vtx = _upscatter(setup, E[keep], Q2[keep], rng, out, s)
+            ch = _decay(setup, pN, rng, out, s)
+            out.channel[s] = channel_index[ch]
+            p_dec = _geometry(setup, pN, vtx, rng, out, s)
+            _check_finite(out, s)
+            vis = setup.visible[ch]
+            d = w_up * p_dec
+            vals = (w_up, d, np.where(vis, d, 0.0), np.where(vis, 0.0, d))
+            h0 = int(hcube.min(initial=0))
+            counts = np.bincount(hcube - h0)  # every point counts, also those where the integrand vanishes
+            hk = hcube[keep] - h0
+            for i, v in enumerate(vals):
+                sums[i] += v.sum()
+                variances[i] += stratified_variance(v, hk, counts.size, counts).sum()
+            n_events += n
+    return PassResult(case, pass_index, sums, variances, n_events)
+
+
+def _upscatter(setup: CaseSetup, E, Q2, rng, out: EventColumns, s: slice) -> np.ndarray:
+    """Upscattering kinematics along the neutrino's direction (production point -> vertex); writes the
+    vertex, time and momenta, returns N's four-momenta (n, 4) and the vertices (n, 3)."""
+    n = E.size
+    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    k, pN, prec = upscattering_lab(E, Q2, setup.m, setup.M, phi)
+    vtx = setup.target_volume.sample(n, rng)
+    prod = setup.production.sample(E, rng)
+    d_nu = vtx - prod
+    flight = np.linalg.norm(d_nu, axis=1)
+    n_hat = d_nu / flight[:, None]
+    f = out.f
+    f[VERTEX_ROW:VERTEX_ROW + 3, s] = vtx.T
+    f[VERTEX_ROW + 3, s] = flight / C_LIGHT_CM_PER_NS
+    f[P3_ROW["nu"]:P3_ROW["nu"] + 3, s] = (E[:, None] * n_hat).T  # k = E (0, 0, 1) rotated
+    r = P3_ROW["recoil"]
+    f[r:r + 3, s] = rotate_z_to(prec[:, 1:], n_hat).T
+    pN[:, 1:] = rotate_z_to(pN[:, 1:], n_hat)
+    r = P3_ROW["hnl"]
+    f[r:r + 3, s] = pN[:, 1:].T
+    return pN, vtx
+
+
+def _decay(setup: CaseSetup, pN: np.ndarray, rng, out: EventColumns, s: slice) -> np.ndarray:
+    """Choose each event's final channel with probability q and sample its daughters into the
+    daughter slots (the intermediate's children last); returns the channels (local indices)."""
+    n = pN.shape[0]
+    finals = setup.finals
+    ch = np.minimum(np.searchsorted(setup.cum, rng.random(n), side="right"), len(finals) - 1)
+    f = out.f
+    f[ROWS["br"], s] = setup.br[ch]
+    f[ROWS["q_channel"], s] = setup.q[ch]
+    f[ROWS["w_decay"], s] = 1.0
+    f[ROWS["ctau"], s] = setup.table.ctau_cm
+    anti = setup.antiparticle
+    dau = np.zeros((n, MAX_DAUGHTERS, 3))  # the chunk's daughter momenta, slot by slot (empty slots 0)
+    for j, fc in enumerate(finals):
+        sel = np.flatnonzero(ch == j)
+        if sel.size == 0:
+            continue
+        d1 = sample_channel(fc.first, setup.m, pN[sel], setup.helicity, rng, anti)
+        if fc.second is None:
+            dau[sel, : d1.shape[1]] = d1[:, :, 1:]
+            continue
+        nd = d1.shape[1] - 1
+        d2 = sample_channel(fc.second, setup.intermediate_mass[j], d1[:, -1], 0.0, rng, anti)
+        dau[sel, :nd] = d1[:, :nd, 1:]
+        dau[sel, nd : nd + d2.shape[1]] = d2[:, :, 1:]
+    f[DAUGHTER_ROW:DAUGHTER_ROW + 3 * MAX_DAUGHTERS, s] = dau.reshape(n, 3 * MAX_DAUGHTERS).T
+    return ch
+
+
+def _geometry(setup: CaseSetup, pN: np.ndarray, vtx: np.ndarray, rng, out: EventColumns, s: slice) -> np.ndarray:
+    """N's path through the active volume, its decay probability and decay position; returns
+    p_decay."""
+    p_abs = np.linalg.norm(pN[:, 1:], axis=1)
+    L = p_abs / setup.m * setup.table.ctau_cm
+    dir_N = pN[:, 1:] / p_abs[:, None]
+    bounds = path_bounds_from_segments(*setup.detector.segments(vtx, dir_N))
+    n = p_abs.size
+    p_dec = path_decay_probability(bounds, L)
+    out.f[ROWS["l_decay"], s] = sample_path_decay(bounds, L, rng.random(n), rng.random(n))
+    out.f[ROWS["p_decay"], s] = p_dec
+    out.set_bounds(s, bounds)
+    return p_dec
+
+
+_CTAU_ROW = ROWS["ctau"]
+
+
+def _check_finite(out: EventColumns, s: slice) -> None:
+    """Every written column of the chunk is finite (c tau may be +inf: a stable N).  A sum is finite
+    exactly when every term is (the values are far from overflow): no temporary arrays."""
+    f = out.f
+    if not (math.isfinite(f[:_CTAU_ROW, s].sum()) and math.isfinite(f[_CTAU_ROW + 1:, s].sum())):
+        raise KinematicsError("the generator produced a non-finite event column (please report)")
 
 
 def hnl_helicity(case) -> float:
