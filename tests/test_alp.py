@@ -137,7 +137,7 @@ def _gram_dsigma_dtheta(E, theta, m_a, g, Z, M):
 def test_primakoff_against_the_exact_two_to_two_cross_section(theta):
     E, m_a, g, Z, M = 5.0, 0.05, 1e-4, 26, 1.0e4  # a very heavy nucleus: recoil negligible
     got = float(P.dsigma_dtheta(E, theta, m_a=m_a, g_agg=g, Z=Z))
-    assert got == pytest.approx(_gram_dsigma_dtheta(E, theta, m_a, g, Z, M), rel=2e-3, abs=0)
+    assert got == pytest.approx(_gram_dsigma_dtheta(E, theta, m_a, g, Z, M), rel=3e-4, abs=0)  # measured 5e-5 (recoil)
 
 
 def test_primakoff_scaling_and_form_factor():

@@ -259,3 +259,27 @@ def test_coherent_nucleus_forward_limit(scalar):
                       charge2=ar.Z**2)
     full = S.dsigma_dER_nucleus(E, er, "Ar40", m_chi=mchi, m_aprime=ma, eps=1e-3, alpha_d=0.5, scalar_chi=scalar)
     assert 0 < float(full) < 0.5 * float(pt)
+
+
+def test_chi_is_invisible_and_has_its_own_codes():
+    from darkbeam.events.visibility import is_visible_labels
+    from darkbeam.physics.particles import conjugate, mass_of, pdg_code
+
+    assert not is_visible_labels(["chi", "chi_bar"]) and not is_visible_labels(["chi_s", "chi_s_bar"])
+    assert is_visible_labels(["alp"]) is False  # an undecayed ALP escapes like any new particle
+    assert (pdg_code("chi"), pdg_code("chi_bar"), pdg_code("chi_s"), pdg_code("alp")) == (5917, -5917, 5904, 5903)
+    assert conjugate("chi") == "chi_bar" and conjugate("alp") == "alp"
+    assert mass_of("chi_bar", model()) == 0.01
+
+
+def test_coherent_total_cross_section_with_threshold():
+    from darkbeam.physics.nuclear import nucleus
+
+    M = nucleus("Ar40").mass
+    kw = dict(M=M, m_chi=0.01, nucleus="Ar40", m_aprime=0.03, eps=1e-3, alpha_d=0.5)
+    E = np.array([0.1, 1.0])
+    full = S.sigma_total(S.dsigma_dER_nucleus, E, **kw)
+    cut = S.sigma_total(S.dsigma_dER_nucleus, E, er_min=1e-4, **kw)
+    assert np.all(0 < cut) and np.all(cut < full)
+    # above E_R^max nothing is left
+    assert S.sigma_total(S.dsigma_dER_nucleus, np.array([0.02]), er_min=1e-3, **kw)[0] == 0.0
