@@ -283,3 +283,31 @@ def test_coherent_total_cross_section_with_threshold():
     assert np.all(0 < cut) and np.all(cut < full)
     # above E_R^max nothing is left
     assert S.sigma_total(S.dsigma_dER_nucleus, np.array([0.02]), er_min=1e-3, **kw)[0] == 0.0
+
+
+def test_recoil_angle_from_momentum_conservation():
+    E, mchi = 2.0, 0.02
+    for M in (C.M_E, C.M_PROTON):
+        for ER in (0.2 * float(S.recoil_max(E, mchi, M)), 0.9 * float(S.recoil_max(E, mchi, M))):
+            _, _, _, kp = _lab_momenta(E, ER, mchi, M)
+            assert float(S.recoil_cos(E, ER, mchi, M)) == pytest.approx(kp[3] / np.linalg.norm(kp[1:]), rel=1e-9, abs=0)
+    # at E_R^max the recoil goes straight forward
+    assert float(S.recoil_cos(E, S.recoil_max(E, mchi, C.M_E), mchi, C.M_E)) == pytest.approx(1.0, rel=1e-9, abs=0)
+
+
+def test_model_level_cross_section():
+    from darkbeam.errors import ConfigurationError
+
+    p = model(dm_type="scalar")
+    E = np.array([1.0, 4.0])
+    c = Couplings(p)
+    aD = (c.gD * np.cos(c.beta)) ** 2 / (4 * np.pi)
+    ref = S.sigma_total(S.dsigma_dER_electron, E, M=C.M_E, m_chi=0.01, er_min=0.05, m_aprime=0.03, eps=c.epsilon,
+                        alpha_d=aD, scalar_chi=True)
+    np.testing.assert_allclose(S.cross_section(p, E, "e", er_min=0.05), ref, rtol=1e-12, atol=0)
+    assert np.all(S.cross_section(p, E, "p", er_min=0.01) > 0)
+    assert np.all(S.cross_section(p, E, "C12", er_min=1e-4) > 0)
+    with pytest.raises(ModelError):
+        S.cross_section(ModelParameters.from_dict({"mzprime": 0.03}), E)
+    with pytest.raises(ConfigurationError):
+        S.cross_section(p, E, "Xx12")

@@ -44,6 +44,18 @@ def recoil_max(E, m_chi: float, M: float):
     return 2.0 * M * p2 / (m_chi**2 + M**2 + 2.0 * M * E)
 
 
+def recoil_cos(E, E_R, m_chi: float, M: float):
+    """Cosine of the target's recoil angle to the chi direction: E_R (E + M)/(p sqrt(E_R^2 + 2 M E_R))
+    (momentum and energy conservation; for electrons the (E + m_e)/p sqrt(E_R/(E_R + 2 m_e)) behind the
+    E_e theta_e^2 < 2 m_e selection).  Meaningful for 0 < E_R <= E_R^max (where it is <= 1)."""
+    E = np.asarray(E, dtype=float)
+    E_R = np.asarray(E_R, dtype=float)
+    p = np.sqrt(np.clip(E**2 - m_chi**2, 0.0, None))
+    k = np.sqrt(E_R**2 + 2.0 * M * E_R)
+    den = p * k
+    return np.where(den > 0, E_R * (E + M) / np.where(den > 0, den, 1.0), 1.0)
+
+
 def _contraction(E, E_R, m_chi, M, scalar_chi, G_E, G_M, spin0):
     t = -2.0 * M * E_R
     P2 = 4.0 * m_chi**2 - t
@@ -123,3 +135,30 @@ def sigma_total(dsigma, E, *, M: float, m_chi: float, er_min: float = 0.0, er_ma
     vals = dsigma(E[ok][:, None], er, m_chi=m_chi, **kw)
     out[ok] = np.sum(vals * jac, axis=1)
     return out
+
+
+def cross_section(params, E, target: str = "e", *, er_min: float = 0.0, er_max: float = np.inf, n: int = 200):
+    """sigma(E) in cm^2 per target for the chi of a model (``mchi``, ``dm_type``, ``mzprime``,
+    kinetic mixing, ``gD``/``alphaD``): ``target`` 'e' (per electron), 'p' (per proton) or a nucleus
+    ('Ar40', 'C12': coherent, per nucleus), with a recoil window er_min <= E_R <= er_max (GeV).
+
+    Couplings: e eps Q to the target (light A', m_A' << m_Z) and g_D cos(beta) to chi, as in the A'
+    decay table (docs/dark_matter.md)."""
+    from darkbeam.errors import ModelError
+    from darkbeam.models.couplings import Couplings
+
+    if not params.has_dm:
+        raise ModelError("the model has no dark matter (set mchi and mzprime)")
+    c = Couplings(params)
+    alpha_d = (c.gD * np.cos(c.beta)) ** 2 / (4.0 * np.pi)
+    kw = dict(m_aprime=float(params.mzprime), eps=float(c.epsilon), alpha_d=float(alpha_d),
+              scalar_chi=params.dm_type == "scalar")
+    m_chi = float(params.mchi)
+    if target == "e":
+        return sigma_total(dsigma_dER_electron, E, M=C.M_E, m_chi=m_chi, er_min=er_min, er_max=er_max, n=n, **kw)
+    if target == "p":
+        return sigma_total(dsigma_dER_proton, E, M=C.M_PROTON, m_chi=m_chi, er_min=er_min, er_max=er_max, n=n, **kw)
+    from darkbeam.physics.nuclear import nucleus
+
+    M = nucleus(target).mass
+    return sigma_total(dsigma_dER_nucleus, E, M=M, m_chi=m_chi, er_min=er_min, er_max=er_max, n=n, nucleus=target, **kw)
