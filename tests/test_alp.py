@@ -152,3 +152,17 @@ def test_primakoff_scaling_and_form_factor():
     bare = P.sigma(np.array([10.0]), m_a=0.05, g_agg=1e-4, Z=26)
     assert s1[1] < bare[0]
     assert P.sigma(np.array([0.04]), m_a=0.05, g_agg=1e-4, Z=26)[0] == 0.0
+
+
+@pytest.mark.parametrize("m_a", [0.03, 0.3, 1.0])
+def test_alp_pi0_mixing_first_order_against_exact_diagonalisation(m_a):
+    from darkbeam.physics import alp_mixing as X
+
+    g = 1e-6
+    assert float(X.theta_a_pi0(m_a, g)) == pytest.approx(X.theta_a_pi0_exact(m_a, g), rel=1e-9, abs=0)  # O(eps_k^2)
+    # linear in g_agluon; above m_pi the pi0 admixture has the sign of delta_I
+    assert float(X.theta_a_pi0(m_a, 2 * g)) / float(X.theta_a_pi0(m_a, g)) == pytest.approx(2.0, rel=1e-12, abs=0)
+    assert (float(X.theta_a_pi0(m_a, g)) > 0) == (m_a > C.M_PI0)
+    # BNT's variables at leading order in m_ud/m_s: f_pi Delta c_ud/(2 sqrt2 Lambda) x m_a^2/(m_a^2 - m_pi^2)
+    bnt = F_PI * A.delta_c_ud_over_lambda(g) / (2 * np.sqrt(2)) * m_a**2 / (m_a**2 - C.M_PI0**2)
+    assert float(X.theta_a_pi0(m_a, g)) == pytest.approx(bnt, rel=0.02, abs=0)  # 1/m_s terms: -1.6 %
