@@ -311,3 +311,22 @@ def test_model_level_cross_section():
         S.cross_section(ModelParameters.from_dict({"mzprime": 0.03}), E)
     with pytest.raises(ConfigurationError):
         S.cross_section(p, E, "Xx12")
+
+
+def test_offshell_rate_is_stable_for_a_vanishing_width_far_from_the_pole():
+    """m_A' = 1 MeV < 2 m_chi: the Breit-Wigner width is irrelevant; 1e-27 GeV must give the 1e-10 GeV result,
+    which is the s integral of 2 eps^2 (1 - s/M^2)^3 Br s Gamma_chi(sqrt s)/(pi s^2) done here with scipy."""
+    from scipy.integrate import quad
+
+    M, eps2, aD, ma, mchi = C.M_PI0, 1e-6, 0.5, 0.001, 0.01
+    a = br_pseudoscalar_to_gamma_chichi(M, PD.BR_PI0_GG, eps2, aD, ma, 1e-10, mchi)
+    b = br_pseudoscalar_to_gamma_chichi(M, PD.BR_PI0_GG, eps2, aD, ma, 1e-27, mchi)
+    g = np.sqrt(4 * np.pi * aD)
+
+    def f(s):
+        return 2 * eps2 * (1 - s / M**2) ** 3 * PD.BR_PI0_GG * np.sqrt(s) * float(vector_to_fermions(np.sqrt(s), mchi, mchi, g, g)) / (np.pi * (s - ma**2) ** 2)
+
+    ref = quad(f, 4 * mchi**2, M**2, epsabs=0, epsrel=1e-10, limit=200)[0]
+    assert a == pytest.approx(ref, rel=1e-6, abs=0) and b == pytest.approx(ref, rel=1e-6, abs=0)
+    with pytest.raises(ValueError):
+        br_pseudoscalar_to_gamma_chichi(M, PD.BR_PI0_GG, eps2, aD, 0.05, 0.0, mchi)

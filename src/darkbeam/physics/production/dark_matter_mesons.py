@@ -49,31 +49,34 @@ def _nodes(n: int):
 def br_pseudoscalar_to_gamma_chichi(m_p: float, br_gg: float, eps2: float, alpha_d: float, m_a: float,
                                     gamma_a: float, m_chi: float, scalar: bool = False, *, n: int = 400) -> float:
     """Br(P -> gamma chi chi-bar) through the A' of mass m_a and total width gamma_a (module docstring),
-    alpha_d = g^2/(4 pi) of the A'-chi coupling.  0 where closed.  The s integral runs in
-    theta = atan((s - m_a^2)/(m_a Gamma)) (flat across a Breit-Wigner peak), split at the pole."""
+    alpha_d = g^2/(4 pi) of the A'-chi coupling.  0 where closed.  With the pole inside the range the s
+    integral runs in theta = atan((s - m_a^2)/(m_a Gamma)) (flat across the Breit-Wigner peak) on each
+    side of the pole; without, directly in s."""
     lo, hi = 4.0 * m_chi**2, m_p**2
     if hi <= lo or eps2 == 0.0 or alpha_d == 0.0:
         return 0.0
     g = np.sqrt(4.0 * np.pi * alpha_d)
-    mg = m_a * gamma_a if gamma_a > 0 else 1e-300 * m_a
+    mg = m_a * gamma_a
+    x, w = _nodes(n)
+    ph = 0.25 * np.pi * (x + 1.0)
+    sin2, jac_u = np.sin(ph) ** 2, 2.0 * np.sin(ph) * np.cos(ph) * 0.25 * np.pi * w  # u = sin^2(phi) in [0, 1]
 
-    def integrand_theta(th):
-        s = m_a**2 + mg * np.tan(th)
+    def dbr_ds(s):
         rs = np.sqrt(np.clip(s, 0.0, None))
         two_body = 2.0 * eps2 * np.clip(1.0 - s / m_p**2, 0.0, None) ** 3 * br_gg
-        # ds/D(s) = dtheta/(m_a Gamma)
-        return two_body * rs * _dm_width(rs, m_chi, g, scalar) / (np.pi * mg)
+        return two_body * rs * _dm_width(rs, m_chi, g, scalar) / np.pi
 
-    t_lo, t_hi = np.arctan((lo - m_a**2) / mg), np.arctan((hi - m_a**2) / mg)
-    edges = [t_lo, 0.0, t_hi] if t_lo < 0.0 < t_hi else [t_lo, t_hi]
-    x, w = _nodes(n)
+    if lo < m_a**2 < hi and not mg > 0.0:
+        raise ValueError("P -> gamma chi chi-bar with the A' pole inside the phase space needs the A' width > 0")
+    if not lo < m_a**2 < hi:
+        # no pole inside: integrate in s directly (u = sin^2 absorbs the threshold and end-point edges)
+        s = lo + (hi - lo) * sin2
+        return float(np.sum(jac_u * (hi - lo) * dbr_ds(s) / ((s - m_a**2) ** 2 + mg**2)))
+    # a pole inside: theta = atan((s - m_a^2)/(m_a Gamma)) on each side of it, ds/D(s) = dtheta/(m_a Gamma)
     total = 0.0
-    for a, b in zip(edges[:-1], edges[1:]):
-        # theta = a + (b - a) sin^2(phi): absorbs the sqrt(s - 4 m_chi^2) edge at threshold
-        ph = 0.25 * np.pi * (x + 1.0)
-        th = a + (b - a) * np.sin(ph) ** 2
-        jac = (b - a) * 2.0 * np.sin(ph) * np.cos(ph) * 0.25 * np.pi
-        total += float(np.sum(w * jac * integrand_theta(th)))
+    for a, b in ((np.arctan((lo - m_a**2) / mg), 0.0), (0.0, np.arctan((hi - m_a**2) / mg))):
+        th = a + (b - a) * sin2
+        total += float(np.sum(jac_u * (b - a) * dbr_ds(m_a**2 + mg * np.tan(th)) / mg))
     return total
 
 
