@@ -330,3 +330,14 @@ def test_offshell_rate_is_stable_for_a_vanishing_width_far_from_the_pole():
     assert a == pytest.approx(ref, rel=1e-6, abs=0) and b == pytest.approx(ref, rel=1e-6, abs=0)
     with pytest.raises(ValueError):
         br_pseudoscalar_to_gamma_chichi(M, PD.BR_PI0_GG, eps2, aD, 0.05, 0.0, mchi)
+
+
+def test_model_level_meson_branching_ratio_on_shell_matches_production_times_decay():
+    from darkbeam.physics.production.dark_matter_mesons import br_meson_to_dark_matter
+
+    p = model(mzprime=0.06, mchi=0.01, alphaD=1e-3)  # narrow A' (Gamma/m ~ 3e-4), chi chi-bar open
+    two_body = [ch for ch in production_channels(p) if ch.parent == "pi0"][0]
+    t = decay_table(p, "zprime")
+    ref = two_body.br * t.branching_ratios["chi chi_bar"]
+    assert br_meson_to_dark_matter(p, "pi0") == pytest.approx(ref, rel=2e-3, abs=0)
+    assert br_meson_to_dark_matter(ModelParameters.from_dict({"mzprime": 0.06}), "eta") == 0.0

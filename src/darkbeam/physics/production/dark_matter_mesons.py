@@ -106,3 +106,30 @@ def gamma_chichi_msq(P, k_gamma, k_chi, k_chibar, *, gamma_gg: float, eps2: floa
         norm = 128.0 * np.pi**2 * eps2 * alpha_d * gamma_gg / M**3
         ang = 1.0 + c * c + 4.0 * m_chi**2 / s * s2
     return norm * (M2 - s) ** 2 * s * ang / D
+
+
+def br_meson_to_dark_matter(params, parent: str, *, sw2=None) -> float:
+    """Br(parent -> gamma chi chi-bar) of a model for parent 'pi0', 'eta' or "eta'", on or off shell
+    (the full Breit-Wigner integral with the model's A' width; in the on-shell window it equals
+    Br(P -> gamma A') Br(A' -> chi chi-bar) up to O(Gamma/m)).  0 without dark matter."""
+    import math
+
+    from darkbeam import constants as C
+    from darkbeam.models.couplings import Couplings
+    from darkbeam.physics.decays import decay_table
+    from darkbeam.physics.particles import mass_of
+    from darkbeam.physics.production import parents as PD
+
+    br_gg = {"pi0": PD.BR_PI0_GG, "eta": PD.BR_ETA_GG, "eta'": PD.BR_ETAP_GG}
+    if parent not in br_gg:
+        from darkbeam.errors import ConfigurationError
+
+        raise ConfigurationError(f"unknown parent '{parent}' for P -> gamma chi chi-bar (choose from pi0, eta, eta')")
+    if not params.has_dm or params.zprime_charge != "dark":
+        return 0.0
+    sw2 = C.SW2 if sw2 is None else sw2
+    c = Couplings(params, sw2)
+    alpha_d = (c.gD * math.cos(c.beta)) ** 2 / (4.0 * math.pi)
+    gamma_a = decay_table(params, "zprime", sw2=sw2).total_width
+    return br_pseudoscalar_to_gamma_chichi(mass_of(parent), br_gg[parent], c.epsilon**2, alpha_d, float(params.mzprime),
+                                           gamma_a, float(params.mchi), params.dm_type == "scalar")
