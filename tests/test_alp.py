@@ -129,7 +129,8 @@ def _gram_dsigma_dtheta(E, theta, m_a, g, Z, M):
     msq = g**2 * Z**2 * 4 * np.pi * C.ALPHA_EM * gram / t**2
     dsig_dt = 0.5 * msq / (16 * np.pi * (s - M**2) ** 2)
     h = 1e-6 * theta
-    dt_dth = abs(dot(p_in - final(theta + h), p_in - final(theta + h)) - dot(p_in - final(theta - h), p_in - final(theta - h))) / (2 * h)
+    q_plus, q_minus = p_in - final(theta + h), p_in - final(theta - h)
+    dt_dth = abs(dot(q_plus, q_plus) - dot(q_minus, q_minus)) / (2 * h)
     return dsig_dt * dt_dth * HBARC2_GEV2_CM2
 
 

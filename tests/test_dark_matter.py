@@ -324,7 +324,8 @@ def test_offshell_rate_is_stable_for_a_vanishing_width_far_from_the_pole():
     g = np.sqrt(4 * np.pi * aD)
 
     def f(s):
-        return 2 * eps2 * (1 - s / M**2) ** 3 * PD.BR_PI0_GG * np.sqrt(s) * float(vector_to_fermions(np.sqrt(s), mchi, mchi, g, g)) / (np.pi * (s - ma**2) ** 2)
+        width = float(vector_to_fermions(np.sqrt(s), mchi, mchi, g, g))
+        return 2 * eps2 * (1 - s / M**2) ** 3 * PD.BR_PI0_GG * np.sqrt(s) * width / (np.pi * (s - ma**2) ** 2)
 
     ref = quad(f, 4 * mchi**2, M**2, epsabs=0, epsrel=1e-10, limit=200)[0]
     assert a == pytest.approx(ref, rel=1e-6, abs=0) and b == pytest.approx(ref, rel=1e-6, abs=0)
