@@ -342,3 +342,14 @@ def test_model_level_meson_branching_ratio_on_shell_matches_production_times_dec
     ref = two_body.br * t.branching_ratios["chi chi_bar"]
     assert br_meson_to_dark_matter(p, "pi0") == pytest.approx(ref, rel=2e-3, abs=0)
     assert br_meson_to_dark_matter(ModelParameters.from_dict({"mzprime": 0.06}), "eta") == 0.0
+
+
+def test_all_dark_matter_channels_on_request_carry_the_full_breit_wigner():
+    from darkbeam.physics.production.dark_channels import dark_matter_channels
+    from darkbeam.physics.production.dark_matter_mesons import br_meson_to_dark_matter
+
+    p = model(mzprime=0.03, mchi=0.01)  # the benchmark m_A' = 3 m_chi, alpha_D = 0.5: on shell for pi0 and eta
+    assert dark_matter_channels(p, 1e-6) == []
+    chans = dark_matter_channels(p, Couplings(p).epsilon ** 2, offshell_only=False)
+    assert [ch.parent for ch in chans] == ["pi0", "eta", "eta'"]
+    assert chans[0].br == pytest.approx(br_meson_to_dark_matter(p, "pi0"), rel=1e-12, abs=0)

@@ -83,14 +83,18 @@ def _dark_coupling_scaling(params) -> tuple[tuple[str, int], ...]:
     return ()
 
 
-def dark_matter_channels(params, eps2: float, *, sw2: float | None = None) -> list[ProductionChannel]:
+def dark_matter_channels(params, eps2: float, *, sw2: float | None = None,
+                         offshell_only: bool = True) -> list[ProductionChannel]:
     """pi0, eta, eta' -> gamma chi chi-bar through an off-shell A' (docs/dark_matter.md eq. DM3).
 
-    Listed only where the A' cannot be made on shell and decay to chi chi-bar (i.e. unless
-    2 m_chi < m_A' < m_P): there P -> gamma A' (:func:`dark_photon_channels`) followed by the A' decay
-    table's chi chi-bar channel is the same physics, and listing both would count it twice.  The
-    scaling eps^2 alpha_D is exact where the Breit-Wigner's width term is negligible, which holds away
-    from the pole (the only place these channels are listed).
+    ``offshell_only`` (the default, what :func:`production_channels` lists): only where the A' cannot
+    be made on shell and decay to chi chi-bar (i.e. unless 2 m_chi < m_A' < m_P): there P -> gamma A'
+    (:func:`dark_photon_channels`) followed by the A' decay table's chi chi-bar channel is the same
+    physics in the narrow-width approximation, and listing both would count it twice.  The scaling
+    eps^2 alpha_D is then exact up to the width term of the Breit-Wigner, negligible away from the pole.
+    ``offshell_only=False``: every open P -> gamma chi chi-bar with the full Breit-Wigner, for a chi
+    flux that must not also take chi from A' decays (the narrow-width approximation is off by up to
+    ~25 % at alpha_D = 0.5, m_A' = 3 m_chi: docs/dark_matter.md); its scaling is then approximate.
     """
     if not params.has_zprime or not params.has_dm or params.zprime_charge != "dark" or eps2 == 0.0:
         return []
@@ -113,7 +117,7 @@ def dark_matter_channels(params, eps2: float, *, sw2: float | None = None) -> li
     out = []
     for parent, br_gg in (("pi0", PD.BR_PI0_GG), ("eta", PD.BR_ETA_GG), ("eta'", PD.BR_ETAP_GG)):
         m_p = mass_of(parent)
-        if 2 * m_chi < m_a < m_p or 2 * m_chi >= m_p:
+        if 2 * m_chi >= m_p or (offshell_only and 2 * m_chi < m_a < m_p):
             continue
         br = br_pseudoscalar_to_gamma_chichi(m_p, br_gg, eps2, alpha_d, m_a, gamma_a, m_chi, scalar)
         if br <= 0:
