@@ -167,3 +167,28 @@ def test_alp_pi0_mixing_first_order_against_exact_diagonalisation(m_a):
     # BNT's variables at leading order in m_ud/m_s: f_pi Delta c_ud/(2 sqrt2 Lambda) x m_a^2/(m_a^2 - m_pi^2)
     bnt = F_PI * A.delta_c_ud_over_lambda(g) / (2 * np.sqrt(2)) * m_a**2 / (m_a**2 - C.M_PI0**2)
     assert float(X.theta_a_pi0(m_a, g)) == pytest.approx(bnt, rel=0.02, abs=0)  # 1/m_s terms: -1.6 %
+
+
+@pytest.mark.parametrize("m_a", [0.45, 0.6, 0.9])
+def test_three_pion_widths_against_a_leading_order_derivation(m_a):
+    """a -> 3 pi at leading order in two-flavour chiral perturbation theory (docs/dark_matter.md): with the
+    gluon coupling rotated into the quark mass matrix (kappa_u = kappa_d = 1/2) the ALP enters only
+    (f^2 B/2) Tr[M e^{-i a/(2 f_a)} U^dag + h.c.], giving a-pi0 mass mixing mu^2 = m_pi^2 delta f/(2 f_a)
+    and an a pi0 (pi.pi) contact term; with the four-pion vertex of the exponential parametrisation
+    (off-shell pi0*) the sum is M(3 pi0) = (mu^2/f^2) m_a^2/(m_a^2 - m_pi^2) and
+    M(pi+ pi- pi0) = (mu^2/f^2)(s_{+-} - m_pi^2)/(m_a^2 - m_pi^2).  Dalitz integrals, 1/3! for 3 pi0."""
+    g, m = 1e-5, C.M_PI
+    f = F_PI / np.sqrt(2)
+    delta = (C.M_D - C.M_U) / (C.M_D + C.M_U)
+    mu2 = m**2 * delta * f * 32 * np.pi**2 * g / 2
+    neutral = (mu2 / f**2 * m_a**2 / (m_a**2 - m**2)) ** 2
+
+    def charged(P_, k1, k2, k3):
+        q = k1 + k2  # pi+ pi-
+        s = q[:, 0] ** 2 - np.sum(q[:, 1:] ** 2, axis=1)
+        return (mu2 / f**2 * (s - m**2) / (m_a**2 - m**2)) ** 2
+
+    ref0 = three_body_width(lambda P_, k1, k2, k3: np.full(len(P_), neutral), m_a, (m, m, m)) / 6.0
+    ref1 = three_body_width(charged, m_a, (m, m, m))
+    assert float(A.alp_to_three_pions(m_a, g, charged=False)) == pytest.approx(ref0, rel=1e-5, abs=0)
+    assert float(A.alp_to_three_pions(m_a, g, charged=True)) == pytest.approx(ref1, rel=1e-5, abs=0)

@@ -17,7 +17,7 @@ Widths (GeV):
   the gluon coupling; BNT eq. 47, the form quoted by Aloni, Soreq, Williams 1811.03474 for m_a just
   above threshold):
 
-      Gamma(a -> pi^a pi^b pi^0) = (pi/6) m_a m_pi^4 / f_pi^2 (Delta c_ud/Lambda)^2 g_ab(m_pi^2/m_a^2),
+      Gamma(a -> pi^a pi^b pi^0) = (pi/6) m_a m_pi^4 / f_pi^2 [Delta c_ud/(32 pi^2 Lambda)]^2 g_ab(m_pi^2/m_a^2),
       Delta c_ud/Lambda = 32 pi^2 g_agluon (m_d - m_u)/(m_d + m_u)
 
   with the phase-space functions (normalised to g_ab(0) = 1)
@@ -27,7 +27,11 @@ Widths (GeV):
 
   Leading-order chiral perturbation theory breaks down soon above threshold (Di Luzio, Piazza
   2206.04061); above m_a ~ 1 GeV the data-driven rates of 1811.03474 are needed (not in this slice).
-  One pion mass (the charged one, as BNT) and f_pi = 130.2 MeV (physics/mesons.py).
+  One pion mass (the charged one, as BNT) and f_pi = 130.2 MeV (physics/mesons.py).  Both rates are
+  tested against an independent leading-order derivation (docs/dark_matter.md, "a -> 3 pi"):
+  M(3 pi0) = (mu^2/f^2) m_a^2/(m_a^2 - m_pi^2), M(pi+ pi- pi0) = (mu^2/f^2)(s_{+-} - m_pi^2)/(m_a^2 - m_pi^2),
+  mu^2 = m_pi^2 delta f/(2 f_a), f = f_pi/sqrt2, 1/f_a = 32 pi^2 g_agluon, integrated over the Dalitz
+  plot; the (1 - r)^-2 of g_ab is the mixing denominator squared.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ def alp_to_three_pions(m_a, g_agluon: float, charged: bool):
     m_pi = C.M_PI
     r = m_pi**2 / np.where(m_a > 0, m_a, 1.0) ** 2
     dc = delta_c_ud_over_lambda(g_agluon)
-    w = np.pi / 6.0 * m_a * m_pi**4 / F_PI**2 * dc**2 * g_three_pion(r, charged)
+    w = np.pi / 6.0 * m_a * m_pi**4 / F_PI**2 * (dc / (32.0 * np.pi**2)) ** 2 * g_three_pion(r, charged)
     return np.where(m_a > 3 * m_pi, w, 0.0)
 
 
