@@ -38,7 +38,6 @@ def model(**kw):
     (dict(g_agg=1e-3), "g_agg is set but the ALP has no mass"),
     (dict(ma=0.1, g_aee=float("nan")), "g_aee = nan must be finite"),
     (dict(ma=0.0), "ma = 0.0 GeV"),
-    (dict(mzprime=0.1, dm_type="scalar"), "dm_type is set but there is no dark matter"),
 ])
 def test_unphysical_parameters_are_one_line_errors(values, fragment):
     with pytest.raises(ParameterError) as e:

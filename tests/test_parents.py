@@ -197,6 +197,8 @@ def test_parent_errors():
     with pytest.raises(ConfigurationError, match="unknown beam"):
         parent_sample("nobeam", "pi+", n=64)
     with pytest.raises(ConfigurationError, match="does not decay in flight"):
+        parent_sample("bnb", "B+", n=64)
+    with pytest.raises(ConfigurationError, match="threshold"):  # charm: high-energy beams only
         parent_sample("bnb", "D_s+", n=64)
     with pytest.raises(ConfigurationError, match="unknown parent mode"):
         parent_sample("bnb", "pi+", n=64, mode="sideways")

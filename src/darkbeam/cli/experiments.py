@@ -55,6 +55,13 @@ def _row(exp) -> dict[str, Any]:
     }
 
 
+def _placements(exp) -> dict:
+    from darkbeam.detectors.placement import placements
+
+    return {b: {**p.to_dict(), "distance_m": p.distance / 100.0, "angle_mrad": p.angle * 1e3}
+            for b, p in placements(exp).items()}
+
+
 def _shape(shape) -> dict[str, Any]:
     lo, hi = shape.bounds()
     out = {"type": type(shape).__name__, "name": shape.name, "volume_cm3": float(shape.volume),
@@ -91,7 +98,8 @@ def _details(exp) -> dict[str, Any]:
         "beam": {"line": _beam_line(exp), "baseline_m": exp.baseline / 100.0, "off_axis_mrad": exp.off_axis_angle * 1e3,
                  "production": exp.production,
                  "decay_pipe_radius_cm": exp.decay_pipe_radius if exp.production == "bnb" else None,
-                 "note": extra.get("beam_note") or None},
+                 "note": extra.get("beam_note") or None, "frame": exp.beam_frame},
+        "placements": _placements(exp),
         "geometry": {"status": exp.geometry_status, "note": extra.get("geometry_note") or None,
                      "volumes": {k: _shape(v) for k, v in exp.geometry.items()}},
         "citations": list(exp.citations), "caveats": list(exp.caveats), "darknews_fixes": list(exp.darknews_fixes),
@@ -175,6 +183,9 @@ def experiments_show(
     line("beam", _beam_text(exp) + f"; production: {b['production']}"
          + (f" (decay pipe radius {b['decay_pipe_radius_cm']:g} cm)" if b["decay_pipe_radius_cm"] is not None else ""))
     line("beam note", b["note"])
+    for beam, p in d["placements"].items():
+        line(f"in the {beam} frame", f"centre ({', '.join(f'{x:.6g}' for x in p['center_cm'])}) cm, "
+             f"{p['distance_m']:.6g} m at {p['angle_mrad']:.6g} mrad from the beam axis")
     g = d["geometry"]
     line("geometry", f"status {g['status']}")
     for k, v in g["volumes"].items():

@@ -29,6 +29,8 @@ def parents_command(
                                                     "stopped mesons per POT (one species)."),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the parents from a file instead: a dk2nu/g4numi "
                                         "ROOT ntuple (.root) or a parent table (docs/parents.md)."),
+    mass: Optional[float] = typer.Option(None, "--mass", help="zprime (dark photons from proton bremsstrahlung): "
+                                         "the A' mass in GeV; yields per POT at epsilon = 1."),
     pot: Optional[float] = typer.Option(None, "--pot", help="dk2nu: protons on target of the file (default: its metadata)."),
     stats: int = typer.Option(2**13, "--stats", help="Beam model: production points per species (power of 2)."),
     seed: int = typer.Option(12345, "--seed", help="Beam model: Sobol scrambling seed."),
@@ -62,16 +64,20 @@ def parents_command(
             raise ConfigurationError("--stats must be at least 16")
         if seed < 0:
             raise ConfigurationError(f"--seed must be a non-negative integer, got {seed}")
-        from darkbeam.sources.parents import DEFAULT_SPECIES, IN_FLIGHT, PROMPT, AT_REST, parent_sample
+        from darkbeam.sources.parents import (AT_REST, BREMSSTRAHLUNG, CHARM, DEFAULT_SPECIES, IN_FLIGHT, PROMPT,
+                                              parent_sample)
 
-        known = AT_REST if mode == "at-rest" else IN_FLIGHT + PROMPT
+        known = AT_REST if mode == "at-rest" else IN_FLIGHT + PROMPT + CHARM + BREMSSTRAHLUNG
         names = names or list(DEFAULT_SPECIES[mode])
         for s in names:
             check_choice("--species", s, known)
         if stopped_per_pot is not None and (mode != "at-rest" or len(names) != 1):
             raise ConfigurationError("--stopped-per-pot needs --mode at-rest and one --species")
         kw = dict(site=site, stopped_per_pot=stopped_per_pot) if mode == "at-rest" else {}
-        samples = {s: parent_sample(beam, s, n=stats, seed=seed, mode=mode, polarity=polarity, **kw) for s in names}
+        if ("zprime" in names) != (mass is not None):
+            raise ConfigurationError("--mass goes with --species zprime (dark photons from proton bremsstrahlung)")
+        samples = {s: parent_sample(beam, s, n=stats, seed=seed, mode=mode, polarity=polarity,
+                                    **(dict(kw, mass=mass) if s == "zprime" else kw)) for s in names}
         label, mode_out = beam, mode
     rows = []
     for s, ps in samples.items():

@@ -19,10 +19,12 @@ def _row(s) -> dict[str, Any]:
     sp = s.spec
     return {
         "key": s.key, "name": sp.name, "kind": sp.kind, "particle": sp.particle, "beam": sp.beam,
-        "parents": list(sp.parents), "parent_mode": sp.parent_mode, "masses_GeV": list(sp.masses_GeV),
+        "parents": list(sp.parents), "parent_mode": sp.parent_mode,
+        "masses_GeV": None if sp.masses_GeV is None else list(sp.masses_GeV),
         "flavours": list(sp.flavours),
         "exposure": [{"mode": e.mode, "experiment": e.experiment, "pot": e.pot} for e in sp.exposure],
         "result": None if sp.result is None else sp.result.model_dump(),
+        "measurement": None if sp.measurement is None else sp.measurement.model_dump(),
         "published": [c.parameter for c in sp.published],
         "recast_to": sp.recast.to if sp.recast else None,
         "citations": list(sp.citations),
@@ -34,13 +36,18 @@ def _details(s) -> dict[str, Any]:
     d = _row(s)
     d.update({
         "source_file": s.source, "description": sp.description, "caveats": list(sp.caveats),
-        "channels": [c.model_dump() for c in sp.channels], "selection": sp.selection.model_dump(),
+        "channels": [c.model_dump() for c in sp.channels], "selection": None if sp.selection is None else sp.selection.model_dump(),
         "published": [c.model_dump() for c in sp.published],
         "recast": sp.recast.model_dump() if sp.recast else None,
     })
     for e, spec in zip(d["exposure"], sp.exposure):
         e["note"] = spec.note or None
     return d
+
+
+def _measured(m) -> str:
+    """One line for a measurement: 'trident nu_mu -> nu_mu mu+ mu-: sigma/sigma_SM = 0.82 +- 0.28'."""
+    return f"{m.process} {m.channel}: {m.quantity} = {m.value:g} +- {m.error:g}"
 
 
 def _short(citation: str) -> str:
@@ -75,8 +82,10 @@ def searches_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         res = ("-" if r is None else f"{r.observed} obs. / {r.background:g} bkg, {100 * r.cl:g}% CL")
         if sp.kind == "sensitivity":
             res = "template: " + res
+        if sp.measurement is not None:
+            res = _measured(sp.measurement)
         exp = ", ".join(f"{e.mode} {e.pot:.3g} POT ({e.experiment})" for e in sp.exposure)
-        t.add_row(s.key, escape(sp.name), escape(f"{sp.beam}: {' '.join(sp.parents)} ({sp.parent_mode})"), escape(exp),
+        t.add_row(s.key, escape(sp.name), escape(f"{sp.beam}: {' '.join(sp.parents)} ({sp.parent_mode})" if sp.parents else sp.beam), escape(exp),
                   escape(res), escape(_short(sp.citations[0])))
     Console().print(t)
 
@@ -108,19 +117,27 @@ def searches_show(
     line("file", s.source)
     line("description", sp.description)
     line("particle", sp.particle + (f", mixing with {', '.join(sp.flavours)}" if sp.flavours else ""))
-    line("masses", f"{sp.masses_GeV[0]:g} - {sp.masses_GeV[1]:g} GeV")
-    line("parents", f"{' '.join(sp.parents)} ({sp.parent_mode}) in the {sp.beam} beam")
+    if sp.masses_GeV is not None:
+        line("masses", f"{sp.masses_GeV[0]:g} - {sp.masses_GeV[1]:g} GeV")
+    line("parents", f"{' '.join(sp.parents)} ({sp.parent_mode}) in the {sp.beam} beam" if sp.parents else "")
+    line("beam", sp.beam if not sp.parents else "")
+    m = sp.measurement
+    if m is not None:
+        line("measured", _measured(m) + (f" on {m.target}" if m.target else "")
+             + (f", E = {m.energy_GeV[0]:g} - {m.energy_GeV[1]:g} GeV" if m.energy_GeV else "")
+             + (f" (flux: {m.experiment})" if m.experiment else "") + (f"; {m.note}" if m.note else ""))
     for e in sp.exposure:
         line(f"exposure {e.mode}", f"{e.pot:.4g} POT at {e.experiment}" + (f" ({e.note})" if e.note else ""))
     for c in sp.channels:
         line("channel", f"{c.decay}: {', '.join(c.final_states)}"
              + (f"; efficiency {c.efficiency:g}" if c.efficiency is not None else ""))
     sel = sp.selection
-    line("selection", f"{sel.kind} in the {sel.decay_volume}" + (f"; {sel.note}" if sel.note else ""))
-    if sel.cuts:
-        line("cuts", ", ".join(f"{k} = {v:g}" for k, v in sel.cuts.items()))
+    if sel is not None:
+        line("selection", f"{sel.kind} in the {sel.decay_volume}" + (f"; {sel.note}" if sel.note else ""))
+        if sel.cuts:
+            line("cuts", ", ".join(f"{k} = {v:g}" for k, v in sel.cuts.items()))
     r = sp.result
-    line("result", "none in the catalog (expected sensitivity only)" if r is None else
+    line("result", "" if m is not None else "none in the catalog (expected sensitivity only)" if r is None else
          f"{r.observed} observed, background {r.background:g} +- {r.background_error:g}, {100 * r.cl:g}% CL"
          + (f" ({r.note})" if r.note else ""))
     for c in sp.published:

@@ -133,6 +133,9 @@ class Experiment:
     darknews_fixes: tuple[str, ...] = ()
     source_file: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    beam_frame: str | None = None  # beamline whose frame [beam] refers to (detectors.placement)
+    off_axis_azimuth: float = 0.0  # rad, direction of the off-axis displacement about the beam axis
+    placements: Mapping[str, Any] = field(default_factory=dict)  # explicit [placement.<beam>] tables
 
     # -- derived quantities
     @property
@@ -165,6 +168,12 @@ class Experiment:
     def detector(self) -> Shape:
         """The active volume in which decays are observed."""
         return self.geometry["detector"]
+
+    @property
+    def decay_volume(self) -> Shape:
+        """The fiducial volume in which decays of long-lived particles are counted: [geometry.decay_volume]
+        when the file has one (ND280's gas TPCs, MicroBooNE's TPC), else the detector."""
+        return self.geometry.get("decay_volume", self.geometry["detector"])
 
     @property
     def target_volume(self) -> Shape:
@@ -296,6 +305,9 @@ def experiment_from_dict(raw: Mapping, keyword: str, source: str = "<dict>", bas
         darknews_keyword=spec.darknews_keyword,
         darknews_fixes=tuple(spec.darknews_fixes),
         extra=MappingProxyType(extra),
+        beam_frame=spec.beam.frame,
+        off_axis_azimuth=spec.beam.off_axis_azimuth,
+        placements=MappingProxyType(dict(spec.placement or {})),
     )
 
 

@@ -32,7 +32,7 @@ from darkbeam.errors import ConfigurationError
 
 __all__ = [
     "FLAVOURS", "SHAPES", "SHAPE_SPECS", "GEOMETRY_STATUS", "parse_nucleus", "closest", "suggest", "unknown",
-    "ExperimentFile", "FluxSection", "ExposureSection", "BeamSection", "MaterialSection", "GeometrySection", "ClipSpec", "BoxSpec", "SphereSpec",
+    "ExperimentFile", "FluxSection", "ExposureSection", "BeamSection", "MaterialSection", "GeometrySection", "PlacementSpec", "ClipSpec", "BoxSpec", "SphereSpec",
     "CylinderSpec", "FrustumSpec", "SphericalCapSpec", "HexagonalPrismSpec", "UnionSpec", "ShapeSpec",
     "validate_experiment", "validate_shape",
 ]
@@ -204,6 +204,8 @@ class ExposureSection(_Strict):
 class BeamSection(_Strict):
     baseline: Positive  # cm, neutrino source (proton target) to detector centre
     off_axis_angle: Number = 0.0  # rad
+    off_axis_azimuth: Number = 0.0  # rad, direction of the off-axis displacement about z (0: +x, pi/2: +y)
+    frame: Optional[str] = None  # beamline whose frame baseline and angles refer to ('bnb', 'numi', 'jparc', ...)
     production: Literal["point", "bnb"] = "point"
     decay_pipe_radius: NonNegative = 35.0  # cm (production = "bnb")
     note: str = ""
@@ -230,6 +232,33 @@ class MaterialSection(_Strict):
         if abs(s - 1.0) > 1e-6:
             raise ValueError(f"mass fractions sum to {s:.8g}, not 1")
         return c
+
+
+class PlacementSpec(_Strict):
+    """[placement.<beam>]: the detector in the frame of a beamline (z along the protons, y up, origin
+    at the target as :mod:`darkbeam.sources.beam.configs` defines it): ``center`` (cm) is the origin of
+    the experiment's geometry frame, ``axes`` the unit vectors of its x, y and z axes in the beam frame
+    (rows of a rotation matrix; default: parallel to the beam frame's axes)."""
+
+    center: Vec3
+    axes: Optional[tuple[Direction, Direction, Direction]] = None
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> "PlacementSpec":
+        if self.axes is not None:
+            R = [list(a) for a in self.axes]
+            for i in range(3):
+                for j in range(3):
+                    d = sum(R[i][k] * R[j][k] for k in range(3))
+                    if abs(d - (1.0 if i == j else 0.0)) > 1e-6:
+                        raise ValueError("axes must be three orthonormal unit vectors (rows of a rotation)")
+            cx = (R[0][1] * R[1][2] - R[0][2] * R[1][1], R[0][2] * R[1][0] - R[0][0] * R[1][2],
+                  R[0][0] * R[1][1] - R[0][1] * R[1][0])
+            if sum(a * b for a, b in zip(cx, R[2])) < 0:
+                raise ValueError("axes must be right-handed (x cross y = z)")
+        return self
 
 
 _GEOMETRY_META = ("status", "note")
@@ -276,6 +305,7 @@ class ExperimentFile(_Strict):
     targets: Optional[NucleusTable] = None  # tonnes per nucleus
     material: Optional[MaterialSection] = None
     geometry: GeometrySection
+    placement: Optional[dict[str, PlacementSpec]] = None  # detector placements in other beams' frames
 
     @model_validator(mode="after")
     def _check(self) -> "ExperimentFile":
@@ -285,7 +315,7 @@ class ExperimentFile(_Strict):
 
 
 # --------------------------------------------------------------------------- errors
-_TABLES = ("flux", "exposure", "beam", "targets", "material", "geometry")
+_TABLES = ("flux", "exposure", "beam", "targets", "material", "geometry", "placement")
 _TYPE_MESSAGES = {
     "string_type": "must be a string",
     "list_type": "must be a list",
@@ -326,6 +356,8 @@ def _location(loc: tuple) -> tuple[str, str]:
         return "", ""
     if parts[0] == "geometry" and len(parts) > 1 and parts[1] not in _GEOMETRY_META:
         return f"[geometry.{parts[1]}]", ".".join(parts[2:])
+    if parts[0] == "placement" and len(parts) > 1:
+        return f"[placement.{parts[1]}]", ".".join(parts[2:])
     if parts[0] in _TABLES:
         return f"[{parts[0]}]", ".".join(parts[1:])
     return "", ".".join(parts)

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from darkbeam.errors import ConfigurationError, DataError
-from darkbeam.events.schema import (COLUMNS, DERIVED_DOCS, ROLE_DOCS, ROLES, SCHEMA_VERSION, UNITS,
+from darkbeam.events.schema import (COLUMNS, DERIVED_DOCS, OPTIONAL_COLUMNS, ROLE_DOCS, ROLES, SCHEMA_VERSION, UNITS,
                                     column_docs, column_spec, parse_gap_column)
 
 
@@ -27,7 +27,8 @@ def metadata_dict(events) -> dict:
     return {"format": "darkbeam.events", "schema_version": SCHEMA_VERSION,
             "darkbeam_version": __version__, "meta": events.meta,
             "cases": [c.to_dict() for c in events.cases], "channels": [c.to_dict() for c in events.channels],
-            "units": UNITS, "columns": column_docs(events.n_gaps), "roles": list(ROLES)}
+            "units": UNITS, "columns": column_docs(events.n_gaps, [k for k in OPTIONAL_COLUMNS if k in events.columns]),
+            "roles": list(ROLES)}
 
 
 def to_arrow(events, full: bool = False) -> pa.Table:
@@ -80,7 +81,8 @@ def from_arrow(cls, table, *, cases=None, channels=None, meta=None, validate=Tru
     channels = md["channels"] if channels is None else channels
     meta = md.get("meta", {}) if meta is None else meta
     version = int(md.get("schema_version", SCHEMA_VERSION) if schema_version is None else schema_version)
-    names = list(COLUMNS) + [k for k in table.column_names if parse_gap_column(k) is not None]
+    names = (list(COLUMNS) + [k for k in OPTIONAL_COLUMNS if k in table.column_names]
+             + [k for k in table.column_names if parse_gap_column(k) is not None])
     if version == 1:  # before q_channel and w_decay: w_rate carried 1/q (q = br at generation)
         if isinstance(meta, dict) and meta.get("reweight"):
             raise DataError("this event file was reweighted by a darkbeam with event schema 1, whose w_rate "

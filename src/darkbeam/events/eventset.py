@@ -15,8 +15,9 @@ from types import MappingProxyType
 import numpy as np
 
 from darkbeam.errors import ConfigurationError, DataError
-from darkbeam.events.schema import (COLUMNS, DAUGHTER_ROLES, MAX_DAUGHTERS, PROBABILITY_COLUMNS, ROLES,
-                                    STORED_ROLES, WEIGHT_COLUMNS, column_spec, gap_columns, parse_gap_column)
+from darkbeam.events.schema import (COLUMNS, DAUGHTER_ROLES, MAX_DAUGHTERS, OPTIONAL_COLUMNS, PROBABILITY_COLUMNS,
+                                    RECOIL2_COLUMNS, ROLES, STORED_ROLES, WEIGHT_COLUMNS, column_spec, gap_columns,
+                                    parse_gap_column)
 from darkbeam.events.tables import CaseInfo, ChannelInfo, check_unique_names
 from darkbeam.events.visibility import is_visible_final_state
 from darkbeam.events.weights import decay_length, path_decay_probability, path_position_factor
@@ -59,12 +60,15 @@ class EventSet:
             raise ConfigurationError("at most 65535 cases and channels")
         self.meta = dict(meta or {})
         gaps = sorted({parse_gap_column(k)[0] for k in columns if parse_gap_column(k) is not None})
-        unknown = sorted(k for k in set(columns) - set(COLUMNS) if parse_gap_column(k) is None)
+        unknown = sorted(k for k in set(columns) - set(COLUMNS) - set(OPTIONAL_COLUMNS) if parse_gap_column(k) is None)
         if unknown:
             raise ConfigurationError(f"unknown EventSet columns {unknown}")
         if gaps != list(range(1, len(gaps) + 1)):
             raise ConfigurationError(f"gap columns must be numbered 1..K without holes, got {gaps}")
-        names = list(COLUMNS) + [c for k in gaps for c in gap_columns(k)]
+        opt = [k for k in RECOIL2_COLUMNS if k in columns]
+        if opt and len(opt) != len(RECOIL2_COLUMNS):
+            raise ConfigurationError(f"EventSet needs all of {list(RECOIL2_COLUMNS)} or none, got {opt}")
+        names = list(COLUMNS) + opt + [c for k in gaps for c in gap_columns(k)]
         missing = [k for k in names if k not in columns]
         if missing:
             raise ConfigurationError(f"EventSet is missing columns {missing}")
@@ -127,6 +131,8 @@ class EventSet:
                 return self.E_nu
             if key in ("x_dec", "y_dec", "z_dec", "t_dec"):
                 return self.vertex("decay")[:, "xyzt".index(key[0])]
+            if key == "delay":
+                return self.delay()
             raise KeyError(key)
         return self.select(key)
 
@@ -245,6 +251,20 @@ class EventSet:
                 cols[name] = np.broadcast_to(np.asarray(v, dtype=float), (self._n,)).copy()
         return EventSet(cols, self.cases, self.channels, self.meta, validate=validate)
 
+    @property
+    def has_recoil2(self) -> bool:
+        """Whether the events store a second companion (meson-decay events, three-body production)."""
+        return "recoil2_px" in self._cols
+
+    def delay(self) -> np.ndarray:
+        """Delay (ns) of N's decay behind a light-speed particle that leaves the interaction (production)
+        vertex at the same time: l_decay (E/|p| - 1)/c = l_decay m^2/(|p| (E + |p|) c)."""
+        p = np.linalg.norm(self.p3("hnl"), axis=1)
+        m = self.mass("hnl")
+        E = np.sqrt(p * p + m * m)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(p > 0, self._cols["l_decay"] * m * m / (p * (E + p) * C_LIGHT_CM_PER_NS), 0.0)
+
     def decay_length(self) -> np.ndarray:
         """Lab decay length L = beta gamma c tau of N in cm."""
         return decay_length(np.linalg.norm(self.p3("hnl"), axis=1), self.mass("hnl"), self._cols["ctau"])
@@ -284,6 +304,10 @@ class EventSet:
         """These events at other couplings, same masses (exact reweighting): ``new`` is a
         ModelParameters or a mapping of changes such as ``{"Umu4": 3e-3}``; ``options`` as in
         :func:`darkbeam.processes.reweight.reweight` (docs/reweighting.md)."""
+        if self.meta.get("process") == "meson-decay":
+            from darkbeam.processes.meson_decay import reweight as reweight_meson_decay
+
+            return reweight_meson_decay(self, new, **options)
         from darkbeam.processes.reweight import reweight
 
         return reweight(self, new, **options)
@@ -307,7 +331,7 @@ class EventSet:
 
     def pdg(self, role: str) -> np.ndarray:
         """PDG code of ``role`` (see :data:`ROLES`) for every event; 0 for an empty slot (int32)."""
-        if role in ("nu", "target", "recoil", "hnl"):
+        if role in ("nu", "target", "recoil", "hnl", "recoil2"):
             return self._case_attr({"nu": "projectile"}.get(role, role), np.int32)
         if role == "inter":
             return self._channel_table(lambda ch: ch.intermediate, np.int32)[self._cols["channel"], 0]
@@ -317,9 +341,9 @@ class EventSet:
 
     def mass(self, role: str) -> np.ndarray:
         """On-shell mass of ``role`` in GeV for every event (0 for an empty slot)."""
-        if role in ("nu", "target", "recoil", "hnl"):
+        if role in ("nu", "target", "recoil", "hnl", "recoil2"):
             return self._case_attr({"nu": "m_projectile", "target": "m_target", "recoil": "m_recoil",
-                                    "hnl": "m_hnl"}[role])
+                                    "hnl": "m_hnl", "recoil2": "m_recoil2"}[role])
         if role == "inter":
             return self._channel_table(lambda ch: ch.m_intermediate)[self._cols["channel"], 0]
         if role in DAUGHTER_ROLES:
@@ -330,6 +354,10 @@ class EventSet:
     def p3(self, role: str) -> np.ndarray:
         """Three-momentum (px, py, pz) of ``role`` in GeV, shape (n, 3)."""
         if role in STORED_ROLES:
+            return np.stack([self._cols[k] for k in _p3_names(role)], axis=1)
+        if role == "recoil2":
+            if not self.has_recoil2:
+                return np.zeros((self._n, 3))
             return np.stack([self._cols[k] for k in _p3_names(role)], axis=1)
         if role == "target":
             return np.zeros((self._n, 3))
@@ -359,7 +387,7 @@ class EventSet:
         out = np.empty((self._n, 4))
         out[:, 1:] = self.p3(role)
         out[:, 0] = self.energy(role)
-        if role in DAUGHTER_ROLES:
+        if role in DAUGHTER_ROLES or role == "recoil2":
             out[self.pdg(role) == 0] = 0.0
         return out
 
@@ -399,7 +427,7 @@ class EventSet:
         """
         out = {}
         pin = self.p4("nu") + self.p4("target")
-        pout = self.p4("hnl") + self.p4("recoil")
+        pout = self.p4("hnl") + self.p4("recoil") + self.p4("recoil2")
         out["primary"] = float(np.max(np.abs(pin - pout) / pin[:, :1], initial=0.0))
         pd = sum(self.p4(r) for r in DAUGHTER_ROLES)
         pN = self.p4("hnl")
@@ -456,7 +484,8 @@ class EventSet:
         channels: list[ChannelInfo] = []
         n_gaps = max(s.n_gaps for s in sets)
         gap_names = [c for k in range(1, n_gaps + 1) for c in gap_columns(k)]
-        pieces = {k: [] for k in list(COLUMNS) + gap_names}
+        opt = list(RECOIL2_COLUMNS) if any(s.has_recoil2 for s in sets) else []
+        pieces = {k: [] for k in list(COLUMNS) + opt + gap_names}
         for s in sets:
             maps = []
             for table, merged in ((s.cases, cases), (s.channels, channels)):
@@ -472,6 +501,9 @@ class EventSet:
                 maps.append(np.asarray(remap, dtype=np.uint16))
             for k in gap_names[2 * s.n_gaps:]:  # pad missing gaps: empty, at l2
                 pieces[k].append(s._cols["l2"])
+            if opt and not s.has_recoil2:  # no second companion: zeros
+                for k in opt:
+                    pieces[k].append(np.zeros(len(s)))
             for k, a in s._cols.items():
                 if k == "case":
                     a = maps[0][a] if len(maps[0]) else a
@@ -485,7 +517,7 @@ class EventSet:
     @classmethod
     def from_kinematics(cls, *, case, channel, w_rate, br, p_decay, Q2, l1, l2, ctau, l_decay, vertex,
                         p_nu, p_recoil, p_hnl, p_daughters, cases, channels, meta=None, q_channel=None,
-                        w_decay=1.0, gaps=None, validate=True) -> "EventSet":
+                        w_decay=1.0, gaps=None, p_recoil2=None, validate=True) -> "EventSet":
         """Build from arrays of vectors.
 
         ``vertex``: (n, 4) x, y, z [cm], t [ns] of the interaction.  ``p_nu``, ``p_recoil``, ``p_hnl``:
@@ -494,7 +526,7 @@ class EventSet:
         daughters, the intermediate's children last.  ``q_channel``: channel-selection probability
         (default: ``br``, i.e. channels drawn with their branching ratios); ``gaps``: (n, K, 2) starts
         and ends of the gaps of the path (detectors of separated parts).  Other arguments are 1-D or
-        scalars.
+        scalars.  ``p_recoil2``: (n, 3|4) second companions of meson-decay events (optional columns).
         """
         vertex = np.asarray(vertex, dtype=float)
         n = vertex.shape[0]
@@ -506,7 +538,10 @@ class EventSet:
                 raise ConfigurationError(f"{what} must have shape (n, 3) or (n, 4), has {a.shape}")
             return a[:, -3:]
 
-        for role, arr in (("nu", p_nu), ("recoil", p_recoil), ("hnl", p_hnl)):
+        roles = (("nu", p_nu), ("recoil", p_recoil), ("hnl", p_hnl))
+        if p_recoil2 is not None:
+            roles += (("recoil2", p_recoil2),)
+        for role, arr in roles:
             p = p3(arr, "p_" + role)
             for j, k in enumerate(_p3_names(role)):
                 cols[k] = np.ascontiguousarray(p[:, j])

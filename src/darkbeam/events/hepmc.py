@@ -47,6 +47,13 @@ VERTEX_STATUS = {
     22: ("NewParticleDecay", "decay of N at its sampled decay position in the detector"),
     23: ("IntermediateDecay", "prompt decay of the intermediate (Z', h') at N's decay position"),
 }
+#: descriptions in files with meson-decay events (cases of regime "decay")
+DECAY_STATUS_DOCS = {
+    ("particle", 4): "incoming beam particle (the projectile neutrino; in meson-decay events the decaying parent, "
+                     "which enters the event at its decay point)",
+    ("vertex", 1): "upscattering projectile + target -> N + recoil, or (meson-decay events) the decay of the "
+                   "parent into the new particle and its companions",
+}
 #: darkbeam's codes without an official PDG number (docs/pdg_codes.md)
 NEW_PARTICLES = {C.PDG[k]: k for k in ("N4", "N5", "N6", "zprime", "hprime")}
 NEW_PARTICLE_DOCS = {
@@ -57,9 +64,10 @@ NEW_PARTICLE_DOCS = {
     "hprime": "dark scalar h' (scalar, DarkNews code 59|0|1)",
 }
 
-#: HepMC3 slot layout: E U W A(6) P(nu) P(target) V1 P(N) P(recoil) V2, then per daughter slot j:
-#: P(d_j) and, after the last direct daughter, P(X) V3
-N_HEAD = 15
+#: HepMC3 slot layout: E U W A(6) P(nu) P(target) V1 P(N) P(recoil) P(recoil2) V2, then per daughter
+#: slot j: P(d_j) and, after the last direct daughter, P(X) V3.  Meson-decay cases have no target
+#: (ids: 1 parent, 2 N, 3 recoil, [4 recoil2], then the daughters); upscattering cases no recoil2.
+N_HEAD = 16
 N_SLOTS = N_HEAD + 3 * MAX_DAUGHTERS - 2
 
 
@@ -75,7 +83,7 @@ def _pb(v):
 def _used_codes(events):
     codes = set()
     for c in events.cases:
-        codes |= {c.projectile, c.target, c.recoil, c.hnl}
+        codes |= {c.projectile, c.target, c.recoil, c.hnl, c.recoil2} - {0}
     for ch in events.channels:
         codes |= set(ch.daughters) | ({ch.intermediate} if ch.intermediate else set())
     return sorted(codes, key=lambda v: (abs(v), v))
@@ -112,7 +120,7 @@ def nuhepmc_header(events) -> str:
             att("NuHepMC.FluxAveragedTotalCrossSectionUncertainty",
                 T.fmt_scalar(_pb(meta["flux_averaged_xsec_err_cm2"])))
         conventions.append("G.C.2")
-    else:
+    elif meta.get("process") != "meson-decay":  # no cross section for decays of beam mesons
         warnings.warn("meta has no 'flux_averaged_xsec_cm2': the HepMC3 file will not satisfy NuHepMC "
                       "G.R.5 (flux-averaged total cross section)", stacklevel=3)
     att("NuHepMC.Conventions", sorted(conventions))
@@ -123,13 +131,15 @@ def nuhepmc_header(events) -> str:
         att(f"NuHepMC.ProcessInfo[{pid}].Name", case.name)
         att(f"NuHepMC.ProcessInfo[{pid}].Description", case.description or case.name)
     att("NuHepMC.VertexStatusIDs", sorted(VERTEX_STATUS))
+    decays = any(c.is_decay for c in events.cases)
     for k, (name, doc) in sorted(VERTEX_STATUS.items()):
         att(f"NuHepMC.VertexStatusInfo[{k}].Name", name)
-        att(f"NuHepMC.VertexStatusInfo[{k}].Description", doc)
+        att(f"NuHepMC.VertexStatusInfo[{k}].Description", DECAY_STATUS_DOCS.get(("vertex", k), doc) if decays else doc)
     att("NuHepMC.ParticleStatusIDs", sorted(PARTICLE_STATUS))
     for k, (name, doc) in sorted(PARTICLE_STATUS.items()):
         att(f"NuHepMC.ParticleStatusInfo[{k}].Name", name)
-        att(f"NuHepMC.ParticleStatusInfo[{k}].Description", doc)
+        att(f"NuHepMC.ParticleStatusInfo[{k}].Description",
+            DECAY_STATUS_DOCS.get(("particle", k), doc) if decays else doc)
     new = [c for c in _used_codes(events) if _new_name(c)]
     att("NuHepMC.AdditionalParticleNumbers", new)
     for c in new:
@@ -188,62 +198,91 @@ def use_compiled(n_events: int) -> bool:
 
 
 class _Layout:
-    """Per-case and per-channel constant strings and slot presence (built once per file)."""
+    """Per-case and per-(case, channel) constant strings and slot presence (built once per file).
+
+    Per-pair tables are indexed by ``case * n_channels + channel`` (particle ids of the daughters
+    depend on how many particles precede them: 4 for upscattering, 3 or 4 for meson decays)."""
 
     def __init__(self, events):
         self.compiled = use_compiled(len(events))
         fs = T.fmt_scalar
         pids = process_ids(events.cases)
+        cases = events.cases
+        self.nch = nch = len(events.channels)
+        dec = [c.is_decay for c in cases]
+        # head particles before the daughters, N's id
+        nh = [3 + (c.recoil2 != 0) if d else 4 for c, d in zip(cases, dec)]
+        nid = [2 if d else 3 for d in dec]
+        self.nh, self.nid = nh, nid
         self.pid_line = [f"A 0 signal_process_id {p}" for p in pids]
-        self.nu_pre = [f"P 1 0 {c.projectile}" for c in events.cases]
-        self.nu_suf = [f"{fs(c.m_projectile)} 4" for c in events.cases]
-        self.tgt_line = [f"P 2 0 {c.target} 0 0 0 {fs(c.m_target)} {fs(c.m_target)} 20" for c in events.cases]
-        self.hnl_pre = [f"P 3 -1 {c.hnl}" for c in events.cases]
-        self.hnl_suf = [f"{fs(c.m_hnl)} 2" for c in events.cases]
-        self.rec_pre = [f"P 4 -1 {c.recoil}" for c in events.cases]
-        self.rec_suf = [f"{fs(c.m_recoil)} 1" for c in events.cases]
-        nch = len(events.channels)
-        self.presence = np.zeros((nch, N_SLOTS), dtype=bool)
+        self.nu_pre = [f"P 1 0 {c.projectile}" for c in cases]
+        self.nu_suf = [f"{fs(c.m_projectile)} 4" for c in cases]
+        self.tgt_line = ["" if d else f"P 2 0 {c.target} 0 0 0 {fs(c.m_target)} {fs(c.m_target)} 20"
+                         for c, d in zip(cases, dec)]
+        self.v1_pre = ["V -1 1 [1] @" if d else "V -1 1 [1,2] @" for d in dec]
+        self.hnl_pre = [f"P {nid[a]} -1 {c.hnl}" for a, c in enumerate(cases)]
+        self.hnl_suf = [f"{fs(c.m_hnl)} 2" for c in cases]
+        self.rec_pre = [f"P {nid[a] + 1} -1 {c.recoil}" for a, c in enumerate(cases)]
+        self.rec_suf = [f"{fs(c.m_recoil)} 1" for c in cases]
+        self.rec2_pre = [f"P 4 -1 {c.recoil2}" if c.recoil2 else "" for c in cases]
+        self.rec2_suf = [f"{fs(c.m_recoil2)} 1" if c.recoil2 else "" for c in cases]
+        self.v2_pre = [f"V -2 22 [{nid[a]}] @" for a in range(len(cases))]
+        npair = len(cases) * nch
+        self.presence = np.zeros((npair, N_SLOTS), dtype=bool)
         self.presence[:, :N_HEAD] = True
-        self.nvnp, self.chan_line, self.x_pre, self.x_suf, self.v3_pre = [], [], [], [], []
-        self.d_pre = [[""] * nch for _ in range(MAX_DAUGHTERS)]
+        self.nvnp, self.x_pre, self.x_suf, self.v3_pre = [""] * npair, [""] * npair, [""] * npair, [""] * npair
+        self.chan_line = [f"A 0 darkbeam.channel {k}" for k in range(nch)]
+        self.d_pre = [[""] * npair for _ in range(MAX_DAUGHTERS)]
         self.d_suf = [[""] * nch for _ in range(MAX_DAUGHTERS)]
         # HEPEVT
-        self.he_n, self.he_hnl_last = [], []
-        self.he_d = [[""] * nch for _ in range(MAX_DAUGHTERS)]
-        self.he_x = []
+        self.he_n, self.he_hnl_last, self.he_x = [""] * npair, [""] * npair, [""] * npair
+        self.he_d = [[""] * npair for _ in range(MAX_DAUGHTERS)]
+        for a, c in enumerate(cases):
+            for k, ch in enumerate(events.channels):
+                t = a * nch + k
+                nd, ndir, hasx = ch.n_daughters, ch.n_direct, bool(ch.intermediate)
+                xid = nh[a] + 1 + ndir
+                self.nvnp[t] = f"{2 + hasx} {nh[a] + nd + hasx}"
+                self.presence[t, 10] = not dec[a]
+                self.presence[t, 14] = bool(c.recoil2)
+                for j in range(nd):
+                    direct = j < ndir
+                    pid = nh[a] + 1 + j if direct else nh[a] + 2 + j
+                    self.d_pre[j][t] = f"P {pid} {-2 if direct else -3} {ch.daughters[j]}"
+                    self.presence[t, N_HEAD + 3 * j] = True
+                    mo = nid[a] if direct else xid
+                    self.he_d[j][t] = f"1 {ch.daughters[j]} {mo} {mo} 0 0"
+                self.x_pre[t] = f"P {xid} -2 {ch.intermediate}" if hasx else ""
+                self.v3_pre[t] = f"V -3 23 [{xid}] @" if hasx else ""
+                self.he_n[t] = str(nh[a] + nd + hasx)
+                self.he_hnl_last[t] = str(xid if hasx else nh[a] + nd)
+                self.he_x[t] = f"2 {ch.intermediate} {nid[a]} {nid[a]} {xid + 1} {nh[a] + nd + 1}" if hasx else ""
+                if hasx:
+                    self.presence[t, N_HEAD + 3 * (ndir - 1) + 1] = True
+                    self.presence[t, N_HEAD + 3 * (ndir - 1) + 2] = True
         for k, ch in enumerate(events.channels):
-            nd, ndir, hasx = ch.n_daughters, ch.n_direct, bool(ch.intermediate)
-            xid = 5 + ndir
-            self.nvnp.append(f"{2 + hasx} {4 + nd + hasx}")
-            self.chan_line.append(f"A 0 darkbeam.channel {k}")
-            for j in range(nd):
-                direct = j < ndir
-                pid = 5 + j if direct else 6 + j
-                self.d_pre[j][k] = f"P {pid} {-2 if direct else -3} {ch.daughters[j]}"
+            for j in range(ch.n_daughters):
                 self.d_suf[j][k] = f"{fs(ch.masses[j])} 1"
-                self.presence[k, N_HEAD + 3 * j] = True
-                mo = 3 if direct else xid
-                self.he_d[j][k] = f"1 {ch.daughters[j]} {mo} {mo} 0 0"
-            self.x_pre.append(f"P {xid} -2 {ch.intermediate}" if hasx else "")
-            self.x_suf.append(f"{fs(ch.m_intermediate)} 2" if hasx else "")
-            self.v3_pre.append(f"V -3 23 [{xid}] @" if hasx else "")
-            self.he_n.append(str(4 + nd + hasx))
-            self.he_hnl_last.append(str(xid if hasx else 4 + nd))
-            self.he_x.append(f"2 {ch.intermediate} 3 3 {xid + 1} {4 + nd + 1}" if hasx else "")
-            if hasx:
-                self.presence[k, N_HEAD + 3 * (ndir - 1) + 1] = True
-                self.presence[k, N_HEAD + 3 * (ndir - 1) + 2] = True
-        self.he_nu = [f"4 {c.projectile} 0 0 3 4" for c in events.cases]
-        self.he_nu_m = [fs(c.m_projectile) for c in events.cases]
-        self.he_tgt = [f"20 {c.target} 0 0 3 4 0 0 0 {fs(c.m_target)} {fs(c.m_target)}" for c in events.cases]
-        self.he_rec = [f"1 {c.recoil} 1 2 0 0" for c in events.cases]
-        self.m_rec = [fs(c.m_recoil) for c in events.cases]
-        self.m_hnl = [fs(c.m_hnl) for c in events.cases]
-        self.he_hnl = [f"2 {c.hnl} 1 2 5" for c in events.cases]
+        self.x_suf = [f"{fs(ch.m_intermediate)} 2" if ch.intermediate else "" for ch in events.channels]
+        first = [2 if d else 3 for d in dec]
+        self.he_nu = [f"4 {c.projectile} 0 0 {first[a]} {nh[a]}" for a, c in enumerate(cases)]
+        self.he_nu_m = [fs(c.m_projectile) for c in cases]
+        self.he_tgt = [f"20 {c.target} 0 0 3 4 0 0 0 {fs(c.m_target)} {fs(c.m_target)}" for c in cases]
+        mothers = ["1 1" if d else "1 2" for d in dec]
+        self.he_rec = [f"1 {c.recoil} {mothers[a]} 0 0" for a, c in enumerate(cases)]
+        self.he_rec2 = [f"1 {c.recoil2} 1 1 0 0" if c.recoil2 else "" for c in cases]
+        self.m_rec = [fs(c.m_recoil) for c in cases]
+        self.m_rec2 = [fs(c.m_recoil2) for c in cases]
+        self.m_hnl = [fs(c.m_hnl) for c in cases]
+        self.he_hnl = [f"2 {c.hnl} {mothers[a]} {nh[a] + 1}" for a, c in enumerate(cases)]
         self.m_d = [[fs(ch.masses[j]) if j < ch.n_daughters else "" for ch in events.channels]
                     for j in range(MAX_DAUGHTERS)]
         self.m_x = [fs(ch.m_intermediate) for ch in events.channels]
+
+    def pair(self, events) -> np.ndarray:
+        """Per event: its (case, channel) pair index into the per-pair tables."""
+        c = events.columns
+        return np.asarray(c["case"], dtype=np.int64) * self.nch + np.asarray(c["channel"], dtype=np.int64)
 
 
 def _p_strings(p4):
@@ -269,7 +308,8 @@ class _HepMC3Templates:
         names = (["w", "x", "y", "z", "t_s", "w_rate", "br", "q_channel", "w_decay", "p_decay",
                   "l1", "l2", "ctau", "l_decay"] + self.gaps + ["Q2"] + [f"nu.{c}" for c in p4] + ["t_ct"]
                  + [f"hnl.{c}" for c in p4] + [f"recoil.{c}" for c in p4] + [f"vd.{c}" for c in "xyzt"]
-                 + [f"d{j}.{c}" for j in range(MD) for c in p4] + [f"X.{c}" for c in p4])
+                 + [f"d{j}.{c}" for j in range(MD) for c in p4] + [f"X.{c}" for c in p4]
+                 + [f"recoil2.{c}" for c in p4])
         self.names = names
         self.col = {nm: i for i, nm in enumerate(names)}
         L = layout
@@ -279,19 +319,23 @@ class _HepMC3Templates:
 
         vd = _sp([f"vd.{c}" for c in "xyzt"])
         tmpls = []
-        for a in range(len(events.cases)):
+        for a, case in enumerate(events.cases):
             for k, ch in enumerate(events.channels):
-                it = (["E ", EVT, f" {L.nvnp[k]}\nU GEV CM\nW ", _Col("w"), f"\n{L.pid_line[a]}\nA 0 lab_pos "]
+                t = a * nch + k
+                it = (["E ", EVT, f" {L.nvnp[t]}\nU GEV CM\nW ", _Col("w"), f"\n{L.pid_line[a]}\nA 0 lab_pos "]
                       + _sp(["x", "y", "z", "t_s"]) + [f"\n{L.chan_line[k]}\nA 0 darkbeam.weights "]
                       + _sp(["w_rate", "br", "q_channel", "w_decay", "p_decay"]) + ["\nA 0 darkbeam.path "]
                       + _sp(["l1", "l2", "ctau", "l_decay"] + self.gaps) + ["\nA 0 darkbeam.Q2 ", _Col("Q2"), "\n"]
-                      + P(L.nu_pre[a], "nu", L.nu_suf[a]) + [f"{L.tgt_line[a]}\nV -1 1 [1,2] @ "]
+                      + P(L.nu_pre[a], "nu", L.nu_suf[a])
+                      + ([f"{L.tgt_line[a]}\n"] if L.tgt_line[a] else []) + [f"{L.v1_pre[a]} "]
                       + _sp(["x", "y", "z", "t_ct"]) + ["\n"] + P(L.hnl_pre[a], "hnl", L.hnl_suf[a])
-                      + P(L.rec_pre[a], "recoil", L.rec_suf[a]) + ["V -2 22 [3] @ "] + vd + ["\n"])
+                      + P(L.rec_pre[a], "recoil", L.rec_suf[a])
+                      + (P(L.rec2_pre[a], "recoil2", L.rec2_suf[a]) if case.recoil2 else [])
+                      + [f"{L.v2_pre[a]} "] + vd + ["\n"])
                 for j in range(ch.n_daughters):
-                    it += P(L.d_pre[j][k], f"d{j}", L.d_suf[j][k])
+                    it += P(L.d_pre[j][t], f"d{j}", L.d_suf[j][k])
                     if ch.intermediate and j == ch.n_direct - 1:
-                        it += P(L.x_pre[k], "X", L.x_suf[k]) + [L.v3_pre[k], " "] + vd + ["\n"]
+                        it += P(L.x_pre[t], "X", L.x_suf[k]) + [L.v3_pre[t], " "] + vd + ["\n"]
                 tmpls.append(self._compile(it))
         toks = sorted({t for ops in tmpls for t in ops if isinstance(t, str)})
         tid = {t: i for i, t in enumerate(toks)}
@@ -339,6 +383,7 @@ class _HepMC3Templates:
             M[:, i:i + 4] = events.p4(role)[:, [1, 2, 3, 0]]
             i += 4
         M[:, i:i + 4] = events.p4("inter")[:, [1, 2, 3, 0]]
+        M[:, i + 4:i + 8] = events.p4("recoil2")[:, [1, 2, 3, 0]]
         return M
 
 
@@ -390,10 +435,11 @@ def _hepmc3_chunk_arrow(events, layout: _Layout, first_event_number: int) -> mem
     n = len(events)
     c = events.columns
     case, chan = c["case"], c["channel"]
-    pres = layout.presence[chan]
+    pair = layout.pair(events)
+    pres = layout.presence[pair]
     slots = [None] * N_SLOTS
     slots[0] = T.join("E", T.istr(np.arange(first_event_number, first_event_number + n)),
-                      T.lookup(layout.nvnp, chan))
+                      T.lookup(layout.nvnp, pair))
     slots[1] = T.const("U GEV CM", n)
     slots[2] = T.join("W", T.fstr(events.w))
     slots[3] = T.lookup(layout.pid_line, case)
@@ -407,54 +453,64 @@ def _hepmc3_chunk_arrow(events, layout: _Layout, first_event_number: int) -> mem
                       T.fstr(c["l_decay"]), *gaps)
     slots[8] = T.join("A 0 darkbeam.Q2", T.fstr(c["Q2"]))
     slots[9] = T.join(T.lookup(layout.nu_pre, case), *_p_strings(events.p4("nu")), T.lookup(layout.nu_suf, case))
-    slots[10] = T.lookup(layout.tgt_line, case)
-    slots[11] = T.join("V -1 1 [1,2] @", xs, ys, zs, T.fstr(c["t"] * C_LIGHT_CM_PER_NS))
+    mt = pres[:, 10]
+    if mt.any():
+        slots[10] = T.lookup(layout.tgt_line, case[mt])
+    slots[11] = T.join(T.lookup(layout.v1_pre, case), xs, ys, zs, T.fstr(c["t"] * C_LIGHT_CM_PER_NS))
     slots[12] = T.join(T.lookup(layout.hnl_pre, case), *_p_strings(events.p4("hnl")),
                        T.lookup(layout.hnl_suf, case))
     slots[13] = T.join(T.lookup(layout.rec_pre, case), *_p_strings(events.p4("recoil")),
                        T.lookup(layout.rec_suf, case))
+    m2 = pres[:, 14]
+    if m2.any():
+        slots[14] = T.join(T.lookup(layout.rec2_pre, case[m2]), *_p_strings(events.p4("recoil2")[m2]),
+                           T.lookup(layout.rec2_suf, case[m2]))
     vd = events.vertex("decay")
     vds = [T.fstr(vd[:, 0]), T.fstr(vd[:, 1]), T.fstr(vd[:, 2]), T.fstr(vd[:, 3] * C_LIGHT_CM_PER_NS)]
-    slots[14] = T.join("V -2 22 [3] @", *vds)
+    slots[15] = T.join(T.lookup(layout.v2_pre, case), *vds)
     hasx = pres[:, N_HEAD + 1::3].any(axis=1)
     px = events.p4("inter")[hasx] if hasx.any() else None
     for j, role in enumerate(DAUGHTER_ROLES):
         s = N_HEAD + 3 * j
         m = pres[:, s]
         if m.any():
-            slots[s] = T.join(T.lookup(layout.d_pre[j], chan[m]), *_p_strings(events.p4(role)[m]),
+            slots[s] = T.join(T.lookup(layout.d_pre[j], pair[m]), *_p_strings(events.p4(role)[m]),
                               T.lookup(layout.d_suf[j], chan[m]))
         if j < MAX_DAUGHTERS - 1:
             mx = pres[:, s + 1]
             if mx.any():
                 sel = mx[hasx]
-                slots[s + 1] = T.join(T.lookup(layout.x_pre, chan[mx]), *_p_strings(px[sel]),
+                slots[s + 1] = T.join(T.lookup(layout.x_pre, pair[mx]), *_p_strings(px[sel]),
                                       T.lookup(layout.x_suf, chan[mx]))
                 idx = np.flatnonzero(mx)
-                slots[s + 2] = T.join(T.lookup(layout.v3_pre, chan[mx]), *(a.take(idx) for a in vds))
+                slots[s + 2] = T.join(T.lookup(layout.v3_pre, pair[mx]), *(a.take(idx) for a in vds))
     return T.interleave(slots, pres)
 
 
 def hepevt_chunk(events, layout: _Layout, first_event_number: int) -> memoryview:
     """HEPEVT ASCII text (HepMC3 ReaderHEPEVT layout: ``E <event> <n_entries> <weight>``, then per
     entry ``status pdg mother1 mother2 daughter1 daughter2 px py pz E m`` and ``x y z ct`` in mm).
-    The weight after the entry count is a darkbeam addition that HepMC3's reader skips."""
+    The weight after the entry count is a darkbeam addition that HepMC3's reader skips.  Meson-decay
+    events have no target entry; a second companion follows the first."""
     n = len(events)
     c = events.columns
     case, chan = c["case"], c["channel"]
-    hp = layout.presence[chan]
-    # entry positions: 0 nu, 1 target, 2 N, 3 recoil, 4 + 2j daughter j, 5 + 2j X after daughter j;
-    # entry q has its particle line in slot 1 + 2q and its vertex line in slot 2 + 2q
-    nq = 4 + 2 * MAX_DAUGHTERS - 1
+    pair = layout.pair(events)
+    hp = layout.presence[pair]
+    # entry positions: 0 nu, 1 target, 2 N, 3 recoil, 4 recoil2, 5 + 2j daughter j, 6 + 2j X after
+    # daughter j; entry q has its particle line in slot 1 + 2q and its vertex line in slot 2 + 2q
+    nq = 5 + 2 * MAX_DAUGHTERS - 1
     pres = np.ones((n, 1 + 2 * nq), dtype=bool)
+    pres[:, 3] = pres[:, 4] = hp[:, 10]
+    pres[:, 9] = pres[:, 10] = hp[:, 14]
     for j in range(MAX_DAUGHTERS):
-        q = 4 + 2 * j
+        q = 5 + 2 * j
         pres[:, 1 + 2 * q] = pres[:, 2 + 2 * q] = hp[:, N_HEAD + 3 * j]
         if j < MAX_DAUGHTERS - 1:
             pres[:, 3 + 2 * q] = pres[:, 4 + 2 * q] = hp[:, N_HEAD + 3 * j + 1]
     slots = [None] * (1 + 2 * nq)
     slots[0] = T.join("E", T.istr(np.arange(first_event_number, first_event_number + n)),
-                      T.lookup(layout.he_n, chan), T.fstr(events.w))
+                      T.lookup(layout.he_n, pair), T.fstr(events.w))
     zero = T.const("0 0 0 0", n)
     vi = T.join(T.fstr(c["x"] * CM_TO_MM), T.fstr(c["y"] * CM_TO_MM), T.fstr(c["z"] * CM_TO_MM),
                 T.fstr(c["t"] * (C_LIGHT_CM_PER_NS * CM_TO_MM)))
@@ -463,27 +519,34 @@ def hepevt_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
                   T.fstr(vd[:, 3] * (C_LIGHT_CM_PER_NS * CM_TO_MM)))
     slots[1] = T.join(T.lookup(layout.he_nu, case), *_p_strings(events.p4("nu")), T.lookup(layout.he_nu_m, case))
     slots[2] = zero
-    slots[3] = T.lookup(layout.he_tgt, case)
-    slots[4] = zero
-    slots[5] = T.join(T.lookup(layout.he_hnl, case), T.lookup(layout.he_hnl_last, chan),
+    mt = pres[:, 3]
+    if mt.any():
+        slots[3] = T.lookup(layout.he_tgt, case[mt])
+        slots[4] = zero.take(np.flatnonzero(mt))
+    slots[5] = T.join(T.lookup(layout.he_hnl, case), T.lookup(layout.he_hnl_last, pair),
                       *_p_strings(events.p4("hnl")), T.lookup(layout.m_hnl, case))
     slots[6] = vi
     slots[7] = T.join(T.lookup(layout.he_rec, case), *_p_strings(events.p4("recoil")),
                       T.lookup(layout.m_rec, case))
     slots[8] = vi
+    m2 = pres[:, 9]
+    if m2.any():
+        slots[9] = T.join(T.lookup(layout.he_rec2, case[m2]), *_p_strings(events.p4("recoil2")[m2]),
+                          T.lookup(layout.m_rec2, case[m2]))
+        slots[10] = vi.take(np.flatnonzero(m2))
     hasx = hp[:, N_HEAD + 1::3].any(axis=1)
     px = events.p4("inter")[hasx] if hasx.any() else None
     for j, role in enumerate(DAUGHTER_ROLES):
-        q = 4 + 2 * j
+        q = 5 + 2 * j
         m = pres[:, 1 + 2 * q]
         if m.any():
-            slots[1 + 2 * q] = T.join(T.lookup(layout.he_d[j], chan[m]), *_p_strings(events.p4(role)[m]),
+            slots[1 + 2 * q] = T.join(T.lookup(layout.he_d[j], pair[m]), *_p_strings(events.p4(role)[m]),
                                       T.lookup(layout.m_d[j], chan[m]))
             slots[2 + 2 * q] = vdec.take(np.flatnonzero(m))
         if j < MAX_DAUGHTERS - 1:
             mx = pres[:, 3 + 2 * q]
             if mx.any():
-                slots[3 + 2 * q] = T.join(T.lookup(layout.he_x, chan[mx]), *_p_strings(px[mx[hasx]]),
+                slots[3 + 2 * q] = T.join(T.lookup(layout.he_x, pair[mx]), *_p_strings(px[mx[hasx]]),
                                           T.lookup(layout.m_x, chan[mx]))
                 slots[4 + 2 * q] = vdec.take(np.flatnonzero(mx))
     return T.interleave(slots, pres)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from darkbeam.errors import DataError
 from darkbeam.events.eventset import EventSet
-from darkbeam.events.schema import COLUMNS, SCHEMA_VERSION, parse_gap_column
+from darkbeam.events.schema import COLUMNS, OPTIONAL_COLUMNS, SCHEMA_VERSION, parse_gap_column
 
 
 def read_metadata(path) -> dict:
@@ -43,7 +43,8 @@ def read_parquet(path, *, validate: bool = True) -> EventSet:
     md = read_metadata(path)
     try:
         present = pq.read_schema(path).names
-        table = pq.read_table(path, columns=[k for k in present if k in COLUMNS or parse_gap_column(k) is not None])
+        table = pq.read_table(path, columns=[k for k in present if k in COLUMNS or k in OPTIONAL_COLUMNS
+                                                    or parse_gap_column(k) is not None])
     except Exception as exc:
         raise DataError(f"{path}: cannot read the event columns ({exc})") from None
     return EventSet.from_arrow(table, cases=md["cases"], channels=md["channels"], meta=md.get("meta", {}),

@@ -89,6 +89,12 @@ COLUMNS: dict[str, Column] = {
        for k, v in _p3(f"d{j}", f"final daughter {j} of N's decay (0 for an empty slot)").items()},
 }
 
+#: optional columns (all three or none): the second companion of the new particle in a production
+#: decay with three daughters (parent -> LLP + recoil + recoil2, e.g. K+ -> pi0 mu+ N4)
+RECOIL2_COLUMNS: dict[str, Column] = _p3("recoil2", "the second companion of the new particle in the parent's "
+                                                  "decay (meson-decay events with three-body production)")
+OPTIONAL_COLUMNS: dict[str, Column] = dict(RECOIL2_COLUMNS)
+
 #: indices into the case/channel tables
 INDEX_COLUMNS = ("case", "channel")
 #: weight components: w = w_rate * (br / q_channel) * w_decay * p_decay
@@ -112,16 +118,17 @@ def gap_column_doc(k: int) -> tuple[Column, Column]:
                               f"after gap {k} (l2 if it does not)"))
 
 #: particle roles, in event-record order.  ``target`` and ``x`` are derived, the rest stored.
-ROLES = ("nu", "target", "hnl", "recoil", "inter", "d1", "d2", "d3", "d4")
+ROLES = ("nu", "target", "hnl", "recoil", "recoil2", "inter", "d1", "d2", "d3", "d4")
 #: roles whose three-momentum is stored
 STORED_ROLES = ("nu", "recoil", "hnl", "d1", "d2", "d3", "d4")
 DAUGHTER_ROLES = ("d1", "d2", "d3", "d4")
 
 ROLE_DOCS = {
-    "nu": "projectile (incoming neutrino)",
+    "nu": "projectile (incoming neutrino; meson-decay events: the decaying parent)",
     "target": "target before the interaction (at rest)",
     "hnl": "N, the upscattered heavy neutral lepton",
-    "recoil": "recoiling target",
+    "recoil": "recoiling target (meson-decay events: the new particle's companion in the parent's decay)",
+    "recoil2": "second companion of the new particle in a three-body production decay (zero otherwise)",
     "inter": "intermediate of a two-step decay (e.g. the Z' in N -> nu Z', Z' -> e+ e-); "
          "its children are the last daughters",
     "d1": "final daughter 1", "d2": "final daughter 2", "d3": "final daughter 3", "d4": "final daughter 4",
@@ -138,6 +145,8 @@ DERIVED_DOCS = {
     "y_dec": ("cm", "y of the decay vertex of N"),
     "z_dec": ("cm", "z of the decay vertex of N"),
     "t_dec": ("ns", "time of the decay of N (interaction time + time of flight)"),
+    "delay": ("ns", "delay of N's decay behind a light-speed particle leaving the interaction (production) "
+                    "vertex at the same time towards the decay vertex: l_decay (1/beta - 1)/c"),
 }
 
 #: internal units (docs/design.md)
@@ -149,6 +158,8 @@ def column_spec(name: str) -> Column:
     """The :class:`Column` of a stored column, including the optional gap columns."""
     if name in COLUMNS:
         return COLUMNS[name]
+    if name in OPTIONAL_COLUMNS:
+        return OPTIONAL_COLUMNS[name]
     k = parse_gap_column(name)
     if k is None:
         raise KeyError(name)
@@ -165,9 +176,13 @@ def parse_gap_column(name: str) -> tuple[int, int] | None:
     return None
 
 
-def column_docs(n_gaps: int = 0) -> dict[str, dict[str, str]]:
-    """``{name: {"unit", "doc", "dtype"}}`` of the stored columns (written into file metadata)."""
+def column_docs(n_gaps: int = 0, optional=()) -> dict[str, dict[str, str]]:
+    """``{name: {"unit", "doc", "dtype"}}`` of the stored columns (written into file metadata);
+    ``optional``: names of the optional columns present."""
     out = {k: {"unit": c.unit, "doc": c.doc, "dtype": c.dtype.name} for k, c in COLUMNS.items()}
+    for k in optional:
+        c = OPTIONAL_COLUMNS[k]
+        out[k] = {"unit": c.unit, "doc": c.doc, "dtype": c.dtype.name}
     for k in range(1, n_gaps + 1):
         for name, c in zip(gap_columns(k), gap_column_doc(k)):
             out[name] = {"unit": c.unit, "doc": c.doc, "dtype": c.dtype.name}

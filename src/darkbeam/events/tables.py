@@ -43,6 +43,9 @@ class CaseInfo:
         NuHepMC process ID
     process_id : NuHepMC process ID; default from :func:`process_ids`
     description : free text; for NuHepMC G.C.5 it should cite the theory paper of the process
+    recoil2, m_recoil2 : PDG code and mass of a second companion (0: none); meson-decay cases
+        ``parent -> hnl + recoil [+ recoil2]`` have ``target = 0``, ``m_target = 0`` (no target) and
+        ``regime = "decay"``, the parent as projectile (docs/meson_decay.md)
     """
 
     name: str
@@ -57,14 +60,16 @@ class CaseInfo:
     regime: str = ""
     process_id: int | None = None
     description: str = ""
+    recoil2: int = 0
+    m_recoil2: float = 0.0
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
             raise ConfigurationError("CaseInfo.name must be a non-empty string")
-        for k in ("projectile", "target", "hnl"):
+        for k in ("projectile", "target", "hnl", "recoil2"):
             object.__setattr__(self, k, int(getattr(self, k)))
         object.__setattr__(self, "recoil", int(self.target if self.recoil is None else self.recoil))
-        for k in ("m_target", "m_hnl", "m_projectile"):
+        for k in ("m_target", "m_hnl", "m_projectile", "m_recoil2"):
             object.__setattr__(self, k, _check_mass(k, getattr(self, k), f"case {self.name!r}"))
         m_rec = self.m_target if self.m_recoil is None else self.m_recoil
         object.__setattr__(self, "m_recoil", _check_mass("m_recoil", m_rec, f"case {self.name!r}"))
@@ -73,8 +78,17 @@ class CaseInfo:
         if self.process_id is not None:
             object.__setattr__(self, "process_id", int(self.process_id))
 
+    @property
+    def is_decay(self) -> bool:
+        """A meson-decay case (the parent decays; no target)."""
+        return self.regime == "decay"
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if not self.recoil2 and not self.m_recoil2:  # keep upscattering tables as they were
+            d.pop("recoil2")
+            d.pop("m_recoil2")
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "CaseInfo":

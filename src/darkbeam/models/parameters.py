@@ -228,8 +228,6 @@ class ModelParameters(BaseModel):
         if abs(self.theta) > math.pi / 2:
             raise ValueError(f"theta = {self.theta} rad: the h'-Higgs mixing angle must satisfy |theta| <= pi/2 "
                              "(h' couples to SM fermions as sin(theta) m_f / v)")
-        if "dm_type" in self.model_fields_set and self.mchi is None:
-            raise ValueError("dm_type is set but there is no dark matter (set mchi)")
         if self.mchi is not None and self.mzprime is None:
             raise ValueError("mchi needs mzprime: dark matter chi couples to the SM through the Z' (dark photon)")
         for key in ALP_COUPLINGS:

@@ -123,6 +123,11 @@ def _check_references(spec: SearchFile, source: str) -> None:
             from darkbeam.detectors.schema import unknown
 
             raise ConfigurationError(f"{source}: [[exposure]] {i + 1}: " + unknown("experiment", e.experiment, sorted(known)))
+    m = spec.measurement
+    if m is not None and m.experiment is not None and m.experiment not in known and not Path(m.experiment).is_file():
+        from darkbeam.detectors.schema import unknown
+
+        raise ConfigurationError(f"{source}: [measurement]: " + unknown("experiment", m.experiment, sorted(known)))
     curves = list(spec.published) + (list(spec.recast.published) if spec.recast else [])
     for c in curves:
         if not _curves_dir().joinpath(c.file).is_file():

@@ -8,6 +8,11 @@ observed events, expected background) and the published curves it is compared wi
 ``analysis/searches/curves/``).  Validation is strict, like the experiment files: a misspelled key,
 a negative exposure or a confidence level outside (0, 1) is one ConfigurationError line naming the
 file, the table and the key.  docs/searches.md describes every key.
+
+A ``kind = "measurement"`` entry is a measured Standard-Model rate that constrains new physics through
+that rate (e.g. the CCFR and CHARM-II neutrino-trident cross sections as sigma/sigma_SM): it has a
+``[measurement]`` table (process, channel, quantity, value, error) and no decay channels, selection or
+result; ``particle`` names what it constrains ('zprime').
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from darkbeam.errors import ConfigurationError
 
 __all__ = ["SearchFile", "validate_search", "PARTICLES", "PARENT_MODES"]
 
-PARTICLES = ("hnl", "scalar", "dark_photon")
+PARTICLES = ("hnl", "scalar", "dark_photon", "zprime")
+KINDS = ("search", "sensitivity", "measurement")
 PARENT_MODES = ("in-flight", "at-rest", "both")
 #: the coupling each particle's limits are quoted in (HNLs: one flavour at a time)
-PARAMETERS = {"hnl": "|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon"}
+PARAMETERS = {"hnl": "|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon", "zprime": "gX"}
 
 
 class Exposure(_Strict):
@@ -79,6 +85,21 @@ class Result(_Strict):
         return v
 
 
+class Measurement(_Strict):
+    """A measured Standard-Model process that constrains new physics through its rate (kind 'measurement'):
+    e.g. a neutrino-trident cross section as a ratio to the SM prediction, value +- error (Gaussian)."""
+
+    process: Literal["trident", "nu-e", "cevns"]
+    channel: str
+    quantity: Literal["sigma/sigma_SM", "events"]
+    value: NonNegative
+    error: Positive
+    target: str = ""
+    experiment: Optional[str] = None  # a key of the experiment catalog whose flux the measurement used, if any
+    energy_GeV: Optional[tuple[Positive, Positive]] = None  # the neutrino energy range of the measurement
+    note: str = ""
+
+
 class PublishedCurve(_Strict):
     parameter: str
     file: str  # CSV in analysis/searches/curves/: mass_GeV, value
@@ -96,25 +117,43 @@ class Recast(_Strict):
 
 class SearchFile(_Strict):
     name: str
-    kind: Literal["search", "sensitivity"]
-    particle: Literal["hnl", "scalar", "dark_photon"]
+    kind: Literal["search", "sensitivity", "measurement"]
+    particle: Literal["hnl", "scalar", "dark_photon", "zprime"]
     description: str
     citations: StrList
     caveats: StrList = ()
-    masses_GeV: tuple[Positive, Positive]
+    masses_GeV: Optional[tuple[Positive, Positive]] = None
     flavours: list[Literal["e", "mu", "tau"]] = Field(default_factory=list)
     beam: str
-    parents: StrList
-    parent_mode: Literal["in-flight", "at-rest", "both"]
-    exposure: list[Exposure]
-    channels: list[DecayChannel]
-    selection: Selection
+    parents: StrList = ()
+    parent_mode: Optional[Literal["in-flight", "at-rest", "both"]] = None
+    exposure: list[Exposure] = Field(default_factory=list)
+    channels: list[DecayChannel] = Field(default_factory=list)
+    selection: Optional[Selection] = None
     result: Optional[Result] = None
+    measurement: Optional[Measurement] = None
     published: list[PublishedCurve] = Field(default_factory=list)
     recast: Optional[Recast] = None
 
     @model_validator(mode="after")
     def _consistent(self):
+        if self.kind == "measurement":
+            # a measured SM rate: no decay channels, selection or produced particle; the [measurement] table
+            if self.measurement is None:
+                raise ValueError("a measurement names what was measured: a [measurement] table (process, channel, "
+                                 "quantity, value, error)")
+            if self.channels or self.selection is not None or self.result is not None:
+                raise ValueError("a measurement has no [[channels]], [selection] or [result] (they describe searches)")
+            if self.masses_GeV is not None and not self.masses_GeV[0] < self.masses_GeV[1]:
+                raise ValueError(f"masses_GeV must be [min, max] with min < max, got {list(self.masses_GeV)}")
+            return self
+        if self.measurement is not None:
+            raise ValueError("[measurement] belongs to kind = 'measurement' only")
+        for key in ("masses_GeV", "parent_mode", "selection"):
+            if getattr(self, key) is None:
+                raise ValueError(f"{key}: required for a {self.kind}")
+        if not self.parents:
+            raise ValueError("parents: required for a " + self.kind)
         lo, hi = self.masses_GeV
         if not lo < hi:
             raise ValueError(f"masses_GeV must be [min, max] with min < max, got [{lo}, {hi}]")
