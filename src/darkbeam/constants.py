@@ -118,8 +118,10 @@ PDG = {
     "p": 2212, "n": 2112,
     # New particles have no official code.  darkbeam uses the codes DarkNews writes (59 + spin code
     # + generation), so that files from both codes can be read by the same analysis:
-    # 5914, 5915, 5916 for N4, N5, N6; 5921 for the Z'; 5901 for the h' (docs/pdg_codes.md).
-    "N4": 5914, "N5": 5915, "N6": 5916, "zprime": 5921, "hprime": 5901,
+    # 5914, 5915, 5916 for N4, N5, N6; 5921 for the Z'; 5901 for the h'; 5903 for the ALP (DarkNews's
+    # 'alp'); dark matter, which DarkNews lacks, in the same scheme: 5917 (Dirac chi), 5904 (scalar
+    # chi_s) (docs/pdg_codes.md).
+    "N4": 5914, "N5": 5915, "N6": 5916, "zprime": 5921, "hprime": 5901, "alp": 5903, "chi": 5917, "chi_s": 5904,
 }
 #: PDG codes of the charged leptons l- and neutrinos by flavour
 PDG_LEPTON = {"e": 11, "mu": 13, "tau": 15}

@@ -21,7 +21,7 @@ def decay_table(*args, **kwargs):
 
 @app.command("decays")
 def decays_command(
-    particle: str = typer.Option("N4", "--particle", "-p", help="N4, N5, N6, zprime or hprime."),
+    particle: str = typer.Option("N4", "--particle", "-p", help="N4, N5, N6, zprime, hprime, alp, chi or chi_s."),
     model: Optional[Path] = MODEL_OPTION,
     sets: Optional[list[str]] = SET_OPTION,
     channel: Optional[str] = typer.Option(None, "--channel", "-c", help="Show one channel only, e.g. 'nu_mu e- e+'."),

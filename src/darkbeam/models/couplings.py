@@ -174,6 +174,16 @@ class Couplings:
         return self.gD**2 / (4.0 * np.pi)
 
     @cached_property
+    def dm_yield(self) -> float:
+        """The yield variable Y = epsilon^2 alpha_D (m_chi/m_A')^4 of light dark matter (Izaguirre, Krnjaic,
+        Schuster, Toro 1505.00011 eq. 3): the combination that fixes the relic abundance and, for
+        m_A' >> m_chi, the rate of chi production times scattering.  0 without chi."""
+        p = self.params
+        if p.mchi is None or p.mzprime is None:
+            return 0.0
+        return float(self.epsilon**2 * self.alphaD * (p.mchi / p.mzprime) ** 4)
+
+    @cached_property
     def chi(self) -> float:
         """Hypercharge kinetic-mixing parameter chi (epsilon = chi * c_W)."""
         p = self.params

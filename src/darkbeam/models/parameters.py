@@ -14,6 +14,12 @@ Conventions (all in docs/models.md):
 * Transition magnetic moments ``mu_tr_*`` in GeV^-1: L = (mu_tr/2) nubar sigma^{mu nu} N F_{mu nu}
   + h.c., the DarkNews convention (vertex t = mu_tr/2).  1 mu_B = e/(2 m_e) = 2.96e2 GeV^-1.
 * Scalar couplings ``s_*`` are Yukawa couplings y nubar N h' (dimensionless).
+* Light dark matter ``mchi`` (``dm_type`` 'fermion': Dirac; 'scalar': complex) carries unit charge of
+  the same dark U(1) as the dark neutrino: it couples to the Z' with the one dark coupling ``gD`` /
+  ``alphaD`` (docs/dark_matter.md).
+* ALP couplings (docs/dark_matter.md, Bauer, Neubert, Thamm 1708.00443 eq. 1): L = -(g_agg/4) a F Ftilde
+  - i g_all a lbar gamma5 l + g_s^2 (g_agluon) a G Gtilde, i.e. g_agg = -4 e^2 C_gg/Lambda,
+  g_all = c_ll m_l/Lambda and g_agluon = C_GG/Lambda of that paper.
 """
 
 from __future__ import annotations
@@ -73,6 +79,15 @@ PARAMETER_DOCS: dict[str, tuple[str, str]] = {
     "epsilonZ": ("", "Z-Z' mass mixing parameter (DarkNews 'epsilonZ')"),
     "gD": ("", "dark gauge coupling of the Z' to the dark neutrino nu_D"),
     "alphaD": ("", "gD^2 / (4 pi)"),
+    "mchi": ("GeV", "mass of the light dark-matter particle chi, unit dark charge, coupled to the Z' with gD "
+                    "(needs mzprime; unset: no chi; docs/dark_matter.md)"),
+    "dm_type": ("", "'fermion' (Dirac chi, default) or 'scalar' (complex scalar chi)"),
+    "ma": ("GeV", "mass of the axion-like particle a (unset: no ALP)"),
+    "g_agg": ("GeV^-1", "ALP-photon coupling, L = -(g_agg/4) a F Ftilde (the effective coupling at m_a)"),
+    "g_aee": ("", "ALP-electron pseudoscalar Yukawa, L = -i g_aee a ebar gamma5 e (= c_ee m_e/Lambda of 1708.00443)"),
+    "g_amumu": ("", "ALP-muon pseudoscalar Yukawa, L = -i g_amumu a mubar gamma5 mu (= c_mumu m_mu/Lambda)"),
+    "g_agluon": ("GeV^-1", "ALP-gluon coupling C_GG/Lambda of 1708.00443, L = g_s^2 g_agluon a G Gtilde "
+                           "(hadronic decays a -> 3 pi)"),
     "mhprime": ("GeV", "mass of the dark scalar h' (unset: no h')"),
     "theta": ("rad", "h'-Higgs mixing angle, |theta| <= pi/2 (h' couples to SM fermions as sin(theta) * m_f / v)"),
 }
@@ -90,6 +105,8 @@ for _p in _PAIRS:
 #: generic (NSI-like) light-mediator couplings used by the rare-scattering processes
 NSI_VECTOR_FIELDS = ["gV_nue", "gV_numu", "gV_nutau", "gV_e", "gV_u", "gV_d"]
 NSI_SCALAR_FIELDS = ["gphi_nu", "gphi_e", "gphi_q"]
+#: couplings of the axion-like particle (need ``ma``)
+ALP_COUPLINGS = ["g_agg", "g_aee", "g_amumu", "g_agluon"]
 _KINETIC_KEYS = ("epsilon", "epsilon2", "alpha_epsilon2", "chi")
 _DARK_KEYS = ("gD", "alphaD")
 #: groups of parameters that say the same thing in different forms: a model gives at most one of each
@@ -134,6 +151,13 @@ class ModelParameters(BaseModel):
     epsilonZ: float = 0.0
     gD: Optional[float] = None
     alphaD: Optional[float] = None
+    mchi: Optional[float] = None
+    dm_type: Literal["fermion", "scalar"] = "fermion"
+    ma: Optional[float] = None
+    g_agg: float = 0.0
+    g_aee: float = 0.0
+    g_amumu: float = 0.0
+    g_agluon: float = 0.0
 
     mhprime: Optional[float] = None
     theta: float = 0.0
@@ -144,14 +168,14 @@ class ModelParameters(BaseModel):
     __annotations__.update({n: float for n in MIXING_FIELDS + DARK_MIXING_FIELDS + DIPOLE_FIELDS + SCALAR_FIELDS})
     del _n
 
-    @field_validator("HNLtype", mode="before")
+    @field_validator("HNLtype", "dm_type", mode="before")
     @classmethod
     def _lower(cls, v: Any) -> Any:
         return v.lower() if isinstance(v, str) else v
 
     @model_validator(mode="after")
     def _check(self) -> "ModelParameters":
-        for key in ("m4", "m5", "m6", "mzprime", "mhprime", "mphi"):
+        for key in ("m4", "m5", "m6", "mzprime", "mhprime", "mphi", "mchi", "ma"):
             v = getattr(self, key)
             if v is not None and not (math.isfinite(v) and v > 0):
                 raise ValueError(f"{key} = {v} GeV: a mass must be positive and finite")
@@ -204,6 +228,14 @@ class ModelParameters(BaseModel):
         if abs(self.theta) > math.pi / 2:
             raise ValueError(f"theta = {self.theta} rad: the h'-Higgs mixing angle must satisfy |theta| <= pi/2 "
                              "(h' couples to SM fermions as sin(theta) m_f / v)")
+        if self.mchi is not None and self.mzprime is None:
+            raise ValueError("mchi needs mzprime: dark matter chi couples to the SM through the Z' (dark photon)")
+        for key in ALP_COUPLINGS:
+            v = getattr(self, key)
+            if not math.isfinite(v):
+                raise ValueError(f"{key} = {v} must be finite")
+            if v != 0.0 and self.ma is None:
+                raise ValueError(f"{key} is set but the ALP has no mass (set ma)")
         for i, m in zip(HNL_INDICES, (self.m4, self.m5, self.m6)):
             if m is None:
                 bad = [k for k in self.model_fields_set if k[-1] == str(i) and k not in ("name",) and getattr(self, k)]
@@ -257,13 +289,30 @@ class ModelParameters(BaseModel):
     def has_hprime(self) -> bool:
         return self.mhprime is not None
 
+    @property
+    def has_dm(self) -> bool:
+        return self.mchi is not None
+
+    @property
+    def has_alp(self) -> bool:
+        return self.ma is not None
+
+    @property
+    def dm_label(self) -> str:
+        """Particle label of the dark-matter particle: 'chi' (Dirac fermion) or 'chi_s' (complex scalar)."""
+        return "chi" if self.dm_type == "fermion" else "chi_s"
+
     def particles(self) -> list[str]:
-        """Names of the new particles in the model: N4.., zprime, hprime."""
+        """Names of the new particles in the model: N4.., zprime, hprime, chi or chi_s, alp."""
         out = [f"N{i}" for i in HNL_INDICES[: self.n_hnl]]
         if self.has_zprime:
             out.append("zprime")
         if self.has_hprime:
             out.append("hprime")
+        if self.has_dm:
+            out.append(self.dm_label)
+        if self.has_alp:
+            out.append("alp")
         return out
 
 

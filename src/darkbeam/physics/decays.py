@@ -7,7 +7,10 @@ This module only gathers channels from the physics modules, which hold the formu
 * :mod:`darkbeam.physics.hnl_dileptons`: N -> nu f fbar and N_j -> N_i f fbar, and the invisible
   N -> 3 nu, with W, Z, Z', photon (dipole) and h' exchange and all interferences;
 * :mod:`darkbeam.physics.hnl_dark`: two-body dark decays N -> nu Z', nu h', nu gamma, N_j -> N_i X;
-* :mod:`darkbeam.physics.zprime_decays` and :mod:`darkbeam.physics.scalar_decays`.
+* :mod:`darkbeam.physics.zprime_decays` (with Z' -> chi chi-bar when the model has dark matter) and
+  :mod:`darkbeam.physics.scalar_decays`;
+* :mod:`darkbeam.physics.alp_decays`: the axion-like particle 'alp';
+* the dark matter 'chi' / 'chi_s' is stable (an empty table, c*tau = inf).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from darkbeam import constants as C
 from darkbeam.errors import KinematicsError, ModelError
 from darkbeam.models.couplings import Couplings
 from darkbeam.models.parameters import ModelParameters
-from darkbeam.physics import hnl_dark, hnl_dileptons, hnl_mixing, scalar_decays, zprime_decays
+from darkbeam.physics import alp_decays, hnl_dark, hnl_dileptons, hnl_mixing, scalar_decays, zprime_decays
 from darkbeam.physics.channels import Channel
 from darkbeam.physics.particles import mass_of
 from darkbeam.units import ctau_cm
@@ -105,7 +108,7 @@ def hnl_channels(c: Couplings, i: int) -> list[Channel]:
 
 
 def decay_table(params: ModelParameters, particle: str, *, sw2: float = C.SW2) -> DecayTable:
-    """The decay table of ``particle`` ('N4', 'N5', 'N6', 'zprime' or 'hprime') in a model.
+    """The decay table of ``particle`` ('N4', 'N5', 'N6', 'zprime', 'hprime', 'alp', 'chi' or 'chi_s') in a model.
 
     A particle the model does not contain is a :class:`ModelError`.
     """
@@ -124,6 +127,16 @@ def decay_table(params: ModelParameters, particle: str, *, sw2: float = C.SW2) -
             raise ModelError("the model has no h' (set mhprime)")
         mass = float(params.mhprime)
         chans = scalar_decays.channels(c)
+    elif particle == "alp":
+        if not params.has_alp:
+            raise ModelError("the model has no ALP (set ma)")
+        mass = float(params.ma)
+        chans = alp_decays.channels(params)
+    elif particle in ("chi", "chi_s"):
+        if not params.has_dm or particle != params.dm_label:
+            raise ModelError(f"the model has no '{particle}' (set mchi; dm_type = 'fermion' gives chi, 'scalar' chi_s)")
+        mass = float(params.mchi)
+        chans = []  # the lightest dark-sector state: stable
     else:
         raise ModelError(f"unknown particle '{particle}' (the model has: {', '.join(params.particles()) or 'none'})")
     chans = [ch for ch in chans if ch.width > 0.0]

@@ -1,7 +1,8 @@
 """Particle labels used in channel names: masses (GeV), PDG codes and charge conjugation.
 
 Labels are the keys of :data:`darkbeam.constants.PDG` (plus quark labels for inclusive channels).
-New particles (N4, N5, N6, zprime, hprime) take their masses from the model parameters.
+New particles (N4, N5, N6, zprime, hprime, the dark matter chi (Dirac fermion) or chi_s (complex
+scalar), alp) take their masses from the model parameters.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ _MASS = {
     "d_bar": C.M_D, "u_bar": C.M_U, "s_bar": C.M_S, "c_bar": C.M_C, "b_bar": C.M_B,
 }
 
-_NEW = {"N4": "m4", "N5": "m5", "N6": "m6", "zprime": "mzprime", "hprime": "mhprime"}
+_NEW = {"N4": "m4", "N5": "m5", "N6": "m6", "zprime": "mzprime", "hprime": "mhprime", "chi": "mchi", "chi_s": "mchi",
+        "alp": "ma"}
 
 
 def hnl_label(i: int) -> str:
@@ -59,7 +61,7 @@ _CONJ = {"e-": "e+", "mu-": "mu+", "tau-": "tau+", "pi+": "pi-", "K+": "K-", "rh
          "D+": "D-", "D_s+": "D_s-", "B+": "B-", "D*+": "D*-", "D_s*+": "D_s*-", "W+": "W-"}
 _CONJ.update({v: k for k, v in list(_CONJ.items())})
 _SELF = {"g", "gamma", "pi0", "eta", "eta'", "rho0", "omega", "phi", "eta_c", "J/psi", "K0_L", "K0_S", "Z0", "h0",
-         "zprime", "hprime"}
+         "zprime", "hprime", "alp"}
 
 
 def conjugate(label: str) -> str:

@@ -27,6 +27,13 @@ Channels (couplings from :class:`darkbeam.models.couplings.Couplings`):
   :mod:`darkbeam.physics.hnl_dark` (Dirac: N_i N_j_bar and N_j N_i_bar; Majorana: N_i N_j with vertex
   (d, -d*), and N_i N_i with vertex (d, -d) and a factor 1/2).
 
+* chi chi-bar (light dark matter, unit dark charge, coupling g_D cos(beta) of the Z' mass eigenstate
+  to the dark current, docs/dark_matter.md): a Dirac chi through the vector kernel V1 with a = b =
+  g_D cos(beta), i.e. Gamma = alpha_D' m/3 (1 + 2r) sqrt(1 - 4r); a complex scalar chi through
+  :func:`vector_to_scalars`, Gamma = alpha_D' m/12 (1 - 4r)^(3/2), r = m_chi^2/m^2, alpha_D' =
+  (g_D cos beta)^2/(4 pi) (e.g. Batell, deNiverville, McKeen, Pospelov, Ritz 1405.7049 and de Romeri,
+  Kelly, Machado 1903.10505 sec. 2).  chi is invisible (events/visibility.py: a new-particle code).
+
 Kinematics: TwoBody(alpha=0) (the Z' polarisation is not tracked), ThreeBody for pi+ pi- pi0 with the
 vector -> 3 pseudoscalar matrix element |eps_{mu nu rho sigma} eps^mu k1^nu k2^rho k3^sigma|^2
 summed over polarisations, i.e. the Gram determinant of (P, k1, k2).
@@ -72,6 +79,28 @@ def vector_to_fermions(m, m1, m2, a, b, *, n_c: int = 1, identical: bool = False
     if identical:
         w = 0.5 * w
     return np.clip(w, 0.0, None)
+
+
+def vector_to_scalars(m, m_s, g):
+    """Width (GeV) of V(m) -> S S* for a complex scalar of mass m_s with vertex g (k_S - k_S*)^mu:
+    g^2 m/(48 pi) (1 - 4 m_s^2/m^2)^(3/2) (the P-wave analogue of eq. V1; docs/dark_matter.md)."""
+    m = np.asarray(m, dtype=float)
+    ms_ = np.where(m > 0, m, 1.0)
+    b2 = np.clip(1.0 - 4.0 * m_s**2 / ms_**2, 0.0, None)
+    return np.where(m > 2 * m_s, np.abs(g) ** 2 * m / (48.0 * np.pi) * b2**1.5, 0.0)
+
+
+def dark_matter_width(c: Couplings, m=None):
+    """Width (GeV) of Z' -> chi chi-bar (fermion or scalar by ``dm_type``) at Z' mass(es) m
+    (default: mzprime); 0 without chi or below threshold."""
+    p = c.params
+    m = p.mzprime if m is None else m
+    if p.mchi is None:
+        return np.zeros_like(np.asarray(m, dtype=float))
+    g = c.gD * np.cos(c.beta)
+    if p.dm_type == "scalar":
+        return vector_to_scalars(m, p.mchi, g)
+    return vector_to_fermions(m, p.mchi, p.mchi, g, g)
 
 
 def dark_photon_to_leptons(m, eps, m_l):
@@ -181,6 +210,13 @@ def channels(c: Couplings) -> list[Channel]:
         w = float(vector_to_fermions(m, m1, m2, a, b, n_c=nc, identical=ident))
         if w > 0.0:
             out.append(Channel("zprime", daughters, w, TwoBody(0.0), f"{REFERENCE} eq. {eq}", "zprime", (m1, m2)))
+    if p.has_dm:
+        w = float(dark_matter_width(c, m))
+        if w > 0.0:
+            lab = p.dm_label
+            out.append(Channel("zprime", (lab, lab + "_bar"), w, TwoBody(0.0),
+                               "docs/dark_matter.md eq. DM1" if p.dm_type == "fermion" else "docs/dark_matter.md eq. DM2",
+                               "dark matter", (p.mchi, p.mchi)))
     # below the lightest hadronic state (pi0 gamma) every hadronic width vanishes: skip the R ratio
     hadrons = hadronic_widths(c, m).items() if m > C.M_PI0 else ()
     for f, w in hadrons:
@@ -204,6 +240,9 @@ def widths_grid(c: Couplings, masses) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for daughters, m1, m2, a, b, nc, ident, _ in _specs(c):
         out[" ".join(daughters)] = vector_to_fermions(m, m1, m2, a, b, n_c=nc, identical=ident)
+    if c.params.has_dm:
+        lab = c.params.dm_label
+        out[f"{lab} {lab}_bar"] = dark_matter_width(c, m)
     for f, w in hadronic_widths(c, m).items():
         out[" ".join(f)] = np.asarray(w, dtype=float)
     return out

@@ -14,13 +14,15 @@ from darkbeam.physics.particles import mass_of
 from darkbeam.physics.production import dark_photon_mesons as DP
 from darkbeam.physics.production import parents as PD
 from darkbeam.physics.production.channel import ProductionChannel
-from darkbeam.physics.production.kinematics import TwoBodyKinematics
+from darkbeam.physics.production.kinematics import ThreeBodyKinematics, TwoBodyKinematics
 from darkbeam.physics.production.scalar_b_meson import width_b_to_kaon_scalar
 from darkbeam.physics.production.scalar_kaon import width_kaon_to_pion_scalar
 
 SRC_SCALAR = "Batell, Berger, Ismail 1909.11670 eq. 5 (K_L: Im(V_td V_ts*))"
 SRC_B = "top loop as 1909.11670 eq. 5 with (b, s); f_0^BK of Ball, Zwicky hep-ph/0406232 (Winkler 1809.01876 eq. 15)"
 SRC_PGAMMA = "2 eps^2 (1 - m^2/m_P^2)^3 Br(P -> gamma gamma): Batell, Pospelov, Ritz 0906.5614; Ilten et al. 1801.04847"
+SRC_DM = ("P -> gamma A'* -> gamma chi chi-bar, factorised Breit-Wigner rate: docs/dark_matter.md eq. DM3 "
+          "(de Romeri, Kelly, Machado 1903.10505 sec. 2; 0906.5614 eq. 13)")
 SRC_OMEGA = "eps^2 Br(omega -> pi0 gamma) x (p/p_0)^3: Ilten et al. 1801.04847 sec. 2"
 
 
@@ -70,4 +72,60 @@ def dark_photon_channels(params, eps2: float) -> list[ProductionChannel]:
     br = float(DP.br_vector_to_pseudoscalar_aprime(m_a, mass_of("omega"), mass_of("pi0"), PD.BR_OMEGA_PI0G, eps2))
     if br > 0:
         out.append(_channel("omega", ("pi0", "zprime"), "zprime", m_a, br * PD.total_width("omega"), br, scaling, SRC_OMEGA))
+    return out
+
+
+def _dark_coupling_scaling(params) -> tuple[tuple[str, int], ...]:
+    if params.alphaD is not None:
+        return (("alphaD", 1),)
+    if params.gD is not None:
+        return (("gD", 2),)
+    return ()
+
+
+def dark_matter_channels(params, eps2: float, *, sw2: float | None = None,
+                         offshell_only: bool = True) -> list[ProductionChannel]:
+    """pi0, eta, eta' -> gamma chi chi-bar through an off-shell A' (docs/dark_matter.md eq. DM3).
+
+    ``offshell_only`` (the default, what :func:`production_channels` lists): only where the A' cannot
+    be made on shell and decay to chi chi-bar (i.e. unless 2 m_chi < m_A' < m_P): there P -> gamma A'
+    (:func:`dark_photon_channels`) followed by the A' decay table's chi chi-bar channel is the same
+    physics in the narrow-width approximation, and listing both would count it twice.  The scaling
+    eps^2 alpha_D is then exact up to the width term of the Breit-Wigner, negligible away from the pole.
+    ``offshell_only=False``: every open P -> gamma chi chi-bar with the full Breit-Wigner, for a chi
+    flux that must not also take chi from A' decays (the narrow-width approximation is off by up to
+    ~25 % at alpha_D = 0.5, m_A' = 3 m_chi: docs/dark_matter.md); its scaling is then approximate.
+    """
+    if not params.has_zprime or not params.has_dm or params.zprime_charge != "dark" or eps2 == 0.0:
+        return []
+    from functools import partial
+
+    from darkbeam import constants as C
+    from darkbeam.models.couplings import Couplings
+    from darkbeam.physics.decays import decay_table
+    from darkbeam.physics.production.dark_matter_mesons import br_pseudoscalar_to_gamma_chichi, gamma_chichi_msq
+
+    c = Couplings(params, C.SW2 if sw2 is None else sw2)
+    alpha_d = (c.gD * math.cos(c.beta)) ** 2 / (4.0 * math.pi)
+    if alpha_d == 0.0:
+        return []
+    m_a, m_chi = float(params.mzprime), float(params.mchi)
+    gamma_a = decay_table(params, "zprime", sw2=C.SW2 if sw2 is None else sw2).total_width
+    scalar = params.dm_type == "scalar"
+    lab = params.dm_label
+    scaling = _epsilon_scaling(params) + _dark_coupling_scaling(params)
+    out = []
+    for parent, br_gg in (("pi0", PD.BR_PI0_GG), ("eta", PD.BR_ETA_GG), ("eta'", PD.BR_ETAP_GG)):
+        m_p = mass_of(parent)
+        if 2 * m_chi >= m_p or (offshell_only and 2 * m_chi < m_a < m_p):
+            continue
+        br = br_pseudoscalar_to_gamma_chichi(m_p, br_gg, eps2, alpha_d, m_a, gamma_a, m_chi, scalar)
+        if br <= 0:
+            continue
+        msq = partial(gamma_chichi_msq, gamma_gg=br_gg * PD.total_width(parent), eps2=eps2, alpha_d=alpha_d, m_a=m_a,
+                      gamma_a=gamma_a, m_chi=m_chi, scalar=scalar)
+        kin = ThreeBodyKinematics(parent_mass=m_p, masses=(0.0, m_chi, m_chi), llp_index=1, msq=msq,
+                                  key=("gamma chi chi", parent, m_a, gamma_a, m_chi, scalar))
+        out.append(ProductionChannel(parent=parent, daughters=("gamma", lab, lab + "_bar"), llp=lab,
+                                     width=br * PD.total_width(parent), br=br, scaling=scaling, sampler=kin, source=SRC_DM))
     return out
