@@ -115,8 +115,8 @@ def _read_model_file(path: str | Path) -> tuple[dict[str, Any], bool]:
         values, _, notes = model_values(mm, data)
     except ParameterError as exc:
         raise ParameterError(f"{path}: {exc}") from None
-    for note in notes:
-        warnings.warn(note, MassModelWarning, stacklevel=3)
+    for note in notes:  # strings: warnings; MassModelNote: information (printed as a note)
+        warnings.warn(note if isinstance(note, Warning) else MassModelWarning(note), stacklevel=3)
     return values, True
 
 
