@@ -53,19 +53,21 @@ def model_from_options(model: Optional[Path], sets: Optional[list[str]], notes: 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         params = load_model(model, parse_assignments(sets or []))
+    from darkbeam.models.massmodel import MassModelNote
+
     for w in caught:
-        signed = getattr(w.message, "signed", None)
-        if signed is None:
+        if not isinstance(w.message, MassModelNote):
             sys.stderr.write(f"darkbeam: warning: {w.message}\n")
             continue
         if notes is not None:
             notes.append(str(w.message))
         else:
             sys.stderr.write(f"darkbeam: note: {w.message}\n")
-        from darkbeam.physics.hnl_parities import parity_warnings
+        if w.message.signed is not None:
+            from darkbeam.physics.hnl_parities import parity_warnings
 
-        for text in parity_warnings(params, signed):
-            sys.stderr.write(f"darkbeam: warning: {text}\n")
+            for text in parity_warnings(params, w.message.signed):
+                sys.stderr.write(f"darkbeam: warning: {text}\n")
     return params
 
 

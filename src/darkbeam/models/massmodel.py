@@ -60,9 +60,9 @@ class MassModelNote(MassModelWarning):
     as a note, not a warning; ``signed`` holds the signed heavy masses (GeV) for the size check of
     :mod:`darkbeam.physics.hnl_parities`."""
 
-    def __init__(self, text: str, signed: tuple[float, ...] = ()):
+    def __init__(self, text: str, signed: tuple[float, ...] | None = None):
         super().__init__(text)
-        self.signed = tuple(signed)
+        self.signed = None if signed is None else tuple(signed)
 
 
 #: states lighter than this (GeV, 1 keV) are oscillating sterile states, not HNLs of the event generator:
@@ -292,8 +292,9 @@ def from_table(table: Mapping[str, Any]) -> tuple[MassModel, str]:
 
 
 # ------------------------------------------------------------------ to ModelParameters
-def parameter_values(spectrum: Spectrum, *, complex_mixing: str = "error") -> tuple[dict[str, Any], list[str]]:
-    """ModelParameters values (m4.., HNLtype, U<alpha><i>, UD<i>) of a spectrum, and warnings.
+def parameter_values(spectrum: Spectrum, *, complex_mixing: str = "error") -> tuple[dict[str, Any], list]:
+    """ModelParameters values (m4.., HNLtype, U<alpha><i>, UD<i>) of a spectrum, and warnings (strings)
+    and notes (:class:`MassModelNote`).
 
     Heavy states lighter than :data:`OSCILLATING_MAX_GEV` are oscillating sterile states, not HNLs:
     they are left out (a note says so; they enter through ``--oscillate``, :func:`oscillation_states`).
@@ -313,10 +314,10 @@ def parameter_values(spectrum: Spectrum, *, complex_mixing: str = "error") -> tu
         raise ParameterError(f"the mass model has {heavy.size} heavy states; darkbeam models at most 3 (N4, N5, N6)")
     O, eta, warnings = spectrum.real_mixing(complex_mixing)
     out: dict[str, Any] = {"HNLtype": "majorana"}
-    if light_sterile.size:
-        warnings.append(f"{light_sterile.size} state(s) below {OSCILLATING_MAX_GEV * 1e9:g} eV ("
+    if light_sterile.size:  # information, not a loss: a note
+        warnings.append(MassModelNote(f"{light_sterile.size} state(s) below {OSCILLATING_MAX_GEV * 1e9:g} eV ("
                         + ", ".join(f"{heavy_all[k] * 1e9:.4g} eV" for k in light_sterile)
-                        + ") oscillate and are not simulated as HNLs: use --oscillate with this model file")
+                        + ") are oscillating sterile states (through --oscillate with this model file), not HNLs of the generator"))
     for k, col in enumerate(hnl_cols):
         i = 4 + k
         out[f"m{i}"] = float(spectrum.masses[col])
