@@ -122,3 +122,20 @@ def test_generate_json_carries_the_note_once(capsys):
     assert "HNLs N4, N5 not oscillating" in out["flux"]
     assert main(["generate", "-e", "miniboone_fhc", "--oscillate", "model", "-n", "100"]) == 2
     assert "--oscillate model needs --model" in capsys.readouterr().err
+
+
+def test_flavours_absent_from_the_model_are_decoupled():
+    """active = ["mu"], one sterile: nu_e and nu_tau are massless and unmixed; nu_mu - N is the two-state
+    system of M = [[0, a], [a, M1]] (tan 2theta = 2a/M1, masses (sqrt(M1^2 + 4a^2) -+ M1)/2)."""
+    a, M1 = 0.4e-9, 1.0e-9
+    osc = massmodel_oscillation({"matrix": [[0.0, a], [a, M1]], "active": ["mu"], "sterile": 1})
+    assert osc.U.shape == (4, 4)
+    E = np.geomspace(0.2, 3.0, 9)
+    P = probabilities(osc.U, osc.m2, 0.5, E)
+    np.testing.assert_allclose(P[:, 0, 0], 1.0, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(P[:, 2, 2], 1.0, rtol=0, atol=1e-14)
+    t = 0.5 * math.atan2(2 * a, M1)
+    r = math.sqrt(M1**2 + 4 * a**2)
+    dm2 = (((r + M1) / 2) ** 2 - ((r - M1) / 2) ** 2) * 1e18
+    closed = 1 - math.sin(2 * t) ** 2 * np.sin(PHASE_COEFF * dm2 * 0.5 / E) ** 2
+    np.testing.assert_allclose(P[:, 1, 1], closed, rtol=1e-10, atol=0)
