@@ -6,10 +6,12 @@ orthogonal mixing.  The light neutrino in the nu_alpha-N_i vertices is massless,
 and production (upscattering, meson decays) and N_i -> nu X are unchanged.  Only the transitions
 N_j -> N_i X between HNLs are affected: their Majorana interference terms are proportional to m_i m_j
 (docs/decays_dark.md, D1: -12 M m Re(a b*) in the two-body width; the same structure in
-N_j -> N_i f fbar) and flip sign for opposite parities.  An interference term is at most as large as
-the rest of the width (the width stays >= 0 for either sign), so the change of N_j's total width is
-at most ~2 Gamma(N_j -> N_i X): :func:`parity_warnings` warns when that exceeds
-:data:`PARITY_WARN_FRACTION` of N_j's width.
+N_j -> N_i f fbar) and flip sign for opposite parities.  Writing darkbeam's width as A + I (I the
+interference part), the opposite-parity width is A - I; both are >= 0, so |I| <= A and the change is
+|2 I| <= 2 A.  Where darkbeam's interference is constructive (I >= 0; e.g. N_j -> N_i Z', where
+Re(a b*) = -|d|^2 makes -12 M m Re(a b*) positive) A <= Gamma_darkbeam and the change is at most
+2 Gamma(N_j -> N_i X); otherwise this is an estimate.  :func:`parity_warnings` warns when
+2 BR(N_j -> N_i X) exceeds :data:`PARITY_WARN_FRACTION`.
 """
 
 from __future__ import annotations
