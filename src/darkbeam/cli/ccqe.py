@@ -20,7 +20,7 @@ def ccqe_command(
     target: str = typer.Option("C12", "--target", "-t", help="Target nucleus (H1 ... Pb208) for --energies."),
     nucleon_model: str = typer.Option("fermi-gas", "--nucleon-model", help="fermi-gas (Pauli blocked, closure), rfg (relativistic Fermi gas: Fermi motion and kinematic blocking) or free."),
     experiment: Optional[str] = typer.Option(None, "--experiment", "-e", help="Event rates per flavour at this experiment (its flux, targets and POT)."),
-    oscillate: Optional[str] = typer.Option(None, "--oscillate", metavar="FILE|k=v,...", help="With --experiment: also the rates after 3+N oscillations ('dm41=1.3,Ue4=0.1,Umu4=0.15' or a TOML file)."),
+    oscillate: Optional[str] = typer.Option(None, "--oscillate", metavar="FILE|k=v,...", help="With --experiment: also the rates after 3+N oscillations ('dm41=1.3,Ue4=0.1,Umu4=0.15', a TOML file with [oscillation], or a model file with [massmodel])."),
     flux_source: str = typer.Option("auto", "--flux-source", help="auto, file or model (as in generate)."),
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -40,7 +40,11 @@ SET_OPTION = typer.Option(None, "--set", "-s", help="Override a model parameter:
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
 
 
-def model_from_options(model: Optional[Path], sets: Optional[list[str]]) -> ModelParameters:
+def model_from_options(model: Optional[Path], sets: Optional[list[str]], notes: Optional[list[str]] = None) -> ModelParameters:
+    """The model of --model / --set.  Mass-model warnings go to stderr, one line each; mass-model notes
+    (what the downstream code neglects, docs/massmodel.md) are appended to ``notes`` when a list is given
+    (the command prints them once in its summary), else written to stderr as notes.  A note on opposite
+    CP parities becomes a warning only where it changes results (darkbeam.physics.hnl_parities)."""
     import sys
     import warnings
 
@@ -49,8 +53,21 @@ def model_from_options(model: Optional[Path], sets: Optional[list[str]]) -> Mode
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         params = load_model(model, parse_assignments(sets or []))
-    for w in caught:  # mass-model notes (docs/massmodel.md): one line each
-        sys.stderr.write(f"darkbeam: warning: {w.message}\n")
+    from darkbeam.models.massmodel import MassModelNote
+
+    for w in caught:
+        if not isinstance(w.message, MassModelNote):
+            sys.stderr.write(f"darkbeam: warning: {w.message}\n")
+            continue
+        if notes is not None:
+            notes.append(str(w.message))
+        else:
+            sys.stderr.write(f"darkbeam: note: {w.message}\n")
+        if w.message.signed is not None:
+            from darkbeam.physics.hnl_parities import parity_warnings
+
+            for text in parity_warnings(params, w.message.signed):
+                sys.stderr.write(f"darkbeam: warning: {text}\n")
     return params
 
 

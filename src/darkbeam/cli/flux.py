@@ -135,7 +135,7 @@ def flux_command(
                                         "svg, ...). Parent folders are created; an existing file is refused without --overwrite."),
     oscillate: Optional[str] = typer.Option(
         None, "--oscillate", metavar="FILE|k=v,...", help="Oscillate the flux (3+N): a TOML file with an [oscillation] "
-        "table or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; at the flux's distance, averaged over the beam's decay pipe "
+        "table, a model file with a [massmodel] table (its own mixing and splittings) or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; at the flux's distance, averaged over the beam's decay pipe "
         "(docs/oscillations.md)."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,

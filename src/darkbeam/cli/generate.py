@@ -105,6 +105,15 @@ def _oscillated_flux(exp, oscillate: Optional[str], flux_source: str):
     return oscillate_for_experiment(experiment_flux(exp, flux_source), exp, model)
 
 
+def _oscillation_spec(oscillate: Optional[str], model: Optional[Path]) -> Optional[str]:
+    """--oscillate model: the --model file (its [massmodel] drives the oscillations and the HNLs)."""
+    if oscillate is None or oscillate.strip() != "model":
+        return oscillate
+    if model is None:
+        raise ConfigurationError("--oscillate model needs --model FILE with a [massmodel] table")
+    return str(model)
+
+
 @app.command("generate")
 def generate_command(
     experiment: str = typer.Option("miniboone_fhc", "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file."),
@@ -128,7 +137,8 @@ def generate_command(
     plots: Optional[str] = typer.Option(None, "--plots", metavar="PATH", help="Write the standard kinematic distributions as PNG into this folder."),
     oscillate: Optional[str] = typer.Option(
         None, "--oscillate", metavar="FILE|k=v,...", help="Oscillate the experiment's flux before generating (3+N: a "
-        "TOML file with an [oscillation] table or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; docs/oscillations.md)."),
+        "TOML file with an [oscillation] table, a model file with a [massmodel] table, 'model' (the --model "
+        "file's mass model: its own mixing and splittings) or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; docs/oscillations.md)."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -141,11 +151,12 @@ def generate_command(
 
     from darkbeam.processes.generator import scheme_xsec_options
 
-    params = model_from_options(model, sets)
+    model_notes: list[str] = []
+    params = model_from_options(model, sets, model_notes)
     plan = _check_arguments(params, experiment, events, unweighted, output, formats, workers, projectiles, regimes,
                             flux_source, scheme, plots, overwrite)
     scheme_xsec_options(scheme, nucleon_model)  # unknown nucleon model: one line, before any work
-    flux = _oscillated_flux(plan.experiment, oscillate, flux_source)
+    flux = _oscillated_flux(plan.experiment, _oscillation_spec(oscillate, model), flux_source)
     opts = GenerationOptions(neval=max(events // 2, 50), n_batches=2)
     exp = plan.experiment
     console = Console(stderr=True)
@@ -179,7 +190,10 @@ def generate_command(
 
         summary.files += [str(p) for p in standard_plots(ev, plots)]
     if as_json:
-        print_json(summary.to_dict())
+        d = summary.to_dict()
+        if model_notes:
+            d["model_notes"] = model_notes
+        print_json(d)
         return
     out = Console()
     from darkbeam.cli._summary import SUMMARY_NOTE, summary_table
@@ -195,5 +209,7 @@ def generate_command(
     else:
         out.print("fallbacks: none")
     out.print(SUMMARY_NOTE)
+    for n in model_notes:
+        out.print(f"model note: {n}", markup=False, highlight=False)
     for f in summary.files:
         out.print(f"wrote {f}")

@@ -27,7 +27,7 @@ def massmodel_command(
     from darkbeam.errors import ConfigurationError
     from darkbeam.models import ModelParameters
     from darkbeam.models.io import read_toml
-    from darkbeam.models.massmodel import model_values
+    from darkbeam.models.massmodel import MassModelNote, model_values
     from darkbeam.physics.radiative_masses import one_loop_light_masses, oscillation_warnings
 
     data = dict(read_toml(model))
@@ -37,6 +37,7 @@ def massmodel_command(
         table = data.pop("massmodel", table)
     if table is None:
         raise ConfigurationError(f"{model}: no [massmodel] table (docs/massmodel.md)")
+    data.pop("oscillation", None)  # options for --oscillate with this file
     try:
         values, mm, notes = model_values(table, data)
     except ConfigurationError as exc:
@@ -68,8 +69,14 @@ def massmodel_command(
                      "z_loop_max_eV": float(abs(loop.delta_z).max()) * 1e9,
                      "dark_loop_max_eV": None if loop.delta_dark is None else float(abs(loop.delta_dark).max()) * 1e9,
                      "notes": list(loop.notes)},
-        "warnings": list(notes) + osc,
+        "warnings": [str(n) for n in notes if not isinstance(n, MassModelNote)] + osc,
+        "notes": [str(n) for n in notes if isinstance(n, MassModelNote)],
     }
+    from darkbeam.physics.hnl_parities import parity_warnings
+
+    for n in notes:
+        if isinstance(n, MassModelNote) and n.signed is not None:
+            out["warnings"] += parity_warnings(params, n.signed)
     out["couplings"] = {"convention": "docs/couplings.md: Z (c) and Z' (d) vertices nu_alpha-N_i (rows e, mu, tau) "
                                       "and N_i-N_j",
                         "c_light_heavy": cp.c_light_heavy.tolist(), "c_heavy": cp.c_heavy.tolist()}
@@ -113,6 +120,8 @@ def massmodel_command(
     con.print("light masses [eV]: tree " + ", ".join(f"{m:.4g}" for m in ol["tree_light_masses_eV"])
               + "; one loop " + ", ".join(f"{m:.4g}" for m in ol["light_masses_eV"]), **p)
     for n in ol["notes"]:
+        con.print(f"note: {n}", **p)
+    for n in out["notes"]:
         con.print(f"note: {n}", **p)
     for w in out["warnings"]:
         con.print(f"warning: {w}", style="yellow", markup=False, highlight=False)

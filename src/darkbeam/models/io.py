@@ -100,6 +100,8 @@ def model_dict_from_toml(path: str | Path) -> dict[str, Any]:
 def _read_model_file(path: str | Path) -> tuple[dict[str, Any], bool]:
     data = dict(read_toml(path))
     mm = data.pop("massmodel", None)
+    if mm is not None:
+        data.pop("oscillation", None)  # options for --oscillate with this file (docs/massmodel.md)
     if "model" in data and isinstance(data["model"], dict):
         data = dict(data["model"])
         if mm is None:
@@ -115,8 +117,8 @@ def _read_model_file(path: str | Path) -> tuple[dict[str, Any], bool]:
         values, _, notes = model_values(mm, data)
     except ParameterError as exc:
         raise ParameterError(f"{path}: {exc}") from None
-    for note in notes:
-        warnings.warn(note, MassModelWarning, stacklevel=3)
+    for note in notes:  # strings: warnings; MassModelNote: information (printed as a note)
+        warnings.warn(note if isinstance(note, Warning) else MassModelWarning(note), stacklevel=3)
     return values, True
 
 

@@ -52,7 +52,23 @@ COMPLEX_MIXING = ("error", "abs")
 
 
 class MassModelWarning(UserWarning):
-    """A mass model mapped to darkbeam's parameters with a loss (CP parities, complex phases)."""
+    """A mass model mapped to darkbeam's parameters with a loss (complex phases, ...)."""
+
+
+class MassModelNote(MassModelWarning):
+    """Information on what the downstream code neglects (opposite CP parities of the HNLs): printed once
+    as a note, not a warning; ``signed`` holds the signed heavy masses (GeV) for the size check of
+    :mod:`darkbeam.physics.hnl_parities`."""
+
+    def __init__(self, text: str, signed: tuple[float, ...] | None = None):
+        super().__init__(text)
+        self.signed = None if signed is None else tuple(signed)
+
+
+#: states lighter than this (GeV, 1 keV) are oscillating sterile states, not HNLs of the event generator:
+#: Dm^2 >= 1e6 eV^2 oscillates ~1e6 times per km/GeV (fully averaged), while m^2/E^2 < 1e-12 at 1 MeV
+#: leaves production and detection kinematics unchanged (docs/massmodel.md "Oscillations")
+OSCILLATING_MAX_GEV = 1e-6
 
 
 @dataclass(frozen=True)
@@ -276,48 +292,106 @@ def from_table(table: Mapping[str, Any]) -> tuple[MassModel, str]:
 
 
 # ------------------------------------------------------------------ to ModelParameters
-def parameter_values(spectrum: Spectrum, *, complex_mixing: str = "error") -> tuple[dict[str, Any], list[str]]:
-    """ModelParameters values (m4.., HNLtype, U<alpha><i>, UD<i>) of a spectrum, and warnings."""
+def parameter_values(spectrum: Spectrum, *, complex_mixing: str = "error") -> tuple[dict[str, Any], list]:
+    """ModelParameters values (m4.., HNLtype, U<alpha><i>, UD<i>) of a spectrum, and warnings (strings)
+    and notes (:class:`MassModelNote`).
+
+    Heavy states lighter than :data:`OSCILLATING_MAX_GEV` are oscillating sterile states, not HNLs:
+    they are left out (a note says so; they enter through ``--oscillate``, :func:`oscillation_states`).
+    """
     mm = spectrum.model
-    heavy = spectrum.heavy_masses
-    if heavy.size == 0:
+    heavy_all = spectrum.heavy_masses
+    if heavy_all.size == 0:
         raise ParameterError("the mass model has no heavy state")
-    if heavy.size > 3:
-        raise ParameterError(f"the mass model has {heavy.size} heavy states; darkbeam models at most 3 (N4, N5, N6)")
     if mm.n_dark > 1:
         raise ParameterError("darkbeam's parameters have one dark flavour (UD4..UD6); this mass model has "
                              f"{mm.n_dark}")
-    if np.any(heavy <= 0):
-        raise ParameterError("a heavy state of the mass model is massless (check the matrix: singular heavy block)")
-    O, eta, warnings = spectrum.real_mixing(complex_mixing)
     nl = mm.n_light
+    light_sterile = np.flatnonzero(heavy_all < OSCILLATING_MAX_GEV)
+    hnl_cols = [nl + k for k in range(heavy_all.size) if heavy_all[k] >= OSCILLATING_MAX_GEV]
+    heavy = spectrum.masses[hnl_cols]
+    if heavy.size > 3:
+        raise ParameterError(f"the mass model has {heavy.size} heavy states; darkbeam models at most 3 (N4, N5, N6)")
+    O, eta, warnings = spectrum.real_mixing(complex_mixing)
     out: dict[str, Any] = {"HNLtype": "majorana"}
-    for k, m in enumerate(heavy):
+    if light_sterile.size:  # information, not a loss: a note
+        warnings.append(MassModelNote(f"{light_sterile.size} state(s) below {OSCILLATING_MAX_GEV * 1e9:g} eV ("
+                        + ", ".join(f"{heavy_all[k] * 1e9:.4g} eV" for k in light_sterile)
+                        + ") are oscillating sterile states (through --oscillate with this model file), not HNLs of the generator"))
+    for k, col in enumerate(hnl_cols):
         i = 4 + k
-        out[f"m{i}"] = float(m)
+        out[f"m{i}"] = float(spectrum.masses[col])
         for a in mm.active:
-            u = float(O[mm.labels.index(f"nu_{a}"), nl + k])
+            u = float(O[mm.labels.index(f"nu_{a}"), col])
             if u != 0.0:
                 out[f"U{a}{i}"] = u
         if mm.n_dark == 1:
-            u = float(O[mm.labels.index("nu_D"), nl + k])
+            u = float(O[mm.labels.index("nu_D"), col])
             if u != 0.0:
                 out[f"UD{i}"] = u
-    if np.any(eta[nl:] < 0) and np.any(eta[nl:] > 0):
-        warnings.append("the heavy states have opposite CP parities (signed masses "
-                        + ", ".join(f"{e * m:.4g}" for e, m in zip(eta[nl:], heavy))
-                        + " GeV); darkbeam uses |m| and ignores the parities (interference between HNLs)")
     return out, warnings
 
 
-def model_values(table: Mapping[str, Any], others: Mapping[str, Any]) -> tuple[dict[str, Any], MassModel, list[str]]:
+def parity_note(spectrum: Spectrum, complex_mixing: str = "error") -> MassModelNote | None:
+    """A note when the HNLs (states above :data:`OSCILLATING_MAX_GEV`) have opposite CP parities.
+
+    What it means downstream: the nu_alpha-N_i vertices involve a massless neutrino, whose phase is free,
+    so production (upscattering, meson decays) and N_i -> nu X are unaffected; the Majorana widths of
+    N_j -> N_i X carry interference terms proportional to m_i m_j (docs/decays_dark.md, D1: -12 M m
+    Re(a b*)) that darkbeam evaluates for equal parities (real couplings); opposite parities flip their
+    sign.  Whether that changes results is checked by :func:`darkbeam.physics.hnl_parities.parity_warnings`.
+    """
+    nl = spectrum.model.n_light
+    m = spectrum.masses[nl:]
+    keep = m >= OSCILLATING_MAX_GEV
+    _, eta, _ = spectrum.real_mixing(complex_mixing)
+    eta = eta[nl:][keep]
+    if not (np.any(eta < 0) and np.any(eta > 0)):
+        return None
+    signed = tuple(float(e * x) for e, x in zip(eta, m[keep]))
+    return MassModelNote("the HNLs have opposite CP parities (signed masses "
+                         + ", ".join(f"N{4 + k} {s:.4g}" for k, s in enumerate(signed))
+                         + " GeV); darkbeam uses |m| and real couplings: production and N -> nu X are unaffected "
+                         "(the light neutrino's phase is free), the Majorana interference terms of N_j -> N_i X "
+                         "are those of equal parities (docs/massmodel.md)", signed)
+
+
+def oscillation_states(spectrum: Spectrum, max_mass_gev: float = OSCILLATING_MAX_GEV):
+    """(U, m^2 in eV^2, labels of the dropped states) for oscillations: rows e, mu, tau (a flavour that is
+    not in the model is a decoupled massless state), then the model's other basis states; columns the
+    light states and the heavy ones below ``max_mass_gev`` (the others are left out: not produced
+    coherently, they leave a non-unitary active block; docs/massmodel.md "Oscillations")."""
+    mm = spectrum.model
+    U, m = spectrum.U, spectrum.masses
+    cols = [c for c in range(m.size) if c < mm.n_light or m[c] < max_mass_gev]
+    dropped = [f"N{4 + k}" for k in range(m.size - len(cols))]  # the HNLs, numbered as in parameter_values
+    missing = [a for a in ACTIVE_FLAVOURS if a not in mm.active]
+    n_other = len(mm.labels) - mm.n_light
+    ncol = len(cols) + len(missing)
+    out = np.zeros((3 + n_other, ncol), dtype=complex)
+    for r, a in enumerate(ACTIVE_FLAVOURS):
+        if a in mm.active:
+            out[r, : len(cols)] = U[mm.labels.index(f"nu_{a}"), cols]
+        else:
+            out[r, len(cols) + missing.index(a)] = 1.0
+    out[3:, : len(cols)] = U[mm.n_light:, cols]
+    m2 = np.concatenate([(m[cols] * 1e9) ** 2, np.zeros(len(missing))])
+    return out, m2, dropped
+
+
+def model_values(table: Mapping[str, Any], others: Mapping[str, Any]) -> tuple[dict[str, Any], MassModel, list]:
     """The full ModelParameters values of a model file with a [massmodel] table: ``others`` (the
-    file's other parameters; masses and mixings are refused there) plus the derived ones."""
+    file's other parameters; masses and mixings are refused there) plus the derived ones, the model,
+    and its warnings (strings) and notes (:class:`MassModelNote`)."""
     clash = [k for k in others if k in DERIVED_KEYS]
     if clash:
         raise ParameterError(f"{clash[0]} is derived from the [massmodel] table: remove it from the model file")
     mm, cm = from_table(table)
-    values, warnings = parameter_values(mm.spectrum(), complex_mixing=cm)
+    sp = mm.spectrum()
+    values, warnings = parameter_values(sp, complex_mixing=cm)
+    note = parity_note(sp, cm)
+    if note is not None:
+        warnings.append(note)  # a MassModelNote: information, printed once as a note
     out = dict(others)
     out.setdefault("name", f"massmodel ({mm.preset or 'matrix'})")
     out.update(values)

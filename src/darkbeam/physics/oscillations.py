@@ -173,8 +173,10 @@ def probabilities(U, m2_eV2, L_km: float, E_GeV, *, anti: bool = False, density:
 # ------------------------------------------------------------------ mixing matrices
 #: NuFIT 5.2 (2022, www.nu-fit.org; Esteban et al., JHEP 09 (2020) 178) normal-ordering best fit with
 #: Super-Kamiokande atmospheric data: sin^2 theta_12, sin^2 theta_13, sin^2 theta_23, delta_CP (deg),
-#: Dm21^2, Dm31^2 (eV^2)
-NUFIT52_NO = {"s12sq": 0.303, "s13sq": 0.02203, "s23sq": 0.451, "delta_deg": 232.0, "dm21": 7.41e-5, "dm31": 2.507e-3}
+#: Dm21^2, Dm31^2 (eV^2).  Checked against OscProb's test/Utils.h SetNominalPars ("NuFIT 5.2 values (NO
+#: w/ SK)", github.com/joaoabcoelho/OscProb), which gave sin^2 theta_13 = 0.02225 (0.02203, entered from
+#: memory before, was wrong)
+NUFIT52_NO = {"s12sq": 0.303, "s13sq": 0.02225, "s23sq": 0.451, "delta_deg": 232.0, "dm21": 7.41e-5, "dm31": 2.507e-3}
 
 
 def pmns(s12sq: float, s13sq: float, s23sq: float, delta_deg: float) -> np.ndarray:

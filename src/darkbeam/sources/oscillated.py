@@ -23,6 +23,10 @@ inline ``key=value,...`` string:
 * ``density`` (g/cm^3, default 0: vacuum), ``ye`` (default 0.5): constant-density matter;
 * ``resolution``: relative Gaussian energy resolution to average over (default 0).
 
+A model file with a ``[massmodel]`` table instead oscillates with the model's own mixing matrix and
+masses (:func:`massmodel_oscillation`): the same file drives the HNL signals (``generate --model F
+--oscillate F``, or ``--oscillate model``).
+
 The full unitary matrix is built by :func:`darkbeam.physics.oscillations.unitary_completion`.
 docs/oscillations.md.
 """
@@ -89,6 +93,11 @@ def oscillation_model(spec: str | Path | Mapping[str, Any]) -> OscillationModel:
             from darkbeam.models.io import read_toml
 
             data = read_toml(text)
+            mm_table = data.get("massmodel")
+            if mm_table is None and isinstance(data.get("model"), Mapping):
+                mm_table = data["model"].get("massmodel")
+            if mm_table is not None:
+                return massmodel_oscillation(mm_table, data.get("oscillation", {}), label=text)
             table = dict(data.get("oscillation", data))
             label = f"{text}"
         else:
@@ -142,6 +151,40 @@ def oscillation_model(spec: str | Path | Mapping[str, Any]) -> OscillationModel:
     U = unitary_completion(S, U3)
     return OscillationModel(U, np.array(m2 + [dms[i] for i in states]), float(opts["density"]), float(opts["ye"]),
                             float(opts["resolution"]), label)
+
+
+_MASSMODEL_OPTIONS = {"density": 0.0, "ye": 0.5, "resolution": 0.0, "max_mass_eV": None}
+
+
+def massmodel_oscillation(mm_table: Mapping[str, Any], options: Mapping[str, Any] | None = None, *,
+                          label: str = "mass model") -> OscillationModel:
+    """An :class:`OscillationModel` from a ``[massmodel]`` table: the model's own mixing matrix and
+    tree-level masses (:func:`darkbeam.models.massmodel.oscillation_states`); the states heavier than
+    ``max_mass_eV`` (default 1 keV, :data:`~darkbeam.models.massmodel.OSCILLATING_MAX_GEV`) are the HNLs and
+    are left out (non-unitary active block).  ``options``: an ``[oscillation]`` table with only density,
+    ye, resolution, max_mass_eV (docs/oscillations.md)."""
+    from darkbeam.errors import ParameterError
+    from darkbeam.models.massmodel import OSCILLATING_MAX_GEV, from_table, oscillation_states
+
+    opts = dict(_MASSMODEL_OPTIONS)
+    for k, v in dict(options or {}).items():
+        if k not in opts:
+            raise ConfigurationError(f"oscillation: '{k}' cannot be combined with a [massmodel] (its mixing and "
+                                     f"splittings come from the mass matrix); allowed: {', '.join(opts)}")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            raise ConfigurationError(f"oscillation: {k} must be a number >= 0, got {v!r}")
+        opts[k] = float(v)
+    max_gev = OSCILLATING_MAX_GEV if opts["max_mass_eV"] is None else opts["max_mass_eV"] * 1e-9
+    try:
+        mm, _ = from_table(mm_table)
+        U, m2, dropped = oscillation_states(mm.spectrum(), max_gev)
+    except ParameterError as exc:
+        raise ConfigurationError(f"{label}: {exc}") from None
+    if opts["density"] and dropped:
+        raise ConfigurationError(f"{label}: matter effects need every state to oscillate, but {', '.join(dropped)} "
+                                 f"(above {max_gev * 1e9:g} eV) are HNLs; raise max_mass_eV or set density = 0")
+    note = f"{label}" + (f", HNLs {', '.join(dropped)} not oscillating" if dropped else "")
+    return OscillationModel(U, m2, opts["density"], opts["ye"], opts["resolution"], note)
 
 
 def _refined_nodes(E: np.ndarray, k: float) -> np.ndarray:
