@@ -21,8 +21,8 @@ Energy ledger per shower (kinetic energies of leptons, energies of photons): T0 
 loss) + below_cut + escaped + rest_mass, where rest_mass = 2 m_e (pairs - annihilations) is the energy
 turned into (or back from) electron rest mass.  A test checks it to rounding.
 
-Randomness: one numpy Generator per batch, spawned from the seed's SeedSequence, so a result depends on
-the seed and the shower index only, not on how many showers are asked for at once.
+Randomness: one numpy Generator per batch of BATCH showers, spawned from the seed's SeedSequence, so the
+showers of every complete batch depend on the seed and their index only, not on how many are run.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from darkbeam.units import C_LIGHT_CM_PER_NS
 SPECIES = {"gamma": 0, "e-": 1, "e+": 2}
 NAMES = ("gamma", "e-", "e+")
 #: showers per random-number batch (fixed, so results do not depend on how many are run)
-BATCH = 8
+BATCH = 32
 #: longitudinal profile bins (radiation lengths)
 PROFILE_DX0 = 0.25
 PROFILE_NBINS = 240
