@@ -98,7 +98,7 @@ def test_dark_yields_and_sampled_vectors(lead_run):
 
 def test_reproducible_and_independent_of_batching():
     """Same seed -> same showers; complete batches of BATCH showers do not depend on how many are run."""
-    sim = ShowerSimulator(MATERIALS["iron"], "e-", 1.0, dark_mass=0.02)
+    sim = ShowerSimulator(MATERIALS["iron"], "e-", 0.4, dark_mass=0.02)
     a = sim.run(BATCH, seed=7)
     b = sim.run(BATCH, seed=7)
     c = sim.run(BATCH + 3, seed=7)

@@ -12,7 +12,7 @@ from darkbeam.errors import ParameterError
 
 
 def shower_summary(material: str, particle: str, energy: float, showers: int, seed: int, cut: float,
-                   thickness_x0: Optional[float], dark_mass: Optional[float]) -> dict:
+                   thickness_x0: Optional[float], dark_mass: Optional[float], dark_brem: str = "ww") -> dict:
     """Per-shower averages of a run (imports the physics on first call: the command line starts without it)."""
     import math
 
@@ -25,7 +25,7 @@ def shower_summary(material: str, particle: str, energy: float, showers: int, se
     if thickness_x0 is not None and not thickness_x0 > 0:
         raise ParameterError(f"--thickness must be positive (radiation lengths), got {thickness_x0}")
     thickness = math.inf if thickness_x0 is None else thickness_x0 * mat.X0_cm
-    sim = ShowerSimulator(mat, particle, energy, cut=cut, thickness=thickness, dark_mass=dark_mass)
+    sim = ShowerSimulator(mat, particle, energy, cut=cut, thickness=thickness, dark_mass=dark_mass, brem_model=dark_brem)
     r = sim.run(showers, seed=seed)
     X0 = mat.X0_cm
     charged = r.track_length[1] + r.track_length[2]
@@ -52,6 +52,7 @@ def shower_summary(material: str, particle: str, energy: float, showers: int, se
         out["dark_yield_per_primary"] = float(tot.mean())
         out["dark_yield_error"] = float(tot.std(ddof=1) / np.sqrt(showers)) if showers > 1 else None
         out["dark_yield_by_process"] = by
+        out["dark_brem_model"] = dark_brem
         out["dark_yield_note"] = "eps = 1; yields scale with eps^2"
     return out
 
@@ -66,12 +67,13 @@ def shower_command(
     cut: float = typer.Option(1e-3, "--cut", help="Kinetic-energy cut in GeV for e+- and photons."),
     thickness: Optional[float] = typer.Option(None, "--thickness", help="Target thickness in radiation lengths (default: infinite)."),
     dark_mass: Optional[float] = typer.Option(None, "--dark-mass", help="Dark-vector mass in GeV: adds the yields at eps = 1."),
+    dark_brem: str = typer.Option("ww", "--dark-brem", help="Dark bremsstrahlung: ww (angle-dependent flux) or iww (improved WW)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Electromagnetic showers in a thick target: per-shower track lengths, energy flow and dark-vector yields."""
     if showers < 1:
         raise ParameterError(f"--showers must be at least 1, got {showers}")
-    out = shower_summary(material, particle, energy, showers, seed, cut, thickness, dark_mass)
+    out = shower_summary(material, particle, energy, showers, seed, cut, thickness, dark_mass, dark_brem)
     if as_json:
         print_json(out)
         return

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from darkbeam.constants import M_E
+from darkbeam.errors import ConfigurationError
 from darkbeam.physics.shower import dark_xsec, em_xsec
 from darkbeam.physics.shower.materials import ShowerMaterial
 
@@ -173,14 +174,33 @@ class DarkTables:
 
     PROCESSES = ("brem_e-", "brem_e+", "annihilation_resonant", "annihilation_gamma_V", "compton")
 
-    def __init__(self, tables: ShowerTables, mass: float):
+    def __init__(self, tables: ShowerTables, mass: float, brem_model: str = "ww"):
+        if brem_model not in ("ww", "iww"):
+            raise ConfigurationError(f"unknown dark-bremsstrahlung model '{brem_model}' (ww or iww)")
         self.mass = m = mass
+        self.brem_model = brem_model
         self.tables = tables
         mat = tables.material
         g = tables.grid
         T = g.T
         n_at = mat.atoms_per_cm3
-        brem = sum(n * dark_xsec.dark_brem_total(z, a, T + M_E, m) for n, z, a in zip(n_at, mat.Z, mat.A))
+        if brem_model == "iww":
+            brem = sum(n * dark_xsec.dark_brem_total(z, a, T + M_E, m) for n, z, a in zip(n_at, mat.Z, mat.A))
+        else:  # WW on every 4th grid point above threshold, interpolated in log sigma (smooth in log E)
+            sub = np.unique(np.concatenate([np.arange(0, T.size, 4), [T.size - 1]]))
+            Es = T[sub] + M_E
+            sig = sum(n * dark_xsec.dark_brem_ww_total(z, a, Es, m) for n, z, a in zip(n_at, mat.Z, mat.A))
+            pos = sig > 0
+            brem = np.zeros_like(T)
+            if np.count_nonzero(pos) >= 2:
+                lE = np.log(T + M_E)
+                inside = (T + M_E >= Es[pos][0])
+                brem[inside] = np.exp(np.interp(lE[inside], np.log(Es[pos]), np.log(sig[pos])))
+                # below the first positive point: the exact total on those few points
+                first = ~inside & (T + M_E > m + M_E)
+                if np.any(first):
+                    brem[first] = sum(n * dark_xsec.dark_brem_ww_total(z, a, T[first] + M_E, m)
+                                      for n, z, a in zip(n_at, mat.Z, mat.A))
         self.sigma = {
             "brem_e-": brem,
             "brem_e+": brem,

@@ -111,10 +111,12 @@ class ShowerSimulator:
 
     ``thickness`` (cm) is the slab length along the beam (default infinite); ``cut`` (GeV) the kinetic
     energy below which particles stop; ``dark_mass`` (GeV) switches on the dark-vector yields and
-    ``keep_dark_segments`` keeps the segments that have a dark yield (for sampling vectors)."""
+    ``keep_dark_segments`` keeps the segments that have a dark yield (for sampling vectors);
+    ``brem_model`` is "ww" (Weizsacker-Williams with the angle-dependent flux, default) or "iww"."""
 
     def __init__(self, material: ShowerMaterial, particle: str, energy: float, cut: float = 1e-3,
-                 thickness: float = math.inf, dark_mass: float | None = None, keep_dark_segments: bool = False):
+                 thickness: float = math.inf, dark_mass: float | None = None, keep_dark_segments: bool = False,
+                 brem_model: str = "ww"):
         if particle not in SPECIES:
             raise ConfigurationError(f"unknown particle '{particle}' (known: e-, e+, gamma)")
         if not (cut > 0 and math.isfinite(cut)):
@@ -132,7 +134,7 @@ class ShowerSimulator:
         self.material, self.particle, self.E0 = material, particle, energy
         self.cut, self.thickness = cut, thickness
         self.tables = ShowerTables(material, cut, self.T0)
-        self.dark = DarkTables(self.tables, dark_mass) if dark_mass is not None else None
+        self.dark = DarkTables(self.tables, dark_mass, brem_model) if dark_mass is not None else None
         self.keep_dark_segments = keep_dark_segments and self.dark is not None
 
     # ------------------------------------------------------------------ public
