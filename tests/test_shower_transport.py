@@ -92,7 +92,7 @@ def test_dark_yields_and_sampled_vectors(lead_run):
     np.testing.assert_allclose(mass, m, rtol=0.05, atol=0)
     res = V["process"] == 2
     if np.any(res):
-        np.testing.assert_allclose(V["E"][res], m**2 / (2 * M_E), rtol=RES_WINDOW * 1.01, atol=0)
+        np.testing.assert_allclose(V["E"][res], m**2 / (2 * M_E), rtol=1e-12, atol=0)
     assert np.all(V["E"] <= sim.E0 + M_E)
 
 

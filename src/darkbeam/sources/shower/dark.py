@@ -8,7 +8,8 @@ of their energy).  Kinematics (dark_xsec for the formulas):
 
 * bremsstrahlung: x from the IWW dsigma/dx, theta from the 1/U^2 angular law (accept-reject on the
   bracket of BEST's double-differential), around the lepton direction;
-* resonant annihilation: the vector takes the positron's momentum and E_V = E+ + m_e (exact 2 -> 1);
+* resonant annihilation: the positron is on resonance, the vector takes its momentum and E_V = E+ + m_e
+  (exact 2 -> 1, E_V = m^2/(2 m_e));
 * e+ e- -> gamma V: centre-of-mass cosine from dsigma/dc with the lab photon above the cut, boosted;
 * gamma e -> V e: t from dsigma/dt, exact 2 -> 2 kinematics in the lab.
 """
@@ -87,7 +88,7 @@ def sample_dark_vectors(result: ShowerResult, dark: DarkTables, n: int, rng: np.
             pV = np.sqrt(np.maximum(EV**2 - m**2, 0.0))
             dirs = _rotate(ui, np.cos(np.minimum(theta, math.pi)), 2.0 * math.pi * rng.random(k))
         elif name == "annihilation_resonant":
-            E = Ti + M_E
+            E = np.full(k, dark.T_res + M_E)  # exactly on resonance: s = m^2
             EV = E + M_E
             pV = np.sqrt(np.maximum(E**2 - M_E**2, 0.0))
             dirs = ui
