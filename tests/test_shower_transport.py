@@ -136,3 +136,29 @@ def test_cli_shower_json_and_errors(capsys):
         code = main(["shower", "--showers", "2", "--energy", "0.5", *bad])
         err = capsys.readouterr().err
         assert code != 0 and err.count("\n") == 1 and err.startswith("darkbeam: error:"), (bad, err)
+
+
+def test_layers_of_one_material_equal_the_slab():
+    """A 3 X0 lead slab cut into 1 + 2 X0 layers lets out the same energy (within 3%, ~4 sigma at 64
+    showers), and a lead + graphite target closes its energy ledger."""
+    lead = MATERIALS["lead"]
+    X0 = lead.X0_cm
+    one = ShowerSimulator(lead, "e-", 1.0, thickness=3 * X0).run(64, seed=4)
+    two = ShowerSimulator([(lead, X0), (lead, 2 * X0)], "e-", 1.0).run(64, seed=4)
+    assert two.escaped.mean() == pytest.approx(one.escaped.mean(), rel=0.03, abs=0)
+    mixed = ShowerSimulator([(lead, X0), (MATERIALS["graphite"], 10.0)], "e-", 1.0).run(16, seed=4)
+    np.testing.assert_allclose(_balance(mixed), 0.0, rtol=0, atol=1e-10)
+    assert mixed.escaped.mean() > 0
+    with pytest.raises(ParameterError, match="last layer"):
+        ShowerSimulator([(lead, math.inf), (lead, 1.0)], "e-", 1.0)
+
+
+def test_cli_layers(capsys):
+    from darkbeam.cli.main import main
+
+    assert main(["shower", "--layers", "lead:0.5,water:inf", "--energy", "0.3", "--showers", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["material"] == "lead:0.5,water:inf" and out["energy_balance_GeV"] < 1e-10
+    for bad in (["--layers", "lead"], ["--layers", "lead:x"], ["--layers", "lead:1", "--thickness", "2"]):
+        assert main(["shower", "--showers", "1", "--energy", "0.3", *bad]) != 0
+        assert capsys.readouterr().err.startswith("darkbeam: error:")

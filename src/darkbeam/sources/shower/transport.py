@@ -114,7 +114,7 @@ class ShowerSimulator:
     ``keep_dark_segments`` keeps the segments that have a dark yield (for sampling vectors);
     ``brem_model`` is "ww" (Weizsacker-Williams with the angle-dependent flux, default) or "iww"."""
 
-    def __init__(self, material: ShowerMaterial, particle: str, energy: float, cut: float = 1e-3,
+    def __init__(self, material: ShowerMaterial | list, particle: str, energy: float, cut: float = 1e-3,
                  thickness: float = math.inf, dark_mass: float | None = None, keep_dark_segments: bool = False,
                  brem_model: str = "ww"):
         if particle not in SPECIES:
@@ -127,14 +127,35 @@ class ShowerSimulator:
         self.T0 = energy - mass
         if self.T0 <= cut:
             raise ParameterError(f"energy {energy} GeV is at or below the cut (kinetic energy {cut} GeV plus the mass)")
-        if not thickness > 0:
-            raise ParameterError(f"thickness must be positive, got {thickness}")
+        if isinstance(material, ShowerMaterial):
+            layers = [(material, thickness)]
+        else:
+            layers = list(material)
+        if not layers:
+            raise ConfigurationError("a target needs at least one layer")
+        for i, (_, th) in enumerate(layers):
+            if not th > 0:
+                raise ParameterError(f"thickness must be positive, got {th}")
+            if not math.isfinite(th) and i != len(layers) - 1:
+                raise ParameterError("only the last layer may be infinitely thick")
         if dark_mass is not None and not (dark_mass > 0 and math.isfinite(dark_mass)):
             raise ParameterError(f"dark-vector mass must be positive, got {dark_mass}")
-        self.material, self.particle, self.E0 = material, particle, energy
-        self.cut, self.thickness = cut, thickness
-        self.tables = ShowerTables(material, cut, self.T0)
-        self.dark = DarkTables(self.tables, dark_mass, brem_model) if dark_mass is not None else None
+        self.particle, self.E0, self.cut = particle, energy, cut
+        self.material = layers[0][0]
+        tables, darks, bounds = {}, {}, [0.0]
+        for mat, th in layers:
+            if mat.name not in tables:
+                tables[mat.name] = ShowerTables(mat, cut, self.T0)
+                darks[mat.name] = DarkTables(tables[mat.name], dark_mass, brem_model) if dark_mass is not None else None
+            bounds.append(bounds[-1] + th)
+        self.bounds = np.array(bounds)
+        self.thickness = float(self.bounds[-1])
+        self.layers = [(tables[mat.name], darks[mat.name]) for mat, _ in layers]
+        # cumulative depth in radiation lengths at each boundary (for the longitudinal profile)
+        x0 = [tb.X0 for tb, _ in self.layers]
+        self._depth_x0 = np.concatenate([[0.0], np.cumsum([min(th, 1e30) / x for (_, th), x in zip(layers, x0)])])
+        self._x0 = np.array(x0)
+        self._select_layer(0)
         self.keep_dark_segments = keep_dark_segments and self.dark is not None
 
     # ------------------------------------------------------------------ public
@@ -155,6 +176,23 @@ class ShowerSimulator:
         return res
 
     # ------------------------------------------------------------------ internals
+    def _select_layer(self, i: int) -> None:
+        self.tables, self.dark = self.layers[i]
+        self._zlo, self._zhi = float(self.bounds[i]), float(self.bounds[i + 1])
+
+    def _layer_of(self, z, uz):
+        """Layer index of points at depth z moving with direction cosine uz (a point on an inner boundary
+        belongs to the layer it enters)."""
+        inner = self.bounds[1:-1]
+        if inner.size == 0:
+            return np.zeros(z.size, dtype=np.int64)
+        return np.where(uz > 0, np.searchsorted(inner, z, side="right"), np.searchsorted(inner, z, side="left"))
+
+    def depth_x0(self, z):
+        """Depth in radiation lengths of the layers crossed (z in cm)."""
+        i = np.clip(np.searchsorted(self.bounds, z, side="right") - 1, 0, len(self.layers) - 1)
+        return self._depth_x0[i] + (z - self.bounds[i]) / self._x0[i]
+
     def _empty(self, n):
         z = lambda: np.zeros(n)  # noqa: E731
         r = ShowerResult(n=n, E0=self.E0, T0=self.T0, segments=np.zeros((3, n), dtype=np.int64),
@@ -166,20 +204,22 @@ class ShowerSimulator:
 
     def _deposit(self, res, sh, z, E):
         np.add.at(res.deposited, sh, E)
-        b = np.clip((z / self.tables.X0 / PROFILE_DX0).astype(np.int64), 0, PROFILE_NBINS - 1)
+        b = np.clip((self.depth_x0(z) / PROFILE_DX0).astype(np.int64), 0, PROFILE_NBINS - 1)
         res.profile += np.bincount(b, weights=E, minlength=PROFILE_NBINS)
 
     def _below(self, res, sh, z, E):
         np.add.at(res.below_cut, sh, E)
-        b = np.clip((z / self.tables.X0 / PROFILE_DX0).astype(np.int64), 0, PROFILE_NBINS - 1)
+        b = np.clip((self.depth_x0(z) / PROFILE_DX0).astype(np.int64), 0, PROFILE_NBINS - 1)
         res.profile += np.bincount(b, weights=E, minlength=PROFILE_NBINS)
 
     def _distance_to_exit(self, pos, u):
+        """Distance to the faces of the current layer, and whether the face reached is the target's own."""
         z, uz = pos[:, 2], u[:, 2]
         with np.errstate(divide="ignore", invalid="ignore"):
-            back = np.where(uz < 0, -z / uz, np.inf)
-            front = np.where(uz > 0, (self.thickness - z) / uz, np.inf)
-        return np.minimum(back, front)
+            back = np.where(uz < 0, (self._zlo - z) / uz, np.inf)
+            front = np.where(uz > 0, (self._zhi - z) / uz, np.inf)
+        outer = np.where(uz > 0, self._zhi >= self.thickness, self._zlo <= 0.0)
+        return np.maximum(np.minimum(back, front), 0.0), outer
 
     def _record_tracks(self, res, sp, sh, T, length):
         n = res.n
@@ -198,11 +238,20 @@ class ShowerSimulator:
         stack = _Stack(np.full(m, sp0, dtype=np.int8), np.full(m, self.T0), np.zeros((m, 3)),
                        np.tile([0.0, 0.0, 1.0], (m, 1)), np.zeros(m), np.arange(lo, hi))
         while stack is not None:
-            g = stack.sp == 0
-            new = [self._step_photons(rng, stack.take(g), res, segs) if np.any(g) else None]
-            if not np.all(g):
-                new.append(self._step_charged(rng, stack.take(~g), res, segs))
-            stack = _Stack.concat([p for part in new if part is not None for p in part])
+            layer = self._layer_of(stack.pos[:, 2], stack.u[:, 2])
+            new = []
+            for i in range(len(self.layers)):
+                here = layer == i
+                if not np.any(here):
+                    continue
+                self._select_layer(i)
+                g = here & (stack.sp == 0)
+                if np.any(g):
+                    new.append(self._step_photons(rng, stack.take(g), res, segs))
+                c = here & (stack.sp != 0)
+                if np.any(c):
+                    new.append(self._step_charged(rng, stack.take(c), res, segs))
+            stack = _Stack.concat([p for part in new for p in part])
 
     # photons -------------------------------------------------------------
     def _step_photons(self, rng, s, res, segs):
@@ -215,8 +264,9 @@ class ShowerSimulator:
                 return []
         sig = tb.grid.interp(tb.photon_total, s.T)
         ell = -np.log1p(-rng.random(s.T.size)) / sig
-        d = self._distance_to_exit(s.pos, s.u)
-        esc = ell >= d
+        d, outer = self._distance_to_exit(s.pos, s.u)
+        hit = ell >= d
+        esc = hit & outer
         ell = np.minimum(ell, d)
         self._record_tracks(res, s.sp, s.sh, s.T, ell)
         if self.dark is not None:
@@ -224,16 +274,20 @@ class ShowerSimulator:
             np.add.at(res.dark_yield["compton"], s.sh, y)
             self._keep(segs, y, "compton", s, s.T, s.T)
         pos = s.pos + ell[:, None] * s.u
+        pos[:, 2] = np.where(hit, np.where(s.u[:, 2] > 0, self._zhi, self._zlo), pos[:, 2])
         t = s.t + ell / C_LIGHT_CM_PER_NS
         if np.any(esc):
             np.add.at(res.escaped, s.sh[esc], s.T[esc])
-        act = ~esc
+        out = []
+        cross = hit & ~outer  # into the next layer, unchanged
+        if np.any(cross):
+            out.append(_Stack(s.sp[cross], s.T[cross], pos[cross], s.u[cross], t[cross], s.sh[cross]))
+        act = ~hit
         s = _Stack(s.sp[act], s.T[act], pos[act], s.u[act], t[act], s.sh[act])
         if not s.T.size:
-            return []
+            return out
         p_comp = tb.grid.interp(tb.compton, s.T) / tb.grid.interp(tb.photon_total, s.T)
         comp = rng.random(s.T.size) < p_comp
-        out = []
         if np.any(comp):
             c = s.take(comp)
             v = sample_rows(tb.grid, tb.inv_compton, c.T, rng)
@@ -293,7 +347,7 @@ class ShowerSimulator:
         R0 = tb.range_at(s.sp, s.T)
         Rlim = tb.range_at(s.sp, np.maximum(s.T * (1.0 - MAX_LOSS_FRACTION), self.cut))
         ell_loss = np.where(s.T * (1.0 - MAX_LOSS_FRACTION) <= self.cut, R0, R0 - Rlim)
-        d = self._distance_to_exit(s.pos, s.u)
+        d, outer = self._distance_to_exit(s.pos, s.u)
         ell = np.minimum(np.minimum(ell_int, ell_loss), d)
         T1 = np.where(ell >= R0, self.cut, tb.energy_at_range(s.sp, np.maximum(R0 - ell, 0.0)))
         T1 = np.minimum(T1, s.T)
@@ -317,14 +371,17 @@ class ShowerSimulator:
         um = s.u + u1
         um /= np.maximum(np.linalg.norm(um, axis=1), 1e-300)[:, None]
         pos = s.pos + ell[:, None] * um
-        esc_geom = ell >= d
-        # a step that reaches the face leaves (the mean direction may differ slightly: clip z)
-        pos[:, 2] = np.where(esc_geom, np.where(s.u[:, 2] > 0, self.thickness, 0.0), pos[:, 2])
+        at_face = ell >= d
+        esc_geom = at_face & outer
+        # a step that reaches a face ends on it (the mean direction may differ slightly: clip z); the
+        # particle leaves the target there, or goes on into the next layer with its old direction
+        pos[:, 2] = np.where(at_face, np.where(s.u[:, 2] > 0, self._zhi, self._zlo), pos[:, 2])
+        u1 = np.where((at_face & ~outer)[:, None], s.u, u1)
         t = s.t + ell / (beta * C_LIGHT_CM_PER_NS)
         self._deposit(res, s.sh, 0.5 * (s.pos[:, 2] + np.where(np.isfinite(pos[:, 2]), pos[:, 2], s.pos[:, 2])), s.T - T1)
         if np.any(esc_geom):
             np.add.at(res.escaped, s.sh[esc_geom], T1[esc_geom])
-        interact = (~esc_geom) & (ell_int <= ell_loss) & (ell_int < d) & (T1 > self.cut)
+        interact = (~at_face) & (ell_int <= ell_loss) & (T1 > self.cut)
         cont = ~esc_geom & ~interact
         out.append(_Stack(s.sp[cont], T1[cont], pos[cont], u1[cont], t[cont], s.sh[cont]))
         if np.any(interact):
