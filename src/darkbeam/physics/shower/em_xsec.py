@@ -94,9 +94,8 @@ def pair_dsigma_dx(Z: float, k, x):
 
 def klein_nishina_dsigma_deps(k, eps):
     """Klein-Nishina dsigma/d(eps) per electron (cm^2), eps = k'/k in [1/(1+2 kappa), 1], kappa = k/m_e:
-    dsigma/deps = pi r_e^2 / kappa [1/eps + eps - sin^2 theta/... ] written as
-    pi r_e^2 / kappa [1/eps + eps - 1 + (1 - (1-eps)/(kappa eps))^2] (Geant4 Physics Reference Manual,
-    G4KleinNishinaCompton; Klein & Nishina 1929)."""
+    dsigma/deps = pi r_e^2 / kappa [1/eps + eps - sin^2 theta], cos theta = 1 - (1-eps)/(kappa eps)
+    (Klein & Nishina 1929; Geant4 Physics Reference Manual, G4KleinNishinaCompton)."""
     kappa = np.asarray(k, dtype=np.float64) / M_E
     eps = np.asarray(eps, dtype=np.float64)
     cos = 1.0 - (1.0 - eps) / (kappa * eps)

@@ -6,8 +6,8 @@ vector carries weight (total yield per primary) / n, so the weights sum to the y
 segment the lepton energy is taken uniformly between its start and end energies (segments lose at most 25%
 of their energy).  Kinematics (dark_xsec for the formulas):
 
-* bremsstrahlung: x from the IWW dsigma/dx, theta from the 1/U^2 angular law (accept-reject on the
-  bracket of BEST's double-differential), around the lepton direction;
+* bremsstrahlung: x from dsigma/dx of the chosen model (tabulated per energy), theta from the IWW angular
+  law 1/U^2 (accept-reject on the bracket of BEST's double-differential), around the lepton direction;
 * resonant annihilation: the positron is on resonance, the vector takes its momentum and E_V = E+ + m_e
   (exact 2 -> 1, E_V = m^2/(2 m_e));
 * e+ e- -> gamma V: centre-of-mass cosine from dsigma/dc with the lab photon above the cut, boosted;
@@ -23,7 +23,7 @@ import numpy as np
 from darkbeam.constants import M_E
 from darkbeam.errors import ParameterError
 from darkbeam.physics.shower import dark_xsec
-from darkbeam.sources.shower.tables import DarkTables
+from darkbeam.sources.shower.tables import DarkTables, sample_rows
 from darkbeam.sources.shower.transport import ShowerResult, _rotate
 
 
@@ -55,7 +55,6 @@ def sample_dark_vectors(result: ShowerResult, dark: DarkTables, n: int, rng: np.
     E_out = np.zeros(n)
     p_out = np.zeros((n, 3))
     names = DarkTables.PROCESSES
-    mat = dark.tables.material
     for code, name in enumerate(names):
         sel = proc == code
         if not np.any(sel):
@@ -64,13 +63,8 @@ def sample_dark_vectors(result: ShowerResult, dark: DarkTables, n: int, rng: np.
         Ti, ui = T[sel], u[sel]
         if name.startswith("brem"):
             E = np.maximum(Ti + M_E, (m + M_E) * (1.0 + 1e-6))  # the segment may end below threshold
-            # a representative element for the x shape (chi cancels in the normalised shape)
-            Z, A = float(mat.Z[np.argmax(mat.w * mat.Z**2 / mat.A)]), float(mat.A[np.argmax(mat.w * mat.Z**2 / mat.A)])
             xmin, xmax = m / E, 1.0 - M_E / E
-            v = np.linspace(0.0, 1.0, 257)[None, :]
-            omx = (1.0 - xmin)[:, None] * ((1.0 - xmax) / (1.0 - xmin))[:, None] ** v
-            pdf = dark_xsec.dark_brem_dsigma_dx(Z, A, E[:, None], 1.0 - omx, m, chi=np.ones((k, 1))) * omx
-            vv = _sample_pdf_rows(np.broadcast_to(v, pdf.shape), pdf, rng)
+            vv = sample_rows(dark.tables.grid, dark.inv_brem_x, Ti, rng)
             x = 1.0 - (1.0 - xmin) * ((1.0 - xmax) / (1.0 - xmin)) ** vv
             U0 = m**2 * (1.0 - x) / x + M_E**2 * x
             tt = np.empty(k)

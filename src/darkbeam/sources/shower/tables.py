@@ -201,6 +201,7 @@ class DarkTables:
                 if np.any(first):
                     brem[first] = sum(n * dark_xsec.dark_brem_ww_total(z, a, T[first] + M_E, m)
                                       for n, z, a in zip(n_at, mat.Z, mat.A))
+        self._brem_x_shape(mat, n_at, T + M_E, m, brem_model)
         self.sigma = {
             "brem_e-": brem,
             "brem_e+": brem,
@@ -213,6 +214,26 @@ class DarkTables:
             self.G[name] = np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(T))])
         self.T_res = dark_xsec.resonant_energy(m) - M_E
         self.res_strength = tables.n_e * dark_xsec.resonant_strength()
+
+    def _brem_x_shape(self, mat, n_at, E, m, model):
+        """Inverse cumulative distributions of v, x = 1 - (1-x_min) ((1-x_max)/(1-x_min))^v, for the dark
+        bremsstrahlung of the chosen model at each grid energy (shape of the element with the largest
+        n Z^2: it hardly depends on Z)."""
+        i = int(np.argmax(n_at * mat.Z**2))
+        Z, A = float(mat.Z[i]), float(mat.A[i])
+        v = np.linspace(0.0, 1.0, 65)
+        rows = np.ones((E.size, v.size))
+        above = np.nonzero(E > (m + M_E) * 1.0001)[0]
+        chi_t = dark_xsec.ChiTable(Z, A, m, (m**2 / (2.0 * E.max())) ** 2) if model == "ww" and above.size else None
+        for r in above:
+            xmin, xmax = m / E[r], 1.0 - M_E / E[r]
+            omx = (1.0 - xmin) * ((1.0 - xmax) / (1.0 - xmin)) ** v
+            if model == "ww":
+                f = dark_xsec.dark_brem_ww_dsigma_dx(Z, A, float(E[r]), 1.0 - omx, m, n_theta=96, chi_table=chi_t)
+            else:
+                f = dark_xsec.dark_brem_dsigma_dx(Z, A, E[r], 1.0 - omx, m, chi=1.0)
+            rows[r] = f * omx + 1e-300
+        self.inv_brem_x = inverse_cdf_rows(rows, v)
 
     def charged_segment_yields(self, species, T0, T1):
         """Yield per process (dict of arrays, eps = 1) of continuous segments T0 -> T1 (T1 <= T0)."""
