@@ -157,7 +157,7 @@ class ShowerTables:
 
 #: half-width (relative) of the energy window over which the positron track length is averaged for
 #: the resonant yield (an estimator of the expected number of continuous crossings of E_res)
-RES_WINDOW = 0.02
+RES_WINDOW = 0.05
 
 
 class DarkTables:
