@@ -26,7 +26,7 @@ Resonant annihilation e+ e- -> V on atomic electrons (narrow width; Gamma(V -> e
 BEST eq. 3 in the m >> m_e limit): sigma = 12 pi Gamma_ee / m * pi delta(s - m^2) = (2 pi^2 alpha / m_e) delta(E+ - E_res),
 s = 2 m_e (E+ + m_e), E_res = (m^2 - 2 m_e^2)/(2 m_e) (total positron energy).  A positron slowing down
 continuously crosses E_res once and yields n_e (2 pi^2 alpha / m_e) / (dE/dx)(E_res) vectors
-(PETITE, Blinov et al. arXiv:2401.06843 sec. II; Nardi et al. PRD 97 (2018) 095004).
+(PETITE, Blinov et al. arXiv:2401.06843; Nardi et al. PRD 97 (2018) 095004).
 
 Non-resonant annihilation e+ e- -> gamma V on atomic electrons: the centre-of-mass cross section used by PETITE
 (2401.06843, its ``dsigma_annihilation_dCT``; massless-electron matrix element with the electron-propagator
