@@ -39,6 +39,9 @@ from darkbeam.sources.shower.tables import DarkTables, ShowerTables, sample_rows
 from darkbeam.units import C_LIGHT_CM_PER_NS
 
 SPECIES = {"gamma": 0, "e-": 1, "e+": 2}
+#: columns of ShowerResult.track_segments: species code, shower index, kinetic energy at the start and
+#: end (GeV), start and end points (cm), direction at the start, time at the start (ns)
+SEGMENT_FIELDS = ("species", "shower", "T_start", "T_end", "start", "end", "direction", "t_start")
 NAMES = ("gamma", "e-", "e+")
 #: showers per random-number batch (fixed, so results do not depend on how many are run)
 BATCH = 32
@@ -66,6 +69,7 @@ class ShowerResult:
     track_hist: np.ndarray  # (3, n_grid) track length per kinetic-energy grid cell, summed over showers
     dark_yield: dict = field(default_factory=dict)  # process -> (n,) yields per shower (eps = 1)
     dark_segments: dict | None = None  # arrays describing segments with a dark yield
+    track_segments: dict | None = None  # every segment (record_segments=True), see SEGMENT_FIELDS
 
 
 def _rotate(u, cos_t, phi):
@@ -112,11 +116,12 @@ class ShowerSimulator:
     ``thickness`` (cm) is the slab length along the beam (default infinite); ``cut`` (GeV) the kinetic
     energy below which particles stop; ``dark_mass`` (GeV) switches on the dark-vector yields and
     ``keep_dark_segments`` keeps the segments that have a dark yield (for sampling vectors);
-    ``brem_model`` is "ww" (Weizsacker-Williams with the angle-dependent flux, default) or "iww"."""
+    ``brem_model`` is "ww" (Weizsacker-Williams with the angle-dependent flux, default) or "iww";
+    ``record_segments`` keeps every track segment (float32 columns, SEGMENT_FIELDS; ~50 bytes each)."""
 
     def __init__(self, material: ShowerMaterial | list, particle: str, energy: float, cut: float = 1e-3,
                  thickness: float = math.inf, dark_mass: float | None = None, keep_dark_segments: bool = False,
-                 brem_model: str = "ww"):
+                 brem_model: str = "ww", record_segments: bool = False):
         if particle not in SPECIES:
             raise ConfigurationError(f"unknown particle '{particle}' (known: e-, e+, gamma)")
         if not (cut > 0 and math.isfinite(cut)):
@@ -157,6 +162,7 @@ class ShowerSimulator:
         self._x0 = np.array(x0)
         self._select_layer(0)
         self.keep_dark_segments = keep_dark_segments and self.dark is not None
+        self.record_segments = record_segments
 
     # ------------------------------------------------------------------ public
     def run(self, n_showers: int, seed: int | None = 0) -> ShowerResult:
@@ -167,13 +173,24 @@ class ShowerSimulator:
         children = ss.spawn(n_batches)
         res = self._empty(n_showers)
         segs = []
+        self._tracks = []
         for b in range(n_batches):
             lo, hi = b * BATCH, min(n_showers, (b + 1) * BATCH)
             self._run_batch(np.random.default_rng(children[b]), lo, hi, res, segs)
         if self.keep_dark_segments:
             res.dark_segments = {k: np.concatenate([s[k] for s in segs]) if segs else np.zeros(0) for k in
                                  ("process", "T0", "T1", "pos", "u", "t", "yield", "shower")}
+        if self.record_segments:
+            res.track_segments = {k: np.concatenate([s[k] for s in self._tracks]) for k in SEGMENT_FIELDS}
+        self._tracks = []
         return res
+
+    def _track(self, s, T1, end):
+        if self.record_segments:
+            f4 = np.float32
+            self._tracks.append({"species": s.sp.copy(), "shower": s.sh.astype(np.int32), "T_start": s.T.astype(f4),
+                                 "T_end": np.asarray(T1).astype(f4), "start": s.pos.astype(f4), "end": end.astype(f4),
+                                 "direction": s.u.astype(f4), "t_start": s.t.astype(f4)})
 
     # ------------------------------------------------------------------ internals
     def _select_layer(self, i: int) -> None:
@@ -275,6 +292,7 @@ class ShowerSimulator:
             self._keep(segs, y, "compton", s, s.T, s.T)
         pos = s.pos + ell[:, None] * s.u
         pos[:, 2] = np.where(hit, np.where(s.u[:, 2] > 0, self._zhi, self._zlo), pos[:, 2])
+        self._track(s, s.T, pos)
         t = s.t + ell / C_LIGHT_CM_PER_NS
         if np.any(esc):
             np.add.at(res.escaped, s.sh[esc], s.T[esc])
@@ -377,6 +395,7 @@ class ShowerSimulator:
         # particle leaves the target there, or goes on into the next layer with its old direction
         pos[:, 2] = np.where(at_face, np.where(s.u[:, 2] > 0, self._zhi, self._zlo), pos[:, 2])
         u1 = np.where((at_face & ~outer)[:, None], s.u, u1)
+        self._track(s, T1, pos)
         t = s.t + ell / (beta * C_LIGHT_CM_PER_NS)
         self._deposit(res, s.sh, 0.5 * (s.pos[:, 2] + np.where(np.isfinite(pos[:, 2]), pos[:, 2], s.pos[:, 2])), s.T - T1)
         if np.any(esc_geom):
