@@ -1,0 +1,1 @@
+"""Pure cross sections and material data for electromagnetic showers (docs/showers.md)."""
