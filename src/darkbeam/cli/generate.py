@@ -141,8 +141,19 @@ def generate_command(
         "file's mass model: its own mixing and splittings) or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; docs/oscillations.md)."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
+    process: str = typer.Option("upscattering", "--process", help="upscattering (default), nu-e (nu e -> nu e) or cevns (COHERENT detectors: --experiment csi_2017, ...)."),
 ) -> None:
     """Generate weighted events (upscattering then decay) and print the predicted numbers of events."""
+    if process != "upscattering":  # rare scattering: cli/_generate_rare.py
+        from darkbeam.cli._generate_rare import RARE_GENERATE, generate_rare
+
+        check_choice("--process", process, ("upscattering",) + RARE_GENERATE)
+        refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--regime": bool(regimes),
+                   "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
+                   "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
+                   "--oscillate": oscillate is not None}
+        return generate_rare(process, experiment, model, sets, seed, events, output, formats, projectiles,
+                             overwrite, as_json, refused)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -1,0 +1,100 @@
+"""``darkbeam generate --process nu-e|cevns``: weighted rare-scattering events (docs/rare_scattering.md,
+section 8).  Imported by cli/generate.py only for these processes (not a command module of its own)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from darkbeam.cli.common import (FORMAT_SUFFIX, check_choice, check_writable, event_output_base, print_json,
+                                 split_list, with_format_suffix)
+from darkbeam.errors import ConfigurationError
+
+RARE_GENERATE = ("nu-e", "cevns")
+DEFAULT_NAME = "events"
+
+
+def generate_rare(process: str, experiment: str, model: Optional[Path], sets, seed: int, events: int,
+                  output: Optional[str], formats, projectiles, overwrite: bool, as_json: bool,
+                  refused: dict) -> None:
+    """Check everything, then simulate, write and print (``refused``: options of the upscattering
+    generator that were given, {option: given?})."""
+    from darkbeam.processes.rare_scatter import FLAVOUR_PDG
+
+    for opt, given in refused.items():
+        if given:
+            raise ConfigurationError(f"{opt} applies to --process upscattering only")
+    if events < 100:
+        raise ConfigurationError(f"--events must be at least 100 per case, got {events}")
+    projs = split_list("--projectile", projectiles)
+    for p in projs or []:
+        check_choice("--projectile", p, FLAVOUR_PDG)
+    fmts = split_list("--format", formats)
+    for f in fmts or []:
+        check_choice("--format", f, FORMAT_SUFFIX)
+    if fmts is not None and output is None:
+        raise ConfigurationError("--format chooses the files of --output: give --output too")
+    if process == "cevns":
+        from darkbeam.detectors.cevns_detectors import cevns_detector
+
+        target = cevns_detector(experiment)
+    else:
+        from darkbeam.detectors import load_experiment
+
+        target = load_experiment(experiment)
+    files = []
+    if output is not None:
+        base, named = event_output_base(output, DEFAULT_NAME)
+        if fmts is None:
+            fmts = [named or "parquet"]
+        elif named is not None and named not in fmts:
+            raise ConfigurationError(f"--output {output} names a {named} file but --format is {', '.join(fmts)}")
+        files = [(f, Path(output) if f == named else with_format_suffix(base, f)) for f in dict.fromkeys(fmts)]
+        for _, path in files:
+            check_writable(path, overwrite=overwrite)
+    from darkbeam.cli._xsec_rare import _model
+    from darkbeam.events.memory import check_memory
+
+    params = _model(model, sets)
+    check_memory(events * 12, f"up to 12 cases x {events} events")
+
+    import numpy as np
+
+    from darkbeam.processes.rare_scatter import simulate
+
+    ev = simulate(process, target, params, n=events, rng=np.random.default_rng(seed), projectiles=projs, seed=seed)
+    written = []
+    if files:
+        from darkbeam.events import write
+
+        for f, path in files:
+            write(ev, path, format=f, overwrite=True)
+            written.append(str(path))
+    summary = ev.meta["summary"]
+    if as_json:
+        print_json({"process": process, "experiment": ev.meta["experiment"], "seed": seed,
+                    "exposure_pot": ev.meta["exposure_pot"], "events": len(ev),
+                    "total_events": ev.meta["total_events"], "recoil_window_GeV": ev.meta["recoil_window_GeV"],
+                    "cases": summary, "files": written})
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = Console()
+    t = Table(title=escape(f"darkbeam generate --process {process}: {ev.meta['experiment']}  (seed {seed})"))
+    for c in ("case", "events", "quadrature err", "MC estimate", "MC err", "n_eff"):
+        t.add_column(c, justify="left" if c == "case" else "right")
+    for s in summary:
+        if "mc_events" not in s:
+            t.add_row(escape(s["case"]), "0", "", "", "", "")
+            continue
+        t.add_row(escape(s["case"]), f"{s['events']:.5g}", f"{s['quadrature_err']:.2g}", f"{s['mc_events']:.5g}",
+                  f"{s['mc_err']:.2g}", f"{s['n_eff']:.0f}")
+    out.print(t)
+    lo, hi = ev.meta["recoil_window_GeV"]
+    out.print(f"total: {ev.meta['total_events']:.6g} events for {ev.meta['exposure_pot']:.4g} POT; recoil window "
+              f"{lo:g} GeV to {'T_max' if hi is None else f'{hi:g} GeV'}; sum(w) of a case = its quadrature rate",
+              highlight=False)
+    for f in written:
+        out.print(f"wrote {f}")

@@ -1,0 +1,297 @@
+"""Weighted events of rare neutrino scattering: nu e -> nu e and CEvNS nu A -> nu A (docs/rare_scattering.md, section 8).
+
+For every case (projectile flavour of the flux x target: electrons of the experiment, or each nucleus
+of a COHERENT detector) ``n`` events are drawn in (E_nu, T), T the recoil kinetic energy:
+
+* E_nu: a segment [a_k, b_k] of the flux's energy nodes (or a line of a decay-at-rest flux) is chosen
+  with probability P_k proportional to its contribution I_k = int_k Phi(E) sigma(E) dE to the rate (the
+  ``Flux.fold`` Gauss-Legendre rule, the same as :mod:`darkbeam.analysis.rare_rates`), E uniform in it;
+* T given E: uniform on the recoil window [t_lo, min(t_hi, T_max(E))], or uniform in
+  u = ln(1 + T/t0), t0 = m^2/(2 M), with a light mediator of mass m (so that the 1/(m^2 + 2 M T)^2
+  peak is sampled flat);
+* the weight f/q, f = POT x N_targets x Phi(E) x dsigma/dT(E, T) x efficiency(T), q the density the
+  pair was drawn from, has the rate as its expectation (``mc_events`` and its error in the summary).
+  The weights of a case are then scaled by the quadrature rate over their sum, so that sum(w) of a
+  case equals the rate of :mod:`darkbeam.analysis.rare_rates` exactly (self-normalised importance
+  sampling: the normalisation is the quadrature's, the MC only distributes it over (E, T)).
+
+Kinematics (2 -> 2 on a target of mass M at rest, the neutrino along +z of the detector frame):
+E_r = M + T, |p_r| = sqrt(T (T + 2 M)), cos theta_r = (E + M) T / (E |p_r|) (= sqrt(T/(T + 2M)) (E + M)/E),
+uniform azimuth, p_nu' = p_nu - p_r, Q^2 = 2 M T.
+
+EventSet layout (docs/events.md): the scattered neutrino takes the ``hnl`` role and the recoil the
+``recoil`` role; the case's ``regime`` is ``"nu-e"`` or ``"cevns"``.  The neutrino is stable, but the
+schema has N decaying into 1-4 daughters: it is written as an identity 'decay' ``nu -> nu`` (d1 =
+the neutrino, at the interaction vertex) with br = q_channel = w_decay = p_decay = 1, ctau = 1e-20 cm,
+path [0, 1 cm], and the case table's neutrino mass :data:`NU_MASS` = 1e-10 GeV (the tables require
+m > 0; this changes energies by < 1e-20 relative).  So w = w_rate.
+
+Reweighting (:func:`reweight`) to another Z' coupling, scalar coupling, or s_W^2 at fixed mediator
+masses: w -> w dsigma_new/dsigma_old at the stored (E, T) (the efficiency cancels).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+from darkbeam import constants as C
+from darkbeam.errors import ConfigurationError, KinematicsError
+from darkbeam.events.eventset import EventSet
+from darkbeam.events.tables import CaseInfo, ChannelInfo
+from darkbeam.models.parameters import ModelParameters
+
+__all__ = ["simulate", "reweight", "PROCESSES", "NU_MASS", "FLAVOUR_PDG"]
+
+PROCESSES = ("nu-e", "cevns")
+#: mass given to the scattered neutrino in the case table (GeV; the tables need m > 0)
+NU_MASS = 1e-10
+_CTAU = 1e-20
+FLAVOUR_PDG = {"nu_e": 12, "nu_mu": 14, "nu_tau": 16, "nu_e_bar": -12, "nu_mu_bar": -14, "nu_tau_bar": -16}
+_PDG_FLAVOUR = {v: k for k, v in FLAVOUR_PDG.items()}
+_ORDER = 8
+
+
+def _nucleus_pdg(nuc) -> int:
+    return 1000000000 + 10000 * int(nuc.Z) + 10 * int(nuc.A)
+
+
+def _model(params) -> ModelParameters:
+    if params is None:
+        return ModelParameters.from_dict({"name": "standard_model"})
+    return params if isinstance(params, ModelParameters) else ModelParameters.from_dict(dict(params))
+
+
+def _xsec(process: str, target: str, flavour: str, params: ModelParameters, sw2: float, form_factor: str):
+    from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
+
+    med, sca = zprime_mediator(params, sw2), scalar_mediator(params)
+    if process == "nu-e":
+        from darkbeam.physics.nu_electron import NuElectronXsec
+
+        return NuElectronXsec(flavour, med, sw2, 0.0, sca)
+    from darkbeam.physics.cevns import CEvNSXsec
+
+    return CEvNSXsec(target, flavour, mediator=med, scalar=sca, sw2=sw2, form_factor=form_factor)
+
+
+def _t0(params: ModelParameters, sw2: float, M: float) -> float:
+    from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
+
+    ms = [m.mass for m in (zprime_mediator(params, sw2), scalar_mediator(params)) if m is not None]
+    return min(ms) ** 2 / (2.0 * M) if ms else math.inf
+
+
+def _setup(process: str, experiment, t_min, t_max):
+    """(label, flux, pot, targets {name: (count, mass, pdg)}, t_lo, t_hi, efficiency, vertex volume)."""
+    if process == "nu-e":
+        from darkbeam.analysis.rare_rates import CHARMII_WINDOW
+        from darkbeam.detectors.catalog import Experiment, load_experiment
+        from darkbeam.processes.cases import experiment_flux
+
+        exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+        if t_min is None and t_max is None and exp.keyword.startswith("charmii"):
+            t_min, t_max = CHARMII_WINDOW
+        electrons = sum(t.n_nuclei * t.Z for t in exp.targets)
+        return (exp.keyword, experiment_flux(exp), exp.pot, {"e-": (electrons, C.M_E, 11)},
+                t_min or 0.0, t_max, None, exp.target_volume)
+    from darkbeam.detectors.cevns_detectors import CEvNSDetector, cevns_detector
+    from darkbeam.physics import nuclear
+    from darkbeam.sources.dar import dar_config
+
+    det = experiment if isinstance(experiment, CEvNSDetector) else cevns_detector(str(experiment))
+    if t_min is not None or t_max is not None:
+        raise ConfigurationError("CEvNS events use the detector's threshold and efficiency: no recoil window option")
+    fl = dar_config("coherent").flux("pi", distance_m=det.distance_m, stopped_per_pot=det.nu_per_flavour_per_pot)
+    targets = {}
+    for name, count in det.n_nuclei().items():
+        nuc = nuclear.nucleus(name)
+        targets[name] = (count, nuc.mass, _nucleus_pdg(nuc))
+    return det.name, fl, det.pot, targets, det.threshold_keVnr * 1e-6, None, det.efficiency_gev, None
+
+
+def _segment_table(flux, flavour: str, sigma):
+    """Per-segment contributions I_k of Phi sigma (the Flux.fold rule) and the lines' Phi sigma."""
+    a, b = flux._segments(None, None)
+    x, w = np.polynomial.legendre.leggauss(_ORDER)
+    x, w = 0.5 * (x + 1.0), 0.5 * w
+    if a.size:
+        e = a[:, None] + (b - a)[:, None] * x[None, :]
+        s = np.asarray(sigma(e.ravel()), dtype=float).reshape(e.shape)
+        I = np.sum(s * flux(e.ravel(), flavour).reshape(e.shape) * w[None, :], axis=1) * (b - a)
+    else:
+        I = np.zeros(0)
+    lines = [(float(E), float(phi)) for E, phi in flux.lines.get(flavour, ()) if E > 0]
+    L = np.array([phi * float(sigma(np.array([E]))[0]) for E, phi in lines]) if lines else np.zeros(0)
+    return a, b, I, np.array([E for E, _ in lines]), np.array([phi for _, phi in lines]), L
+
+
+def _two_body(E, T, M, rng):
+    """Four-momenta (n, 4) of the incoming neutrino, the scattered neutrino and the recoil."""
+    n = E.size
+    pr = np.sqrt(T * (T + 2.0 * M))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.clip(np.where(pr > 0, (E + M) * T / (E * pr), 1.0), -1.0, 1.0)
+    sin = np.sqrt(1.0 - cos * cos)
+    phi = rng.uniform(0.0, 2.0 * math.pi, n)
+    p_nu = np.zeros((n, 4))
+    p_nu[:, 0], p_nu[:, 3] = E, E
+    p_rec = np.column_stack([M + T, pr * sin * np.cos(phi), pr * sin * np.sin(phi), pr * cos])
+    p_out = p_nu - p_rec
+    p_out[:, 0] = E - T
+    return p_nu, p_out, p_rec
+
+
+def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.random.Generator,
+             projectiles: Optional[Sequence[str]] = None, sw2: float = C.SW2_LOW_Q2, form_factor: str = "helm",
+             t_min: Optional[float] = None, t_max: Optional[float] = None, seed=None) -> EventSet:
+    """Weighted events of ``process`` ('nu-e' or 'cevns') at ``experiment`` (nu-e: a catalog experiment
+    or keyword; cevns: a COHERENT detector of :mod:`darkbeam.detectors.cevns_detectors` or its name),
+    ``n`` per case (flavour x target), for the model ``params`` (default: the Standard Model; a Z' and
+    a scalar from its parameters as in ``darkbeam xsec``).  ``t_min``, ``t_max``: nu-e electron-recoil
+    window in GeV (default: CHARM-II's 3-24 GeV at charmii_*, else all recoils).  sum(w) of each case
+    is its rate (module docstring); ``meta["summary"]`` lists rates, MC estimates and errors."""
+    if process not in PROCESSES:
+        raise ConfigurationError(f"unknown rare process '{process}' (choose from {', '.join(PROCESSES)})")
+    n = int(n)
+    if n < 1:
+        raise ConfigurationError(f"n must be a positive number of events per case, got {n}")
+    for v, what in ((t_min, "t_min"), (t_max, "t_max")):
+        if v is not None and not (math.isfinite(v) and v >= 0):
+            raise ConfigurationError(f"{what} = {v} GeV must be finite and >= 0")
+    if t_min is not None and t_max is not None and t_max <= t_min:
+        raise ConfigurationError(f"empty recoil window: t_max = {t_max} <= t_min = {t_min} GeV")
+    params = _model(params)
+    label, flux, pot, targets, t_lo, t_hi, eff, volume = _setup(process, experiment, t_min, t_max)
+    flavours = list(flux.flavours)
+    if projectiles:
+        for p in projectiles:
+            if p not in FLAVOUR_PDG:
+                raise ConfigurationError(f"unknown projectile '{p}' (choose from {', '.join(FLAVOUR_PDG)})")
+        flavours = [f for f in flavours if f in projectiles]
+        if not flavours:
+            raise ConfigurationError(f"no flux of {', '.join(projectiles)} at {label} (it has {', '.join(flux.flavours)})")
+    cases, channels, parts, summary = [], [], {}, []
+    for tname, (count, M, tpdg) in targets.items():
+        for f in flavours:
+            xs = _xsec(process, tname, f, params, sw2, form_factor)
+            sig = (lambda E, xs=xs: xs.sigma(E, t_min=t_lo, t_max=t_hi, efficiency=eff) if E.size else E)
+            a, b, I, lineE, linePhi, L = _segment_table(flux, f, sig)
+            total = float(I.sum() + L.sum())
+            name = f"{f} {tname} -> {f} {tname} ({process})"
+            rate = total * count * pot
+            if not rate > 0:
+                summary.append({"case": name, "events": 0.0, "note": "no events (recoil window or threshold closed)"})
+                continue
+            P = np.concatenate([I, L]) / total
+            k = rng.choice(P.size, size=n, p=P)
+            on_seg = k < I.size
+            E = np.empty(n)
+            ks = k[on_seg]
+            # below E_thr (T_max(E) = t_lo) sigma vanishes: sample each segment above it only
+            e_thr = 0.5 * (t_lo + math.sqrt(t_lo * t_lo + 2.0 * M * t_lo))
+            lo = np.maximum(a, e_thr)
+            E[on_seg] = lo[ks] + (b[ks] - lo[ks]) * rng.random(ks.size)
+            E[~on_seg] = lineE[k[~on_seg] - I.size]
+            # density of E: P_k/(b - lo) on a segment (Phi(E) dE), P_line on a line (Phi_line)
+            wE = np.empty(n)
+            wE[on_seg] = flux(E[on_seg], f) * (b[ks] - lo[ks]) / P[ks]
+            wE[~on_seg] = linePhi[k[~on_seg] - I.size] / P[k[~on_seg]]
+            tmax = np.asarray(xs.t_max(E), dtype=float)
+            hi = tmax if t_hi is None else np.minimum(tmax, t_hi)
+            hi = np.maximum(hi, t_lo)
+            t0 = _t0(params, sw2, M)
+            u = rng.random(n)
+            if math.isfinite(t0):
+                ulo, uhi = np.log1p(t_lo / t0), np.log1p(hi / t0)
+                T = t0 * np.expm1(ulo + (uhi - ulo) * u)
+                T = np.clip(T, t_lo, hi)
+                wT = (T + t0) * (uhi - ulo)
+            else:
+                T = t_lo + (hi - t_lo) * u
+                wT = hi - t_lo
+            ds = xs.dsigma_dT(E, T) * (1.0 if eff is None else eff(T))
+            raw = count * pot * wE * wT * ds
+            raw = np.where(hi > t_lo, raw, 0.0)
+            if not (np.isfinite(raw).all() and raw.sum() > 0):
+                raise KinematicsError(f"{name}: non-finite or vanishing weights")
+            mc, mc_err = float(raw.sum() / n), float(raw.std(ddof=1) / math.sqrt(n)) if n > 1 else math.inf
+            w = raw * (rate / raw.sum())
+            # quadrature precision: the same rule at twice the order
+            fine = flux.fold(sig, f, order=2 * _ORDER) * count * pot
+            summary.append({"case": name, "events": rate, "quadrature_err": abs(fine - rate),
+                            "mc_events": mc, "mc_err": mc_err,
+                            "n": n, "n_eff": float(w.sum() ** 2 / np.sum(w * w))})
+            p_nu, p_out, p_rec = _two_body(E, T, M, rng)
+            case_id = len(cases)
+            fp = FLAVOUR_PDG[f]
+            cases.append(CaseInfo(name=name, projectile=fp, target=tpdg, hnl=fp, m_target=M, m_hnl=NU_MASS,
+                                  recoil=tpdg, m_recoil=M, regime=process,
+                                  description=("nu e -> nu e elastic, 't Hooft (1971), Vogel-Engel PRD 39, 3378 (1989)"
+                                               if process == "nu-e" else
+                                               "CEvNS, Freedman PRD 9, 1389 (1974); COHERENT 1708.01294 eq. 1")))
+            channels.append(ChannelInfo(name=f"{f} (scattered, {tname})", daughters=(fp,), masses=(NU_MASS,)))
+            vtx = np.zeros((n, 4))
+            if volume is not None:
+                vtx[:, :3] = volume.sample(n, rng)
+            for key, val in (("case", np.full(n, case_id)), ("channel", np.full(n, len(channels) - 1)),
+                             ("w_rate", w), ("Q2", 2.0 * M * T), ("vertex", vtx), ("p_nu", p_nu),
+                             ("p_out", p_out), ("p_rec", p_rec)):
+                parts.setdefault(key, []).append(val)
+    if not parts:
+        raise KinematicsError(f"no {process} events at {label}: " + "; ".join(s["case"] for s in summary))
+    cols = {k: np.concatenate(v) for k, v in parts.items()}
+    m = len(cols["w_rate"])
+    # flux-averaged cross section per target (NuHepMC G.R.5): events / (POT x targets x flux of the flavours)
+    phi = sum(flux.integrated(f) for f in flavours)
+    n_targets = sum(c for c, _, _ in targets.values())
+    total = float(sum(s["events"] for s in summary))
+    meta = {"process": process, "flux_averaged_xsec_cm2": total / (pot * n_targets * phi) if phi > 0 else 0.0, "model": params.model_dump(exclude_none=True), "experiment": label,
+            "exposure_pot": pot, "seed": seed, "events_per_case": n, "sw2": sw2, "form_factor": form_factor,
+            "recoil_window_GeV": [t_lo, t_hi], "summary": summary,
+            "total_events": total}
+    return EventSet.from_kinematics(
+        case=cols["case"], channel=cols["channel"], w_rate=cols["w_rate"], br=1.0, p_decay=1.0, Q2=cols["Q2"],
+        l1=0.0, l2=1.0, ctau=_CTAU, l_decay=0.0, vertex=cols["vertex"], p_nu=cols["p_nu"], p_recoil=cols["p_rec"],
+        p_hnl=cols["p_out"], p_daughters=cols["p_out"][:, None, :], cases=cases, channels=channels, meta=meta)
+
+
+def recoil_T(events: EventSet) -> np.ndarray:
+    """Recoil kinetic energy T (GeV) of each event: Q^2/(2 M)."""
+    return events["Q2"] / (2.0 * events._case_attr("m_target"))
+
+
+def reweight(events: EventSet, new) -> EventSet:
+    """Rare-scattering events at the couplings of ``new`` (ModelParameters, or a mapping of changes to
+    ``meta["model"]``; ``sw2`` may be among them) with the same mediator masses: w_rate x dsigma_new /
+    dsigma_old at the stored (E, T) of every event."""
+    process = events.meta.get("process")
+    if process not in PROCESSES:
+        raise ConfigurationError("reweight: not a nu-e or cevns event set")
+    old = _model(events.meta["model"])
+    changes = {} if isinstance(new, ModelParameters) else dict(new)
+    sw2_new = float(changes.pop("sw2", events.meta["sw2"]))
+    params = new if isinstance(new, ModelParameters) else ModelParameters.from_dict({**events.meta["model"], **changes})
+    for k in ("mzprime", "mphi"):
+        a, b = getattr(old, k, None), getattr(params, k, None)
+        if a != b:
+            raise ConfigurationError(f"reweight keeps the mediator masses: {k} changed from {a} to {b}; generate again")
+    E, T = events.E_nu, recoil_T(events)
+    case = events.columns["case"]
+    factor = np.ones(len(events))
+    for i, c in enumerate(events.cases):
+        sel = case == i
+        if not sel.any():
+            continue
+        target = "e-" if process == "nu-e" else c.name.split()[1]
+        f = _PDG_FLAVOUR[c.projectile]
+        x_old = _xsec(process, target, f, old, events.meta["sw2"], events.meta["form_factor"])
+        x_new = _xsec(process, target, f, params, sw2_new, events.meta["form_factor"])
+        d_old, d_new = x_old.dsigma_dT(E[sel], T[sel]), x_new.dsigma_dT(E[sel], T[sel])
+        factor[sel] = np.where(d_old > 0, d_new / np.where(d_old > 0, d_old, 1.0), 0.0)
+    meta: Mapping = {"model": params.model_dump(exclude_none=True), "sw2": sw2_new,
+                     "reweight": {"from_model": events.meta["model"], "from_sw2": events.meta["sw2"]},
+                     "summary": None, "total_events": None}
+    return events.with_weights(w_rate=events["w_rate"] * factor).with_meta(**meta)
