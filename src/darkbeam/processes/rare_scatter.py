@@ -245,7 +245,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
     cols = {k: np.concatenate(v) for k, v in parts.items()}
     m = len(cols["w_rate"])
     # flux-averaged cross section per target (NuHepMC G.R.5): events / (POT x targets x flux of the flavours)
-    phi = sum(flux.integrated(f) for f in flavours)
+    phi = sum(flux.integrate(f) for f in flavours)
     n_targets = sum(c for c, _, _ in targets.values())
     total = float(sum(s["events"] for s in summary))
     meta = {"process": process, "flux_averaged_xsec_cm2": total / (pot * n_targets * phi) if phi > 0 else 0.0, "model": params.model_dump(exclude_none=True), "experiment": label,
@@ -266,7 +266,9 @@ def recoil_T(events: EventSet) -> np.ndarray:
 def reweight(events: EventSet, new) -> EventSet:
     """Rare-scattering events at the couplings of ``new`` (ModelParameters, or a mapping of changes to
     ``meta["model"]``; ``sw2`` may be among them) with the same mediator masses: w_rate x dsigma_new /
-    dsigma_old at the stored (E, T) of every event."""
+    dsigma_old at the stored (E, T) of every event.  Events of a model without a mediator may be
+    reweighted to one (the support, the recoil window, is the same; the weights spread more for a light
+    one: check the Kish n_eff); a mediator mass of the generated model cannot change."""
     process = events.meta.get("process")
     if process not in PROCESSES:
         raise ConfigurationError("reweight: not a nu-e or cevns event set")
@@ -276,7 +278,7 @@ def reweight(events: EventSet, new) -> EventSet:
     params = new if isinstance(new, ModelParameters) else ModelParameters.from_dict({**events.meta["model"], **changes})
     for k in ("mzprime", "mphi"):
         a, b = getattr(old, k, None), getattr(params, k, None)
-        if a != b:
+        if a is not None and a != b:  # adding a mediator to SM events is exact (same support); changing one is refused
             raise ConfigurationError(f"reweight keeps the mediator masses: {k} changed from {a} to {b}; generate again")
     E, T = events.E_nu, recoil_T(events)
     case = events.columns["case"]
