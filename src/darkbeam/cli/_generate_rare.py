@@ -98,3 +98,52 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
               highlight=False)
     for f in written:
         out.print(f"wrote {f}")
+
+
+def reweight_rare(events, changes: dict, path, as_json: bool) -> None:
+    """``darkbeam reweight`` of a nu-e or CEvNS event file: weights x dsigma ratio at the stored (E, T)
+    (:func:`darkbeam.processes.rare_scatter.reweight`); per case sums, MC errors and Kish n_eff."""
+    import math
+
+    import numpy as np
+
+    from darkbeam.processes.rare_scatter import reweight
+
+    new = reweight(events, changes)
+    case = new.columns["case"]
+    rows = []
+    for i, c in enumerate(new.cases):
+        w0, w = events.w[case == i], new.w[case == i]
+        n = w.size
+        rows.append({"case": c.name, "events_before": float(w0.sum()), "events": float(w.sum()),
+                     "mc_err": float(math.sqrt(n * np.var(w, ddof=1))) if n > 1 else 0.0,
+                     "n": int(n), "n_eff": float(w.sum() ** 2 / np.sum(w * w)) if np.any(w > 0) else 0.0})
+    files = []
+    if path is not None:
+        from darkbeam.events import write
+
+        write(new, path, format="parquet", overwrite=True)  # an existing file was refused up front
+        files.append(str(path))
+    d = {"process": events.meta["process"], "experiment": events.meta.get("experiment"), "changes": changes,
+         "total_events": float(new.w.sum()), "total_events_before": float(events.w.sum()), "cases": rows,
+         "files": files}
+    if as_json:
+        print_json(d)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = Console()
+    t = Table(title=escape(f"darkbeam reweight ({d['process']}): {d['experiment']}  "
+                           f"({', '.join(f'{k}={v}' for k, v in changes.items()) or 'no change'})"))
+    for c in ("case", "before", "after", "MC err", "n_eff"):
+        t.add_column(c, justify="left" if c == "case" else "right")
+    for r in rows:
+        t.add_row(escape(r["case"]), f"{r['events_before']:.5g}", f"{r['events']:.5g}", f"{r['mc_err']:.2g}",
+                  f"{r['n_eff']:.0f}")
+    out.print(t)
+    out.print(f"total: {d['total_events']:.6g} events (was {d['total_events_before']:.6g}); weights x dsigma ratio "
+              "at the stored (E, T)", highlight=False)
+    for f in files:
+        out.print(f"wrote {f}")

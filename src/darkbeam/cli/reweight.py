@@ -46,7 +46,12 @@ def reweight_command(
         check_writable(path, overwrite=overwrite)
     if events.is_dir():
         raise ConfigurationError(f"{events} is a folder, not an event file")
-    rw = Reweighter(read_parquet(events))
+    es = read_parquet(events)
+    if es.meta.get("process") in ("nu-e", "cevns"):  # rare scattering: cli/_generate_rare.py
+        from darkbeam.cli._generate_rare import reweight_rare
+
+        return reweight_rare(es, changes, path, as_json)
+    rw = Reweighter(es)
     params = rw.resolve(changes)
     summary = reweighted_summary(rw, params)
     summary["changes"] = changes
