@@ -201,23 +201,26 @@ def polarisations(pt, Q2):
     return ((z, z + 1.0, z, z), (z, z, z + 1.0, z), (qz / Q, z, z, q0 / Q))
 
 
-def squared_amplitudes(pt, Q2, m1: float, m2: float, antineutrino: bool = False):
+def squared_amplitudes(pt, Q2, m1: float, m2: float, antineutrino: bool = False, eps=None):
     """Spin-summed |M(eps)|^2 pieces at phase-space points ``pt`` (from :func:`leptonic_point`).
 
     Returns an array (2, 3, n): [T or L][VV, AA, VA] with T = (|M_x|^2 + |M_y|^2)/2, L = |M_L|^2 and
     the coupling structure |C_V M_V + C_A M_A|^2 = C_V^2 VV + C_A^2 AA + 2 C_V C_A VA (GeV^-2 units:
     G_F^2 and the lepton's photon coupling e^2 included; the target's charge is in the hadronic tensor).
+    With ``eps`` (a list of real four-vectors, tuples of arrays): the array (len(eps), 3, n) of
+    |M(eps_i)|^2 pieces instead (used by the tests to check the T/L decomposition).
     """
     J = _Slash(*neutrino_current(pt, antineutrino))
     q, p1, p2 = pt["q"], pt["p1"], pt["p2"]
     S1 = _Slash(*(p1[i] - q[i] for i in range(4)))
     S2 = _Slash(*(q[i] - p2[i] for i in range(4)))
     inv1, inv2 = 1.0 / pt["D1"], 1.0 / pt["D2"]
-    eps = [_Slash(*e) for e in polarisations(pt, Q2)]
+    custom = eps is not None
+    eps = [_Slash(*e) for e in (eps if custom else polarisations(pt, Q2))]
     ubars = _spinors(p1, m1, "u")
     vs = _spinors(p2, m2, "v")
     n = np.shape(pt["D1"])[0]
-    acc = np.zeros((3, 3, n))  # [x, y, L][VV, AA, VA]
+    acc = np.zeros((len(eps), 3, n))  # [x, y, L][VV, AA, VA]
     for v in vs:
         s1J = _scale(S1(J(v), m1), inv1)  # S1 J v
         s1Jg5 = _scale(S1(J(_gamma5(v)), m1), inv1)  # S1 J gamma5 v
@@ -231,4 +234,6 @@ def squared_amplitudes(pt, Q2, m1: float, m2: float, antineutrino: bool = False)
                 acc[ie, 1] += aA.real**2 + aA.imag**2
                 acc[ie, 2] += (aV * np.conj(aA)).real
     pref = 0.5 * C.G_F**2 * 4.0 * np.pi * C.ALPHA_EM  # (G_F/sqrt2)^2 e^2
+    if custom:
+        return pref * acc
     return pref * np.stack([0.5 * (acc[0] + acc[1]), acc[2]])
