@@ -36,7 +36,7 @@ __all__ = ["CHANNEL_NAMES", "REGIMES", "trident_xsec", "trident_pieces", "thresh
 N_NODES = 28
 E_MAX = 1000.0
 TABLE_NEVAL = 20000
-_TABLE_VERSION = 1
+_TABLE_VERSION = 2
 
 
 def threshold_energy(m1: float, m2: float, M: float) -> float:
@@ -79,10 +79,10 @@ def _table(m1: float, m2: float, target: str, regime: str, scheme: str, blocking
 
         path = cache_dir() / "trident" / f"{key}.npz"
         if path.is_file():
-            d = np.load(path)
-            return d["E"], d["hist"], d["err"]
-    except Exception:  # noqa: BLE001 - a missing or unreadable cache only costs the recomputation
-        path = path if path is not None else None
+            with np.load(path) as d:
+                return d["E"], d["hist"], d["err"]
+    except (OSError, ValueError, KeyError):  # an unreadable cache only costs the recomputation
+        pass
     Eth = threshold_energy(m1, m2, tgt.M)
     E = Eth + np.geomspace(0.02 * Eth + 1e-3, E_MAX - Eth, N_NODES)
     hists, errs = [], []

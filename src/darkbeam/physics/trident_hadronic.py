@@ -1,7 +1,8 @@
 """The hadronic half of neutrino trident production: the photon exchanged with a nucleus (coherent) or
 with a bound nucleon (diffractive), and its contraction with the leptonic nu gamma* -> nu l l tensor.
 
-Hadronic tensor (unpolarised target of mass M, P~ = P + q/2, tau = Q^2/(4 M^2)):
+Hadronic tensor (unpolarised target of mass M, momentum P -> P' = P - q with q the photon momentum
+flowing into the leptons, P~ = (P + P')/2 = P - q/2, P.q = -Q^2/2, tau = Q^2/(4 M^2)):
 
     H^{mu nu} = W1 (-g^{mu nu} + q^mu q^nu / q^2) + (W2/M^2) P~^mu P~^nu,
 
@@ -20,7 +21,7 @@ Contraction with the azimuthally integrated leptonic tensor L^{mu nu} = L_T T1 +
 
     L.H = L_T [2 W1 + (W2/M^2)((k1.P~)^2/K^2 - P~^2)] + L_L [-W1 + (W2/M^2)(k1.P~)^2/K^2],
 
-k1.P~ = M E + (s_hat + Q^2)/4,  P~^2 = M^2 + Q^2/4,  k1.q = (s_hat + Q^2)/2.
+k1.P~ = M E - (s_hat + Q^2)/4,  P~^2 = M^2 + Q^2/4,  k1.q = (s_hat + Q^2)/2.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class HadronicTarget:
 def contraction_coefficients(E, s_hat, Q2, M: float, W1, W2M2):
     """(c_T, c_L) with L.H = c_T L_T + c_L L_L (module docstring)."""
     kq = 0.5 * (s_hat + Q2)
-    kP = M * E + 0.5 * kq
+    kP = M * E - 0.5 * kq
     P2 = M * M + 0.25 * Q2
     ratio = kP * kP * Q2 / (kq * kq)  # (k1.P~)^2 / K^2
     cT = 2.0 * W1 + W2M2 * (ratio - P2)
