@@ -36,7 +36,7 @@ __all__ = ["CHANNEL_NAMES", "REGIMES", "trident_xsec", "trident_pieces", "thresh
 N_NODES = 28
 E_MAX = 1000.0
 TABLE_NEVAL = 20000
-_TABLE_VERSION = 2
+_TABLE_VERSION = 3
 
 
 def threshold_energy(m1: float, m2: float, M: float) -> float:
