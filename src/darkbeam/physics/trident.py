@@ -164,7 +164,7 @@ def trident_xsec(E, *, channel: str, regime: str = "coherent", target: str = "Ar
             h, _ = trident_pieces(e, channel_name=ch.name, target=target, regime=regime, neval=neval,
                                   form_factor_scheme=form_factor_scheme, pauli_blocking=pauli_blocking)
             out[i] = combine(h, cv, ca, zp, False) * HBARC2_GEV2_CM2
-        return out if np.ndim(E) else out[0]
+        return out if np.ndim(E) else float(out[0])
     if np.any(Earr > E_MAX):
         raise KinematicsError(f"trident tables stop at E = {E_MAX:g} GeV (use method='direct' above)")
     nodes, hist, _ = _table(ch.m1, ch.m2, tgt.nucleus.name, regime, form_factor_scheme, pauli_blocking)
@@ -180,6 +180,8 @@ def _interpolate(E, nodes, sig, Eth):
     from scipy.interpolate import PchipInterpolator
 
     good = sig > 0
+    if np.count_nonzero(good) < 2:
+        return np.zeros_like(E)
     x, y = np.log(nodes[good] - Eth), np.log(sig[good])
     f = PchipInterpolator(x, y, extrapolate=False)
     out = np.zeros_like(E)
