@@ -52,7 +52,7 @@ def test_table_output(capsys):
 
 @pytest.mark.parametrize("argv, needle", [
     (("--process", "nu-x", "-E", "1"), "unknown process 'nu-x'"),
-    (("--process", "trident", "-E", "1"), "trident is not available yet"),
+    (("--process", "trident", "-E", "1"), "trident needs --channel"),
     (("--process", "nu-e", "-E", "0"), "at or below the threshold"),
     (("--process", "nu-e", "-E", "-2"), "at or below the threshold"),
     (("--process", "cevns", "--target", "Xx12", "-E", "1"), "not an element symbol"),

@@ -1,4 +1,5 @@
-"""``darkbeam xsec --process nu-e|cevns``: rare-scattering cross sections (docs/rare_scattering.md).
+"""``darkbeam xsec --process nu-e|cevns|trident``: rare-scattering cross sections (docs/rare_scattering.md,
+docs/tridents.md).
 
 Imported by cli/xsec.py only when such a process is asked for (not a command module of its own)."""
 
@@ -7,10 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
+
 from darkbeam.cli.common import model_from_options, print_json
 from darkbeam.errors import ConfigurationError
 
-RARE_PROCESSES = ("nu-e", "cevns")
+RARE_PROCESSES = ("nu-e", "cevns", "trident")
 ALL_PROCESSES = ("upscattering",) + RARE_PROCESSES
 
 
@@ -30,8 +33,6 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
     from darkbeam import constants as C
     from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
 
-    if process == "trident":
-        raise ConfigurationError("--process trident is not available yet (planned; see docs/rare_scattering.md)")
     if process not in ALL_PROCESSES:
         raise ConfigurationError(f"unknown process '{process}' (choose from {', '.join(ALL_PROCESSES)})")
     sw2 = C.SW2_LOW_Q2 if sw2 is None else sw2
@@ -79,5 +80,57 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
     t.add_column(escape("E [GeV]"), justify="right", no_wrap=True)
     t.add_column(escape("sigma [cm^2]"), justify="right", no_wrap=True)
     for e, s in zip(E, sigma):
+        t.add_row(f"{e:g}", f"{s:.5e}")
+    console.print(t)
+
+
+#: the gauged charges whose Z' couples to the trident channels' leptons at tree level (physics.trident_channels)
+TRIDENT_CHARGES = ("Lmu-Ltau", "Le-Lmu", "Le-Ltau")
+
+
+def trident_xsec_command(E: list[float], channel: Optional[str], regime: Optional[str], target: Optional[str],
+                         projectile: Optional[str], form_factor: Optional[str], sw2: Optional[float],
+                         model: Optional[Path], sets: Optional[list[str]], as_json: bool) -> None:
+    """sigma(E) per nucleus of one trident channel (physics.trident.trident_xsec): the Standard Model
+    plus, from --model / --set, a Z' of L_mu - L_tau, L_e - L_mu or L_e - L_tau (tree-level couplings)."""
+    from darkbeam import constants as C
+    from darkbeam.physics.trident import trident_xsec
+    from darkbeam.physics.trident_channels import CHANNEL_NAMES, channel as get_channel, zprime_for_channel
+
+    if channel is None:
+        raise ConfigurationError("--process trident needs --channel, e.g. --channel 'nu_mu -> nu_mu mu+ mu-' "
+                                 f"(one of: {', '.join(CHANNEL_NAMES)})")
+    ch = get_channel(channel)
+    if projectile is not None and projectile != ch.name.split(" -> ")[0]:
+        raise ConfigurationError(f"--projectile {projectile} contradicts the channel '{ch.name}'")
+    regime = regime or "coherent"
+    target = target or "Ar40"
+    sw2 = C.SW2_LOW_Q2 if sw2 is None else sw2
+    params = _model(model, sets)
+    zprime, label = None, None
+    if params.has_zprime:
+        if params.zprime_charge not in TRIDENT_CHARGES:
+            raise ConfigurationError(f"tridents take a Z' of {', '.join(TRIDENT_CHARGES)} (zprime_charge), not "
+                                     f"'{params.zprime_charge}'")
+        zprime = zprime_for_channel(ch, params.zprime_charge, float(params.gX), float(params.mzprime))
+        label = f"{params.zprime_charge} Z' ({float(params.mzprime):g} GeV, gX = {float(params.gX):g}, tree level)"
+    sigma = trident_xsec(E, channel=ch.name, regime=regime, target=target, zprime=zprime, sw2=sw2,
+                         form_factor_scheme=form_factor or "default")
+    info = {"unit": "cm2", "per": "nucleus", "process": "trident", "channel": ch.name, "regime": regime,
+            "target": target, "sw2": sw2, "mediator": label}
+    if as_json:
+        print_json({**info, "energies_GeV": [float(e) for e in E], "sigma_cm2": [float(s) for s in np.atleast_1d(sigma)]})
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    console.print(escape(f"{ch.name} on {target} ({regime})"), highlight=False)
+    console.print(f"sin^2 theta_W = {sw2:g}; mediator: {label or 'none (Standard Model)'}", highlight=False)
+    t = Table()
+    t.add_column(escape("E [GeV]"), justify="right", no_wrap=True)
+    t.add_column(escape("sigma [cm^2]"), justify="right", no_wrap=True)
+    for e, s in zip(E, np.atleast_1d(sigma)):
         t.add_row(f"{e:g}", f"{s:.5e}")
     console.print(t)

@@ -1,6 +1,6 @@
 """``darkbeam xsec``: cross section sigma(E) of one process: upscattering per target nucleus (default),
-neutrino-electron elastic scattering per electron (``--process nu-e``) or CEvNS per nucleus
-(``--process cevns``)."""
+neutrino-electron elastic scattering per electron (``--process nu-e``), CEvNS per nucleus
+(``--process cevns``) or neutrino tridents per nucleus (``--process trident --channel ...``)."""
 
 from __future__ import annotations
 
@@ -35,11 +35,12 @@ def _energies(first: Optional[list[str]], rest: Optional[list[str]]) -> list[flo
 def xsec_command(
     rest: Optional[list[str]] = typer.Argument(None, hidden=True, metavar="E"),
     energies: Optional[list[str]] = typer.Option(None, "--energies", "-E", help="Neutrino energies in GeV: --energies 0.5 1 2."),
-    process: str = typer.Option("upscattering", "--process", help="upscattering (nu T -> N T), nu-e (nu e -> nu e, per electron) or cevns (per nucleus)."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu T -> N T), nu-e (nu e -> nu e, per electron), cevns (per nucleus) or trident (nu A -> nu l+ l- A, per nucleus; needs --channel)."),
+    channel: Optional[str] = typer.Option(None, "--channel", help="Trident channel, e.g. 'nu_mu -> nu_mu mu+ mu-' (docs/tridents.md lists all 16)."),
     target: Optional[str] = typer.Option(None, "--target", "-t", help="Target nucleus: H1 ... Pb208 (element symbol + mass number); default C12 (upscattering), Cs133 (cevns); nu-e: optional, adds its electrons per atom."),
-    regime: Optional[str] = typer.Option(None, "--regime", "-r", help="Upscattering: coherent (default), p-el, n-el or electron."),
+    regime: Optional[str] = typer.Option(None, "--regime", "-r", help="Upscattering: coherent (default), p-el, n-el or electron; trident: coherent (default) or diffractive."),
     helicity: Optional[str] = typer.Option(None, "--helicity", help="Upscattering: N helicity conserving (default), flipping or both."),
-    projectile: str = typer.Option("nu_mu", "--projectile", "-p", help="nu_e, nu_mu, nu_tau, nu_e_bar, nu_mu_bar or nu_tau_bar."),
+    projectile: Optional[str] = typer.Option(None, "--projectile", "-p", help="nu_e, nu_mu (default), nu_tau, nu_e_bar, nu_mu_bar or nu_tau_bar (trident: the channel's)."),
     hnl: Optional[str] = typer.Option(None, "--hnl", help="Upscattering: the HNL, N4 (default), N5 or N6."),
     sw2: Optional[float] = typer.Option(None, "--sw2", help="nu-e, cevns: sin^2 theta_W (default 0.23857, low Q^2)."),
     recoil_min: float = typer.Option(0.0, "--recoil-min", help="nu-e, cevns: lowest recoil kinetic energy counted, GeV."),
@@ -61,6 +62,22 @@ def xsec_command(
     plus the Z' of --model / --set (the --set values build on the Standard Model, not on the default
     HNL model); docs/rare_scattering.md.
     """
+    if process == "trident":
+        from darkbeam.cli._xsec_rare import trident_xsec_command
+
+        for opt, value in (("--helicity", helicity), ("--hnl", hnl), ("--nucleon-model", nucleon_model), ("--recoil-max", recoil_max)):
+            if value is not None:
+                raise ConfigurationError(f"{opt} does not apply to --process trident")
+        if recoil_min or magnetic_moment:
+            raise ConfigurationError("--recoil-min and --magnetic-moment apply to --process nu-e and cevns only")
+        if scheme != "darkbeam":
+            raise ConfigurationError("--couplings applies to --process upscattering only")
+        trident_xsec_command(_energies(energies, rest), channel, regime, target, projectile, form_factor, sw2, model, sets,
+                             as_json)
+        return
+    if channel is not None:
+        raise ConfigurationError("--channel applies to --process trident only")
+    projectile = projectile or "nu_mu"
     if process != "upscattering":
         from darkbeam.cli._xsec_rare import rare_xsec
 
