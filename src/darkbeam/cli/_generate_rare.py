@@ -14,6 +14,14 @@ RARE_GENERATE = ("nu-e", "cevns")
 DEFAULT_NAME = "events"
 
 
+def check_process(process: str) -> None:
+    """One line for a --process of generate that is not upscattering, nu-e or cevns."""
+    if process == "trident":
+        raise ConfigurationError("--process trident: events are not available yet (cross sections: darkbeam xsec "
+                                 "--process trident; docs/tridents.md)")
+    check_choice("--process", process, ("upscattering",) + RARE_GENERATE)
+
+
 def generate_rare(process: str, experiment: str, model: Optional[Path], sets, seed: int, events: int,
                   output: Optional[str], formats, projectiles, overwrite: bool, as_json: bool,
                   refused: dict) -> None:

@@ -145,9 +145,9 @@ def generate_command(
 ) -> None:
     """Generate weighted events (upscattering then decay) and print the predicted numbers of events."""
     if process != "upscattering":  # rare scattering: cli/_generate_rare.py
-        from darkbeam.cli._generate_rare import RARE_GENERATE, generate_rare
+        from darkbeam.cli._generate_rare import check_process, generate_rare
 
-        check_choice("--process", process, ("upscattering",) + RARE_GENERATE)
+        check_process(process)
         refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--regime": bool(regimes),
                    "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
                    "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
