@@ -93,16 +93,20 @@ class Assembler:
         self.ops, self.op_start, self.tok, self.tok_off = ops, op_start, tok, tok_off
         self.bound = J.template_bounds(ops, op_start, tok_off)
         self.buf = np.empty(0, dtype=np.uint8)
+        ncol = int((np.asarray(ops)[np.asarray(ops) >= 0] & J.COL_MASK).max(initial=-1)) + 1
+        self.last_bits = np.zeros(max(ncol, 1), dtype=np.uint64)
+        self.last_at = np.zeros(2 * max(ncol, 1), dtype=np.int64)
 
     def __call__(self, vals, fbase, tmpl, first: int) -> memoryview:
         """Text of n events: event i follows template ``tmpl[i]``, its numbers ``vals[fbase[i]:]``
         (float64, flattened in C order; each written as :func:`fstr` writes it), its number ``first + i``."""
         J = self._J
         tmpl = np.asarray(tmpl, np.int64)
-        size = int(self.bound[tmpl].sum())
+        size = int(self.bound[tmpl].sum()) + J.SLACK
         if len(self.buf) < size:
             self.buf = np.empty(size, dtype=np.uint8)
         bits = np.ascontiguousarray(vals, dtype=np.float64).view(np.uint64).reshape(-1)
         p = J.assemble_kernel(self.buf, bits, np.asarray(fbase, np.int64), tmpl, self.ops, self.op_start,
-                              self.tok, self.tok_off, np.int64(first), J.POW5_INV_SPLIT, J.POW5_SPLIT)
+                              self.tok, self.tok_off, np.int64(first), J.POW5_INV_SPLIT, J.POW5_SPLIT,
+                              self.last_bits, self.last_at)
         return memoryview(self.buf)[:p]

@@ -19,7 +19,9 @@ tests/test_writers.py checks the text byte for byte against Arrow's cast on rand
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 POW5_INV_BITCOUNT = 125
 POW5_BITCOUNT = 125
@@ -43,35 +45,29 @@ def _tables():
 
 POW5_INV_SPLIT, POW5_SPLIT = _tables()
 U = np.uint64
-M32 = U(0xFFFFFFFF)
 
 
-@njit(cache=True, inline="always")
-def _umul128(a, b):
-    """(high, low) 64-bit halves of the 128-bit product a * b (uint64)."""
-    a_lo = a & M32
-    a_hi = a >> U(32)
-    b_lo = b & M32
-    b_hi = b >> U(32)
-    p0 = a_lo * b_lo
-    p1 = a_lo * b_hi
-    p2 = a_hi * b_lo
-    p3 = a_hi * b_hi
-    mid = (p0 >> U(32)) + (p1 & M32) + (p2 & M32)
-    lo = (p0 & M32) | (mid << U(32))
-    hi = p3 + (p1 >> U(32)) + (p2 >> U(32)) + (mid >> U(32))
-    return hi, lo
+@intrinsic
+def _mul_shift_native(typingctx, m, mul0, mul1, j):
+    """floor(m * (mul1 * 2^64 + mul0) / 2^j) for 64 < j < 128, in LLVM's 128-bit integers."""
+    sig = types.uint64(types.uint64, types.uint64, types.uint64, types.int64)
+
+    def codegen(context, builder, signature, args):
+        i128 = ir.IntType(128)
+        a, b0, b1, jj = args
+        x = builder.zext(a, i128)
+        p0 = builder.mul(x, builder.zext(b0, i128))
+        p1 = builder.mul(x, builder.zext(b1, i128))
+        r = builder.add(builder.lshr(p0, ir.Constant(i128, 64)), p1)
+        r = builder.lshr(r, builder.zext(builder.sub(jj, ir.Constant(ir.IntType(64), 64)), i128))
+        return builder.trunc(r, ir.IntType(64))
+    return sig, codegen
 
 
 @njit(cache=True, inline="always")
 def _mul_shift(m, mul0, mul1, j):
     """floor(m * (mul1 * 2^64 + mul0) / 2^j) for 64 < j < 128."""
-    hi0, lo0 = _umul128(m, mul0)
-    hi2, lo2 = _umul128(m, mul1)
-    low = lo2 + hi0
-    high = hi2 + (U(1) if low < lo2 else U(0))
-    s = U(j - 64)
-    return (low >> s) | (high << (U(64) - s))
+    return _mul_shift_native(m, mul0, mul1, np.int64(j))
 
 
 @njit(cache=True, inline="always")
@@ -188,63 +184,116 @@ def shortest(bits, inv, pos):
 P10 = np.array([10 ** k for k in range(20)], dtype=np.uint64)
 D2 = np.frombuffer("".join(f"{k:02d}" for k in range(100)).encode(), dtype=np.uint8).copy()
 
+MAX_FLOAT_CHARS = 25  # '-0.00000' + 17 digits
+#: bytes past a float's start that :func:`format_float` may write as scratch (digits are built at
+#: ``p + 32`` and copied in fixed 17-byte blocks): buffers need this much room after their last float
+SLACK = 96
+_SCRATCH = 32
+
+
+@intrinsic
+def _clz(typingctx, v):
+    """Count of leading zero bits of a uint64 (LLVM ctlz; v != 0)."""
+    sig = types.int64(types.uint64)
+
+    def codegen(context, builder, signature, args):
+        return builder.ctlz(args[0], ir.Constant(ir.IntType(1), 1))
+    return sig, codegen
+
 
 @njit(cache=True, inline="always")
-def _digits(out, end, m, count):
-    """Write the last ``count`` decimal digits of ``m`` at ``out[end-count:end]``; returns m // 10^count."""
-    q = end
-    while count >= 2:
-        r = m % U(100)
-        m //= U(100)
-        q -= 2
-        out[q] = D2[2 * r]
-        out[q + 1] = D2[2 * r + 1]
-        count -= 2
-    if count == 1:
-        q -= 1
-        out[q] = np.uint8(48 + m % U(10))
-        m //= U(10)
-    return m
+def _n_digits(m):
+    """Number of decimal digits of m >= 1 (bit length * log10(2), corrected by one comparison)."""
+    t = ((64 - _clz(m)) * 1233) >> 12
+    return t + (1 if m >= P10[t] else 0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def _w8(out, q, v):
+    """Exactly 8 decimal digits of v < 10^8 (leading zeros kept) at out[q:q+8]."""
+    a = v // U(10000)
+    b = v - a * U(10000)
+    a1 = a // U(100)
+    a0 = a - a1 * U(100)
+    b1 = b // U(100)
+    b0 = b - b1 * U(100)
+    out[q] = D2[2 * a1]
+    out[q + 1] = D2[2 * a1 + 1]
+    out[q + 2] = D2[2 * a0]
+    out[q + 3] = D2[2 * a0 + 1]
+    out[q + 4] = D2[2 * b1]
+    out[q + 5] = D2[2 * b1 + 1]
+    out[q + 6] = D2[2 * b0]
+    out[q + 7] = D2[2 * b0 + 1]
+
+
+@njit(cache=True, inline="always")
+def _digits17(out, s, m):
+    """m < 10^17 as exactly 17 digits (leading zeros kept) at out[s:s+17]: three independent short
+    division chains instead of one of 17 steps."""
+    hi = m // U(100000000)
+    lo = m - hi * U(100000000)
+    top = hi // U(100000000)
+    mid = hi - top * U(100000000)
+    out[s] = np.uint8(48 + top)
+    _w8(out, s + 1, mid)
+    _w8(out, s + 9, lo)
+
+
+@njit(cache=True, inline="always")
+def _copy17(out, dst, src):
+    """out[dst:dst+17] = out[src:src+17] (fixed length: bytes past the wanted end are overwritten later)."""
+    for t in range(17):
+        out[dst + t] = out[src + t]
+
+
+@njit(cache=True, inline="always")
 def format_float(bits, out, p, inv, pos):
     """Write the float64 with IEEE bit pattern ``bits`` at ``out[p:]`` (layout of the module
-    docstring); returns the new end."""
+    docstring); returns the new end.  ``out`` must have :data:`SLACK` bytes of room past ``p``."""
     if (bits & U((1 << 63) - 1)) >> U(52) == U(2047) and bits & U((1 << 52) - 1):
         out[p] = 110
         out[p + 1] = 97
         out[p + 2] = 110  # nan
         return p + 3
-    if bits >> U(63):
-        out[p] = 45  # '-'
-        p += 1
-        bits &= U((1 << 63) - 1)
+    out[p] = 45  # '-', kept for negative numbers only (no branch: signs are random)
+    p += np.int64(bits >> U(63))
+    bits &= U((1 << 63) - 1)
     if bits == U(0):
         out[p] = 48
         return p + 1
-    if (bits >> U(52)) == U(2047):
+    ieee_e = np.int64(bits >> U(52))
+    if ieee_e == 2047:
         out[p] = 105
         out[p + 1] = 110
         out[p + 2] = 102  # inf
         return p + 3
+    s = p + _SCRATCH
+    if 1023 <= ieee_e < 1023 + 34:  # 1 <= value < 2^34: an integer below 10^10 prints as itself
+        sh = U(1075 - ieee_e)
+        mant = (bits & U((1 << 52) - 1)) | U(1 << 52)
+        iv = mant >> sh
+        if (iv << sh) == mant and iv < P10[10]:
+            n = _n_digits(iv)
+            _digits17(out, s, iv)
+            _copy17(out, p, s + 17 - n)
+            return p + n
     m, e = shortest(bits, inv, pos)
-    n = 17  # Ryu's digits have at most 17 digits; most have 15-17
-    while n > 1 and m < P10[n - 1]:
-        n -= 1
+    n = _n_digits(m)  # Ryu's digits have at most 17 digits
+    _digits17(out, s, m)
+    s += 17 - n  # first significant digit
     E = e + n - 1  # decimal exponent of the leading digit: value = d.ddd * 10^E
     if -6 <= E <= 9:
         if e >= 0:  # integer: digits and e zeros
-            _digits(out, p + n, m, n)
+            _copy17(out, p, s)
             p += n
             for t in range(e):
                 out[p] = 48
                 p += 1
         elif E >= 0:  # ddd.ddd
-            frac = n - E - 1
-            m = _digits(out, p + n + 1, m, frac)
+            _copy17(out, p, s)
             out[p + E + 1] = 46  # '.'
-            _digits(out, p + E + 1, m, E + 1)
+            _copy17(out, p + E + 2, s + E + 1)
             p += n + 1
         else:  # 0.000ddd
             out[p] = 48
@@ -253,13 +302,13 @@ def format_float(bits, out, p, inv, pos):
             for t in range(-E - 1):
                 out[p] = 48
                 p += 1
-            _digits(out, p + n, m, n)
+            _copy17(out, p, s)
             p += n
     else:  # d.ddde+E
-        _digits(out, p + n + 1, m, n)
-        out[p] = out[p + 1]
+        out[p] = out[s]
         if n > 1:
             out[p + 1] = 46
+            _copy17(out, p + 2, s + 1)
             p += n + 1
         else:
             p += 1
@@ -275,14 +324,11 @@ def format_float(bits, out, p, inv, pos):
     return p
 
 
-MAX_FLOAT_CHARS = 25  # '-0.00000' + 17 digits
-
-
 @njit(cache=True)
 def format_many(bits, inv, pos):
     """Texts of many floats: (bytes, offsets) with float i at ``bytes[offsets[i]:offsets[i+1]]``."""
     n = bits.shape[0]
-    out = np.empty(n * MAX_FLOAT_CHARS, dtype=np.uint8)
+    out = np.empty(n * MAX_FLOAT_CHARS + SLACK, dtype=np.uint8)
     off = np.empty(n + 1, dtype=np.int64)
     p = 0
     off[0] = 0
@@ -292,14 +338,26 @@ def format_many(bits, inv, pos):
     return out[:p], off
 
 
+#: float ops: column index in the low 16 bits, the byte written right after the number (a space or
+#: a newline; 0: none) in the next 8
+COL_MASK = 0xFFFF
+TRAIL_SHIFT = 16
+
+
 @njit(cache=True)
-def assemble_kernel(out, vals, fbase, tmpl, ops, op_start, tok, tok_off, first, inv, pos):
-    """Text of n events written at the start of ``out`` (large enough: :func:`template_bounds`);
-    returns its length.  Event i follows template ``tmpl[i]``: the ops
-    ``ops[op_start[t]:op_start[t+1]]``, each a float ``op >= 0`` (bit pattern ``vals[fbase[i] + op]``,
-    formatted by :func:`format_float`), the event number ``first + i`` (``op == -1``) or the constant
-    token ``-op - 2`` (bytes ``tok[tok_off[-op-2]:tok_off[-op-1]]``)."""
+def assemble_kernel(out, vals, fbase, tmpl, ops, op_start, tok, tok_off, first, inv, pos, last_bits, last_at):
+    """Text of n events written at the start of ``out`` (large enough: :func:`template_bounds`, plus
+    :data:`SLACK`); returns its length.  Event i follows template ``tmpl[i]``: the ops
+    ``ops[op_start[t]:op_start[t+1]]``, each a float ``op >= 0`` (bit pattern
+    ``vals[fbase[i] + (op & COL_MASK)]``, formatted by :func:`format_float`, then the byte
+    ``op >> TRAIL_SHIFT`` unless 0), the event number ``first + i`` (``op == -1``) or the constant
+    token ``-op - 2`` (bytes ``tok[tok_off[-op-2]:tok_off[-op-1]]``).
+
+    A number whose bits equal those of the last number written from the same column (a constant
+    column, or x, y, z written twice per event) is copied from that earlier text, not formatted
+    again (``last_bits``/``last_at``: per column, scratch of at least the number of columns)."""
     n = tmpl.shape[0]
+    last_at[:] = -1
     p = 0
     for i in range(n):
         t = tmpl[i]
@@ -307,7 +365,25 @@ def assemble_kernel(out, vals, fbase, tmpl, ops, op_start, tok, tok_off, first, 
         for k in range(op_start[t], op_start[t + 1]):
             op = ops[k]
             if op >= 0:
-                p = format_float(vals[b + op], out, p, inv, pos)
+                col = op & COL_MASK
+                v = vals[b + col]
+                a = last_at[col]
+                if a >= 0 and last_bits[col] == v:
+                    ln = last_at[col + last_bits.shape[0]]
+                    for q in range(ln):
+                        out[p + q] = out[a + q]
+                    last_at[col] = p
+                    p += ln
+                else:
+                    e = format_float(v, out, p, inv, pos)
+                    last_bits[col] = v
+                    last_at[col] = p
+                    last_at[col + last_bits.shape[0]] = e - p
+                    p = e
+                tr = op >> TRAIL_SHIFT
+                if tr:
+                    out[p] = tr
+                    p += 1
             elif op == -1:
                 v = first + i
                 nd = 1
@@ -327,8 +403,9 @@ def assemble_kernel(out, vals, fbase, tmpl, ops, op_start, tok, tok_off, first, 
 
 
 def template_bounds(ops, op_start, tok_off):
-    """Most bytes an event of each template can take (floats at their longest, 20-digit event number)."""
+    """Most bytes an event of each template can take (floats at their longest with their trailing
+    byte, 20-digit event number)."""
     ops = np.asarray(ops)
     tl = np.diff(tok_off)
-    per = np.where(ops >= 0, MAX_FLOAT_CHARS, np.where(ops == -1, 20, tl[np.maximum(-ops - 2, 0)]))
+    per = np.where(ops >= 0, MAX_FLOAT_CHARS + 1, np.where(ops == -1, 20, tl[np.maximum(-ops - 2, 0)]))
     return np.add.reduceat(per, op_start[:-1]) if len(ops) else np.zeros(len(op_start) - 1, np.int64)

@@ -348,7 +348,9 @@ class _HepMC3Templates:
         self.assembler = None
 
     def _compile(self, items):
-        """Merge adjacent text; number columns -> their column index (>= 0), the event number -> -1."""
+        """Merge adjacent text; number columns -> their column index (>= 0), the event number -> -1;
+        a space or newline right after a number goes into the number's op (the byte in bits 16-23,
+        :data:`darkbeam.events._text_jit.TRAIL_SHIFT`): one op less per separator."""
         out = []
         for x in items:
             if x is EVT:
@@ -359,7 +361,15 @@ class _HepMC3Templates:
                 out[-1] += x
             elif x:
                 out.append(x)
-        return out
+        merged = []
+        for x in out:
+            if isinstance(x, str) and merged and isinstance(merged[-1], int) and merged[-1] >= 0 \
+                    and merged[-1] < 1 << 16 and x[0] in " \n":
+                merged[-1] |= ord(x[0]) << 16
+                x = x[1:]
+            if x != "":
+                merged.append(x)
+        return merged
 
     def columns(self, events) -> np.ndarray:
         """(n, number of columns) float64 matrix of the numbers, in :attr:`names` order."""
