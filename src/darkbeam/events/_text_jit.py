@@ -185,10 +185,9 @@ P10 = np.array([10 ** k for k in range(20)], dtype=np.uint64)
 D2 = np.frombuffer("".join(f"{k:02d}" for k in range(100)).encode(), dtype=np.uint8).copy()
 
 MAX_FLOAT_CHARS = 25  # '-0.00000' + 17 digits
-#: bytes past a float's start that :func:`format_float` may write as scratch (digits are built at
-#: ``p + 32`` and copied in fixed 17-byte blocks): buffers need this much room after their last float
-SLACK = 96
-_SCRATCH = 32
+#: bytes past a float's start that :func:`format_float` may overwrite (digits are stored as 8-byte
+#: words; at most 36 bytes): buffers need this much room after their last float
+SLACK = 64
 
 
 @intrinsic
@@ -208,49 +207,76 @@ def _n_digits(m):
     return t + (1 if m >= P10[t] else 0)
 
 
-@njit(cache=True, inline="always")
-def _w8(out, q, v):
-    """Exactly 8 decimal digits of v < 10^8 (leading zeros kept) at out[q:q+8]."""
-    a = v // U(10000)
-    b = v - a * U(10000)
-    a1 = a // U(100)
-    a0 = a - a1 * U(100)
-    b1 = b // U(100)
-    b0 = b - b1 * U(100)
-    out[q] = D2[2 * a1]
-    out[q + 1] = D2[2 * a1 + 1]
-    out[q + 2] = D2[2 * a0]
-    out[q + 3] = D2[2 * a0 + 1]
-    out[q + 4] = D2[2 * b1]
-    out[q + 5] = D2[2 * b1 + 1]
-    out[q + 6] = D2[2 * b0]
-    out[q + 7] = D2[2 * b0 + 1]
+@intrinsic
+def _store8(typingctx, arr, idx, val):
+    """arr[idx:idx+8] = the 8 bytes of the uint64 ``val`` (little-endian; one unaligned store)."""
+    sig = types.void(arr, idx, val)
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        ptr = builder.bitcast(builder.gep(ary.data, [args[1]]), ir.IntType(64).as_pointer())
+        builder.store(args[2], ptr, align=1)
+        return context.get_dummy_value()
+    return sig, codegen
 
 
 @njit(cache=True, inline="always")
-def _digits17(out, s, m):
-    """m < 10^17 as exactly 17 digits (leading zeros kept) at out[s:s+17]: three independent short
-    division chains instead of one of 17 steps."""
-    hi = m // U(100000000)
-    lo = m - hi * U(100000000)
-    top = hi // U(100000000)
-    mid = hi - top * U(100000000)
-    out[s] = np.uint8(48 + top)
-    _w8(out, s + 1, mid)
-    _w8(out, s + 9, lo)
+def _ascii8(v):
+    """The 8 decimal digits of v < 10^8 (leading zeros kept) as ASCII in a uint64, first digit in the
+    lowest byte: split into 4-, 2- and 1-digit lanes by multiply-shift divisions done on all lanes
+    at once (x // 100 = x * 10486 >> 20 for x < 10^4, x // 10 = x * 103 >> 10 for x < 100)."""
+    hi = v // U(10000)
+    merged = hi | ((v - hi * U(10000)) << U(32))
+    top = ((merged * U(10486)) >> U(20)) & U((0x7F << 32) | 0x7F)
+    hundreds = ((merged - U(100) * top) << U(16)) + top
+    tens = ((hundreds * U(103)) >> U(10)) & U((0xF << 48) | (0xF << 32) | (0xF << 16) | 0xF)
+    tens += (hundreds - U(10) * tens) << U(8)
+    return tens + U(0x3030303030303030)
 
 
 @njit(cache=True, inline="always")
-def _copy17(out, dst, src):
-    """out[dst:dst+17] = out[src:src+17] (fixed length: bytes past the wanted end are overwritten later)."""
-    for t in range(17):
-        out[dst + t] = out[src + t]
+def _digit_words(m, k):
+    """The decimal digits of m < 10^17 without its k = 17 - (number of digits) leading zeros, as 17
+    ASCII bytes in three little-endian words (w0: digits 1-8, w1: 9-16, w2: 17)."""
+    h = m // U(100000000)
+    lo = _ascii8(m - h * U(100000000))
+    t = h // U(100000000)
+    mid = _ascii8(h - t * U(100000000))
+    w0 = (U(48) + t) | (mid << U(8))
+    w1 = (mid >> U(56)) | (lo << U(8))
+    w2 = lo >> U(56)
+    return _shift_bytes(w0, w1, w2, k)
+
+
+@njit(cache=True, inline="always")
+def _shift_bytes(w0, w1, w2, k):
+    """The byte string (w0, w1, w2) without its first k <= 16 bytes."""
+    while k >= 8:
+        w0, w1, w2 = w1, w2, U(0)
+        k -= 8
+    sh = U(8 * k)
+    inv = U(63) - sh  # (w << 1) << (63 - sh) == w << (64 - sh), and 0 for sh = 0: no branch
+    w0 = (w0 >> sh) | ((w1 << U(1)) << inv)
+    w1 = (w1 >> sh) | ((w2 << U(1)) << inv)
+    return w0, w1, w2 >> sh
+
+
+@njit(cache=True, inline="always")
+def _put3(out, p, w0, w1, w2):
+    _store8(out, p, w0)
+    _store8(out, p + 8, w1)
+    _store8(out, p + 16, w2)
+
+
+ZEROS8 = U(0x3030303030303030)
+ZERO_POINT8 = U(0x3030303030302E30)  # '0.000000'
 
 
 @njit(cache=True, inline="always")
 def format_float(bits, out, p, inv, pos):
     """Write the float64 with IEEE bit pattern ``bits`` at ``out[p:]`` (layout of the module
-    docstring); returns the new end.  ``out`` must have :data:`SLACK` bytes of room past ``p``."""
+    docstring); returns the new end.  ``out`` must have :data:`SLACK` bytes of room past ``p``
+    (digits are written as whole 8-byte words; bytes past the returned end are garbage)."""
     if (bits & U((1 << 63) - 1)) >> U(52) == U(2047) and bits & U((1 << 52) - 1):
         out[p] = 110
         out[p + 1] = 97
@@ -268,60 +294,52 @@ def format_float(bits, out, p, inv, pos):
         out[p + 1] = 110
         out[p + 2] = 102  # inf
         return p + 3
-    s = p + _SCRATCH
-    if 1023 <= ieee_e < 1023 + 34:  # 1 <= value < 2^34: an integer below 10^10 prints as itself
-        sh = U(1075 - ieee_e)
-        mant = (bits & U((1 << 52) - 1)) | U(1 << 52)
-        iv = mant >> sh
-        if (iv << sh) == mant and iv < P10[10]:
-            n = _n_digits(iv)
-            _digits17(out, s, iv)
-            _copy17(out, p, s + 17 - n)
-            return p + n
+    # an integer 1 <= value < 10^10 prints as itself (one well-predicted branch: the test is
+    # evaluated without short-circuits, since values about 1 fall on either side of its first part)
+    sh = U(min(max(1075 - ieee_e, 0), 63))
+    mant = (bits & U((1 << 52) - 1)) | U(1 << 52)
+    iv = mant >> sh
+    if (ieee_e >= 1023) & (ieee_e < 1023 + 34) & ((iv << sh) == mant) & (iv < P10[10]):
+        n = _n_digits(iv)
+        w0, w1, w2 = _digit_words(iv, 17 - n)
+        _put3(out, p, w0, w1, w2)
+        return p + n
     m, e = shortest(bits, inv, pos)
     n = _n_digits(m)  # Ryu's digits have at most 17 digits
-    _digits17(out, s, m)
-    s += 17 - n  # first significant digit
+    w0, w1, w2 = _digit_words(m, 17 - n)
     E = e + n - 1  # decimal exponent of the leading digit: value = d.ddd * 10^E
     if -6 <= E <= 9:
-        if e >= 0:  # integer: digits and e zeros
-            _copy17(out, p, s)
-            p += n
-            for t in range(e):
-                out[p] = 48
-                p += 1
-        elif E >= 0:  # ddd.ddd
-            _copy17(out, p, s)
+        if e >= 0:  # integer: digits and e zeros (n + e <= 10)
+            _put3(out, p, w0, w1, w2)
+            _store8(out, p + n, ZEROS8)
+            _store8(out, p + n + 8, ZEROS8)
+            return p + n + e
+        if E >= 0:  # ddd.ddd
+            _put3(out, p, w0, w1, w2)
+            t0, t1, t2 = _shift_bytes(w0, w1, w2, E + 1)
+            _put3(out, p + E + 2, t0, t1, t2)
             out[p + E + 1] = 46  # '.'
-            _copy17(out, p + E + 2, s + E + 1)
-            p += n + 1
-        else:  # 0.000ddd
-            out[p] = 48
-            out[p + 1] = 46
-            p += 2
-            for t in range(-E - 1):
-                out[p] = 48
-                p += 1
-            _copy17(out, p, s)
-            p += n
-    else:  # d.ddde+E
-        out[p] = out[s]
-        if n > 1:
-            out[p + 1] = 46
-            _copy17(out, p + 2, s + 1)
-            p += n + 1
-        else:
-            p += 1
-        out[p] = 101  # 'e'
-        out[p + 1] = 43 if E >= 0 else 45
-        p += 2
-        a = E if E >= 0 else -E
-        nd = 1 if a < 10 else (2 if a < 100 else 3)
-        for t in range(nd - 1, -1, -1):
-            out[p + t] = 48 + a % 10
-            a //= 10
-        p += nd
-    return p
+            return p + n + 1
+        # 0.000ddd
+        _store8(out, p, ZERO_POINT8)
+        p += 1 - E
+        _put3(out, p, w0, w1, w2)
+        return p + n
+    # d.ddde+E
+    out[p] = np.uint8(w0 & U(0xFF))
+    out[p + 1] = 46
+    t0, t1, t2 = _shift_bytes(w0, w1, w2, 1)
+    _put3(out, p + 2, t0, t1, t2)
+    p += n + 1 if n > 1 else 1
+    out[p] = 101  # 'e'
+    out[p + 1] = 43 if E >= 0 else 45
+    p += 2
+    a = E if E >= 0 else -E
+    nd = 1 if a < 10 else (2 if a < 100 else 3)
+    for t in range(nd - 1, -1, -1):
+        out[p + t] = 48 + a % 10
+        a //= 10
+    return p + nd
 
 
 @njit(cache=True)
@@ -344,41 +362,54 @@ COL_MASK = 0xFFFF
 TRAIL_SHIFT = 16
 
 
+@intrinsic
+def _load8(typingctx, arr, idx):
+    """The 8 bytes arr[idx:idx+8] as a little-endian uint64 (one unaligned load)."""
+    sig = types.uint64(arr, idx)
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        ptr = builder.bitcast(builder.gep(ary.data, [args[1]]), ir.IntType(64).as_pointer())
+        return builder.load(ptr, align=1)
+    return sig, codegen
+
+
 @njit(cache=True)
-def assemble_kernel(out, vals, fbase, tmpl, ops, op_start, tok, tok_off, first, inv, pos, last_bits, last_at):
+def assemble_kernel(out, vals, tmpl, ops, op_start, tok, tok_off, first, inv, pos, last_bits, last_at):
     """Text of n events written at the start of ``out`` (large enough: :func:`template_bounds`, plus
-    :data:`SLACK`); returns its length.  Event i follows template ``tmpl[i]``: the ops
-    ``ops[op_start[t]:op_start[t+1]]``, each a float ``op >= 0`` (bit pattern
-    ``vals[fbase[i] + (op & COL_MASK)]``, formatted by :func:`format_float`, then the byte
-    ``op >> TRAIL_SHIFT`` unless 0), the event number ``first + i`` (``op == -1``) or the constant
-    token ``-op - 2`` (bytes ``tok[tok_off[-op-2]:tok_off[-op-1]]``).
+    :data:`SLACK`); returns its length.  ``vals``: (columns, n) bit patterns of the numbers (float64
+    viewed as uint64), one row per column.  Event i follows template ``tmpl[i]``: the ops
+    ``ops[op_start[t]:op_start[t+1]]``, each a float ``op >= 0`` (``vals[op & COL_MASK, i]``,
+    formatted by :func:`format_float`, then the byte ``op >> TRAIL_SHIFT`` unless 0), the event
+    number ``first + i`` (``op == -1``) or the constant token ``-op - 2`` (bytes
+    ``tok[tok_off[-op-2]:tok_off[-op-1]]``, copied as 8-byte words: ``tok`` has 8 bytes of padding).
 
     A number whose bits equal those of the last number written from the same column (a constant
     column, or x, y, z written twice per event) is copied from that earlier text, not formatted
     again (``last_bits``/``last_at``: per column, scratch of at least the number of columns)."""
     n = tmpl.shape[0]
+    ncol = last_bits.shape[0]
     last_at[:] = -1
     p = 0
     for i in range(n):
         t = tmpl[i]
-        b = fbase[i]
         for k in range(op_start[t], op_start[t + 1]):
             op = ops[k]
             if op >= 0:
                 col = op & COL_MASK
-                v = vals[b + col]
+                v = vals[col, i]
                 a = last_at[col]
                 if a >= 0 and last_bits[col] == v:
-                    ln = last_at[col + last_bits.shape[0]]
-                    for q in range(ln):
-                        out[p + q] = out[a + q]
+                    ln = last_at[col + ncol]
+                    for q in range(0, ln, 8):
+                        _store8(out, p + q, _load8(out, a + q))
                     last_at[col] = p
                     p += ln
                 else:
                     e = format_float(v, out, p, inv, pos)
                     last_bits[col] = v
                     last_at[col] = p
-                    last_at[col + last_bits.shape[0]] = e - p
+                    last_at[col + ncol] = e - p
                     p = e
                 tr = op >> TRAIL_SHIFT
                 if tr:
@@ -396,9 +427,11 @@ def assemble_kernel(out, vals, fbase, tmpl, ops, op_start, tok, tok_off, first, 
                     v //= 10
                 p += nd
             else:
-                for q in range(tok_off[-op - 2], tok_off[-op - 1]):
-                    out[p] = tok[q]
-                    p += 1
+                t0 = tok_off[-op - 2]
+                ln = tok_off[-op - 1] - t0
+                for q in range(0, ln, 8):
+                    _store8(out, p + q, _load8(tok, t0 + q))
+                p += ln
     return p
 
 
