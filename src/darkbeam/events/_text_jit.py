@@ -87,7 +87,7 @@ def _pow5_factor(v):
     return c
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def shortest(bits, inv, pos):
     """Ryu: (digits, exponent) of the shortest decimal digits * 10^exponent of a finite positive
     float64 with IEEE bit pattern ``bits`` (sign bit clear, not zero)."""
