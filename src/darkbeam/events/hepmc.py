@@ -182,8 +182,9 @@ HEPMC3_FOOTER = "HepMC::Asciiv3-END_EVENT_LISTING\n\n"
 
 #: HepMC3 files of at least this many events use the compiled writer (numba); smaller ones the Arrow
 #: path, unless numba kernels are loaded in the process already.  Break-even of numba's start-up
-#: (~0.9 s CPU, once per process) against the compiled writer's saving (~3-4 us per event):
-#: ~2.5e5 events (benchmarks/bench_writers.py).  0 always compiles; math.inf never does.
+#: (~0.9-1.2 s CPU, once per process) against the compiled writer's saving (~6 us per event since the
+#: issue-10 work; ~3-4 us before): ~1.8e5 events (benchmarks/hepmc3_vs_darknews.py), kept at 2.5e5 to
+#: stay on the safe side.  0 always compiles; math.inf never does.
 JIT_MIN_EVENTS = 250_000
 
 
