@@ -268,6 +268,29 @@ def test_hepmc3_compiled_and_arrow_paths_write_the_same_bytes(es, tmp_path, monk
     assert paths[0].read_bytes() == paths[1].read_bytes()
 
 
+def test_hepmc3_compiled_writer_same_bytes_on_edge_values(tmp_path, monkeypatch):
+    """The compiled writer (word stores, integer shortcut, repeated numbers copied from earlier text)
+    writes the Arrow path's bytes on numbers of every text layout: integers, -0, subnormal and huge
+    values, stable N (ctau = inf), constant and repeated columns, chunk boundaries."""
+    es = synthetic_events(300, seed=5)
+    cols = dict(es.columns)
+    rng = np.random.default_rng(0)
+    edge = np.array([0.0, -0.0, 1.0, 7.0, 123456789.0, 9999999999.0, 1e10, 5e-324, 1e-300, 3e150, 0.1,
+                     -2.5, 1e-7, 123.456, 1e-6, 3.0e9])
+    for k in ("nu_px", "hnl_py", "recoil_pz", "d1_px", "x", "Q2"):
+        cols[k] = edge[rng.integers(0, len(edge), len(es))]
+    cols["w_rate"] = 10.0 ** rng.uniform(-300, 300, len(es))
+    cols["ctau"] = np.where(rng.random(len(es)) < 0.5, np.inf, 12.5)
+    cols["l_decay"] = np.full(len(es), 3.0)
+    es = EventSet(cols, es.cases, es.channels, es.meta, validate=False)
+    texts = []
+    for jit_min in (0, float("inf")):
+        monkeypatch.setattr(HEPMC, "JIT_MIN_EVENTS", jit_min)
+        texts.append(write_hepmc3(es, tmp_path / "e.hepmc3", chunk_size=97).read_bytes())
+    assert texts[0] == texts[1]
+    assert b" inf" in texts[0] and b"5e-324" in texts[0] and b" -0 " in texts[0]
+
+
 def test_float_text_is_arrow_shortest_round_trip():
     """The compiled float formatter (Ryu digits) writes exactly the text of Arrow's float -> string
     cast (double-conversion's shortest round trip) and reads back to the identical float64: random

@@ -90,19 +90,23 @@ class Assembler:
         from darkbeam.events import _text_jit as J  # numba: loaded on first use only
 
         self._J = J
-        self.ops, self.op_start, self.tok, self.tok_off = ops, op_start, tok, tok_off
+        self.ops, self.op_start, self.tok_off = ops, op_start, tok_off
+        self.tok = np.concatenate([tok, np.zeros(8, np.uint8)])  # whole-word copies read past the end
         self.bound = J.template_bounds(ops, op_start, tok_off)
         self.buf = np.empty(0, dtype=np.uint8)
+        ncol = int((np.asarray(ops)[np.asarray(ops) >= 0] & J.COL_MASK).max(initial=-1)) + 1
+        self.last_bits = np.zeros(max(ncol, 1), dtype=np.uint64)
+        self.last_at = np.zeros(2 * max(ncol, 1), dtype=np.int64)
 
-    def __call__(self, vals, fbase, tmpl, first: int) -> memoryview:
-        """Text of n events: event i follows template ``tmpl[i]``, its numbers ``vals[fbase[i]:]``
-        (float64, flattened in C order; each written as :func:`fstr` writes it), its number ``first + i``."""
+    def __call__(self, vals, tmpl, first: int) -> memoryview:
+        """Text of n events: event i follows template ``tmpl[i]``, its numbers are ``vals[:, i]``
+        ((columns, n) float64, each written as :func:`fstr` writes it), its number ``first + i``."""
         J = self._J
         tmpl = np.asarray(tmpl, np.int64)
-        size = int(self.bound[tmpl].sum())
+        size = int(self.bound[tmpl].sum()) + J.SLACK + 8
         if len(self.buf) < size:
             self.buf = np.empty(size, dtype=np.uint8)
-        bits = np.ascontiguousarray(vals, dtype=np.float64).view(np.uint64).reshape(-1)
-        p = J.assemble_kernel(self.buf, bits, np.asarray(fbase, np.int64), tmpl, self.ops, self.op_start,
-                              self.tok, self.tok_off, np.int64(first), J.POW5_INV_SPLIT, J.POW5_SPLIT)
+        bits = np.ascontiguousarray(vals, dtype=np.float64).view(np.uint64)
+        p = J.assemble_kernel(self.buf, bits, tmpl, self.ops, self.op_start, self.tok, self.tok_off,
+                              np.int64(first), J.POW5_INV_SPLIT, J.POW5_SPLIT, self.last_bits, self.last_at)
         return memoryview(self.buf)[:p]

@@ -182,8 +182,9 @@ HEPMC3_FOOTER = "HepMC::Asciiv3-END_EVENT_LISTING\n\n"
 
 #: HepMC3 files of at least this many events use the compiled writer (numba); smaller ones the Arrow
 #: path, unless numba kernels are loaded in the process already.  Break-even of numba's start-up
-#: (~0.9 s CPU, once per process) against the compiled writer's saving (~3-4 us per event):
-#: ~2.5e5 events (benchmarks/bench_writers.py).  0 always compiles; math.inf never does.
+#: (~0.9-1.2 s CPU, once per process) against the compiled writer's saving (~6 us per event since the
+#: issue-10 work; ~3-4 us before): ~1.8e5 events (benchmarks/hepmc3_vs_darknews.py), kept at 2.5e5 to
+#: stay on the safe side.  0 always compiles; math.inf never does.
 JIT_MIN_EVENTS = 250_000
 
 
@@ -344,11 +345,15 @@ class _HepMC3Templates:
         self.tok_off = np.concatenate([[0], np.cumsum([len(e) for e in enc])]).astype(np.int64)
         flat = [[-2 - tid[t] if isinstance(t, str) else t for t in ops] for ops in tmpls]
         self.ops = np.array([o for ops in flat for o in ops], dtype=np.int64)
+        self.used = np.zeros(len(names), dtype=bool)
+        self.used[self.ops[self.ops >= 0] & 0xFFFF] = True
         self.op_start = np.concatenate([[0], np.cumsum([len(o) for o in flat])]).astype(np.int64)
         self.assembler = None
 
     def _compile(self, items):
-        """Merge adjacent text; number columns -> their column index (>= 0), the event number -> -1."""
+        """Merge adjacent text; number columns -> their column index (>= 0), the event number -> -1;
+        a space or newline right after a number goes into the number's op (the byte in bits 16-23,
+        :data:`darkbeam.events._text_jit.TRAIL_SHIFT`): one op less per separator."""
         out = []
         for x in items:
             if x is EVT:
@@ -359,31 +364,51 @@ class _HepMC3Templates:
                 out[-1] += x
             elif x:
                 out.append(x)
-        return out
+        merged = []
+        for x in out:
+            if isinstance(x, str) and merged and isinstance(merged[-1], int) and merged[-1] >= 0 \
+                    and merged[-1] < 1 << 16 and x[0] in " \n":
+                merged[-1] |= ord(x[0]) << 16
+                x = x[1:]
+            if x != "":
+                merged.append(x)
+        return merged
 
     def columns(self, events) -> np.ndarray:
-        """(n, number of columns) float64 matrix of the numbers, in :attr:`names` order."""
+        """(number of columns, n) float64 matrix of the numbers, one row per column in :attr:`names`
+        order (rows filled straight from the stored columns; rows that no template of these events
+        uses are left unset).  Energies, the intermediate's momentum and the decay vertex are those
+        of :meth:`EventSet.energy`, :meth:`EventSet.p4` and :meth:`EventSet.vertex` (same numbers
+        as the Arrow path, bit for bit)."""
         c = events.columns
-        cols = ([events.w, c["x"], c["y"], c["z"], c["t"] * NS_TO_S]
-                + [c[k] for k in ("w_rate", "br", "q_channel", "w_decay", "p_decay", "l1", "l2", "ctau",
-                                  "l_decay")] + [c[k] for k in self.gaps] + [c["Q2"]])
-        M = np.empty((len(events), len(self.names)), dtype=np.float64)
-        for i, v in enumerate(cols):
-            M[:, i] = v
-        i = len(cols)
-        M[:, i:i + 4] = events.p4("nu")[:, [1, 2, 3, 0]]
-        M[:, i + 4] = c["t"] * C_LIGHT_CM_PER_NS
-        M[:, i + 5:i + 9] = events.p4("hnl")[:, [1, 2, 3, 0]]
-        M[:, i + 9:i + 13] = events.p4("recoil")[:, [1, 2, 3, 0]]
-        vd = events.vertex("decay")
-        M[:, i + 13:i + 16] = vd[:, :3]
-        M[:, i + 16] = vd[:, 3] * C_LIGHT_CM_PER_NS
-        i += 17
-        for role in DAUGHTER_ROLES:
-            M[:, i:i + 4] = events.p4(role)[:, [1, 2, 3, 0]]
-            i += 4
-        M[:, i:i + 4] = events.p4("inter")[:, [1, 2, 3, 0]]
-        M[:, i + 4:i + 8] = events.p4("recoil2")[:, [1, 2, 3, 0]]
+        n = len(events)
+        M = np.empty((len(self.names), n), dtype=np.float64)
+        used = self.used
+        col = self.col
+
+        def put(name, fn):
+            i = col[name]
+            if used[i]:
+                M[i] = fn()
+        put("w", lambda: events.w)
+        for k in ("x", "y", "z", "w_rate", "br", "q_channel", "w_decay", "p_decay", "l1", "l2", "ctau",
+                  "l_decay", "Q2", *self.gaps):
+            put(k, lambda k=k: c[k])
+        put("t_s", lambda: np.multiply(c["t"], NS_TO_S))
+        put("t_ct", lambda: np.multiply(c["t"], C_LIGHT_CM_PER_NS))
+        for role, pre in (("nu", "nu"), ("hnl", "hnl"), ("recoil", "recoil"), ("recoil2", "recoil2"),
+                          *((r, f"d{j}") for j, r in enumerate(DAUGHTER_ROLES))):
+            if not used[col[f"{pre}.px"]:col[f"{pre}.E"] + 1].any():
+                continue
+            for comp in ("px", "py", "pz"):
+                M[col[f"{pre}.{comp}"]] = c.get(f"{role}_{comp}", 0.0)  # recoil2: absent columns are 0
+            M[col[f"{pre}.E"]] = events.energy(role)
+        if used[col["X.px"]:col["X.E"] + 1].any():
+            M[col["X.px"]:col["X.E"] + 1] = events.p4("inter")[:, [1, 2, 3, 0]].T
+        if used[col["vd.x"]:col["vd.t"] + 1].any():
+            vd = events.vertex("decay")
+            M[col["vd.x"]:col["vd.z"] + 1] = vd[:, :3].T
+            M[col["vd.t"]] = vd[:, 3] * C_LIGHT_CM_PER_NS
         return M
 
 
@@ -418,14 +443,10 @@ def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
     n = len(events)
     if n == 0:
         return memoryview(b"")
-    c = events.columns
-    chan = np.asarray(c["channel"], dtype=np.int64)
     vals = tm.columns(events)
-    fbase = np.arange(n, dtype=np.int64) * vals.shape[1]
-    tmpl = np.asarray(c["case"], dtype=np.int64) * len(events.channels) + chan
     if tm.assembler is None:
         tm.assembler = T.Assembler(tm.ops, tm.op_start, tm.tok, tm.tok_off)
-    return tm.assembler(vals, fbase, tmpl, first_event_number)[:-1]
+    return tm.assembler(vals, layout.pair(events), first_event_number)[:-1]
 
 
 def _hepmc3_chunk_arrow(events, layout: _Layout, first_event_number: int) -> memoryview:
