@@ -131,8 +131,25 @@ def generate_command(
         "TOML file with an [oscillation] table or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; docs/oscillations.md)."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
+    # --- meson-decay process (cli/_meson_generate.py; docs/meson_decay_limits.md)
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target) or meson-decay (new particles made in decays of beam mesons)."),
+    parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
+    parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
+    beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
 ) -> None:
-    """Generate weighted events (upscattering then decay) and print the predicted numbers of events."""
+    """Generate weighted events (upscattering then decay, or meson decays with --process meson-decay) and
+    print the predicted numbers of events."""
+    from darkbeam.cli._meson_generate import PROCESSES, dispatch
+
+    check_choice("--process", process, PROCESSES)
+    if dispatch(process, experiment=experiment, model=model, sets=sets, seed=seed, events=events, unweighted=unweighted,
+                output=output, formats=formats, overwrite=overwrite, as_json=as_json, mode=parent_mode,
+                parents_file=parents_file, beam=beam,
+                upscattering_only={"--workers": workers != 1, "--projectile": bool(projectiles), "--regime": bool(regimes),
+                                   "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
+                                   "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
+                                   "--oscillate": oscillate is not None}):
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
