@@ -28,7 +28,7 @@ import numpy as np
 from darkbeam.errors import ConfigurationError
 
 __all__ = ["LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "solve_edges", "selection_weights",
-           "search_limit", "recast_limit", "final_state_key"]
+           "search_limit", "recast_limit", "final_state_key", "edges", "limit_curve"]
 
 #: y = (g/g0)^2 grid of the coupling scan: 1e-12 ... 1e8 around the reference
 Y_GRID = np.logspace(-12.0, 8.0, 241)
@@ -233,6 +233,18 @@ def solve_edges(y, N, n_limit: float) -> tuple[float, float]:
     return lo, hi
 
 
+def edges(f, y, N, n_limit: float) -> tuple[float, float]:
+    """(lower, upper) y with f(y) = n_limit: the grid crossings of :func:`solve_edges` refined on f
+    (the exact N(y)); the grid ends where N stays above n_limit there; NaN when it never reaches it."""
+    lo, hi = solve_edges(y, N, n_limit)
+    if math.isnan(lo):
+        return lo, hi
+    step = math.log(y[1] / y[0])
+    lo = _refine(f, lo, n_limit, step) if lo > y[0] else lo
+    hi = _refine(f, hi, n_limit, step) if hi < y[-1] else hi
+    return lo, hi
+
+
 def _refine(f, y0: float, n_limit: float, grid_step: float) -> float:
     """Root of log f(y) = log n_limit near y0 (bracket y0 / step .. y0 * step), by brentq in log y."""
     from scipy.optimize import brentq
@@ -340,7 +352,6 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
            "exposures": [{"mode": mo, "experiment": ex.keyword, "pot": pot} for mo, ex, pot in exps],
            "ctau_power": [], "notes": notes}
     kept = []
-    step = math.log(Y_GRID[1] / Y_GRID[0])
     for im, m in enumerate(masses):
         params = models[im]
         try:
@@ -367,7 +378,7 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
             curves.append((ev, acc))
             if keep_events:
                 kept.append((m, exp.keyword, ev, acc))
-        f = lambda yy: sum(float(coupling_curve(ev, acc, [yy], ctau_power=c)[0]) for ev, acc in curves)  # noqa: E731
+        f = lambda yy, curves=curves: sum(float(coupling_curve(ev, acc, [yy], ctau_power=c)[0]) for ev, acc in curves)  # noqa: E731
         N = np.zeros_like(Y_GRID)
         for ev, acc in curves:
             N += coupling_curve(ev, acc, Y_GRID, ctau_power=c)
@@ -376,12 +387,10 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
             if not math.isfinite(nl):
                 res[tag], res[tag + "_upper"] = None, None
                 continue
-            lo, hi = solve_edges(Y_GRID, N, nl)
+            lo, hi = edges(f, Y_GRID, N, nl)
             if math.isnan(lo):
                 res[tag], res[tag + "_upper"] = None, None
                 continue
-            lo = _refine(f, lo, nl, step) if lo > Y_GRID[0] else lo
-            hi = _refine(f, hi, nl, step) if hi < Y_GRID[-1] else hi
             res[tag] = float(_to_parameter(spec.particle, lo))
             # the short-lifetime edge: None when the region stays open to the end of the scan
             res[tag + "_upper"] = None if hi >= Y_GRID[-1] else float(_to_parameter(spec.particle, hi))

@@ -83,8 +83,9 @@ def _meson_generate(*, experiment, model, sets, seed, events, unweighted, output
     frame = beam_of(exp, beam)          # unknown beam frame for this experiment: one line
     channels = meson_channels(params)   # no new particle, or every channel closed at this mass: one line
     files, uw_files = _plan_files(output, formats, unweighted, overwrite)
+    # beam-model parents: as many as the events asked for, between 2^12 and 2^15 (their cost dominates small runs)
     run = run_meson_decay(params, exp, n=events, seed=seed, mode=mode, beam=frame, parents_file=parents_file,
-                          channels=channels)
+                          channels=channels, n_parents=min(2**15, max(2**12, events)))
     ev, summary = run.events, run.summary
     if files:
         from darkbeam.events import unweight, write
