@@ -151,3 +151,16 @@ def test_bad_input_one_line(capsys, argv, needle):
     assert code != 0
     assert needle in err
     assert err.count("\n") == 1 and err.startswith("darkbeam: error:")
+
+
+def test_coupling_axis_three_tpc_segments():
+    """ND280's three gas TPCs (three path segments per event): N(y) equals the sum of w of the events
+    reweighted by EventSet.reweight (the decay library at each coupling), also where the survival to
+    the first TPC matters (y = 1e5: c tau ~ 0.4 m)."""
+    params = ModelParameters(m4=M4, Umu4=1e-3, HNLtype="majorana")
+    ev = simulate(params, "nd280_fhc", [k_mu_n(M4)], {"K+": kaons_along_z(20, 2.0, beam="jparc")}, n=300,
+                  rng=np.random.default_rng(5))
+    assert ev.path_bounds().shape[1] == 6
+    for y in (1e-3, 1e5):
+        other = ev.reweight({"Umu4": 1e-3 * math.sqrt(y)}, positions=False)
+        assert coupling_curve(ev, np.ones(len(ev)), [y])[0] == pytest.approx(other.w.sum(), rel=1e-10, abs=0)
