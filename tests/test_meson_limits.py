@@ -164,3 +164,11 @@ def test_coupling_axis_three_tpc_segments():
     for y in (1e-3, 1e5):
         other = ev.reweight({"Umu4": 1e-3 * math.sqrt(y)}, positions=False)
         assert coupling_curve(ev, np.ones(len(ev)), [y])[0] == pytest.approx(other.w.sum(), rel=1e-10, abs=0)
+
+
+def test_limit_same_for_any_number_of_workers(capsys):
+    """Random numbers per (seed, mass, exposure): two worker processes give the same limits as one."""
+    argv = ("recast", "microboone_kdar_scalar", "--to", "hnl", "--masses", "0.1", "0.15", "0.19", "-n", "100", "--json")
+    one = json.loads(run(capsys, *argv)[1])
+    two = json.loads(run(capsys, *argv, "--workers", "2")[1])
+    assert one["limit"] == two["limit"] and one["expected"] == two["expected"]

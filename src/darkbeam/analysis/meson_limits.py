@@ -310,16 +310,18 @@ def _ctau_power(params, particle: str, flavour: str) -> float:
 
 def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu", n: int = 4000, n_parents: int = 2**15,
                 seed: int = 1, hnl_type: Optional[str] = None, overrides: Optional[dict] = None,
-                keep_events: bool = False, stopped_per_pot: Optional[float] = None) -> dict:
-    """Limits of ``spec`` at ``masses`` (GeV): the JSON of ``darkbeam limit`` (module docstring)."""
+                keep_events: bool = False, stopped_per_pot: Optional[float] = None, workers: int = 1) -> dict:
+    """Limits of ``spec`` at ``masses`` (GeV): the JSON of ``darkbeam limit`` (module docstring).
+    ``workers``: processes over the masses (fork; the parents are made once, before)."""
     from darkbeam.analysis.statistics import upper_limit
     from darkbeam.detectors import load_experiment
-    from darkbeam.processes.meson_decay import simulate
     from darkbeam.processes.meson_run import meson_channels, meson_parents, polarity_of
 
     if spec.particle == "hnl":
         if flavour not in ("e", "mu", "tau"):
             raise ConfigurationError(f"--flavour: unknown value '{flavour}' (choose from e, mu, tau)")
+    if int(workers) < 1:
+        raise ConfigurationError(f"--workers must be at least 1, got {workers}")
     masses = [float(m) for m in masses]
     if not masses or any(not (m > 0 and math.isfinite(m)) for m in masses):
         raise ConfigurationError("--masses: give positive masses in GeV")
@@ -358,58 +360,84 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
            "reference_coupling": G_REF, "events_per_channel": n, "seed": seed,
            "exposures": [{"mode": mo, "experiment": ex.keyword, "pot": pot} for mo, ex, pot in exps],
            "ctau_power": [], "notes": notes}
-    kept = []
-    for im, m in enumerate(masses):
-        params = models[im]
-        try:
-            chs = meson_channels(params, parents=spec.parents, particle=spec.particle)
-        except ConfigurationError as exc:
-            notes.append(f"m = {m} GeV: {exc}")
-            for key in ("limit", "expected", "limit_upper", "expected_upper", "ctau_power"):
-                out[key].append(None)
-            continue
-        c = _ctau_power(params, spec.particle, flavour)
-        curves = []
-        for ie, (mode, exp, pot) in enumerate(exps):
-            rng = np.random.default_rng([seed, im, ie])
-            try:
-                ev = simulate(params, exp, chs, parents[polarity_of(exp, mode)], n=n, rng=rng, pot=pot, seed=seed,
-                              keep=lambda labels: final_state_key(labels) in spec.final_states)
-            except Exception as exc:  # noqa: BLE001 -- a mass without events: no limit there, said in notes
-                from darkbeam.errors import DarkbeamError
+    state = {"spec": spec, "masses": masses, "models": models, "exps": exps, "parents": parents, "n": n, "seed": seed,
+             "flavour": flavour, "n_obs": n_obs, "n_exp": n_exp, "keep_events": keep_events}
+    if workers > 1 and len(masses) > 1 and not keep_events:
+        import multiprocessing as mp
 
-                if not isinstance(exc, DarkbeamError):
-                    raise
-                notes.append(f"m = {m} GeV, {exp.keyword}: {exc}")
-                continue
-            acc = selection_weights(ev, spec, np.random.default_rng([seed, im, ie, 7]))
-            curves.append((ev, acc))
-            if keep_events:
-                kept.append((m, exp.keyword, ev, acc))
-        f = lambda yy, curves=curves: sum(float(coupling_curve(ev, acc, [yy], ctau_power=c)[0]) for ev, acc in curves)  # noqa: E731
-        N = np.zeros_like(Y_GRID)
-        for ev, acc in curves:
-            N += coupling_curve(ev, acc, Y_GRID, ctau_power=c)
-        res = {}
-        for tag, nl in (("limit", n_obs), ("expected", n_exp)):
-            if not math.isfinite(nl):
-                res[tag], res[tag + "_upper"] = None, None
-                continue
-            lo, hi = edges(f, Y_GRID, N, nl)
-            if math.isnan(lo):
-                res[tag], res[tag + "_upper"] = None, None
-                continue
-            res[tag] = float(_to_parameter(spec.particle, lo))
-            # the short-lifetime edge: None when the region stays open to the end of the scan
-            res[tag + "_upper"] = None if hi >= Y_GRID[-1] else float(_to_parameter(spec.particle, hi))
+        _STATE.update(state)   # inherited by the forked workers (parents are not pickled)
+        try:
+            with mp.get_context("fork").Pool(min(workers, len(masses))) as pool:
+                results = pool.map(_mass_job, range(len(masses)), chunksize=1)
+        finally:
+            _STATE.clear()
+    else:
+        results = [_one_mass(state, im) for im in range(len(masses))]
+    kept = []
+    for res, c, nn, kk in results:
         for key in ("limit", "expected", "limit_upper", "expected_upper"):
-            out[key].append(res[key])
+            out[key].append(res.get(key))
         out["ctau_power"].append(c)
+        notes += nn
+        kept += kk
     if spec.observed is None:
         notes.append(f"search {spec.key} has no [result] (observed events): no observed limit, 'expected' only")
     if keep_events:
         out["_events"] = kept
     return out
+
+
+_STATE: dict = {}
+
+
+def _mass_job(im: int):
+    return _one_mass(_STATE, im)
+
+
+def _one_mass(st: dict, im: int):
+    """(results, ctau power, notes, kept events) of mass number ``im``: generation, selection, coupling
+    axis and edges.  Random numbers from (seed, mass index, exposure index): same seed, same limits for
+    any number of workers."""
+    from darkbeam.errors import DarkbeamError
+    from darkbeam.processes.meson_decay import simulate
+    from darkbeam.processes.meson_run import meson_channels, polarity_of
+
+    spec, m, params, seed = st["spec"], st["masses"][im], st["models"][im], st["seed"]
+    notes, kept = [], []
+    try:
+        chs = meson_channels(params, parents=spec.parents, particle=spec.particle)
+    except ConfigurationError as exc:
+        return {}, None, [f"m = {m} GeV: {exc}"], []
+    c = _ctau_power(params, spec.particle, st["flavour"])
+    curves = []
+    for ie, (mode, exp, pot) in enumerate(st["exps"]):
+        rng = np.random.default_rng([seed, im, ie])
+        try:
+            ev = simulate(params, exp, chs, st["parents"][polarity_of(exp, mode)], n=st["n"], rng=rng, pot=pot, seed=seed,
+                          keep=lambda labels: final_state_key(labels) in spec.final_states)
+        except DarkbeamError as exc:  # a mass without events: no limit there, said in the notes
+            notes.append(f"m = {m} GeV, {exp.keyword}: {exc}")
+            continue
+        acc = selection_weights(ev, spec, np.random.default_rng([seed, im, ie, 7]))
+        curves.append((ev, acc))
+        if st["keep_events"]:
+            kept.append((m, exp.keyword, ev, acc))
+    f = lambda yy: sum(float(coupling_curve(ev, acc, [yy], ctau_power=c)[0]) for ev, acc in curves)  # noqa: E731
+    N = np.zeros_like(Y_GRID)
+    for ev, acc in curves:
+        N += coupling_curve(ev, acc, Y_GRID, ctau_power=c)
+    res = {}
+    for tag, nl in (("limit", st["n_obs"]), ("expected", st["n_exp"])):
+        res[tag], res[tag + "_upper"] = None, None
+        if not math.isfinite(nl):
+            continue
+        lo, hi = edges(f, Y_GRID, N, nl)
+        if math.isnan(lo):
+            continue
+        res[tag] = float(_to_parameter(spec.particle, lo))
+        # the short-lifetime edge: None when the region stays open to the end of the scan
+        res[tag + "_upper"] = None if hi >= Y_GRID[-1] else float(_to_parameter(spec.particle, hi))
+    return res, c, notes, kept
 
 
 def search_limit(search: str, masses: Sequence[float], **options) -> dict:

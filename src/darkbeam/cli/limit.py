@@ -21,6 +21,7 @@ _EVENTS = typer.Option(4000, "--events", "-n", help="Parent decays per productio
 _SEED = typer.Option(1, "--seed", help="Random seed.")
 _PLOT = typer.Option(None, "--plot", metavar="FILE", help="Draw the curve with the published one (PNG/PDF).")
 _HNL_TYPE = typer.Option(None, "--hnl-type", help="dirac or majorana (default: the published curve's, else dirac).")
+_WORKERS = typer.Option(1, "--workers", "-j", help="Processes over the masses (same seed, same limits for any number).")
 _STOPPED = typer.Option(None, "--stopped-per-pot", help="At-rest searches: normalise the stopped K+ to this number per POT.")
 
 
@@ -97,6 +98,7 @@ def limit_command(
     events: int = _EVENTS,
     seed: int = _SEED,
     stopped_per_pot: Optional[float] = _STOPPED,
+    workers: int = _WORKERS,
     plot: Optional[str] = _PLOT,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -113,7 +115,7 @@ def limit_command(
     if stopped_per_pot is not None and spec.parent_mode != "at-rest":
         raise ConfigurationError("--stopped-per-pot is for searches with parents at rest")
     out = limit_curve(spec, ms, flavour=flavour, n=events, seed=seed, hnl_type=hnl_type, overrides=_overrides(sets),
-                      stopped_per_pot=stopped_per_pot)
+                      stopped_per_pot=stopped_per_pot, workers=workers)
     _report(out, as_json, plot)
 
 
@@ -135,6 +137,7 @@ def recast_command(
     events: int = _EVENTS,
     seed: int = _SEED,
     stopped_per_pot: Optional[float] = _STOPPED,
+    workers: int = _WORKERS,
     plot: Optional[str] = _PLOT,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -149,6 +152,6 @@ def recast_command(
     if flavour == "tau":
         raise ConfigurationError("--flavour tau: K+ -> tau+ N is closed; the recast needs e or mu")
     out = limit_curve(spec, ms, flavour=flavour, n=events, seed=seed, hnl_type=hnl_type, overrides=_overrides(sets),
-                      stopped_per_pot=stopped_per_pot)
+                      stopped_per_pot=stopped_per_pot, workers=workers)
     out["recast_of"] = search
     _report(out, as_json, plot)
