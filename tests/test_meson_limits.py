@@ -172,3 +172,24 @@ def test_limit_same_for_any_number_of_workers(capsys):
     one = json.loads(run(capsys, *argv)[1])
     two = json.loads(run(capsys, *argv, "--workers", "2")[1])
     assert one["limit"] == two["limit"] and one["expected"] == two["expected"]
+
+
+def test_generate_meson_decay_from_a_parent_table(capsys, tmp_path):
+    """--parents-file: a user's parent table replaces the beam model; the rate is that of the table's
+    kaons (1e-3 per POT) through the same simulate as the API with the same parents."""
+    from darkbeam.processes.meson_run import run_meson_decay
+    from darkbeam.sources.parents import read_parent_table, write_parent_table
+
+    path = tmp_path / "kaons.csv"
+    write_parent_table({"K+": kaons_along_z(50, 3.0, beam="bnb")}, path)
+    code, out, err = run(capsys, "generate", "--process", "meson-decay", "-e", "sbnd", "--parents-file", str(path),
+                         "--set", "m4=0.3", "--set", "Umu4=1e-3", "-n", "200", "--seed", "4", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert [c["channel"] for c in d["channels"]] == ["K+ -> mu+ N4"]  # K+ -> pi0 mu+ N4 is closed at 0.3 GeV
+    assert any("not in kaons.csv" in x for x in d["parent_notes"])
+    from darkbeam.cli.common import model_from_options
+
+    api = run_meson_decay(model_from_options(None, ["m4=0.3", "Umu4=1e-3"]), "sbnd", n=200, seed=4,
+                          parents=read_parent_table(path))
+    assert d["decay_in_volume"]["total"] == pytest.approx(api.summary["decay_in_volume"]["total"], rel=1e-12, abs=0)
