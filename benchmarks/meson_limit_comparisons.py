@@ -58,7 +58,7 @@ def table(results) -> str:
             v = vals[i]
             p = None if r["published"] is None else r["published"][i]
             ratio = f"{v / p:.2f}" if (v is not None and p is not None) else "-"
-            lines.append(f"| {r['search']}{' (expected)' if r['compare'] == 'expected' else ''} | {r['parameter']} | {m:g} | "
+            lines.append(f"| {r['search']}{' -> hnl' if r.get('recast_to') else ''}{' (expected)' if r['compare'] == 'expected' else ''} | {r['parameter']} | {m:g} | "
                          f"{'-' if v is None else f'{v:.2e}'} | {'-' if p is None else f'{p:.2e}'} | {ratio} |")
     return "\n".join(lines)
 
@@ -80,14 +80,14 @@ def plot_limits(results):
                 v = np.array([np.nan if x is None else x for x in r[key]], dtype=float)
                 if np.isfinite(v).any():
                     ax.plot(m, v, style, color="C0", ms=3, label=lab)
-            c = _published(r.get("recast_of") and r["recast_of"] + "->hnl" or r["search"], r["parameter"])
+            c = _published(r["search"], r["parameter"])
             if c is not None:
                 ax.plot(c.masses_GeV, c.values, "k-", label="published: " + c.source[:45])
             ax.set_yscale("log")
             ax.set_ylim(1e-10, 1e-3)
             ax.set_xlabel("m_N [GeV]")
             ax.set_ylabel(r["parameter"])
-            ax.set_title(f"{r['search']} ({int(round(100 * r['cl']))}% CL)", fontsize=9)
+            ax.set_title(f"{r['search']}{' -> hnl (recast)' if r.get('recast_to') else ''} ({int(round(100 * r['cl']))}% CL)", fontsize=9)
             ax.legend(fontsize=6)
         fig.tight_layout()
         fig.savefig(FIG / name, dpi=110)

@@ -127,6 +127,7 @@ def test_recast_json_shape(capsys):
     d = json.loads(out)
     assert list(d)[:5] == ["search", "parameter", "masses_GeV", "limit", "expected"]
     assert d["parameter"] == "|U_mu4|^2" and d["masses_GeV"] == [0.12, 0.2]
+    assert d["search"] == "microboone_kdar_scalar" and d["recast_to"] == "hnl"
     assert all(x is not None and 0 < x < 1 for x in d["limit"] + d["expected"])
     # 1 observed over 1.9 expected background: the observed limit is below the median expected one
     assert all(a < b for a, b in zip(d["limit"], d["expected"]))
@@ -143,6 +144,7 @@ def test_recast_json_shape(capsys):
     (("limit", "ps191_hnl", "--masses", "0.2", "--flavour", "tau"), "not tau"),
     (("limit", "t2k_nd280_hnl", "--masses", "0.45", "--flavour", "mu"), "no production channel"),
     (("limit", "ps191_hnl", "--masses", "x"), "not a number"),
+    (("limit", "ps191_hnl", "--masses", "0.2", "--set", "Ue4=1e-3"), "as the only coupling"),
     (("limit", "ps191_hnl", "--masses", "0.2", "--plot", "a.txt"), "--plot"),
     (("recast", "ps191_hnl", "--to", "hnl", "--masses", "0.2"), "no recast"),
 ])

@@ -30,15 +30,15 @@ from darkbeam.errors import ConfigurationError
 __all__ = ["LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "solve_edges", "selection_weights",
            "search_limit", "recast_limit", "final_state_key", "edges", "limit_curve"]
 
-#: y = (g/g0)^2 grid of the coupling scan: 1e-12 ... 1e8 around the reference (the crossings are then
-#: refined on the exact N(y) by brentq)
-Y_GRID = np.logspace(-12.0, 8.0, 81)
+#: reference couplings of the generation (|g|, so that y = 1 there)
+G_REF = 1e-3
+#: y = (g/g0)^2 grid of the coupling scan, 4 points per decade, up to the physical end g = 1 (the
+#: crossings are then refined on the exact N(y) by brentq)
+Y_GRID = np.logspace(-12.0, 6.0, 73)
 _NU = {12, 14, 16}
 _LABEL = {11: "e-", -11: "e+", 13: "mu-", -13: "mu+", 15: "tau-", -15: "tau+", 211: "pi+", -211: "pi-", 111: "pi0",
           22: "gamma", 321: "K+", -321: "K-", 2212: "p", -2212: "p~"}
 _CHARGED = {11, 13, 15, 211, 321, 2212}
-#: reference couplings of the generation (|g|, so that y = 1 there)
-G_REF = 1e-3
 
 
 def final_state_key(labels_or_codes) -> tuple:
@@ -116,7 +116,6 @@ def recast_spec(search: str, to: str, flavour: str) -> LimitSpec:
     cls = {c.cl for c in rc.published}
     if cls:
         spec.cl = float(sorted(cls)[0])
-    spec.key = f"{s.key} -> {to}"
     spec.notes.append("recast (Kelly-Machado 2106.06548): N -> nu e+ e- with the scalar search's cuts; per-mass "
                       "efficiencies of the scalar search are not in the catalog, so only the cuts are applied")
     return spec
@@ -336,12 +335,19 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
     exps = [(mode, load_experiment(e), pot) for mode, e, pot in spec.exposures]
     models = [_model(spec.particle, m, flavour, hnl_type, overrides) for m in masses]
     open_at = []
+    gkey = f"U{flavour}4" if spec.particle == "hnl" else _COUPLING[spec.particle][1]
     for params in models:  # every check before any work: no channel open at any mass is one line
         try:
-            meson_channels(params, parents=spec.parents, particle=spec.particle)
+            chs = meson_channels(params, parents=spec.parents, particle=spec.particle)
             open_at.append(True)
         except ConfigurationError:
             open_at.append(False)
+            continue
+        for ch in chs:  # the coupling axis assumes one coupling: BR ~ g^2 in every channel
+            if [tuple(x) for x in ch.scaling] != [(gkey, 2)]:
+                raise ConfigurationError(f"{ch.name} scales as {' '.join(f'{k}^{p}' for k, p in ch.scaling) or 'nothing'}: "
+                                         f"a limit on {gkey} needs a model with {gkey} as the only coupling (--set of "
+                                         "another coupling is not supported)")
     if not any(open_at):
         raise ConfigurationError(f"no production channel of {spec.particle if spec.particle != 'hnl' else 'an HNL mixing with nu_' + flavour} "
                                  f"from {', '.join(spec.parents)} is open at the masses {', '.join(f'{m:g}' for m in masses)} GeV")
@@ -449,4 +455,5 @@ def recast_limit(search: str, masses: Sequence[float], *, to: str = "hnl", flavo
     """:func:`limit_curve` of the recast of ``search`` (``darkbeam recast SEARCH --to hnl``)."""
     out = limit_curve(recast_spec(search, to, flavour), masses, flavour=flavour, **options)
     out["recast_of"] = search
+    out["recast_to"] = to
     return out

@@ -72,7 +72,8 @@ def _report(out: dict, as_json: bool, plot: Optional[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=f"darkbeam limit {out['search']}: {out['parameter']} at {int(round(100 * out['cl']))}% CL "
+    what = f"recast {out['search']} --to {out['recast_to']}" if out.get("recast_to") else f"limit {out['search']}"
+    t = Table(title=f"darkbeam {what}: {out['parameter']} at {int(round(100 * out['cl']))}% CL "
                     f"(N_signal < {out['signal_events_limit']:.3g} observed, {out['signal_events_expected']:.3g} expected)")
     for col in ("mass [GeV]", "limit", "upper edge", "expected"):
         t.add_column(col, justify="right")
@@ -154,4 +155,5 @@ def recast_command(
     out = limit_curve(spec, ms, flavour=flavour, n=events, seed=seed, hnl_type=hnl_type, overrides=_overrides(sets),
                       stopped_per_pot=stopped_per_pot, workers=workers)
     out["recast_of"] = search
+    out["recast_to"] = to
     _report(out, as_json, plot)
