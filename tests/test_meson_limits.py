@@ -178,8 +178,8 @@ def test_limit_same_for_any_number_of_workers(capsys):
 
 def test_generate_meson_decay_from_a_parent_table(capsys, tmp_path):
     """--parents-file: a user's parent table replaces the beam model; the rate is that of the table's
-    kaons (1e-3 per POT) through the same simulate as the API with the same parents."""
-    from darkbeam.processes.meson_run import run_meson_decay
+    kaons (1e-3 per POT) through the same simulate as the API (darkbeam.simulate_meson_decays) with the
+    same parents."""
     from darkbeam.sources.parents import read_parent_table, write_parent_table
 
     path = tmp_path / "kaons.csv"
@@ -190,8 +190,8 @@ def test_generate_meson_decay_from_a_parent_table(capsys, tmp_path):
     d = json.loads(out)
     assert [c["channel"] for c in d["channels"]] == ["K+ -> mu+ N4"]  # K+ -> pi0 mu+ N4 is closed at 0.3 GeV
     assert any("not in kaons.csv" in x for x in d["parent_notes"])
-    from darkbeam.cli.common import model_from_options
+    import darkbeam
 
-    api = run_meson_decay(model_from_options(None, ["m4=0.3", "Umu4=1e-3"]), "sbnd", n=200, seed=4,
-                          parents=read_parent_table(path))
+    api = darkbeam.simulate_meson_decays({"m4": 0.3, "Umu4": 1e-3}, "sbnd", n=200, seed=4,
+                                         parents=read_parent_table(path))
     assert d["decay_in_volume"]["total"] == pytest.approx(api.summary["decay_in_volume"]["total"], rel=1e-12, abs=0)

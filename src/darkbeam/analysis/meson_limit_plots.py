@@ -37,7 +37,8 @@ def plot_limit(out: dict, path, *, title: str | None = None) -> Path:
     ax.set_yscale("log")
     ax.set_xlabel("mass [GeV]")
     ax.set_ylabel(out["parameter"])
-    ax.set_title(title or f"{out['search']} ({int(round(100 * out['cl']))}% CL)")
+    what = f"{out['search']} recast to {out['recast_to']}" if out.get("recast_to") else out["search"]
+    ax.set_title(title or f"{what} ({int(round(100 * out['cl']))}% CL)")
     ax.legend(fontsize=7)
     fig.tight_layout()
     path = Path(path)
