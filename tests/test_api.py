@@ -23,7 +23,7 @@ def test_import_is_light_and_names_are_lazy():
                                              check=True).stdout)
     assert heavy == []
     assert names == sorted(["__version__", "EventSet", "decay_table", "generate", "load_experiment", "load_model",
-                            "read", "reweight", "xsec"])
+                            "read", "reweight", "search_limit", "simulate_meson_decays", "xsec"])
     assert set(darkbeam.__all__) <= set(dir(darkbeam))
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         darkbeam.nonsense  # noqa: B018

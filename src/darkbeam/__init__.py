@@ -14,6 +14,8 @@ The public API, one call per job of the command line::
     run = darkbeam.generate(model, "miniboone_fhc", seed=1)    # events and predicted rates
     events = darkbeam.read("out.parquet")                      # an event file -> EventSet
     other = darkbeam.reweight(events, {"Umu4": 3e-3})          # same events, other couplings
+    llps = darkbeam.simulate_meson_decays({"m4": 0.3}, "ps191")  # HNLs from kaon decays, decaying in PS191
+    lim = darkbeam.search_limit("t2k_nd280_hnl", masses=[0.2, 0.3])  # |U_mu4|^2 limits, one generation per mass
 
 The names are loaded on first use (module ``__getattr__``): ``import darkbeam`` imports neither numpy
 nor scipy nor pydantic.
@@ -28,13 +30,15 @@ _LAZY = {
     "xsec": "darkbeam.api",
     "read": "darkbeam.api",
     "reweight": "darkbeam.api",
+    "simulate_meson_decays": "darkbeam.api",
+    "search_limit": "darkbeam.api",
     "load_model": "darkbeam.models.io",
     "load_experiment": "darkbeam.detectors.catalog",
     "EventSet": "darkbeam.events.eventset",
 }
 
 __all__ = ["__version__", "EventSet", "decay_table", "generate", "load_experiment", "load_model", "read",
-           "reweight", "xsec"]
+           "reweight", "search_limit", "simulate_meson_decays", "xsec"]
 
 
 def __getattr__(name):

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from darkbeam.physics.decays import DecayTable
     from darkbeam.processes.generator import RunResult
 
-__all__ = ["as_model", "decay_table", "generate", "read", "reweight", "xsec"]
+__all__ = ["as_model", "decay_table", "generate", "read", "reweight", "search_limit", "simulate_meson_decays", "xsec"]
 
 
 def as_model(model: Any = None) -> "ModelParameters":
@@ -113,3 +113,28 @@ def reweight(events: Any, new: Any, **options) -> "EventSet":
     if isinstance(events, (str, Path)):
         events = read(events)
     return _reweight(events, new, **options)
+
+
+def simulate_meson_decays(model: Any = None, experiment: Any = "ps191", **options) -> Any:
+    """Meson-decay events: the new particles of ``model`` made in decays of the beam's mesons (every open
+    channel of :func:`darkbeam.physics.production.production_channels`), flown to ``experiment`` and
+    decayed in its decay volume, as ``darkbeam generate --process meson-decay``.  Kept apart from
+    :func:`generate` (upscattering).  Returns a :class:`~darkbeam.processes.meson_run.MesonRun`
+    (``.events``: an EventSet; ``.summary``: the JSON of the command).  ``options`` of
+    :func:`darkbeam.processes.meson_run.run_meson_decay`: ``n`` (parent decays per channel), ``seed``,
+    ``mode`` ('in-flight' or 'at-rest'), ``beam`` (frame of the parents), ``parents_file``, ``pot``,
+    ``parents`` ({species: ParentSample}), ``channels``."""
+    from darkbeam.processes.meson_run import run_meson_decay
+
+    return run_meson_decay(as_model(model), experiment, **options)
+
+
+def search_limit(search: str, masses: Any, **options) -> dict:
+    """Limits of a catalog search (``darkbeam searches``) at ``masses`` (GeV): one generation per mass at
+    a reference coupling, the coupling axis by exact reweighting (docs/meson_decay_limits.md).  Returns
+    the JSON of ``darkbeam limit``: ``{"search", "parameter", "masses_GeV", "limit", "expected", ...}``.
+    ``options`` of :func:`darkbeam.analysis.meson_limits.search_limit` (``flavour``, ``model``
+    overrides, ``n``, ``seed``, ...)."""
+    from darkbeam.analysis.meson_limits import search_limit as _limit
+
+    return _limit(search, masses, **options)

@@ -15,11 +15,11 @@ DEFAULT_NAME = "events"
 
 
 def check_process(process: str) -> None:
-    """One line for a --process of generate that is not upscattering, nu-e or cevns."""
+    """One line for a --process of generate that is not upscattering, meson-decay, nu-e or cevns."""
     if process == "trident":
         raise ConfigurationError("--process trident: events are not available yet (cross sections: darkbeam xsec "
                                  "--process trident; docs/tridents.md)")
-    check_choice("--process", process, ("upscattering",) + RARE_GENERATE)
+    check_choice("--process", process, ("upscattering", "meson-decay") + RARE_GENERATE)
 
 
 def generate_rare(process: str, experiment: str, model: Optional[Path], sets, seed: int, events: int,

@@ -141,19 +141,40 @@ def generate_command(
         "file's mass model: its own mixing and splittings) or inline 'dm41=1.3,Ue4=0.1,Umu4=0.15'; docs/oscillations.md)."),
     overwrite: bool = OVERWRITE_OPTION,
     as_json: bool = JSON_OPTION,
-    process: str = typer.Option("upscattering", "--process", help="upscattering (default), nu-e (nu e -> nu e) or cevns (COHERENT detectors: --experiment csi_2017, ...)."),
+    # --- other processes: meson-decay (cli/_meson_generate.py; docs/meson_decay_limits.md), nu-e and cevns
+    # (cli/_generate_rare.py; docs/rare_scattering.md)
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e) or cevns (COHERENT detectors: --experiment csi_2017, ...)."),
+    parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
+    parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
+    beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
 ) -> None:
-    """Generate weighted events (upscattering then decay) and print the predicted numbers of events."""
-    if process != "upscattering":  # rare scattering: cli/_generate_rare.py
-        from darkbeam.cli._generate_rare import check_process, generate_rare
+    """Generate weighted events (upscattering then decay; meson decays with --process meson-decay; nu-e or
+    CEvNS scattering) and print the predicted numbers of events."""
+    from darkbeam.cli._generate_rare import RARE_GENERATE, check_process
 
-        check_process(process)
+    check_process(process)
+    if process in RARE_GENERATE:
+        from darkbeam.cli._generate_rare import generate_rare
+
+        for opt, value in (("--mode", parent_mode), ("--parents-file", parents_file), ("--beam", beam)):
+            if value is not None:
+                raise ConfigurationError(f"{opt} is an option of --process meson-decay")
         refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--regime": bool(regimes),
                    "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
                    "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
                    "--oscillate": oscillate is not None}
         return generate_rare(process, experiment, model, sets, seed, events, output, formats, projectiles,
                              overwrite, as_json, refused)
+    from darkbeam.cli._meson_generate import dispatch
+
+    if dispatch(process, experiment=experiment, model=model, sets=sets, seed=seed, events=events, unweighted=unweighted,
+                output=output, formats=formats, overwrite=overwrite, as_json=as_json, mode=parent_mode,
+                parents_file=parents_file, beam=beam,
+                upscattering_only={"--workers": workers != 1, "--projectile": bool(projectiles), "--regime": bool(regimes),
+                                   "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
+                                   "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
+                                   "--oscillate": oscillate is not None}):
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -194,14 +194,17 @@ def _case_summary(name: str, produced: float, w_toward, w_decay, draw, n: int) -
 
 
 def simulate(params: ModelParameters, experiment, channels: Sequence, parents: Mapping, *, n: int,
-             rng: np.random.Generator, pot: float | None = None, seed=None) -> EventSet:
+             rng: np.random.Generator, pot: float | None = None, seed=None, keep=None) -> EventSet:
     """Meson-decay events of the new particles of ``params`` at ``experiment`` (an Experiment or its
     keyword): for every production channel of ``channels`` whose parent species is a key of
     ``parents`` (ParentSample per species), ``n`` parent decays with a forced LLP direction into the
     experiment's decay volume (both kinematic solutions kept, so a channel gives n to 2n events),
     the LLP's flight and decay (module docstring).  ``pot``: exposure (default: the experiment's);
     ``seed``: recorded in meta only (``rng`` draws everything).  Channels whose parent has no sample
-    are listed in ``meta["skipped"]``."""
+    are listed in ``meta["skipped"]``.  ``keep``: optional predicate on the final daughters' labels of an
+    LLP decay channel (of the LLP or anti-LLP of the case): only those channels are sampled, chosen with
+    their BRs renormalised among them (q_channel), so that w still sums to the decays into them (a search
+    that selects some final states skips sampling the others)."""
     from darkbeam.detectors.catalog import Experiment, load_experiment
 
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
@@ -231,13 +234,19 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
         if not finals:
             skipped.append(f"{ch.name}: {llp} has no open decay channel")
             continue
+        anti = llp_is_antiparticle(ch, params)
+        if keep is not None:
+            finals = [fc for fc in finals
+                      if keep(tuple(conjugate(d) for d in fc.daughters()) if anti else fc.daughters())]
+            if not finals:
+                skipped.append(f"{ch.name}: no kept decay channel of {llp}")
+                continue
         place = placement_of(exp, ps.beam)
         placements_used[place.beam] = place.to_dict()
         prod = _produce(ch, ps, place, vol, params, n, rng, pot)
         if prod is None:
             skipped.append(f"{ch.name}: no LLP can reach the decay volume")
             continue
-        anti = llp_is_antiparticle(ch, params)
         m = mass_of(llp, params)
         comp = [j for j in range(len(ch.daughters)) if j != ch.llp_index]
         if len(comp) > 2:

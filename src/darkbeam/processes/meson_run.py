@@ -1,0 +1,229 @@
+"""One meson-decay run, end to end: the model's production channels, the parents of every species with
+an open channel (beam model, at rest, or a user's dk2nu / table file), :func:`darkbeam.processes.
+meson_decay.simulate`, and the run's summary (the JSON of ``darkbeam generate --process meson-decay``).
+
+This module only joins the pieces (docs/meson_decay_limits.md, "Pipeline"): the physics is in
+:mod:`darkbeam.physics.production` (channels), :mod:`darkbeam.sources.parents` (parents) and
+:mod:`darkbeam.processes.meson_decay` (flight and decay).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+import numpy as np
+
+from darkbeam.errors import ConfigurationError
+
+__all__ = ["MesonRun", "run_meson_decay", "meson_channels", "meson_parents", "beam_of", "polarity_of",
+           "check_new_particles"]
+
+MODES = ("in-flight", "at-rest")
+
+
+@dataclass
+class MesonRun:
+    """Result of :func:`run_meson_decay`: ``events`` (an EventSet, ``meta['process'] == 'meson-decay'``)
+    and ``summary`` (a JSON-able dict: :func:`summary_of`)."""
+
+    events: object
+    summary: dict = field(default_factory=dict)
+
+
+def check_new_particles(params) -> None:
+    """A ConfigurationError when the model has no new particle that a meson can make (no HNL mass, no
+    h', no Z' with kinetic mixing)."""
+    if not (params.n_hnl or params.has_hprime or params.has_zprime):
+        raise ConfigurationError("the model has no new particle (set m4, mhprime or mzprime): nothing to make in meson decays")
+
+
+def beam_of(exp, beam: Optional[str] = None) -> str:
+    """The beam frame of a run: ``beam`` if given (the experiment must have a placement in it), else the
+    experiment's own [beam] frame.  One ConfigurationError line otherwise."""
+    from darkbeam.detectors.placement import placements
+
+    table = placements(exp)
+    if beam is None:
+        if not exp.beam_frame:
+            raise ConfigurationError(f"experiment {exp.keyword} has no [beam] frame: give the beam (--beam) "
+                                     f"with a placement of the detector in it (it has: {', '.join(sorted(table)) or 'none'})")
+        return str(exp.beam_frame).strip().lower()
+    key = str(beam).strip().lower()
+    if key not in table:
+        raise ConfigurationError(f"experiment {exp.keyword} has no placement in the frame of beam '{beam}' "
+                                 f"(it has: {', '.join(sorted(table)) or 'none'})")
+    return key
+
+
+def polarity_of(exp, mode: Optional[str] = None) -> str:
+    """Horn polarity of a run: 'RHC' for an exposure mode or experiment keyword naming antineutrino mode
+    (``*_rhc``, 'RHC'), else 'FHC'."""
+    text = (mode or "") + " " + str(getattr(exp, "keyword", ""))
+    return "RHC" if "rhc" in text.lower() else "FHC"
+
+
+def meson_channels(params, *, parents: Optional[Iterable[str]] = None, particle: Optional[str] = None) -> list:
+    """Open production channels of the model's new particles (:func:`darkbeam.physics.production.
+    production_channels`), optionally only those of ``parents`` and of one LLP family ('hnl', 'scalar',
+    'dark_photon').  No open channel is a ConfigurationError (closed at this mass)."""
+    from darkbeam.physics.production import production_channels
+
+    check_new_particles(params)
+    chs = production_channels(params, parents=parents)
+    if particle is not None:
+        want = {"hnl": "N", "scalar": "hprime", "dark_photon": "zprime"}[particle]
+        chs = [c for c in chs if c.llp.startswith(want)]
+    if not chs:
+        what = f" from {', '.join(parents)}" if parents is not None else ""
+        raise ConfigurationError(f"no production channel is open{what} for this model (masses "
+                                 f"{_masses(params)}): the new particles are too heavy or uncoupled")
+    return chs
+
+
+def _masses(params) -> str:
+    out = [f"{k}={getattr(params, k)}" for k in ("m4", "m5", "m6", "mhprime", "mzprime") if getattr(params, k, None)]
+    return ", ".join(out) or "none"
+
+
+def meson_parents(beam: str, species: Iterable[str], *, n: int, seed: int, mode: str = "in-flight",
+                  polarity: str = "FHC", parents_file: Optional[str] = None, site: str = "absorber",
+                  stopped_per_pot: Optional[float] = None) -> tuple[dict, list[str]]:
+    """({species: ParentSample}, notes) for the wanted ``species`` in ``beam``.
+
+    ``parents_file``: a dk2nu / g4numi ROOT file (``.root``) or a parent table (any other suffix) replaces
+    the beam model.  ``mode='at-rest'``: pi+ and K+ stopping at ``site`` (default the absorber);
+    ``'in-flight'``: the beam model's decays in flight and prompt neutral mesons; charm and taus only
+    where the beam reaches the charm threshold (:func:`darkbeam.sources.parents.charm.has_charm`).
+    Species without a source are listed in the notes (their channels are skipped by simulate)."""
+    from darkbeam.sources import parents as P
+
+    wanted = list(dict.fromkeys(species))
+    notes: list[str] = []
+    if parents_file is not None:
+        path = Path(parents_file)
+        if not path.is_file():
+            raise ConfigurationError(f"--parents-file {parents_file}: no such file")
+        if path.suffix.lower() == ".root":
+            got = P.read_dk2nu(path, beam=beam)
+        else:
+            got = P.read_parent_table(path)
+        out = {s: got[s] for s in wanted if s in got}
+        notes += [f"{s}: not in {path.name}" for s in wanted if s not in got]
+        return out, notes
+    out = {}
+    if mode == "at-rest":
+        for s in wanted:
+            if s in P.AT_REST:
+                kw = {"site": site, "polarity": polarity}
+                if stopped_per_pot is not None:
+                    kw["stopped_per_pot"] = stopped_per_pot
+                out[s] = P.parent_sample(beam, s, n=n, seed=seed, mode="at-rest", **kw)
+            else:
+                notes.append(f"{s}: does not decay at rest (at rest: {', '.join(P.AT_REST)})")
+        return out, notes
+    from darkbeam.sources.parents.charm import has_charm
+
+    charm = None
+    for s in wanted:
+        if s in P.CHARM:
+            if charm is None:
+                charm = has_charm(beam)
+            if not charm:
+                notes.append(f"{s}: the {beam} beam is below the charm threshold")
+                continue
+            out[s] = P.parent_sample(beam, s, n=n, seed=seed)
+        elif s in P.IN_FLIGHT:
+            out[s] = P.parent_sample(beam, s, n=n, seed=seed, polarity=polarity)
+        elif s in P.PROMPT:
+            out[s] = P.parent_sample(beam, s, n=n, seed=seed)
+        else:
+            notes.append(f"{s}: no source of {s} parents in the beam model")
+    return out, notes
+
+
+def run_meson_decay(params, experiment, *, n: int = 20_000, seed: int = 1, mode: str = "in-flight",
+                    beam: Optional[str] = None, parents_file: Optional[str] = None, n_parents: int = 2**15,
+                    pot: Optional[float] = None, polarity: Optional[str] = None, site: str = "absorber",
+                    channels=None, parents=None) -> MesonRun:
+    """Meson-decay events of ``params``'s new particles at ``experiment`` (keyword, TOML path or
+    Experiment): channels from :func:`meson_channels` (or ``channels``), parents of every species with
+    an open channel from the beam frame ``beam`` (default: the experiment's [beam] frame) in ``mode``
+    (or ``parents``: {species: ParentSample}, or a ``parents_file``), ``n`` parent decays per channel,
+    :func:`darkbeam.processes.meson_decay.simulate`; same seed, same events."""
+    from darkbeam.detectors.catalog import Experiment, load_experiment
+    from darkbeam.processes.meson_decay import simulate
+
+    if mode not in MODES:
+        raise ConfigurationError(f"unknown parent mode '{mode}' (choose from {', '.join(MODES)})")
+    if int(n) < 1:
+        raise ConfigurationError(f"n must be a positive number of parent decays per channel, got {n}")
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    frame = beam_of(exp, beam)
+    chs = meson_channels(params) if channels is None else channels
+    notes: list[str] = []
+    if parents is None:
+        species = [c.parent for c in chs]
+        parents, notes = meson_parents(frame, species, n=n_parents, seed=seed, mode=mode,
+                                       polarity=polarity or polarity_of(exp), parents_file=parents_file, site=site)
+        if not parents:
+            more = f" (and {len(notes) - 1} more like it)" if len(notes) > 1 else ""
+            raise ConfigurationError(f"no parents for the open channels ({', '.join(dict.fromkeys(species))}) "
+                                     f"in the {frame} beam ({mode}): {notes[0] if notes else 'none'}{more}")
+    rng = np.random.default_rng(seed)
+    events = simulate(params, exp, chs, parents, n=n, rng=rng, pot=pot, seed=seed)
+    events.meta["parent_notes"] = notes
+    events.meta["beam"] = frame
+    events.meta["parent_mode"] = mode
+    return MesonRun(events, summary_of(events))
+
+
+def summary_of(events) -> dict:
+    """JSON summary of a meson-decay EventSet: total LLP decays in the decay volume with the MC error
+    (from the per-draw sums of meta['summary'] where there; sqrt(sum w^2) otherwise), its visible and
+    invisible parts (:mod:`darkbeam.events.visibility`), per production channel and per LLP decay channel."""
+    m = events.meta
+    w = events.w
+    vis = events.visible()
+    per_case = m.get("summary") or []
+    total = float(w.sum())
+    err = math.sqrt(sum(c.get("decays_in_volume_err", 0.0) ** 2 for c in per_case)) if per_case else \
+        float(np.sqrt(np.sum(w * w)))
+
+    def part(mask):
+        s = float(w[mask].sum())
+        e = float(np.sqrt(np.sum(w[mask] ** 2)))
+        return s, e
+
+    sv, ev = part(vis)
+    si, ei = part(~vis)
+    _, cs, ce = events.sum_weights("channel")
+    prod = {p["case"]: p for p in m.get("production", [])}
+    chans = []
+    for c in per_case:
+        p = prod.get(c["case"], {})
+        chans.append({"channel": c["case"], "parent": p.get("parent"), "llp": p.get("llp"), "br": p.get("br"),
+                      "llps_produced": c["llps_produced"], "llps_toward_volume": c["llps_toward_volume"],
+                      "llps_toward_volume_err": c["llps_toward_volume_err"],
+                      "decays_in_volume": c["decays_in_volume"], "decays_in_volume_err": c["decays_in_volume_err"]})
+    return {
+        "process": m.get("process", "meson-decay"), "experiment": m.get("experiment"), "beam": m.get("beam"),
+        "parent_mode": m.get("parent_mode"), "seed": m.get("seed"), "exposure_pot": m.get("exposure_pot"),
+        "model": m.get("model", {}).get("name"), "n_events": len(events),
+        "decay_in_volume": {"total": total, "error": err, "visible": sv, "visible_error": ev,
+                            "invisible": si, "invisible_error": ei},
+        "errors": "MC errors: totals from the per-parent-draw sums (both kinematic roots of a draw together); "
+                  "visible/invisible and decay channels sqrt(sum w^2)",
+        "channels": chans,
+        "decay_channels": [{"channel": ch.name, "decays_in_volume": float(s), "error": float(e)}
+                           for ch, s, e in zip(events.channels, cs, ce)],
+        "ctau_cm": {c.name: float(np.asarray(events["ctau"])[np.asarray(events["case"]) == i][0])
+                    for i, c in enumerate(events.cases) if np.any(np.asarray(events["case"]) == i)},
+        "parents": {p["parent"]: {"origin": p.get("parents_origin"), "decays_per_pot": p.get("parent_decays_per_pot")}
+                    for p in m.get("production", [])},
+        "skipped": list(m.get("skipped", [])),
+        "parent_notes": list(m.get("parent_notes", [])),
+        "files": [],
+    }
