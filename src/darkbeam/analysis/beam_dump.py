@@ -165,8 +165,9 @@ def _kinematic_factors(sample: DarkVectorSample, geometry: BeamDumpGeometry, ene
     a = np.where(fwd, (geometry.shield_cm - z0) / uzs, np.inf)
     b = np.where(fwd, (geometry.shield_cm + geometry.decay_cm - z0) / uzs, np.inf)
     # the line of flight at the detector face (end of the decay region)
-    x = sample.pos[:, 0] + sample.direction[:, 0] * b
-    y = sample.pos[:, 1] + sample.direction[:, 1] * b
+    bf = np.where(fwd, b, 0.0)
+    x = sample.pos[:, 0] + sample.direction[:, 0] * bf
+    y = sample.pos[:, 1] + sample.direction[:, 1] * bf
     acc = fwd & (np.abs(x) <= 0.5 * geometry.width_cm) & (np.abs(y) <= 0.5 * geometry.height_cm)
     w = np.where(acc & (sample.E > energy_cut), sample.weight, 0.0)
     keep = w > 0
