@@ -37,6 +37,8 @@ def main():
             s = dark_vector_sample(g, m, showers=args.showers, vectors=args.vectors, seed=1, min_energy=cut)
             row[f"all_E>{cut:g}"] = excluded_band(s, g, ne, nlim, energy_cut=cut)
             row[f"brem_E>{cut:g}"] = excluded_band(s.only(BREM), g, ne, nlim, energy_cut=cut)
+            if cut == 1.0:
+                row["all_E>1_daughters"] = excluded_band(s, g, ne, nlim, energy_cut=cut, acceptance="daughters")
         rows.append(row)
         print(m, {k: v for k, v in row.items() if k != "mass_GeV"}, flush=True)
     cpu = time.process_time() - t0
@@ -54,7 +56,8 @@ def main():
     ms = np.array([r["mass_GeV"] for r in rows])
     for key, style, lab in (("all_E>1", "o-", "darkbeam, all processes, E > 1 GeV"),
                             ("brem_E>1", "s--", "darkbeam, bremsstrahlung only, E > 1 GeV"),
-                            ("brem_E>3", "^:", "darkbeam, bremsstrahlung only, E > 3 GeV")):
+                            ("brem_E>3", "^:", "darkbeam, bremsstrahlung only, E > 3 GeV"),
+                            ("all_E>1_daughters", "x-.", "darkbeam, all, E > 1 GeV, daughters' acceptance")):
         b = np.array([r[key] for r in rows])
         line, = ax.plot(ms, b[:, 0], style, label=lab, ms=4)
         ax.plot(ms, b[:, 1], style, color=line.get_color(), ms=4)

@@ -149,6 +149,7 @@ def test_cli_bad_search_inputs_are_one_line(capsys):
                       (("--search", "e137_dark_photon"), "needs --dark-mass"),
                       (("--search", "e137_dark_photon", "--dark-masses", "0.1,x"), "comma-separated"),
                       (("--dark-masses", "0.1"), "needs --search"),
+                      (("--search", "e137_dark_photon", "--dark-mass", "0.1", "--acceptance", "cone"), "unknown acceptance"),
                       (("--search", "e137_dark_photon", "--dark-mass", "0.1", "--processes", "brem"), "unknown dark process")):
         code, out, err = run(capsys, "shower", "--showers", "1", "--vectors", "100", *argv)
         assert code != 0 and len(err.strip().splitlines()) == 1 and msg in err, err
@@ -169,3 +170,20 @@ def test_e137_band_agrees_with_the_published_curve(capsys):
     # at 0.3 GeV the upper edge is a factor ~2 below the published one (docs/showers.md)
     r3 = d["rows"][2]
     assert 0.35 < r3["ratio_eps_upper"] < 1.2, r3
+
+
+def test_daughters_acceptance_limits():
+    decay = (2.0e-6, 1.0)
+    # light vector: opening angle ~2m/E = 0.4 mrad << 3.9 mrad aperture: same as V's direction, exactly
+    light = one_vector(E=10.0, m=0.002)
+    e = [1e-7, 1e-5]
+    np.testing.assert_allclose(signal_events(light, G, e, NE, decay=decay, acceptance="daughters"),
+                               signal_events(light, G, e, NE, decay=decay), rtol=1e-12, atol=0)
+    # heavy vector at 5 GeV: daughters at ~60 mrad, most decays upstream put both off the 3 m face
+    many = one_vector(E=5.0, m=0.3)
+    n = 2000
+    many.weight, many.E, many.p_abs = np.full(n, 1e-3 / n), np.full(n, 5.0), np.full(n, many.p_abs[0])
+    many.direction, many.pos = np.repeat(many.direction, n, 0), np.repeat(many.pos, n, 0)
+    d = signal_events(many, G, [1e-7], NE, decay=decay, acceptance="daughters")[0]
+    v = signal_events(many, G, [1e-7], NE, decay=decay)[0]
+    assert 0.0 < d < 0.5 * v

@@ -33,7 +33,7 @@ from darkbeam.constants import M_E
 from darkbeam.errors import ConfigurationError, ParameterError
 
 __all__ = ["BeamDumpGeometry", "GEOMETRIES", "beam_dump_geometry", "DarkVectorSample", "dark_vector_sample",
-           "dark_photon_decay", "signal_events", "excluded_band", "search_limit"]
+           "dark_photon_decay", "signal_events", "excluded_band", "search_limit", "ACCEPTANCES"]
 
 
 @dataclass(frozen=True)
@@ -156,52 +156,100 @@ def dark_photon_decay(mass: float) -> tuple[float, float]:
     return float(table.ctau_cm) * eps0**2, float(vis)
 
 
-def _kinematic_factors(sample: DarkVectorSample, geometry: BeamDumpGeometry, energy_cut: float):
-    """Per vector: (weight x acceptance x energy cut, a, b, lab decay length at eps = 1 / c tau(1))."""
-    z0 = sample.pos[:, 2]
-    uz = sample.direction[:, 2]
-    fwd = uz > 0
-    uzs = np.where(fwd, uz, 1.0)
-    a = np.where(fwd, (geometry.shield_cm - z0) / uzs, np.inf)
-    b = np.where(fwd, (geometry.shield_cm + geometry.decay_cm - z0) / uzs, np.inf)
-    # the line of flight at the detector face (end of the decay region)
-    bf = np.where(fwd, b, 0.0)
-    x = sample.pos[:, 0] + sample.direction[:, 0] * bf
-    y = sample.pos[:, 1] + sample.direction[:, 1] * bf
-    acc = fwd & (np.abs(x) <= 0.5 * geometry.width_cm) & (np.abs(y) <= 0.5 * geometry.height_cm)
-    w = np.where(acc & (sample.E > energy_cut), sample.weight, 0.0)
-    keep = w > 0
-    return w[keep], a[keep], b[keep], sample.p_abs[keep] / sample.mass
+ACCEPTANCES = ("direction", "daughters")
+#: strata of the decay region for the daughters' acceptance
+STRATA = 8
+
+
+def _kinematic_factors(sample: DarkVectorSample, geometry: BeamDumpGeometry, energy_cut: float,
+                       acceptance: str = "direction", seed: int = 12345):
+    """Per vector i and stratum j of the decay region: (w_i, a_ij, b_ij, acc_ij, |p_i|/m).
+
+    'direction': one stratum, acc = 1 if V's line of flight crosses the detector face and E_V > cut.
+    'daughters': STRATA equal strata; in each, V decays at the stratum's midpoint into two daughters of mass
+    m_e, isotropic in V's rest frame (one sample per vector and stratum, fixed ``seed``), boosted along V;
+    acc = 1 if the daughters that cross the detector face carry more than the cut in energy."""
+    if acceptance not in ACCEPTANCES:
+        raise ConfigurationError(f"unknown acceptance '{acceptance}' (known: {', '.join(ACCEPTANCES)})")
+    keep = (sample.direction[:, 2] > 0) & (sample.E > energy_cut) & (sample.weight > 0)
+    pos, u, E, p = sample.pos[keep], sample.direction[keep], sample.E[keep], sample.p_abs[keep]
+    w, bg = sample.weight[keep], p / sample.mass
+    z0, uz = pos[:, 2], u[:, 2]
+    z_face = geometry.shield_cm + geometry.decay_cm
+    a = (geometry.shield_cm - z0) / uz
+    b = (z_face - z0) / uz
+    half_w, half_h = 0.5 * geometry.width_cm, 0.5 * geometry.height_cm
+
+    def on_face(start, d):
+        ok = d[:, 2] > 0
+        s_ = np.where(ok, (z_face - start[:, 2]) / np.where(ok, d[:, 2], 1.0), 0.0)
+        x = start[:, 0] + d[:, 0] * s_
+        y = start[:, 1] + d[:, 1] * s_
+        return ok & (np.abs(x) <= half_w) & (np.abs(y) <= half_h)
+
+    if acceptance == "direction":
+        acc = on_face(pos, u)[:, None].astype(float)
+        return w, a[:, None], b[:, None], acc, bg
+    from darkbeam.sources.shower.transport import _rotate
+
+    rng = np.random.default_rng(seed)
+    f = np.arange(STRATA + 1) / STRATA
+    aj = a[:, None] + (b - a)[:, None] * f[None, :-1]
+    bj = a[:, None] + (b - a)[:, None] * f[None, 1:]
+    m = sample.mass
+    e_star = 0.5 * m
+    p_star = math.sqrt(max(e_star**2 - M_E**2, 0.0))
+    gam = E / m
+    acc = np.zeros(aj.shape)
+    for j in range(STRATA):
+        point = pos + u * (0.5 * (aj[:, j] + bj[:, j]))[:, None]
+        c = 2.0 * rng.random(len(E)) - 1.0
+        phi = 2.0 * math.pi * rng.random(len(E))
+        vis = np.zeros(len(E))
+        for sign, dphi in ((1.0, 0.0), (-1.0, math.pi)):
+            pl = gam * p_star * sign * c + bg * e_star
+            pt = p_star * np.sqrt(1.0 - c * c)
+            ed = gam * e_star + bg * p_star * sign * c
+            cos_t = pl / np.sqrt(pl * pl + pt * pt)
+            d = _rotate(u, cos_t, phi + dphi)
+            vis += np.where(on_face(point, d), ed, 0.0)
+        acc[:, j] = vis > energy_cut
+    return w, aj, bj, acc, bg
 
 
 def signal_events(sample: DarkVectorSample, geometry: BeamDumpGeometry, eps, electrons: float, *,
-                  energy_cut: float | None = None, survival: bool = True, decay: tuple[float, float] | None = None):
+                  energy_cut: float | None = None, survival: bool = True, decay: tuple[float, float] | None = None,
+                  acceptance: str = "direction", factors=None):
     """N(m, eps) for an array ``eps`` (module docstring).  ``survival=False`` drops the survival factor
-    exp(-a/L) through the shield (decay probability 1 - exp(-(b - a)/L) instead): for tests only."""
+    exp(-a/L) through the shield (decay probability 1 - exp(-(b - a)/L) instead): for tests only.
+    ``acceptance``: 'direction' (V's line of flight) or 'daughters' (see _kinematic_factors)."""
     eps = np.atleast_1d(np.asarray(eps, dtype=float))
     if np.any(~(eps > 0)) or not electrons > 0:
         raise ParameterError("eps and the number of electrons must be positive")
     ctau1, br_vis = dark_photon_decay(sample.mass) if decay is None else decay
     cut = geometry.energy_cut_GeV if energy_cut is None else energy_cut
-    w, a, b, bg = _kinematic_factors(sample, geometry, cut)
+    w, a, b, acc, bg = _kinematic_factors(sample, geometry, cut, acceptance) if factors is None else factors
     out = np.empty(eps.shape)
     for k, e in enumerate(eps):
-        L = bg * ctau1 / e**2
+        L = (bg * ctau1 / e**2)[:, None]
         if survival:
             p = np.exp(-a / L) - np.exp(-b / L)
         else:
             p = -np.expm1(-(b - a) / L)
-        out[k] = electrons * e**2 * br_vis * float(np.sum(w * p))
+        out[k] = electrons * e**2 * br_vis * float(np.sum(w[:, None] * acc * p))
     return out
 
 
 def excluded_band(sample: DarkVectorSample, geometry: BeamDumpGeometry, electrons: float, n_limit: float, *,
-                  energy_cut: float | None = None, eps_range=(1e-10, 1e-2), points: int = 161) -> tuple[float, float]:
+                  energy_cut: float | None = None, eps_range=(1e-10, 1e-2), points: int = 161,
+                  acceptance: str = "direction") -> tuple[float, float]:
     """(eps_lower, eps_upper) where N(m, eps) > ``n_limit``; (nan, nan) if nowhere.  A log grid of
     ``points`` in ``eps_range`` brackets the crossings, bisection (in log eps) refines them to 0.1%."""
     decay = dark_photon_decay(sample.mass)
+    cut = geometry.energy_cut_GeV if energy_cut is None else energy_cut
+    fac = _kinematic_factors(sample, geometry, cut, acceptance)
     grid = np.geomspace(*eps_range, points)
-    n = signal_events(sample, geometry, grid, electrons, energy_cut=energy_cut, decay=decay)
+    n = signal_events(sample, geometry, grid, electrons, energy_cut=cut, decay=decay, factors=fac)
     above = n > n_limit
     if not np.any(above):
         return math.nan, math.nan
@@ -209,7 +257,7 @@ def excluded_band(sample: DarkVectorSample, geometry: BeamDumpGeometry, electron
     i_hi = int(len(above) - 1 - np.argmax(above[::-1]))
 
     def f(e):
-        return float(signal_events(sample, geometry, [e], electrons, energy_cut=energy_cut, decay=decay)[0]) - n_limit
+        return float(signal_events(sample, geometry, [e], electrons, energy_cut=cut, decay=decay, factors=fac)[0]) - n_limit
 
     def bisect(lo, hi):
         flo = f(lo)
@@ -228,7 +276,8 @@ def excluded_band(sample: DarkVectorSample, geometry: BeamDumpGeometry, electron
 
 
 def search_limit(search: str, masses, *, showers: int = 20, vectors: int = 50000, seed: int = 0,
-                 energy_cut: float | None = None, brem_model: str = "ww", processes=None) -> dict:
+                 energy_cut: float | None = None, brem_model: str = "ww", processes=None,
+                 acceptance: str = "direction") -> dict:
     """The excluded eps band per mass of an electron beam-dump search of the searches catalog (e.g.
     'e137_dark_photon'), with the published band where the catalog has one.  ``processes``: only these
     production processes (e.g. ('brem_e-', 'brem_e+'), as in arXiv:0906.0580); default all."""
@@ -238,6 +287,8 @@ def search_limit(search: str, masses, *, showers: int = 20, vectors: int = 50000
     s = load_search(search)
     sp = s.spec
     exposures = [e for e in sp.exposure if e.electrons is not None]
+    if acceptance not in ACCEPTANCES:
+        raise ConfigurationError(f"unknown acceptance '{acceptance}' (known: {', '.join(ACCEPTANCES)})")
     if sp.particle != "dark_photon" or not exposures:
         raise ConfigurationError(f"search '{s.key}' is not an electron beam-dump dark-photon search "
                                  "(particle 'dark_photon' and an [[exposure]] with electrons)")
@@ -255,7 +306,7 @@ def search_limit(search: str, masses, *, showers: int = 20, vectors: int = 50000
                                     min_energy=cut)
         if processes:
             sample = sample.only(processes)
-        lo, hi = excluded_band(sample, geometry, exp.electrons, n_limit, energy_cut=energy_cut)
+        lo, hi = excluded_band(sample, geometry, exp.electrons, n_limit, energy_cut=energy_cut, acceptance=acceptance)
         row = {"mass_GeV": m, "eps_lower": None if math.isnan(lo) else lo, "eps_upper": None if math.isnan(hi) else hi,
                "yield_above_cut_per_electron_eps1": sample.yield_per_electron}
         for key, name in (("eps_lower", "epsilon_lower"), ("eps_upper", "epsilon_upper")):
@@ -267,4 +318,5 @@ def search_limit(search: str, masses, *, showers: int = 20, vectors: int = 50000
     return {"search": s.key, "geometry": geometry.name, "electrons": exp.electrons, "cl": sp.result.cl,
             "observed": sp.result.observed, "n_limit": n_limit, "showers": showers, "vectors": vectors,
             "energy_cut_GeV": geometry.energy_cut_GeV if energy_cut is None else energy_cut,
-            "brem_model": brem_model, "processes": list(processes) if processes else "all", "rows": rows}
+            "brem_model": brem_model, "processes": list(processes) if processes else "all",
+            "acceptance": acceptance, "rows": rows}

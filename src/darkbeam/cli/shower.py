@@ -98,13 +98,15 @@ def shower_command(
     vectors: int = typer.Option(50000, "--vectors", help="Weighted dark vectors sampled per mass (--search)."),
     processes: Optional[str] = typer.Option(None, "--processes", help="Comma-separated production processes for --search (brem_e-,brem_e+); default all."),
     energy_cut: Optional[float] = typer.Option(None, "--energy-cut", help="Signal energy threshold in GeV for --search (default: the geometry's)."),
+    acceptance: str = typer.Option("direction", "--acceptance", help="--search acceptance: direction (V's line of flight) or daughters (the decay products' energy on the detector face)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Electromagnetic showers in a thick target: per-shower track lengths, energy flow and dark-vector yields."""
     if showers < 1:
         raise ParameterError(f"--showers must be at least 1, got {showers}")
     if search is not None:
-        _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json)
+        _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json,
+                        acceptance)
         return
     if dark_masses is not None:
         raise ParameterError("--dark-masses needs --search (a single --dark-mass gives the yields)")
@@ -131,7 +133,8 @@ def shower_command(
     typer.echo("\n".join(lines))
 
 
-def _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json):
+def _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json,
+                        acceptance):
     """``--search``: the excluded eps band of an electron beam-dump search per mass (analysis/beam_dump.py)."""
     from darkbeam.analysis.beam_dump import search_limit
 
@@ -147,13 +150,13 @@ def _search_command(search, dark_mass, dark_masses, showers, vectors, seed, ener
         raise ParameterError(f"--vectors must be at least 1, got {vectors}")
     procs = tuple(p.strip() for p in processes.split(",")) if processes else None
     out = search_limit(search, masses, showers=showers, vectors=vectors, seed=seed, energy_cut=energy_cut,
-                       brem_model=dark_brem, processes=procs)
+                       brem_model=dark_brem, processes=procs, acceptance=acceptance)
     if as_json:
         print_json(out)
         return
     lines = [f"{out['search']}: {out['geometry']}, {out['electrons']:.3g} electrons, {out['observed']} observed, "
              f"{out['cl']:.0%} CL at N > {out['n_limit']:.3f}; {showers} showers, {vectors} vectors per mass, "
-             f"E > {out['energy_cut_GeV']:g} GeV, processes {out['processes']}"]
+             f"E > {out['energy_cut_GeV']:g} GeV, processes {out['processes']}, acceptance {out['acceptance']}"]
     for r in out["rows"]:
         def f(x):
             return "-" if x is None else f"{x:.3g}"
