@@ -22,13 +22,20 @@ def _row(s) -> dict[str, Any]:
         "parents": list(sp.parents), "parent_mode": sp.parent_mode,
         "masses_GeV": None if sp.masses_GeV is None else list(sp.masses_GeV),
         "flavours": list(sp.flavours),
-        "exposure": [{"mode": e.mode, "experiment": e.experiment, "pot": e.pot} for e in sp.exposure],
+        "exposure": [{"mode": e.mode, "experiment": e.experiment, "pot": e.pot, "electrons": e.electrons,
+                      "geometry": e.geometry} for e in sp.exposure],
         "result": None if sp.result is None else sp.result.model_dump(),
         "measurement": None if sp.measurement is None else sp.measurement.model_dump(),
         "published": [c.parameter for c in sp.published],
         "recast_to": sp.recast.to if sp.recast else None,
         "citations": list(sp.citations),
     }
+
+
+def _exposure_text(e, digits: int, at: bool = False) -> str:
+    if e.electrons is not None:
+        return f"{e.electrons:.{digits}g} electrons on target" + (" at " if at else " (") + e.geometry + ("" if at else ")")
+    return f"{e.pot:.{digits}g} POT" + (" at " if at else " (") + e.experiment + ("" if at else ")")
 
 
 def _details(s) -> dict[str, Any]:
@@ -84,7 +91,7 @@ def searches_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
             res = "template: " + res
         if sp.measurement is not None:
             res = _measured(sp.measurement)
-        exp = ", ".join(f"{e.mode} {e.pot:.3g} POT ({e.experiment})" for e in sp.exposure)
+        exp = ", ".join(_exposure_text(e, 3) for e in sp.exposure)
         t.add_row(s.key, escape(sp.name), escape(f"{sp.beam}: {' '.join(sp.parents)} ({sp.parent_mode})" if sp.parents else sp.beam), escape(exp),
                   escape(res), escape(_short(sp.citations[0])))
     Console().print(t)
@@ -127,7 +134,7 @@ def searches_show(
              + (f", E = {m.energy_GeV[0]:g} - {m.energy_GeV[1]:g} GeV" if m.energy_GeV else "")
              + (f" (flux: {m.experiment})" if m.experiment else "") + (f"; {m.note}" if m.note else ""))
     for e in sp.exposure:
-        line(f"exposure {e.mode}", f"{e.pot:.4g} POT at {e.experiment}" + (f" ({e.note})" if e.note else ""))
+        line(f"exposure {e.mode}", _exposure_text(e, 4, at=True) + (f" ({e.note})" if e.note else ""))
     for c in sp.channels:
         line("channel", f"{c.decay}: {', '.join(c.final_states)}"
              + (f"; efficiency {c.efficiency:g}" if c.efficiency is not None else ""))

@@ -93,11 +93,23 @@ def shower_command(
     dark_mass: Optional[float] = typer.Option(None, "--dark-mass", help="Dark-vector mass in GeV: adds the yields at eps = 1."),
     dark_brem: str = typer.Option("ww", "--dark-brem", help="Dark bremsstrahlung: ww (angle-dependent flux) or iww (improved WW)."),
     layers: Optional[str] = typer.Option(None, "--layers", help="Layered target along the beam, thicknesses in cm: lead:1.5,graphite:inf (replaces --material/--thickness)."),
+    search: Optional[str] = typer.Option(None, "--search", help="An electron beam-dump search of the catalog (e137_dark_photon): the excluded eps band per mass (docs/showers.md, E137)."),
+    dark_masses: Optional[str] = typer.Option(None, "--dark-masses", help="Comma-separated dark-photon masses in GeV for --search (0.01,0.03,0.1)."),
+    vectors: int = typer.Option(50000, "--vectors", help="Weighted dark vectors sampled per mass (--search)."),
+    processes: Optional[str] = typer.Option(None, "--processes", help="Comma-separated production processes for --search (brem_e-,brem_e+); default all."),
+    energy_cut: Optional[float] = typer.Option(None, "--energy-cut", help="Signal energy threshold in GeV for --search (default: the geometry's)."),
+    acceptance: str = typer.Option("direction", "--acceptance", help="--search acceptance: direction (V's line of flight) or daughters (the decay products' energy on the detector face)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Electromagnetic showers in a thick target: per-shower track lengths, energy flow and dark-vector yields."""
     if showers < 1:
         raise ParameterError(f"--showers must be at least 1, got {showers}")
+    if search is not None:
+        _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json,
+                        acceptance)
+        return
+    if dark_masses is not None:
+        raise ParameterError("--dark-masses needs --search (a single --dark-mass gives the yields)")
     if layers is not None and thickness is not None:
         raise ParameterError("give either --layers or --thickness, not both")
     out = shower_summary(material, particle, energy, showers, seed, cut, thickness, dark_mass, dark_brem, layers)
@@ -118,4 +130,37 @@ def shower_command(
     if dark_mass is not None:
         lines.append(f"dark vectors (m = {dark_mass:g} GeV, eps = 1) per primary: {out['dark_yield_per_primary']:.4g}")
         lines += [f"  {k}: {v:.4g}" for k, v in out["dark_yield_by_process"].items()]
+    typer.echo("\n".join(lines))
+
+
+def _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json,
+                        acceptance):
+    """``--search``: the excluded eps band of an electron beam-dump search per mass (analysis/beam_dump.py)."""
+    from darkbeam.analysis.beam_dump import search_limit
+
+    masses = [] if dark_mass is None else [dark_mass]
+    if dark_masses:
+        try:
+            masses += [float(x) for x in dark_masses.split(",")]
+        except ValueError:
+            raise ParameterError(f"--dark-masses wants comma-separated masses in GeV, got '{dark_masses}'") from None
+    if not masses:
+        raise ParameterError("--search needs --dark-mass or --dark-masses")
+    if vectors < 1:
+        raise ParameterError(f"--vectors must be at least 1, got {vectors}")
+    procs = tuple(p.strip() for p in processes.split(",")) if processes else None
+    out = search_limit(search, masses, showers=showers, vectors=vectors, seed=seed, energy_cut=energy_cut,
+                       brem_model=dark_brem, processes=procs, acceptance=acceptance)
+    if as_json:
+        print_json(out)
+        return
+    lines = [f"{out['search']}: {out['geometry']}, {out['electrons']:.3g} electrons, {out['observed']} observed, "
+             f"{out['cl']:.0%} CL at N > {out['n_limit']:.3f}; {showers} showers, {vectors} vectors per mass, "
+             f"E > {out['energy_cut_GeV']:g} GeV, processes {out['processes']}, acceptance {out['acceptance']}"]
+    for r in out["rows"]:
+        def f(x):
+            return "-" if x is None else f"{x:.3g}"
+        lines.append(f"m = {r['mass_GeV']:g} GeV: eps excluded in [{f(r['eps_lower'])}, {f(r['eps_upper'])}]"
+                     + (f"; published [{f(r.get('published_eps_lower'))}, {f(r.get('published_eps_upper'))}]"
+                        if "published_eps_lower" in r else ""))
     typer.echo("\n".join(lines))

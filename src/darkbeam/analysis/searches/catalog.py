@@ -119,6 +119,14 @@ def _check_references(spec: SearchFile, source: str) -> None:
 
     known = set(list_experiments())
     for i, e in enumerate(spec.exposure):
+        if e.geometry is not None:
+            from darkbeam.analysis.beam_dump import GEOMETRIES
+
+            if e.geometry not in GEOMETRIES:
+                raise ConfigurationError(f"{source}: [[exposure]] {i + 1}: unknown beam-dump geometry '{e.geometry}' "
+                                         f"(known: {', '.join(sorted(GEOMETRIES))})")
+        if e.experiment is None:
+            continue
         if e.experiment not in known and not Path(e.experiment).is_file():
             from darkbeam.detectors.schema import unknown
 

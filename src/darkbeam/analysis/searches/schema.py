@@ -35,10 +35,25 @@ PARAMETERS = {"hnl": "|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsi
 
 
 class Exposure(_Strict):
+    """One beam mode: protons on target at an experiment of the catalog, or (electron beam dumps) electrons on
+    target with a beam-dump geometry of :mod:`darkbeam.analysis.beam_dump` (``geometry``)."""
+
     mode: str
-    experiment: str  # a key of the experiment catalog
-    pot: Positive
+    experiment: Optional[str] = None  # a key of the experiment catalog (required with pot)
+    pot: Optional[Positive] = None
+    electrons: Optional[Positive] = None  # electrons on target (electron beam dumps)
+    geometry: Optional[str] = None  # a beam-dump geometry key (required with electrons)
     note: str = ""
+
+    @model_validator(mode="after")
+    def _unit(self):
+        if (self.pot is None) == (self.electrons is None):
+            raise ValueError("give exactly one exposure unit: pot (protons on target) or electrons (electrons on target)")
+        if self.pot is not None and self.experiment is None:
+            raise ValueError("experiment: required with pot (a key of the experiment catalog)")
+        if self.electrons is not None and self.geometry is None:
+            raise ValueError("geometry: required with electrons (a beam-dump geometry, e.g. 'e137')")
+        return self
 
 
 class DecayChannel(_Strict):
@@ -160,7 +175,7 @@ class SearchFile(_Strict):
         if self.particle == "hnl" and not self.flavours:
             raise ValueError("an HNL search names the mixing flavours it constrains: flavours = ['mu', ...]")
         if not self.exposure:
-            raise ValueError("exposure: at least one [[exposure]] table (mode, experiment, pot)")
+            raise ValueError("exposure: at least one [[exposure]] table (mode, experiment, pot; or mode, geometry, electrons)")
         if not self.channels:
             raise ValueError("channels: at least one [[channels]] table (decay, final_states)")
         return self
