@@ -81,6 +81,12 @@ def spec_from_search(search) -> LimitSpec:
 
     s = load_search(search) if isinstance(search, str) else search
     sp = s.spec
+    if sp.kind == "measurement":
+        raise ConfigurationError(f"'{s.key}' is a measurement of a Standard-Model rate, not a meson-decay search "
+                                 "(its Z' constraints: darkbeam plane; docs/rare_limits.md)")
+    if any(e.electrons is not None for e in sp.exposure):
+        raise ConfigurationError(f"'{s.key}' is an electron beam-dump search: its limit comes from the shower "
+                                 "simulation (analysis.beam_dump.search_limit; darkbeam limit routes it there)")
     res = sp.result
     mode = "at-rest" if sp.parent_mode == "at-rest" else "in-flight"
     notes = []

@@ -107,9 +107,12 @@ def limit_command(
     theta for the scalar, epsilon for the dark photon): one generation per mass, the coupling axis by
     exact reweighting; 'expected' is the median sensitivity (observed = background)."""
     from darkbeam.analysis.meson_limits import limit_curve, spec_from_search
+    from darkbeam.analysis.searches import load_search
 
     _check(flavour, hnl_type, events, plot, stopped_per_pot)
     ms = _masses(list(masses) + list(more or []))
+    if any(e.electrons is not None for e in load_search(search).spec.exposure):
+        return _beam_dump_limit(search, ms, seed=seed, sets=sets, as_json=as_json, plot=plot)
     spec = spec_from_search(search)
     if spec.particle == "hnl" and flavour not in _flavours_of(search):
         raise ConfigurationError(f"search '{search}' looked for HNLs mixing with {', '.join(_flavours_of(search))}, not {flavour}")
@@ -117,6 +120,28 @@ def limit_command(
         raise ConfigurationError("--stopped-per-pot is for searches with parents at rest")
     out = limit_curve(spec, ms, flavour=flavour, n=events, seed=seed, hnl_type=hnl_type, overrides=_overrides(sets),
                       stopped_per_pot=stopped_per_pot, workers=workers)
+    _report(out, as_json, plot)
+
+
+def _beam_dump_limit(search: str, masses: list[float], *, seed: int, sets, as_json: bool, plot) -> None:
+    """``darkbeam limit`` for an electron beam-dump dark-photon search (e137_dark_photon): the excluded
+    epsilon band of the shower simulation (analysis.beam_dump.search_limit; docs/showers.md) in the JSON
+    of the meson-decay limits: ``limit`` the lower edge, ``limit_upper`` the upper edge of the band."""
+    from darkbeam.analysis.beam_dump import search_limit
+
+    if sets:
+        raise ConfigurationError("--set does not apply to a beam-dump dark-photon search (the band is over epsilon "
+                                 "at each mass of --masses)")
+    r = search_limit(search, masses, seed=seed)
+    lower = [row["eps_lower"] for row in r["rows"]]
+    out = {"search": r["search"], "parameter": "epsilon", "masses_GeV": [float(m) for m in masses], "limit": lower,
+           "limit_upper": [row["eps_upper"] for row in r["rows"]], "cl": r["cl"],
+           "expected": lower if r["observed"] == 0 else [None] * len(lower),
+           "signal_events_limit": r["n_limit"], "signal_events_expected": r["n_limit"],
+           "notes": [f"electron beam dump: {r['electrons']:.3g} electrons, geometry {r['geometry']}, "
+                     f"{r['showers']} showers per mass, production processes {r['processes']}"
+                     + ("" if r["observed"] == 0 else "; expected limits are given for zero observed only")],
+           "rows": r["rows"]}
     _report(out, as_json, plot)
 
 
