@@ -87,3 +87,19 @@ def test_a_command_still_loads_what_it_needs():
     code, out, modules = _imported(["decays", "--json"])
     assert code == 0 and '"channels"' in out
     assert {"numpy", "pydantic", "darkbeam.physics.decays"} <= modules
+
+
+@pytest.mark.requires_data("MiniBooNE_FHC")
+def test_generate_json_with_parquet_loads_only_what_it_uses(tmp_path):
+    """A `generate --json -o x.parquet` run (docs/startup.md, fixed cost): no rich (the progress bar is
+    off with --json), no HepMC/HEPEVT text writer and pyarrow.compute (parquet only), no numpy.ma, no
+    numba (batches below the JIT threshold); the control: it did load numpy, vegas and pyarrow.parquet."""
+    out = tmp_path / "x.parquet"
+    code, stdout, modules = _imported(["generate", "-n", "100", "--projectile", "nu_mu", "--regime", "coherent",
+                                       "-o", str(out), "--json"])
+    assert code == 0 and '"upscattered"' in stdout and out.exists()
+    assert {"numpy", "vegas", "pyarrow.parquet", "darkbeam.processes.generator"} <= modules
+    unwanted = {m for m in modules if m.split(".")[0] in ("rich", "numba", "matplotlib", "pandas", "scipy")}
+    unwanted |= {m for m in ("darkbeam.events.hepmc", "darkbeam.events._text", "pyarrow.compute", "numpy.ma")
+                 if m in modules}
+    assert not unwanted, sorted(unwanted)

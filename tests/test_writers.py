@@ -2,6 +2,7 @@
 independent parser: the HepMC3 C++ library), atomic writes under injected failures, refusal of
 NaN and negative weights."""
 
+import importlib
 import json
 import sys
 
@@ -19,7 +20,7 @@ from darkbeam.events.synthetic import synthetic_events
 from darkbeam.units import C_LIGHT_CM_PER_NS
 
 WRITERS = sys.modules["darkbeam.events.writers"]
-HEPMC = sys.modules["darkbeam.events.hepmc"]
+HEPMC = importlib.import_module("darkbeam.events.hepmc")  # loaded by the text writers, not by the package
 ROLES_IN_FILE_ORDER = ("nu", "target", "hnl", "recoil")
 
 

@@ -10,7 +10,7 @@ import typer
 
 from darkbeam.cli.common import (FORMAT_SUFFIX, JSON_OPTION, MODEL_OPTION, OVERWRITE_OPTION, SET_OPTION, check_choice,
                                  check_folder_creatable, check_writable, event_output_base, model_from_options,
-                                 print_json, split_list, with_format_suffix)
+                                 print_json, progress_bar, split_list, with_format_suffix)
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError
 
@@ -175,9 +175,6 @@ def generate_command(
                                    "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
                                    "--oscillate": oscillate is not None}):
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
@@ -191,9 +188,7 @@ def generate_command(
     flux = _oscillated_flux(plan.experiment, _oscillation_spec(oscillate, model), flux_source)
     opts = GenerationOptions(neval=max(events // 2, 50), n_batches=2)
     exp = plan.experiment
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True, disable=as_json or not console.is_terminal) as bar:
+    with progress_bar(disable=as_json) as bar:  # no rich import with --json
         task = bar.add_task("process cases", total=None)
 
         def progress(done: int, total: int, label: str) -> None:
@@ -227,8 +222,11 @@ def generate_command(
             d["model_notes"] = model_notes
         print_json(d)
         return
-    out = Console()
+    from rich.console import Console
+
     from darkbeam.cli._summary import SUMMARY_NOTE, summary_table
+
+    out = Console()
 
     out.print(summary_table(f"darkbeam generate: {summary.experiment}  (seed {summary.seed})", summary.to_dict()))
     for k, v in summary.ctau_cm.items():

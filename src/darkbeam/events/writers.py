@@ -23,7 +23,6 @@ import socket
 from pathlib import Path
 
 from darkbeam.errors import ConfigurationError, DataError
-from darkbeam.events import hepmc as _hepmc
 
 FORMATS = ("parquet", "hepmc3", "hepevt")
 #: file-name suffixes that select a format in :func:`write` when ``format`` is not given
@@ -184,6 +183,8 @@ def write_hepmc3(events, path, *, chunk_size: int | None = None, overwrite: bool
     ``chunk_size``: events formatted at a time (default :data:`HEPMC3_COMPILED_CHUNK` for the compiled
     writer, 20000 for the Arrow path).
     """
+    from darkbeam.events import hepmc as _hepmc  # pyarrow.compute: only for the text formats (~0.05 s)
+
     _check(events, overwrite, path)
     layout = _hepmc._Layout(events)
     if chunk_size is None:
@@ -200,12 +201,16 @@ def write_hepmc3(events, path, *, chunk_size: int | None = None, overwrite: bool
 
 
 def _hepmc3_chunk(events, layout, first):
+    from darkbeam.events import hepmc as _hepmc
+
     return _hepmc.hepmc3_chunk(events, layout, first)
 
 
 def write_hepevt(events, path, *, chunk_size: int = 20000, overwrite: bool = True) -> Path:
     """Write ``events`` as HEPEVT ASCII in the layout read by HepMC3's ReaderHEPEVT (GeV, mm; the
     event weight follows the entry count on each ``E`` line)."""
+    from darkbeam.events import hepmc as _hepmc
+
     _check(events, overwrite, path)
     layout = _hepmc._Layout(events)
     with atomic_output(path) as tmp, open(tmp, "wb") as fh:
@@ -217,6 +222,8 @@ def write_hepevt(events, path, *, chunk_size: int = 20000, overwrite: bool = Tru
 
 
 def _hepevt_chunk(events, layout, first):
+    from darkbeam.events import hepmc as _hepmc
+
     return _hepmc.hepevt_chunk(events, layout, first)
 
 

@@ -374,15 +374,25 @@ class SamplingStats:
     n_bad: int
 
 
+def _unique_sorted(x: np.ndarray) -> np.ndarray:
+    """np.unique of a float array without NaN (the same values, sorted, duplicates dropped), without
+    np.unique's import of numpy.ma (~0.02 s of CPU at the first call in a process)."""
+    x = np.sort(x)
+    keep = np.empty(x.shape, dtype=bool)
+    keep[:1] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
 def _outer_edges(s_min: float, s_max: float, n_lin: int, n_log: int) -> np.ndarray:
     """Bin edges of the outer invariant: uniform, plus geometric clustering towards both ends (down
     to 1e-9 of the range) to resolve threshold peaks and the square-root edges of the Dalitz plot."""
     width = s_max - s_min
     t = np.concatenate([np.linspace(0.0, 1.0, n_lin + 1), np.logspace(-9.0, -0.3, n_log), 1.0 - np.logspace(-9.0, -0.3, n_log)])
-    t = np.unique(np.clip(t, 0.0, 1.0))
+    t = _unique_sorted(np.clip(t, 0.0, 1.0))
     edges = s_min + width * t
     edges[0], edges[-1] = s_min, s_max
-    return np.unique(edges)
+    return _unique_sorted(edges)
 
 
 class DalitzSampler:
