@@ -62,7 +62,10 @@ def test_azimuth_resampling_equals_brute_force_ray_counting():
     ch = bremsstrahlung_channel(params)
     es = simulate(params, exp, [ch], {SAMPLE_KEY: ps}, n=200_000, rng=np.random.default_rng(4))
     s = es.meta["summary"][0]
-    assert s["case"] == CHANNEL_NAME and es.cases[0].projectile == 2212
+    assert s["case"] == CHANNEL_NAME and es.cases[0].projectile == 2212 and es.cases[0].recoil == 2212
+    # momentum conservation at the emission vertex: beam proton = proton after + A' (3-momenta; the
+    # event set keeps the proton on shell)
+    np.testing.assert_allclose(es.p3("recoil") + es.p3("hnl"), es.p3("nu"), rtol=0, atol=1e-9)
     # brute force: the sample's momenta with k independent azimuths each, weight w/k, straight rays
     from darkbeam.detectors.placement import placement
     from darkbeam.events.weights import path_bounds_from_segments, path_decay_probability

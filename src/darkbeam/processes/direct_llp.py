@@ -69,13 +69,14 @@ class BremsstrahlungChannel:
     scaling: tuple[tuple[str, int], ...]
     mass: float
     parent: str = "p"
-    daughters: tuple[str, ...] = ("zprime",)
+    daughters: tuple[str, ...] = ("p", "zprime")
     llp: str = "zprime"
     width: float = 0.0
     source: str = SOURCE
     sample_key: str = SAMPLE_KEY
     notes: tuple[str, ...] = field(default=("no parent decay: the A' is made in the target; its polarisation is "
-                                            "not modelled (unpolarised decays)",))
+                                            "not modelled (unpolarised decays); the stored parent is the beam "
+                                            "proton, the companion the proton after the emission (P - k)",))
 
     @property
     def name(self) -> str:
@@ -83,7 +84,7 @@ class BremsstrahlungChannel:
 
     @property
     def llp_index(self) -> int:
-        return 0
+        return 1
 
     def produce(self, ps, place, vol, params, n: int, rng, pot: float) -> dict | None:
         """Azimuth-resampled A' toward the decay volume: the arrays of meson_decay._produce (one branch)."""
@@ -113,16 +114,17 @@ class BremsstrahlungChannel:
         if hit.size == 0:
             return None
         m = float(self.mass)
-        lab = np.zeros((hit.size, 1, 4))
-        lab[:, 0, 0] = np.sqrt(pabs[hit] ** 2 + m * m)
-        lab[:, 0, 1:] = p3[hit]
-        cfg = beam_config(ps.beam)
-        P = float(cfg.proton_momentum_GeV)
         from darkbeam.constants import M_PROTON
 
+        cfg = beam_config(ps.beam)
+        P = float(cfg.proton_momentum_GeV)
         P4 = np.zeros((hit.size, 4))
         P4[:, 0] = math.hypot(P, M_PROTON)
         P4[:, 1:] = place.vectors_to_detector(np.tile([0.0, 0.0, P], (hit.size, 1)))
+        lab = np.zeros((hit.size, 2, 4))
+        lab[:, 1, 0] = np.sqrt(pabs[hit] ** 2 + m * m)
+        lab[:, 1, 1:] = p3[hit]
+        lab[:, 0] = P4 - lab[:, 1]  # the proton after the emission (slightly off shell; it then interacts)
         w_rate = np.full(hit.size, pot * (tot / n) * self.br * delta / (2.0 * math.pi))
         bounds = path_bounds_from_segments(a[hit], b[hit])
         return {"P4": P4, "x0": x0[hit], "t0": np.asarray(ps.time, dtype=float)[idx][hit], "lab": lab,

@@ -36,7 +36,7 @@ it scales exactly with the couplings (:func:`rescale`, :func:`reweight`).
 A channel object with a ``produce`` method and a ``sample_key`` (the bremsstrahlung dark photons of
 :mod:`darkbeam.processes.direct_llp`: an LLP sample, no parent decay) replaces steps 1-3 with its own
 forced direction (azimuth resampling, docs/meson_decay.md) and is looked up in ``parents`` under its
-``sample_key``; it has no companion (``recoil`` 0).
+``sample_key``; a channel without companion stores ``recoil`` 0.
 """
 
 from __future__ import annotations
