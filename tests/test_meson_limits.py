@@ -101,7 +101,8 @@ def test_generate_meson_decay_ps191_json(capsys, tmp_path):
     assert d["process"] == "meson-decay" and d["experiment"] == "ps191" and d["beam"] == "cern_ps"
     dv = d["decay_in_volume"]
     assert dv["total"] > 0 and dv["visible"] + dv["invisible"] == pytest.approx(dv["total"], rel=1e-12)
-    assert {c["parent"] for c in d["channels"]} == {"K+", "K-"}
+    # the default model's kinetically mixed Z' (1.25 GeV, prompt) adds the bremsstrahlung source ('p')
+    assert {c["parent"] for c in d["channels"]} == {"K+", "K-", "p"}
     assert sum(c["decays_in_volume"] for c in d["channels"]) == pytest.approx(dv["total"], rel=1e-9)
     assert (tmp_path / "ev.parquet").is_file()
     from darkbeam import read
@@ -134,13 +135,15 @@ def test_recast_json_shape(capsys):
 
 
 @pytest.mark.parametrize("argv, needle", [
-    (("generate", "--process", "meson-decay", "-e", "ps191", "--set", "m4=0.6"), "no parents for the open channels"),
+    # --no-bremsstrahlung: the default model's kinetically mixed Z' would otherwise add the bremsstrahlung source
+    (("generate", "--process", "meson-decay", "-e", "ps191", "--set", "m4=0.6", "--no-bremsstrahlung"),
+     "no parents for the open channels"),
     (("generate", "--process", "meson-decay", "-e", "ps191", "--beam", "numi"), "no placement in the frame"),
     (("generate", "--process", "meson-decay", "-e", "ps191", "--workers", "2"), "--workers is an option of the upscattering"),
     (("generate", "--mode", "at-rest"), "--mode is an option of --process meson-decay"),
     (("generate", "--process", "decay"), "--process: unknown value"),
-    (("generate", "--process", "meson-decay", "-e", "ps191", "--set", "m4=0.5", "--set", "Umu4=0", "--set", "UD4=0"),
-     "no production channel is open"),
+    (("generate", "--process", "meson-decay", "-e", "ps191", "--set", "m4=0.5", "--set", "Umu4=0", "--set", "UD4=0",
+      "--no-bremsstrahlung"), "no production channel is open"),
     (("limit", "ps191_hnl", "--masses", "0.2", "--flavour", "tau"), "not tau"),
     (("limit", "t2k_nd280_hnl", "--masses", "0.45", "--flavour", "mu"), "no production channel"),
     (("limit", "ps191_hnl", "--masses", "x"), "not a number"),

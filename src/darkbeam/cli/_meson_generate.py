@@ -18,12 +18,13 @@ DEFAULT_NAME = "events"
 
 
 def dispatch(process: str, *, experiment, model, sets, seed, events, unweighted, output, formats, overwrite, as_json,
-             mode: Optional[str], parents_file: Optional[str], beam: Optional[str], upscattering_only: dict) -> bool:
+             mode: Optional[str], parents_file: Optional[str], beam: Optional[str], upscattering_only: dict,
+             no_brem: bool = False) -> bool:
     """Run the meson-decay job and return True, or check that no meson-decay option was given to the
     upscattering job and return False."""
     if process != "meson-decay":
         for opt, given in (("--mode", mode is not None), ("--parents-file", parents_file is not None),
-                           ("--beam", beam is not None)):
+                           ("--beam", beam is not None), ("--no-bremsstrahlung", no_brem)):
             if given:
                 raise ConfigurationError(f"{opt} is an option of --process meson-decay (the upscattering job takes no parents)")
         return False
@@ -32,7 +33,7 @@ def dispatch(process: str, *, experiment, model, sets, seed, events, unweighted,
         raise ConfigurationError(f"{bad[0]} is an option of the upscattering job, not of --process meson-decay")
     _meson_generate(experiment=experiment, model=model, sets=sets, seed=seed, events=events, unweighted=unweighted,
                     output=output, formats=formats, overwrite=overwrite, as_json=as_json, mode=mode or "in-flight",
-                    parents_file=parents_file, beam=beam)
+                    parents_file=parents_file, beam=beam, bremsstrahlung=not no_brem)
     return True
 
 
@@ -67,7 +68,7 @@ def _plan_files(output, formats, unweighted, overwrite):
 
 
 def _meson_generate(*, experiment, model, sets, seed, events, unweighted, output, formats, overwrite, as_json, mode,
-                    parents_file, beam) -> None:
+                    parents_file, beam, bremsstrahlung=True) -> None:
     from darkbeam.cli.common import check_choice, model_from_options, print_json
 
     check_choice("--mode", mode, MODES)
@@ -81,7 +82,7 @@ def _meson_generate(*, experiment, model, sets, seed, events, unweighted, output
 
     exp = load_experiment(experiment)
     frame = beam_of(exp, beam)          # unknown beam frame for this experiment: one line
-    channels = meson_channels(params)   # no new particle, or every channel closed at this mass: one line
+    channels = meson_channels(params, bremsstrahlung=bremsstrahlung)   # no new particle, or every channel closed at this mass: one line
     files, uw_files = _plan_files(output, formats, unweighted, overwrite)
     # beam-model parents: as many as the events asked for, between 2^12 and 2^15 (their cost dominates small runs)
     run = run_meson_decay(params, exp, n=events, seed=seed, mode=mode, beam=frame, parents_file=parents_file,
@@ -120,6 +121,9 @@ def _print_summary(s: dict) -> None:
         t.add_row(c["channel"], f"{c['br']:.3e}", f"{c['llps_produced']:.3e}", f"{c['llps_toward_volume']:.3e}",
                   f"{c['decays_in_volume']:.4g} +- {c['decays_in_volume_err']:.2g}")
     out.print(t)
+    for c in s["channels"]:
+        for note in c.get("notes") or []:
+            out.print(f"note: {c['channel']}: {note}", markup=False, highlight=False)
     out.print(f"decays in the decay volume: {d['total']:.4g} +- {d['error']:.2g}  (visible {d['visible']:.4g}, "
               f"invisible {d['invisible']:.4g})", markup=False, highlight=False)
     for k, v in s["ctau_cm"].items():

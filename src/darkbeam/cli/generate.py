@@ -147,6 +147,7 @@ def generate_command(
     parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
     parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
+    no_brem: bool = typer.Option(False, "--no-bremsstrahlung", help="meson-decay: leave out the dark photons of proton bremsstrahlung (included for a kinetically mixed Z')."),
 ) -> None:
     """Generate weighted events (upscattering then decay; meson decays with --process meson-decay; nu-e or
     CEvNS scattering) and print the predicted numbers of events."""
@@ -156,7 +157,8 @@ def generate_command(
     if process in RARE_GENERATE:
         from darkbeam.cli._generate_rare import generate_rare
 
-        for opt, value in (("--mode", parent_mode), ("--parents-file", parents_file), ("--beam", beam)):
+        for opt, value in (("--mode", parent_mode), ("--parents-file", parents_file), ("--beam", beam),
+                           ("--no-bremsstrahlung", True if no_brem else None)):
             if value is not None:
                 raise ConfigurationError(f"{opt} is an option of --process meson-decay")
         refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--regime": bool(regimes),
@@ -169,7 +171,7 @@ def generate_command(
 
     if dispatch(process, experiment=experiment, model=model, sets=sets, seed=seed, events=events, unweighted=unweighted,
                 output=output, formats=formats, overwrite=overwrite, as_json=as_json, mode=parent_mode,
-                parents_file=parents_file, beam=beam,
+                parents_file=parents_file, beam=beam, no_brem=no_brem,
                 upscattering_only={"--workers": workers != 1, "--projectile": bool(projectiles), "--regime": bool(regimes),
                                    "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
                                    "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,

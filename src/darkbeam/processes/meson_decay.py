@@ -32,6 +32,11 @@ whose straight path crosses the decay volume; ``br``, ``q_channel``: the LLP dec
 ratio and the probability it was chosen with; ``w_decay`` = 1; ``p_decay`` as above.  So
 w = w_rate br/q_channel w_decay p_decay sums to the LLP decays in the decay volume; at fixed masses
 it scales exactly with the couplings (:func:`rescale`, :func:`reweight`).
+
+A channel object with a ``produce`` method and a ``sample_key`` (the bremsstrahlung dark photons of
+:mod:`darkbeam.processes.direct_llp`: an LLP sample, no parent decay) replaces steps 1-3 with its own
+forced direction (azimuth resampling, docs/meson_decay.md) and is looked up in ``parents`` under its
+``sample_key``; a channel without companion stores ``recoil`` 0.
 """
 
 from __future__ import annotations
@@ -222,9 +227,10 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
     parts: dict[str, list] = {}
     production, skipped, placements_used, summary = [], [], {}, []
     for ch in channels:
-        ps = parents.get(ch.parent)
+        key = getattr(ch, "sample_key", ch.parent)  # direct LLP sources (processes.direct_llp) have their own
+        ps = parents.get(key)
         if ps is None:
-            skipped.append(f"{ch.name}: no {ch.parent} parents")
+            skipped.append(f"{ch.name}: no {key} " + ("sample" if key != ch.parent else "parents"))
             continue
         if ch.br <= 0:
             skipped.append(f"{ch.name}: branching ratio 0")
@@ -243,7 +249,9 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
                 continue
         place = placement_of(exp, ps.beam)
         placements_used[place.beam] = place.to_dict()
-        prod = _produce(ch, ps, place, vol, params, n, rng, pot)
+        produce = getattr(ch, "produce", None)  # a direct LLP source forces its own direction
+        prod = produce(ps, place, vol, params, n, rng, pot) if produce is not None else \
+            _produce(ch, ps, place, vol, params, n, rng, pot)
         if prod is None:
             skipped.append(f"{ch.name}: no LLP can reach the decay volume")
             continue
@@ -253,17 +261,21 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
             raise ConfigurationError(f"{ch.name}: at most two companions of the new particle can be stored")
         comp_labels = [ch.daughters[j] for j in comp]
         case_id = len(cases)
+        direct = produce is not None
         cases.append(CaseInfo(
             name=ch.name, projectile=pdg_code(ch.parent), target=0, hnl=pdg_code(llp) * (-1 if anti else 1),
-            m_target=0.0, m_hnl=m, recoil=pdg_code(comp_labels[0]), m_recoil=mass_of(comp_labels[0], params),
+            m_target=0.0, m_hnl=m, recoil=pdg_code(comp_labels[0]) if comp else 0,
+            m_recoil=mass_of(comp_labels[0], params) if comp else 0.0,
             recoil2=pdg_code(comp_labels[1]) if len(comp) > 1 else 0,
             m_recoil2=mass_of(comp_labels[1], params) if len(comp) > 1 else 0.0,
             m_projectile=mass_of(ch.parent), regime="decay",
-            description=f"{ch.name}: production in the decay of the parent; {ch.source or 'source not given'}"))
+            description=f"{ch.name}: " + ("made in the target, no parent decay" if direct else
+                                          "production in the decay of the parent") + f"; {ch.source or 'source not given'}"))
         production.append({"case": ch.name, "parent": ch.parent, "llp": ch.llp, "br": ch.br, "width_GeV": ch.width,
                            "scaling": [list(s) for s in ch.scaling], "source": ch.source,
                            "parents_origin": ps.origin, "parents_notes": list(ps.notes),
-                           "parent_decays_per_pot": ps.decays_per_pot})
+                           "parent_decays_per_pot": ps.decays_per_pot,
+                           "notes": list(getattr(ch, "notes", ()))})
         # LLP decay
         lab = prod["lab"]
         nev = lab.shape[0]
@@ -302,11 +314,12 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
         q4 = prod["P4"] - p_llp
         Q2 = -(q4[:, 0] ** 2 - np.einsum("ij,ij->i", q4[:, 1:], q4[:, 1:]))
         rec2 = lab[:, comp[1]] if len(comp) > 1 else np.zeros((nev, 4))
+        rec1 = lab[:, comp[0]] if comp else np.zeros((nev, 4))
         for key, val in (("case", np.full(nev, case_id)), ("channel", local[pick]), ("w_rate", prod["w_rate"]),
                          ("br", brs[pick]), ("q_channel", q_of[pick]), ("p_decay", p_dec), ("Q2", Q2),
                          ("bounds", prod["bounds"]), ("ctau", np.full(nev, table.ctau_cm)), ("l_decay", l_dec),
                          ("vertex", np.column_stack([prod["x0"], prod["t0"]])), ("p_nu", prod["P4"]),
-                         ("p_recoil", lab[:, comp[0]]), ("p_recoil2", rec2), ("p_hnl", p_llp), ("p_dau", dau)):
+                         ("p_recoil", rec1), ("p_recoil2", rec2), ("p_hnl", p_llp), ("p_dau", dau)):
             parts.setdefault(key, []).append(val)
     meta = {"process": PROCESS, "model": params.model_dump(exclude_none=True), "experiment": exp.keyword,
             "exposure_pot": pot, "seed": seed, "events_per_channel": n,

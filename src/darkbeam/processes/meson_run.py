@@ -19,7 +19,7 @@ import numpy as np
 from darkbeam.errors import ConfigurationError
 
 __all__ = ["MesonRun", "run_meson_decay", "meson_channels", "meson_parents", "beam_of", "polarity_of",
-           "check_new_particles"]
+           "check_new_particles", "direct_sample"]
 
 MODES = ("in-flight", "at-rest")
 
@@ -65,14 +65,24 @@ def polarity_of(exp, mode: Optional[str] = None) -> str:
     return "RHC" if "rhc" in text.lower() else "FHC"
 
 
-def meson_channels(params, *, parents: Optional[Iterable[str]] = None, particle: Optional[str] = None) -> list:
+def meson_channels(params, *, parents: Optional[Iterable[str]] = None, particle: Optional[str] = None,
+                   bremsstrahlung: bool = False) -> list:
     """Open production channels of the model's new particles (:func:`darkbeam.physics.production.
     production_channels`), optionally only those of ``parents`` and of one LLP family ('hnl', 'scalar',
-    'dark_photon').  No open channel is a ConfigurationError (closed at this mass)."""
+    'dark_photon').  ``bremsstrahlung``: add the dark photons of proton bremsstrahlung for a kinetically
+    mixed Z' (:func:`darkbeam.processes.direct_llp.bremsstrahlung_channel`, parent 'p'; not with
+    ``parents`` unless it names 'p').  No open channel is a ConfigurationError (closed at this mass)."""
     from darkbeam.physics.production import production_channels
 
     check_new_particles(params)
-    chs = production_channels(params, parents=parents)
+    wanted = None if parents is None else list(parents)
+    chs = production_channels(params, parents=None if wanted is None else [p for p in wanted if p != "p"])
+    if bremsstrahlung and (wanted is None or "p" in wanted):
+        from darkbeam.processes.direct_llp import bremsstrahlung_channel
+
+        brem = bremsstrahlung_channel(params)
+        if brem is not None:
+            chs = chs + [brem]
     if particle is not None:
         want = {"hnl": "N", "scalar": "hprime", "dark_photon": "zprime"}[particle]
         chs = [c for c in chs if c.llp.startswith(want)]
@@ -144,15 +154,32 @@ def meson_parents(beam: str, species: Iterable[str], *, n: int, seed: int, mode:
     return out, notes
 
 
+def direct_sample(channel, beam: str, *, mode: str = "in-flight", n: int = 2**14, seed: int = 1):
+    """(sample, None) of a direct LLP channel (the bremsstrahlung A' of
+    :func:`darkbeam.sources.parents.bremsstrahlung.bremsstrahlung_sample`, default cuts, epsilon = 1) in
+    ``beam``, or (None, reason) where the source does not apply: parents at rest, or the beam outside the
+    validity of the splitting function (bnb with the default z_max = 0.9)."""
+    from darkbeam.sources.parents.bremsstrahlung import bremsstrahlung_sample
+
+    if mode != "in-flight":
+        return None, f"{channel.name}: made in flight in the target, not with parents {mode}"
+    try:
+        return bremsstrahlung_sample(beam, channel.mass, n=n, seed=seed), None
+    except ConfigurationError as exc:
+        return None, f"{channel.name}: not in the {beam} beam: {exc}"
+
+
 def run_meson_decay(params, experiment, *, n: int = 20_000, seed: int = 1, mode: str = "in-flight",
                     beam: Optional[str] = None, parents_file: Optional[str] = None, n_parents: int = 2**15,
                     pot: Optional[float] = None, polarity: Optional[str] = None, site: str = "absorber",
-                    channels=None, parents=None) -> MesonRun:
+                    channels=None, parents=None, bremsstrahlung: bool = True) -> MesonRun:
     """Meson-decay events of ``params``'s new particles at ``experiment`` (keyword, TOML path or
     Experiment): channels from :func:`meson_channels` (or ``channels``), parents of every species with
     an open channel from the beam frame ``beam`` (default: the experiment's [beam] frame) in ``mode``
     (or ``parents``: {species: ParentSample}, or a ``parents_file``), ``n`` parent decays per channel,
-    :func:`darkbeam.processes.meson_decay.simulate`; same seed, same events."""
+    :func:`darkbeam.processes.meson_decay.simulate`; same seed, same events.  ``bremsstrahlung``: with
+    the default channels, include the dark photons of proton bremsstrahlung (kinetically mixed Z'), in
+    flight on beams where the source is valid (:func:`direct_sample`; else a parent note)."""
     from darkbeam.detectors.catalog import Experiment, load_experiment
     from darkbeam.processes.meson_decay import simulate
 
@@ -162,12 +189,20 @@ def run_meson_decay(params, experiment, *, n: int = 20_000, seed: int = 1, mode:
         raise ConfigurationError(f"n must be a positive number of parent decays per channel, got {n}")
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     frame = beam_of(exp, beam)
-    chs = meson_channels(params) if channels is None else channels
+    chs = meson_channels(params, bremsstrahlung=bremsstrahlung) if channels is None else channels
     notes: list[str] = []
     if parents is None:
-        species = [c.parent for c in chs]
+        direct = [c for c in chs if hasattr(c, "sample_key")]
+        species = [c.parent for c in chs if not hasattr(c, "sample_key")]
         parents, notes = meson_parents(frame, species, n=n_parents, seed=seed, mode=mode,
-                                       polarity=polarity or polarity_of(exp), parents_file=parents_file, site=site)
+                                       polarity=polarity or polarity_of(exp), parents_file=parents_file, site=site) \
+            if species else ({}, [])
+        for c in direct:
+            got, why = direct_sample(c, frame, mode=mode, n=n_parents, seed=seed)
+            if got is not None:
+                parents[c.sample_key] = got
+            else:
+                notes.append(why)
         if not parents:
             more = f" (and {len(notes) - 1} more like it)" if len(notes) > 1 else ""
             raise ConfigurationError(f"no parents for the open channels ({', '.join(dict.fromkeys(species))}) "
@@ -207,7 +242,8 @@ def summary_of(events) -> dict:
         chans.append({"channel": c["case"], "parent": p.get("parent"), "llp": p.get("llp"), "br": p.get("br"),
                       "llps_produced": c["llps_produced"], "llps_toward_volume": c["llps_toward_volume"],
                       "llps_toward_volume_err": c["llps_toward_volume_err"],
-                      "decays_in_volume": c["decays_in_volume"], "decays_in_volume_err": c["decays_in_volume_err"]})
+                      "decays_in_volume": c["decays_in_volume"], "decays_in_volume_err": c["decays_in_volume_err"],
+                      "notes": list(p.get("notes") or [])})
     return {
         "process": m.get("process", "meson-decay"), "experiment": m.get("experiment"), "beam": m.get("beam"),
         "parent_mode": m.get("parent_mode"), "seed": m.get("seed"), "exposure_pot": m.get("exposure_pot"),
