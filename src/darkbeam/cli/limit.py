@@ -15,7 +15,7 @@ from darkbeam.errors import ConfigurationError
 FLAVOURS = ("e", "mu", "tau")
 HNL_TYPES = ("dirac", "majorana")
 
-_MASSES = typer.Option(..., "--masses", help="Masses in GeV (space- or comma-separated after one --masses, or repeated).")
+_MASSES = typer.Option(..., "--masses", "-M", help="Masses in GeV (space- or comma-separated after one --masses, or repeated).")
 _FLAVOUR = typer.Option("mu", "--flavour", help="HNLs: the flavour the HNL mixes with (e, mu, tau).")
 _EVENTS = typer.Option(4000, "--events", "-n", help="Parent decays per production channel and mass.")
 _SEED = typer.Option(1, "--seed", help="Random seed.")
