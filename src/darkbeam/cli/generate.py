@@ -116,7 +116,7 @@ def _oscillation_spec(oscillate: Optional[str], model: Optional[Path]) -> Option
 
 @app.command("generate")
 def generate_command(
-    experiment: str = typer.Option("miniboone_fhc", "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file."),
+    experiment: Optional[str] = typer.Option(None, "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file (default: miniboone_fhc; csi_2017 with --process cevns)."),
     model: Optional[Path] = MODEL_OPTION,
     sets: Optional[list[str]] = SET_OPTION,
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same events, for any number of workers)."),
@@ -153,6 +153,8 @@ def generate_command(
     from darkbeam.cli._generate_rare import RARE_GENERATE, check_process
 
     check_process(process)
+    if experiment is None:
+        experiment = "csi_2017" if process == "cevns" else "miniboone_fhc"
     if process in RARE_GENERATE:
         from darkbeam.cli._generate_rare import generate_rare
 
