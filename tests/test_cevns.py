@@ -197,3 +197,14 @@ def test_universal_quark_vector_against_cerdeno_et_al():
     q2 = 2 * x.mass * T
     gv = 1 - math.sqrt(2) * 3 * 72 * g_nu * g_q / (C.G_F * x.weak_charge * (q2 + m**2))
     np.testing.assert_allclose(x.dsigma_dT(E, T) / sm.dsigma_dT(E, T), gv**2, rtol=1e-12, atol=0)
+
+
+def test_cevns_detector_names_match_the_plane_and_searches_keys():
+    """``coherent_csi_2017`` (darkbeam plane's key) names the same detector as ``csi_2017``; an unknown
+    name is one ConfigurationError."""
+    from darkbeam.detectors.cevns_detectors import cevns_detector
+
+    assert cevns_detector("coherent_csi_2017") is cevns_detector("csi_2017")
+    assert cevns_detector("COHERENT-ar-2020") is cevns_detector("ar_2020")
+    with pytest.raises(ConfigurationError, match="unknown CEvNS detector 'coherent_nope'"):
+        cevns_detector("coherent_nope")

@@ -76,6 +76,7 @@ def test_flux_table_model_and_plot(capsys, tmp_path):
         (("flux", "--beam", "bnb"), "needs a distance", 2),
         (("flux", "--beam", "bnb", "--distance", "-3"), "distance must be positive", 2),
         (("flux", "--beam", "bnb", "--distance", "500", "--mode", "XYZ"), "unknown horn polarity", 2),
+        (("flux", "--beam", "bnb", "--distance", "500", "--polarity", "XYZ"), "unknown horn polarity", 2),
         (("flux", "--beam", "k-dar", "--distance", "100"), "stopped parents per POT", 2),
         (("fluxes", "fetch", "Nope"), "unknown flux data file 'Nope'", 5),
         (("fluxes", "show"), "Missing argument", 2),

@@ -59,3 +59,19 @@ def test_known_suffix_is_kept_and_selects_the_format(tmp_path, monkeypatch, caps
     assert code == 0, err
     assert json.loads(out)["files"] == ["x.hepmc", "x_unweighted.hepmc3"]
     assert (tmp_path / "x.hepmc").read_text().startswith("HepMC::Version")
+
+
+def test_event_files_is_the_one_output_plan_of_every_generate_process(tmp_path):
+    """cli.common.event_files (generate, --process meson-decay, nu-e, cevns): names and refusals."""
+    from darkbeam.cli.common import event_files
+    from darkbeam.errors import ConfigurationError
+
+    files, uw = event_files(str(tmp_path / "run.hepmc"), ["hepmc3", "parquet"], 5, False)
+    assert files == [("hepmc3", tmp_path / "run.hepmc"), ("parquet", tmp_path / "run.parquet")]
+    assert uw == [("hepmc3", tmp_path / "run_unweighted.hepmc3"), ("parquet", tmp_path / "run_unweighted.parquet")]
+    assert event_files(None, None, None, False) == ([], [])
+    assert event_files(str(tmp_path) + "/", None, None, False)[0] == [("parquet", tmp_path / "events.parquet")]
+    for args, msg in (((None, ["parquet"], None), "give --output too"), (("x", ["root"], None), "--format"),
+                      (("x", None, 0), "--unweighted must be a positive"), (("x.hepevt", ["parquet"], None), "names a hepevt")):
+        with pytest.raises(ConfigurationError, match=msg):
+            event_files(*args, False)

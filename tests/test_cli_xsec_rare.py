@@ -52,6 +52,7 @@ def test_table_output(capsys):
 
 @pytest.mark.parametrize("argv, needle", [
     (("--process", "nu-x", "-E", "1"), "unknown process 'nu-x'"),
+    (("--process", "nu-x"), "unknown process 'nu-x'"),  # the process is checked before the energies
     (("--process", "trident", "-E", "1"), "trident needs --channel"),
     (("--process", "nu-e", "-E", "0"), "at or below the threshold"),
     (("--process", "nu-e", "-E", "-2"), "at or below the threshold"),
@@ -74,3 +75,11 @@ def test_bad_input_one_line(capsys, argv, needle):
     assert code == 2, err
     assert needle in err and err.count("\n") == 1 and err.startswith("darkbeam: error:")
     assert out == ""
+
+
+def test_xsec_process_list_is_the_rare_modules():
+    """cli/xsec.py refuses a bad --process from its own list: the same as cli/_xsec_rare.py's."""
+    from darkbeam.cli._xsec_rare import ALL_PROCESSES
+    from darkbeam.cli.xsec import _PROCESSES
+
+    assert _PROCESSES == ALL_PROCESSES

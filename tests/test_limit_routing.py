@@ -29,6 +29,9 @@ def test_e137_limit_json_is_the_beam_dump_band(capsys):
 @pytest.mark.parametrize("argv, message", [
     (["limit", "ccfr_trident", "--masses", "0.1"], "is a measurement of a Standard-Model rate"),
     (["limit", "e137_dark_photon", "--masses", "0.05", "--set", "mzprime=0.1"], "--set does not apply"),
+    (["limit", "e137_dark_photon", "--masses", "0.05", "-n", "100"], "--events does not apply"),
+    (["limit", "e137_dark_photon", "--masses", "0.05", "--workers", "2"], "--workers does not apply"),
+    (["limit", "e137_dark_photon", "--masses", "0.05", "--flavour", "e"], "--flavour does not apply"),
 ])
 def test_refusals_are_one_line(capsys, argv, message):
     code, out, err = run(capsys, *argv)

@@ -161,6 +161,7 @@ def test_cli_json_and_plot(capsys, tmp_path):
 
 @pytest.mark.parametrize("argv, msg", [
     (("-x", "nomad", "--masses", "1"), "unknown experiment"),
+    (("-e", "nomad", "-M", "1"), "unknown experiment"),  # -e as in generate and ccqe
     (("-x", "coherent_ar_2020", "--masses", "-1"), "positive"),
     (("-x", "coherent_ar_2020", "--masses", "1:0.1:3"), "MIN < MAX"),
     (("-x", "coherent_ar_2020", "--masses", "1:2"), "MIN:MAX:N"),

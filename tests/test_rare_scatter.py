@@ -218,6 +218,18 @@ def test_cli_json_and_files(run_cli, tmp_path):
     assert r.exit_code != 0 and "exists" in r.output  # no --overwrite: refused before any work
 
 
+def test_cli_cevns_default_detector_is_csi_2017(run_cli):
+    """Without --experiment, --process cevns runs at COHERENT CsI 2017 (the upscattering default,
+    miniboone_fhc, is no CEvNS detector); coherent_csi_2017, plane's key, names the same detector."""
+    r = run_cli(["generate", "--process", "cevns", "-n", "200", "--json"])
+    assert r.exit_code == 0, r.output
+    r2 = run_cli(["generate", "--process", "cevns", "-e", "coherent_csi_2017", "-n", "200", "--json"])
+    assert r2.exit_code == 0, r2.output
+    total = cevns_events("csi_2017")["total"]
+    assert json.loads(r.output)["total_events"] == pytest.approx(total, rel=1e-12, abs=0)
+    assert json.loads(r2.output)["total_events"] == pytest.approx(total, rel=1e-12, abs=0)
+
+
 def test_cli_reweight(run_cli, tmp_path, csi):
     """``darkbeam reweight`` of a CEvNS file (and EventSet.reweight): the same weights as
     rare_scatter.reweight; B-L adds events (constructive)."""

@@ -100,6 +100,10 @@ def test_cli_list_table_and_show(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = run(capsys, "searches")
     assert code == 0 and all(k in out for k in REQUIRED) and "arXiv:1902.07598" in out
+    code, out_list, _ = run(capsys, "searches", "list")
+    assert code == 0 and out_list == out
+    code, out_json, _ = run(capsys, "searches", "list", "--json")
+    assert code == 0 and [r["key"] for r in json.loads(out_json)["searches"]] == list_searches()
     code, out, _ = run(capsys, "searches", "show", "t2k_nd280_hnl")
     assert code == 0 and "1.234e+21 POT at nd280_fhc" in out
     assert "N -> nu l+ l-" in out and "caveats:" in out

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from darkbeam.cli.common import (FORMAT_SUFFIX, check_choice, check_writable, event_output_base, print_json,
-                                 split_list, with_format_suffix)
+from darkbeam.cli.common import check_choice, event_files, print_json, split_list
 from darkbeam.errors import ConfigurationError
 
 RARE_GENERATE = ("nu-e", "cevns")
@@ -37,11 +36,6 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
     projs = split_list("--projectile", projectiles)
     for p in projs or []:
         check_choice("--projectile", p, FLAVOUR_PDG)
-    fmts = split_list("--format", formats)
-    for f in fmts or []:
-        check_choice("--format", f, FORMAT_SUFFIX)
-    if fmts is not None and output is None:
-        raise ConfigurationError("--format chooses the files of --output: give --output too")
     if process == "cevns":
         from darkbeam.detectors.cevns_detectors import cevns_detector
 
@@ -50,16 +44,7 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         from darkbeam.detectors import load_experiment
 
         target = load_experiment(experiment)
-    files = []
-    if output is not None:
-        base, named = event_output_base(output, DEFAULT_NAME)
-        if fmts is None:
-            fmts = [named or "parquet"]
-        elif named is not None and named not in fmts:
-            raise ConfigurationError(f"--output {output} names a {named} file but --format is {', '.join(fmts)}")
-        files = [(f, Path(output) if f == named else with_format_suffix(base, f)) for f in dict.fromkeys(fmts)]
-        for _, path in files:
-            check_writable(path, overwrite=overwrite)
+    files, _ = event_files(output, formats, None, overwrite, DEFAULT_NAME)
     from darkbeam.cli._xsec_rare import _model
     from darkbeam.events.memory import check_memory
 

@@ -37,39 +37,9 @@ def dispatch(process: str, *, experiment, model, sets, seed, events, unweighted,
     return True
 
 
-def _plan_files(output, formats, unweighted, overwrite):
-    from darkbeam.cli.common import (FORMAT_SUFFIX, check_choice, check_writable, event_output_base, split_list,
-                                     with_format_suffix)
-
-    fmts = split_list("--format", formats)
-    for f in fmts or []:
-        check_choice("--format", f, FORMAT_SUFFIX)
-    if unweighted is not None:
-        if unweighted < 1:
-            raise ConfigurationError("--unweighted must be a positive number of events")
-        if output is None:
-            raise ConfigurationError("--unweighted writes files: give --output too")
-    if fmts is not None and output is None:
-        raise ConfigurationError("--format chooses the files of --output: give --output too")
-    files, uw_files = [], []
-    if output is not None:
-        base, named = event_output_base(output, DEFAULT_NAME)
-        if fmts is None:
-            fmts = [named or "parquet"]
-        elif named is not None and named not in fmts:
-            raise ConfigurationError(f"--output {output} names a {named} file but --format is {', '.join(fmts)}")
-        fmts = list(dict.fromkeys(fmts))
-        files = [(f, Path(output) if f == named else with_format_suffix(base, f)) for f in fmts]
-        if unweighted is not None:
-            uw_files = [(f, with_format_suffix(base, f, "_unweighted")) for f in fmts]
-        for _, path in files + uw_files:
-            check_writable(path, overwrite=overwrite)
-    return files, uw_files
-
-
 def _meson_generate(*, experiment, model, sets, seed, events, unweighted, output, formats, overwrite, as_json, mode,
                     parents_file, beam, bremsstrahlung=True) -> None:
-    from darkbeam.cli.common import check_choice, model_from_options, print_json
+    from darkbeam.cli.common import check_choice, event_files, model_from_options, print_json
 
     check_choice("--mode", mode, MODES)
     if events < 1:
@@ -83,7 +53,7 @@ def _meson_generate(*, experiment, model, sets, seed, events, unweighted, output
     exp = load_experiment(experiment)
     frame = beam_of(exp, beam)          # unknown beam frame for this experiment: one line
     channels = meson_channels(params, bremsstrahlung=bremsstrahlung)   # no new particle, or every channel closed at this mass: one line
-    files, uw_files = _plan_files(output, formats, unweighted, overwrite)
+    files, uw_files = event_files(output, formats, unweighted, overwrite, DEFAULT_NAME)
     # beam-model parents: as many as the events asked for, between 2^12 and 2^15 (their cost dominates small runs)
     run = run_meson_decay(params, exp, n=events, seed=seed, mode=mode, beam=frame, parents_file=parents_file,
                           channels=channels, n_parents=min(2**15, max(2**12, events)))

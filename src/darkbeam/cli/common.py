@@ -173,6 +173,39 @@ def with_format_suffix(base: Path, fmt: str, tag: str = "") -> Path:
 FORMAT_SUFFIX = {"parquet": ".parquet", "hepmc3": ".hepmc3", "hepevt": ".hepevt"}
 
 
+def event_files(output, formats: Optional[list[str]], unweighted: Optional[int], overwrite: bool,
+                default_name: str = "events") -> tuple[list, list]:
+    """The event files of ``--output``/``--format``/``--unweighted`` (generate, every --process), checked
+    before any work: ([(format, path)], [(format, path) of the unweighted files]).
+
+    A bad --format, --unweighted without --output or below 1, --format without --output, an --output
+    whose suffix names a format not in --format, or a file that cannot be written: one line.  The file
+    named with its own format's suffix is written under exactly that name (x.pq, x.hepmc)."""
+    fmts = split_list("--format", formats)
+    for f in fmts or []:
+        check_choice("--format", f, FORMAT_SUFFIX)
+    if unweighted is not None:
+        if unweighted < 1:
+            raise ConfigurationError("--unweighted must be a positive number of events")
+        if output is None:
+            raise ConfigurationError("--unweighted writes files: give --output too")
+    if fmts is not None and output is None:
+        raise ConfigurationError("--format chooses the files of --output: give --output too")
+    if output is None:
+        return [], []
+    base, named = event_output_base(output, default_name)
+    if fmts is None:
+        fmts = [named or "parquet"]
+    elif named is not None and named not in fmts:
+        raise ConfigurationError(f"--output {output} names a {named} file but --format is {', '.join(fmts)}")
+    fmts = list(dict.fromkeys(fmts))
+    files = [(f, Path(output) if f == named else with_format_suffix(base, f)) for f in fmts]
+    uw_files = [] if unweighted is None else [(f, with_format_suffix(base, f, "_unweighted")) for f in fmts]
+    for _, path in files + uw_files:
+        check_writable(path, overwrite=overwrite)
+    return files, uw_files
+
+
 def check_writable(path: Path, *, overwrite: bool, what: str = "output") -> None:
     """Refuse, before any work, an output file that cannot be written: an existing file without
     ``--overwrite``, a folder in its place, a file where a parent folder must be, a read-only folder.

@@ -121,7 +121,7 @@ def flux_command(
                              "(coherent, jsns2, microboone_numi_absorber)."),
     distance: Optional[float] = typer.Option(None, "--distance", "-L", help="Detector distance in m."),
     off_axis: Optional[float] = typer.Option(None, "--off-axis", help="Off-axis angle in mrad."),
-    mode: str = typer.Option("FHC", "--mode", help="Horn polarity: FHC or RHC."),
+    mode: str = typer.Option("FHC", "--polarity", "--mode", help="Horn polarity: FHC or RHC (--polarity as in darkbeam parents; --mode is its older name)."),
     source: str = typer.Option("auto", "--source", help="auto (official file; the beam model where no file is registered, or where the file is missing and the model is validated, said as a FALLBACK), file or model."),
     stopped_per_pot: Optional[float] = typer.Option(None, "--stopped-per-pot", help="DAR: stopped parents per POT."),
     parent: str = typer.Option("pi", "--parent", help="DAR configuration: pi, mu or k."),

@@ -8,9 +8,9 @@ from typing import Optional
 
 import typer
 
-from darkbeam.cli.common import (FORMAT_SUFFIX, JSON_OPTION, MODEL_OPTION, OVERWRITE_OPTION, SET_OPTION, check_choice,
-                                 check_folder_creatable, check_writable, event_output_base, model_from_options,
-                                 print_json, progress_bar, split_list, with_format_suffix)
+from darkbeam.cli.common import (JSON_OPTION, MODEL_OPTION, OVERWRITE_OPTION, SET_OPTION, check_choice,
+                                 check_folder_creatable, check_writable, event_files, model_from_options, print_json,
+                                 progress_bar, split_list)
 from darkbeam.cli.main import app
 from darkbeam.errors import ConfigurationError
 
@@ -45,9 +45,6 @@ def _check_arguments(params, experiment, events, unweighted, output, formats, wo
         raise ConfigurationError(f"--events must be at least 100 per case, got {events}")
     if workers < 1:
         raise ConfigurationError(f"--workers must be at least 1, got {workers}")
-    fmts = split_list("--format", formats)
-    for f in fmts or []:
-        check_choice("--format", f, FORMAT_SUFFIX)
     regs = split_list("--regime", regimes)
     for r in regs or []:
         check_choice("--regime", r, REGIMES)
@@ -56,27 +53,8 @@ def _check_arguments(params, experiment, events, unweighted, output, formats, wo
         check_choice("--projectile", p, PROJECTILES)
     check_choice("--flux-source", flux_source, FLUX_SOURCES)
     check_choice("--couplings", scheme, ("darkbeam", "darknews"))
-    if unweighted is not None:
-        if unweighted < 1:
-            raise ConfigurationError("--unweighted must be a positive number of events")
-        if output is None:
-            raise ConfigurationError("--unweighted writes files: give --output too")
-    if fmts is not None and output is None:
-        raise ConfigurationError("--format chooses the files of --output: give --output too")
     plan = _Plan(load_experiment(experiment), projs, tuple(dict.fromkeys(regs or DEFAULT_REGIMES)))
-    if output is not None:
-        base, named = event_output_base(output, DEFAULT_NAME)
-        if fmts is None:
-            fmts = [named or "parquet"]
-        elif named is not None and named not in fmts:
-            raise ConfigurationError(f"--output {output} names a {named} file but --format is {', '.join(fmts)}")
-        fmts = list(dict.fromkeys(fmts))
-        # the file named with its own format's suffix is written under exactly that name (x.pq, x.hepmc)
-        plan.files = [(f, Path(output) if f == named else with_format_suffix(base, f)) for f in fmts]
-        if unweighted is not None:
-            plan.unweighted_files = [(f, with_format_suffix(base, f, "_unweighted")) for f in fmts]
-        for _, path in plan.files + plan.unweighted_files:
-            check_writable(path, overwrite=overwrite)
+    plan.files, plan.unweighted_files = event_files(output, formats, unweighted, overwrite, DEFAULT_NAME)
     if plots is not None:
         if not plots.strip():
             raise ConfigurationError("--plots is empty")
@@ -116,7 +94,7 @@ def _oscillation_spec(oscillate: Optional[str], model: Optional[Path]) -> Option
 
 @app.command("generate")
 def generate_command(
-    experiment: str = typer.Option("miniboone_fhc", "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file."),
+    experiment: Optional[str] = typer.Option(None, "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file (default: miniboone_fhc; csi_2017 with --process cevns)."),
     model: Optional[Path] = MODEL_OPTION,
     sets: Optional[list[str]] = SET_OPTION,
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same events, for any number of workers)."),
@@ -154,6 +132,8 @@ def generate_command(
     from darkbeam.cli._generate_rare import RARE_GENERATE, check_process
 
     check_process(process)
+    if experiment is None:
+        experiment = "csi_2017" if process == "cevns" else "miniboone_fhc"
     if process in RARE_GENERATE:
         from darkbeam.cli._generate_rare import generate_rare
 

@@ -15,7 +15,7 @@ from darkbeam.errors import ConfigurationError
 FLAVOURS = ("e", "mu", "tau")
 HNL_TYPES = ("dirac", "majorana")
 
-_MASSES = typer.Option(..., "--masses", help="Masses in GeV (space- or comma-separated after one --masses, or repeated).")
+_MASSES = typer.Option(..., "--masses", "-M", help="Masses in GeV (space- or comma-separated after one --masses, or repeated).")
 _FLAVOUR = typer.Option("mu", "--flavour", help="HNLs: the flavour the HNL mixes with (e, mu, tau).")
 _EVENTS = typer.Option(4000, "--events", "-n", help="Parent decays per production channel and mass.")
 _SEED = typer.Option(1, "--seed", help="Random seed.")
@@ -112,6 +112,12 @@ def limit_command(
     _check(flavour, hnl_type, events, plot, stopped_per_pot)
     ms = _masses(list(masses) + list(more or []))
     if any(e.electrons is not None for e in load_search(search).spec.exposure):
+        ignored = {"--events": events != 4000, "--workers": workers != 1, "--hnl-type": hnl_type is not None,
+                   "--stopped-per-pot": stopped_per_pot is not None, "--flavour": flavour != "mu"}
+        for opt, given in ignored.items():
+            if given:
+                raise ConfigurationError(f"{opt} does not apply to the electron beam-dump search '{search}' (its "
+                                         "showers: darkbeam shower --search; docs/showers.md)")
         return _beam_dump_limit(search, ms, seed=seed, sets=sets, as_json=as_json, plot=plot)
     spec = spec_from_search(search)
     if spec.particle == "hnl" and flavour not in _flavours_of(search):

@@ -51,7 +51,7 @@ def _values(first: Optional[list[str]], rest: Optional[list[str]]) -> list[float
 @app.command("plane", context_settings={"ignore_unknown_options": True, "allow_extra_args": False})
 def plane_command(
     rest: Optional[list[str]] = typer.Argument(None, hidden=True, metavar="M"),
-    experiment: str = typer.Option(..., "--experiment", "-x", help="Measurement: coherent_csi_2017, coherent_csi_2021, coherent_ar_2020 (CEvNS), charmii_fhc, charmii_rhc (nu-e), or the projection dune_nd_fhc_nue (expected limit only)."),
+    experiment: str = typer.Option(..., "--experiment", "-e", "-x", help="Measurement: coherent_csi_2017, coherent_csi_2021, coherent_ar_2020 (CEvNS), charmii_fhc, charmii_rhc (nu-e), or the projection dune_nd_fhc_nue (expected limit only)."),
     masses: Optional[list[str]] = typer.Option(None, "--masses", "-M", help="Z' masses in GeV: --masses 0.001 0.01 0.1, or MIN:MAX:N (log-spaced)."),
     process: Optional[str] = typer.Option(None, "--process", help="cevns or nu-e (checked against the experiment; default: the experiment's)."),
     charge: str = typer.Option("B-L", "--charge", help="What the Z' gauges: B-L, Le-Lmu, Le-Ltau, Lmu-Ltau, B-3Le, B-3Lmu, B-3Ltau, or universal (g to every neutrino and quark)."),

@@ -24,8 +24,9 @@ def production_command(
                                                + ", ".join(PARENT_CHOICES) + "."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Branching ratios of every open production channel of the model's new particles (HNLs, h', Z')
-    in decays of pions, kaons, D mesons, taus, muons and neutral mesons (docs/production.md)."""
+    """Branching ratios of every open production channel of the model's new particles (HNLs, h', Z',
+    light dark matter) in decays of pions, kaons, D and B mesons, taus, muons and neutral mesons
+    (docs/production.md)."""
     from darkbeam.errors import ModelError
 
     parents = split_list("--parent", parent)

@@ -1,4 +1,4 @@
-"""``darkbeam searches`` (list) and ``darkbeam searches show NAME|FILE.toml``: the searches catalog,
+"""``darkbeam searches`` (or ``searches list``) and ``darkbeam searches show NAME|FILE.toml``: the searches catalog,
 published analyses as data (docs/searches.md)."""
 
 from __future__ import annotations
@@ -70,6 +70,16 @@ def searches_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """List the catalog (key, what, beam, exposure, result, citation); 'darkbeam searches show KEY' for one."""
     if ctx.invoked_subcommand is not None:
         return
+    _print_list(as_json)
+
+
+@searches_app.command("list")
+def searches_list_command(as_json: bool = JSON_OPTION) -> None:
+    """List the catalog (the same as a bare 'darkbeam searches', like 'darkbeam experiments list')."""
+    _print_list(as_json)
+
+
+def _print_list(as_json: bool) -> None:
     from darkbeam.analysis.searches import list_searches, load_search
 
     searches = [load_search(k) for k in list_searches()]

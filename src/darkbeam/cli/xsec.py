@@ -31,6 +31,11 @@ def _energies(first: Optional[list[str]], rest: Optional[list[str]]) -> list[flo
     return out
 
 
+#: the values of --process (the same list as cli/_xsec_rare.py's ALL_PROCESSES, kept here so that a bad
+#: value is refused without importing the rare-scattering module)
+_PROCESSES = ("upscattering", "nu-e", "cevns", "trident")
+
+
 @app.command("xsec", context_settings={"ignore_unknown_options": True, "allow_extra_args": False})
 def xsec_command(
     rest: Optional[list[str]] = typer.Argument(None, hidden=True, metavar="E"),
@@ -62,6 +67,8 @@ def xsec_command(
     plus the Z' of --model / --set (the --set values build on the Standard Model, not on the default
     HNL model); docs/rare_scattering.md.
     """
+    if process not in _PROCESSES:  # before anything else, e.g. the energies
+        raise ConfigurationError(f"unknown process '{process}' (choose from {', '.join(_PROCESSES)})")
     if process == "trident":
         from darkbeam.cli._xsec_rare import trident_xsec_command
 

@@ -146,8 +146,11 @@ CEVNS_DETECTORS: dict[str, CEvNSDetector] = {
 
 
 def cevns_detector(name: str) -> CEvNSDetector:
-    """A detector of :data:`CEVNS_DETECTORS` by name."""
+    """A detector of :data:`CEVNS_DETECTORS` by name (``coherent_csi_2017``, the key ``darkbeam plane`` and
+    the searches catalog use, names ``csi_2017`` too)."""
     key = name.lower().replace("-", "_")
+    if key.startswith("coherent_") and key[len("coherent_"):] in CEVNS_DETECTORS:
+        key = key[len("coherent_"):]
     if key not in CEVNS_DETECTORS:
         raise ConfigurationError(f"unknown CEvNS detector '{name}' (known: {', '.join(CEVNS_DETECTORS)})")
     return CEVNS_DETECTORS[key]
