@@ -5,6 +5,12 @@ and documented in docs/events.md.  An EventSet is a dict of equal-length 1-D num
 pieces of metadata: the case table, the channel table and ``meta`` (model parameters, experiment,
 seed, exposure, ... -- JSON-serialisable values).  Operations return new EventSets; arrays are shared
 where nothing changes, so treat them as read-only.
+
+This module holds the container (columns, tables, meta, validation, selection, Arrow entry points);
+the derived quantities live in mixins and helpers named after what they hold:
+:mod:`darkbeam.events.kinematics` (roles' codes, masses, momenta, vertices),
+:mod:`darkbeam.events.weight_views` (weights, sums, decay probability, with_ctau, reweight) and
+:mod:`darkbeam.events.construction` (from_kinematics, concat).
 """
 
 from __future__ import annotations
@@ -15,22 +21,17 @@ from types import MappingProxyType
 import numpy as np
 
 from darkbeam.errors import ConfigurationError, DataError
-from darkbeam.events.schema import (COLUMNS, DAUGHTER_ROLES, MAX_DAUGHTERS, OPTIONAL_COLUMNS, PROBABILITY_COLUMNS,
-                                    RECOIL2_COLUMNS, ROLES, STORED_ROLES, WEIGHT_COLUMNS, column_spec, gap_columns,
-                                    parse_gap_column)
+from darkbeam.events import construction
+from darkbeam.events.kinematics import EventKinematics, _p3_names  # noqa: F401  (_p3_names: re-export)
+from darkbeam.events.schema import (COLUMNS, OPTIONAL_COLUMNS, PROBABILITY_COLUMNS, RECOIL2_COLUMNS, WEIGHT_COLUMNS,
+                                    column_spec, gap_columns, parse_gap_column)
 from darkbeam.events.tables import CaseInfo, ChannelInfo, check_unique_names
-from darkbeam.events.visibility import is_visible_final_state
-from darkbeam.events.weights import decay_length, path_decay_probability, path_position_factor
-from darkbeam.units import C_LIGHT_CM_PER_NS
+from darkbeam.events.weight_views import EventWeightViews
 
 _FLOAT_COLUMNS = tuple(k for k, c in COLUMNS.items() if c.dtype.kind == "f")
 
 
-def _p3_names(role: str) -> tuple[str, str, str]:
-    return (f"{role}_px", f"{role}_py", f"{role}_pz")
-
-
-class EventSet:
+class EventSet(EventKinematics, EventWeightViews):
     """Weighted events with full kinematics, positions and separate weight components.
 
     Parameters
@@ -174,284 +175,6 @@ class EventSet:
                 raise DataError(f"column {name!r} has NaN or infinite entries")
         return self
 
-    # ------------------------------------------------------------------ weights
-    @property
-    def w(self) -> np.ndarray:
-        """Event weight w = w_rate * (br / q_channel) * w_decay * p_decay: expected number of N decays
-        inside the detector that the event stands for."""
-        return self.channel_weight() * self._cols["p_decay"]
-
-    def channel_weight(self) -> np.ndarray:
-        """w_rate * (br / q_channel) * w_decay: expected upscatterings followed by this event's decay
-        channel (anywhere); its sum is the upscattered total (in expectation after a reweighting)."""
-        c = self._cols
-        q = c["q_channel"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(q > 0.0, c["br"] / np.where(q > 0.0, q, 1.0), 0.0)
-        return c["w_rate"] * r * c["w_decay"]
-
-    def visible(self) -> np.ndarray:
-        """Boolean per event: its decay has a visible final daughter (:mod:`darkbeam.events.visibility`)."""
-        table = np.array([is_visible_final_state(ch.daughters) for ch in self.channels], dtype=bool)
-        return table[self._cols["channel"]] if len(table) else np.zeros(self._n, dtype=bool)
-
-    def weight(self, weight="w") -> np.ndarray:
-        """A named weight (``"w"``, ``"w_visible"`` (w of visible decays, 0 otherwise), ``"w_rate"``,
-        ``"w_channel"`` (:meth:`channel_weight`), a component) or an array."""
-        if isinstance(weight, str):
-            if weight == "w":
-                return self.w
-            if weight == "w_visible":
-                return np.where(self.visible(), self.w, 0.0)
-            if weight in ("w_channel", "w_rate*br"):
-                return self.channel_weight()
-            if weight in WEIGHT_COLUMNS:
-                return self._cols[weight]
-            raise ConfigurationError(f"unknown weight {weight!r}")
-        a = np.asarray(weight, dtype=float)
-        if a.shape != (self._n,):
-            raise ConfigurationError(f"weight array has shape {a.shape}, expected ({self._n},)")
-        return a
-
-    def sum_weights(self, by: str | None = None, weight="w"):
-        """Number of events, sum of weights and sqrt(sum of squared weights).
-
-        ``by=None`` gives three floats; ``by="case"`` or ``"channel"`` gives three arrays aligned with
-        ``self.cases`` / ``self.channels``.
-        """
-        w = self.weight(weight)
-        if by is None:
-            return float(self._n), float(w.sum()), float(np.sqrt(np.sum(w * w)))
-        if by not in ("case", "channel"):
-            raise ConfigurationError(f"sum_weights(by={by!r}): use None, 'case' or 'channel'")
-        idx = self._cols[by]
-        m = len(self.cases if by == "case" else self.channels)
-        count = np.bincount(idx, minlength=m).astype(float)
-        s = np.bincount(idx, weights=w, minlength=m)
-        s2 = np.bincount(idx, weights=w * w, minlength=m)
-        return count, s, np.sqrt(s2)
-
-    def summary(self, weight="w") -> dict:
-        """Sums of weights with MC errors, in total and per case and per channel (a JSON-able dict)."""
-        n, s, e = self.sum_weights(None, weight)
-        out = {"n_events": int(n), "sum": s, "err": e, "cases": [], "channels": []}
-        for by, table in (("case", self.cases), ("channel", self.channels)):
-            cnt, ss, ee = self.sum_weights(by, weight)
-            out[by + "s"] = [{"name": t.name, "n_events": int(k), "sum": float(a), "err": float(b)}
-                             for t, k, a, b in zip(table, cnt, ss, ee)]
-        return out
-
-    def with_weights(self, *, w_rate=None, br=None, q_channel=None, w_decay=None, p_decay=None, ctau=None,
-                     validate=True) -> "EventSet":
-        """A copy with some weight components replaced (arrays or scalars); other arrays shared."""
-        cols = dict(self._cols)
-        for name, v in (("w_rate", w_rate), ("br", br), ("q_channel", q_channel), ("w_decay", w_decay),
-                        ("p_decay", p_decay), ("ctau", ctau)):
-            if v is not None:
-                cols[name] = np.broadcast_to(np.asarray(v, dtype=float), (self._n,)).copy()
-        return EventSet(cols, self.cases, self.channels, self.meta, validate=validate)
-
-    @property
-    def has_recoil2(self) -> bool:
-        """Whether the events store a second companion (meson-decay events, three-body production)."""
-        return "recoil2_px" in self._cols
-
-    def delay(self) -> np.ndarray:
-        """Delay (ns) of N's decay behind a light-speed particle that leaves the interaction (production)
-        vertex at the same time: l_decay (E/|p| - 1)/c = l_decay m^2/(|p| (E + |p|) c)."""
-        p = np.linalg.norm(self.p3("hnl"), axis=1)
-        m = self.mass("hnl")
-        E = np.sqrt(p * p + m * m)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(p > 0, self._cols["l_decay"] * m * m / (p * (E + p) * C_LIGHT_CM_PER_NS), 0.0)
-
-    def decay_length(self) -> np.ndarray:
-        """Lab decay length L = beta gamma c tau of N in cm."""
-        return decay_length(np.linalg.norm(self.p3("hnl"), axis=1), self.mass("hnl"), self._cols["ctau"])
-
-    def path_bounds(self) -> np.ndarray:
-        """(n, 2K + 2) ends of the segments of N's path inside the active volume, in order along the
-        path: [l1, gap1_start, gap1_end, ..., gapK_start, gapK_end, l2]; segment j is
-        [bounds[:, 2j], bounds[:, 2j + 1]] (empty where both are equal)."""
-        c = self._cols
-        names = ["l1"] + [x for k in range(1, self.n_gaps + 1) for x in gap_columns(k)] + ["l2"]
-        return np.stack([c[k] for k in names], axis=1)
-
-    def decay_probability(self, L) -> np.ndarray:
-        """Probability to decay inside the active volume for lab decay lengths ``L`` (cm, per event):
-        the sum over the path's segments (:func:`darkbeam.events.weights.path_decay_probability`)."""
-        return path_decay_probability(self.path_bounds(), np.broadcast_to(np.asarray(L, dtype=float), (self._n,)))
-
-    def with_ctau(self, ctau, *, positions: bool = False) -> "EventSet":
-        """Events for another proper decay length of N (cm; scalar or per-event array).
-
-        p_decay is recomputed exactly over the stored path segments (l1, gaps, l2).  The stored decay
-        positions were sampled with the old ctau; with ``positions=True`` the ratio of their densities
-        f(l_decay; L_new)/f(l_decay; L_old) (exponential restricted to the segments) is folded into
-        ``w_decay`` so that decay-position distributions are exact too (sums stay exact in
-        expectation).  Assumes l_decay was drawn from that restricted exponential, as the generator does.
-        """
-        ctau = np.broadcast_to(np.asarray(ctau, dtype=float), (self._n,))
-        p_abs = np.linalg.norm(self.p3("hnl"), axis=1)
-        L_new = decay_length(p_abs, self.mass("hnl"), ctau)
-        p = self.decay_probability(L_new)
-        if positions:
-            f = path_position_factor(self._cols["l_decay"], self.path_bounds(), self.decay_length(), L_new)
-            return self.with_weights(p_decay=p, ctau=ctau, w_decay=self._cols["w_decay"] * f)
-        return self.with_weights(p_decay=p, ctau=ctau)
-
-    def reweight(self, new, **options) -> "EventSet":
-        """These events at other couplings, same masses (exact reweighting): ``new`` is a
-        ModelParameters or a mapping of changes such as ``{"Umu4": 3e-3}``; ``options`` as in
-        :func:`darkbeam.processes.reweight.reweight` (docs/reweighting.md)."""
-        if self.meta.get("process") == "meson-decay":
-            from darkbeam.processes.meson_decay import reweight as reweight_meson_decay
-
-            return reweight_meson_decay(self, new, **options)
-        if self.meta.get("process") in ("nu-e", "cevns"):
-            from darkbeam.processes.rare_scatter import reweight as reweight_rare
-
-            return reweight_rare(self, new, **options)
-        from darkbeam.processes.reweight import reweight
-
-        return reweight(self, new, **options)
-
-    # ------------------------------------------------------------------ tables per event
-    def _case_attr(self, attr: str, dtype=float) -> np.ndarray:
-        return np.array([getattr(c, attr) for c in self.cases], dtype=dtype)[self._cols["case"]]
-
-    def _channel_table(self, fn, dtype=float) -> np.ndarray:
-        return np.array([fn(ch) for ch in self.channels], dtype=dtype).reshape(len(self.channels), -1)
-
-    def n_daughters(self) -> np.ndarray:
-        """Number of final daughters of each event."""
-        return self._channel_table(lambda ch: ch.n_daughters, np.int64)[self._cols["channel"], 0]
-
-    def _slot_table(self, attr: str, dtype) -> np.ndarray:
-        def row(ch):
-            v = list(getattr(ch, attr))
-            return v + [0] * (MAX_DAUGHTERS - len(v))
-        return self._channel_table(row, dtype)
-
-    def pdg(self, role: str) -> np.ndarray:
-        """PDG code of ``role`` (see :data:`ROLES`) for every event; 0 for an empty slot (int32)."""
-        if role in ("nu", "target", "recoil", "hnl", "recoil2"):
-            return self._case_attr({"nu": "projectile"}.get(role, role), np.int32)
-        if role == "inter":
-            return self._channel_table(lambda ch: ch.intermediate, np.int32)[self._cols["channel"], 0]
-        if role in DAUGHTER_ROLES:
-            return self._slot_table("daughters", np.int32)[self._cols["channel"], int(role[1]) - 1]
-        raise KeyError(f"unknown role {role!r}; roles are {ROLES}")
-
-    def mass(self, role: str) -> np.ndarray:
-        """On-shell mass of ``role`` in GeV for every event (0 for an empty slot)."""
-        if role in ("nu", "target", "recoil", "hnl", "recoil2"):
-            return self._case_attr({"nu": "m_projectile", "target": "m_target", "recoil": "m_recoil",
-                                    "hnl": "m_hnl", "recoil2": "m_recoil2"}[role])
-        if role == "inter":
-            return self._channel_table(lambda ch: ch.m_intermediate)[self._cols["channel"], 0]
-        if role in DAUGHTER_ROLES:
-            return self._slot_table("masses", float)[self._cols["channel"], int(role[1]) - 1]
-        raise KeyError(f"unknown role {role!r}; roles are {ROLES}")
-
-    # ------------------------------------------------------------------ kinematics
-    def p3(self, role: str) -> np.ndarray:
-        """Three-momentum (px, py, pz) of ``role`` in GeV, shape (n, 3)."""
-        if role in STORED_ROLES:
-            return np.stack([self._cols[k] for k in _p3_names(role)], axis=1)
-        if role == "recoil2":
-            if not self.has_recoil2:
-                return np.zeros((self._n, 3))
-            return np.stack([self._cols[k] for k in _p3_names(role)], axis=1)
-        if role == "target":
-            return np.zeros((self._n, 3))
-        if role == "inter":
-            return self.p4("inter")[:, 1:]
-        raise KeyError(f"unknown role {role!r}; roles are {ROLES}")
-
-    def energy(self, role: str) -> np.ndarray:
-        """Energy of ``role`` in GeV: sqrt(|p|^2 + m^2) (the intermediate: sum of its children's)."""
-        if role == "inter":
-            return self.p4("inter")[:, 0]
-        p = self.p3(role)
-        m = self.mass(role)
-        return np.sqrt(np.einsum("ij,ij->i", p, p) + m * m)
-
-    def p4(self, role: str) -> np.ndarray:
-        """Four-momentum (E, px, py, pz) of ``role`` in GeV, shape (n, 4); zeros for an empty slot."""
-        if role == "inter":
-            k = self._channel_table(lambda ch: ch.n_from_intermediate, np.int64)[self._cols["channel"], 0]
-            nd = self.n_daughters()
-            out = np.zeros((self._n, 4))
-            for j, r in enumerate(DAUGHTER_ROLES):
-                child = (k > 0) & (j >= nd - k) & (j < nd)
-                if child.any():
-                    out[child] += self.p4(r)[child]
-            return out
-        out = np.empty((self._n, 4))
-        out[:, 1:] = self.p3(role)
-        out[:, 0] = self.energy(role)
-        if role in DAUGHTER_ROLES or role == "recoil2":
-            out[self.pdg(role) == 0] = 0.0
-        return out
-
-    @property
-    def E_nu(self) -> np.ndarray:
-        """Projectile energy in GeV."""
-        return self.energy("nu")
-
-    def vertex(self, which: str = "interaction") -> np.ndarray:
-        """(x, y, z, t) in cm and ns of the ``"interaction"`` or ``"decay"`` vertex, shape (n, 4).
-
-        The decay vertex lies l_decay along N's direction and is reached after l_decay / (beta c).
-        """
-        c = self._cols
-        v = np.stack([c["x"], c["y"], c["z"], c["t"]], axis=1)
-        if which == "interaction":
-            return v
-        if which != "decay":
-            raise ConfigurationError(f"vertex({which!r}): use 'interaction' or 'decay'")
-        p = self.p3("hnl")
-        pabs = np.linalg.norm(p, axis=1)
-        E = self.energy("hnl")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            unit = np.where(pabs[:, None] > 0, p / pabs[:, None], 0.0)
-            dt = np.where(pabs > 0, c["l_decay"] * E / (pabs * C_LIGHT_CM_PER_NS), 0.0)
-        v[:, :3] += c["l_decay"][:, None] * unit
-        v[:, 3] += dt
-        return v
-
-    def check_kinematics(self) -> dict[str, float]:
-        """Largest violations, relative to the energy scale of each vertex, of
-
-        ``"primary"``: four-momentum conservation nu + target = N + recoil;
-        ``"decay"``: N = sum of daughters; ``"intermediate_mass"``: |m(X children) - m_X| / E_X;
-        ``"Q2"``: |Q2 - (-(p_nu - p_N)^2)| / E_nu^2; ``"path"``: how far l_decay lies outside [l1, l2]
-        (cm, 0 if inside).
-        """
-        out = {}
-        pin = self.p4("nu") + self.p4("target")
-        pout = self.p4("hnl") + self.p4("recoil") + self.p4("recoil2")
-        out["primary"] = float(np.max(np.abs(pin - pout) / pin[:, :1], initial=0.0))
-        pd = sum(self.p4(r) for r in DAUGHTER_ROLES)
-        pN = self.p4("hnl")
-        out["decay"] = float(np.max(np.abs(pN - pd) / pN[:, :1], initial=0.0))
-        px = self.p4("inter")
-        has = self.pdg("inter") != 0
-        if has.any():
-            mx2 = px[has, 0] ** 2 - np.sum(px[has, 1:] ** 2, axis=1)
-            mx = self.mass("inter")[has]
-            out["intermediate_mass"] = float(np.max(np.abs(np.sqrt(np.maximum(mx2, 0)) - mx) / px[has, 0]))
-        else:
-            out["intermediate_mass"] = 0.0
-        q = self.p4("nu") - pN
-        q2 = -(q[:, 0] ** 2 - np.sum(q[:, 1:] ** 2, axis=1))
-        out["Q2"] = float(np.max(np.abs(q2 - self._cols["Q2"]) / self.E_nu ** 2, initial=0.0))
-        c = self._cols
-        out["path"] = float(np.max(np.maximum(c["l1"] - c["l_decay"], c["l_decay"] - c["l2"]), initial=0.0))
-        out["path"] = max(out["path"], 0.0)
-        return out
-
     # ------------------------------------------------------------------ selection, concatenation
     def select(self, which) -> "EventSet":
         """Events selected by a boolean mask, an index array or a slice (tables and meta kept)."""
@@ -466,114 +189,10 @@ class EventSet:
             cols = {k: a[idx] for k, a in self._cols.items()}
         return EventSet(cols, self.cases, self.channels, self.meta, validate=False)
 
-    @classmethod
-    def concat(cls, sets: Iterable["EventSet"], *, meta: Mapping | None = None) -> "EventSet":
-        """Concatenate event sets; case and channel tables are merged (equal entries shared).
+    # ------------------------------------------------------------------ construction (events/construction.py)
+    concat = classmethod(construction.concat)
 
-        Without ``meta`` all inputs must have equal meta (pieces of one run, e.g. from parallel
-        workers).  Joining independent runs of the same model needs their weights averaged, not summed:
-        pass ``meta`` explicitly and rescale the weights yourself.
-        """
-        sets = list(sets)
-        if not sets:
-            raise ConfigurationError("concat() needs at least one EventSet")
-        if meta is None:
-            meta = sets[0].meta
-            for s in sets[1:]:
-                if s.meta != meta:
-                    keys = sorted(k for k in set(meta) | set(s.meta) if meta.get(k) != s.meta.get(k))
-                    raise ConfigurationError(f"cannot concatenate event sets whose meta differ in {keys}; "
-                                             "pass meta= explicitly")
-        cases: list[CaseInfo] = []
-        channels: list[ChannelInfo] = []
-        n_gaps = max(s.n_gaps for s in sets)
-        gap_names = [c for k in range(1, n_gaps + 1) for c in gap_columns(k)]
-        opt = list(RECOIL2_COLUMNS) if any(s.has_recoil2 for s in sets) else []
-        pieces = {k: [] for k in list(COLUMNS) + opt + gap_names}
-        for s in sets:
-            maps = []
-            for table, merged in ((s.cases, cases), (s.channels, channels)):
-                remap = []
-                for item in table:
-                    if item in merged:
-                        remap.append(merged.index(item))
-                    else:
-                        if any(m.name == item.name for m in merged):
-                            raise ConfigurationError(f"two different table entries are named {item.name!r}")
-                        merged.append(item)
-                        remap.append(len(merged) - 1)
-                maps.append(np.asarray(remap, dtype=np.uint16))
-            for k in gap_names[2 * s.n_gaps:]:  # pad missing gaps: empty, at l2
-                pieces[k].append(s._cols["l2"])
-            if opt and not s.has_recoil2:  # no second companion: zeros
-                for k in opt:
-                    pieces[k].append(np.zeros(len(s)))
-            for k, a in s._cols.items():
-                if k == "case":
-                    a = maps[0][a] if len(maps[0]) else a
-                elif k == "channel":
-                    a = maps[1][a] if len(maps[1]) else a
-                pieces[k].append(a)
-        cols = {k: np.concatenate(v) for k, v in pieces.items()}
-        return cls(cols, cases, channels, meta, validate=False)
-
-    # ------------------------------------------------------------------ construction helpers
-    @classmethod
-    def from_kinematics(cls, *, case, channel, w_rate, br, p_decay, Q2, l1, l2, ctau, l_decay, vertex,
-                        p_nu, p_recoil, p_hnl, p_daughters, cases, channels, meta=None, q_channel=None,
-                        w_decay=1.0, gaps=None, p_recoil2=None, validate=True) -> "EventSet":
-        """Build from arrays of vectors.
-
-        ``vertex``: (n, 4) x, y, z [cm], t [ns] of the interaction.  ``p_nu``, ``p_recoil``, ``p_hnl``:
-        (n, 3) momenta or (n, 4) four-momenta (E, px, py, pz; E is dropped and later recomputed on
-        shell).  ``p_daughters``: (n, k, 3|4) with k <= 4, zero-padded for channels with fewer
-        daughters, the intermediate's children last.  ``q_channel``: channel-selection probability
-        (default: ``br``, i.e. channels drawn with their branching ratios); ``gaps``: (n, K, 2) starts
-        and ends of the gaps of the path (detectors of separated parts).  Other arguments are 1-D or
-        scalars.  ``p_recoil2``: (n, 3|4) second companions of meson-decay events (optional columns).
-        """
-        vertex = np.asarray(vertex, dtype=float)
-        n = vertex.shape[0]
-        cols: dict[str, np.ndarray] = {}
-
-        def p3(a, what):
-            a = np.asarray(a, dtype=float)
-            if a.ndim != 2 or a.shape[0] != n or a.shape[1] not in (3, 4):
-                raise ConfigurationError(f"{what} must have shape (n, 3) or (n, 4), has {a.shape}")
-            return a[:, -3:]
-
-        roles = (("nu", p_nu), ("recoil", p_recoil), ("hnl", p_hnl))
-        if p_recoil2 is not None:
-            roles += (("recoil2", p_recoil2),)
-        for role, arr in roles:
-            p = p3(arr, "p_" + role)
-            for j, k in enumerate(_p3_names(role)):
-                cols[k] = np.ascontiguousarray(p[:, j])
-        pdau = np.asarray(p_daughters, dtype=float)
-        if pdau.ndim != 3 or pdau.shape[0] != n or pdau.shape[1] > MAX_DAUGHTERS or pdau.shape[2] not in (3, 4):
-            raise ConfigurationError(f"p_daughters must have shape (n, k<=4, 3|4), has {pdau.shape}")
-        for i, role in enumerate(DAUGHTER_ROLES):
-            for j, k in enumerate(_p3_names(role)):
-                cols[k] = (np.ascontiguousarray(pdau[:, i, pdau.shape[2] - 3 + j]) if i < pdau.shape[1]
-                           else np.zeros(n))
-        if vertex.ndim != 2 or vertex.shape[1] != 4:
-            raise ConfigurationError(f"vertex must have shape (n, 4), has {vertex.shape}")
-        for j, k in enumerate("xyzt"):
-            cols[k] = np.ascontiguousarray(vertex[:, j])
-        for k, v in (("w_rate", w_rate), ("br", br), ("q_channel", br if q_channel is None else q_channel),
-                     ("w_decay", w_decay), ("p_decay", p_decay), ("Q2", Q2), ("l1", l1), ("l2", l2),
-                     ("ctau", ctau), ("l_decay", l_decay)):
-            cols[k] = np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
-        if gaps is not None:
-            g = np.asarray(gaps, dtype=float)
-            if g.ndim != 3 or g.shape[0] != n or g.shape[2] != 2:
-                raise ConfigurationError(f"gaps must have shape (n, K, 2), has {g.shape}")
-            for k in range(g.shape[1]):
-                a, b = gap_columns(k + 1)
-                cols[a], cols[b] = np.ascontiguousarray(g[:, k, 0]), np.ascontiguousarray(g[:, k, 1])
-        for k, v in (("case", case), ("channel", channel)):
-            cols[k] = np.broadcast_to(np.asarray(v), (n,)).copy()
-        return cls(cols, cases, channels, meta, validate=validate)
+    from_kinematics = classmethod(construction.from_kinematics)
 
     def with_meta(self, **meta) -> "EventSet":
         """A copy sharing all arrays, with ``meta`` updated."""
