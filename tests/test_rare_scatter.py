@@ -191,7 +191,7 @@ def test_bad_input():
 
 @pytest.mark.parametrize("args, msg", [
     (["--process", "nu-x"], "unknown value 'nu-x'"),
-    (["--process", "trident"], "not available yet"),
+    (["--process", "trident"], "needs --channel"),
     (["--process", "cevns", "-e", "csi_2099"], "unknown CEvNS detector"),
     (["--process", "nu-e", "--regime", "coherent"], "--regime applies to --process upscattering only"),
     (["--process", "cevns", "-e", "csi_2017", "-n", "10"], "at least 100"),

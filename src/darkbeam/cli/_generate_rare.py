@@ -14,11 +14,8 @@ DEFAULT_NAME = "events"
 
 
 def check_process(process: str) -> None:
-    """One line for a --process of generate that is not upscattering, meson-decay, nu-e or cevns."""
-    if process == "trident":
-        raise ConfigurationError("--process trident: events are not available yet (cross sections: darkbeam xsec "
-                                 "--process trident; docs/tridents.md)")
-    check_choice("--process", process, ("upscattering", "meson-decay") + RARE_GENERATE)
+    """One line for a --process of generate that is not upscattering, meson-decay, nu-e, cevns or trident."""
+    check_choice("--process", process, ("upscattering", "meson-decay") + RARE_GENERATE + ("trident",))
 
 
 def generate_rare(process: str, experiment: str, model: Optional[Path], sets, seed: int, events: int,

@@ -101,3 +101,63 @@ def integrate_energy(sampler: PointSampler, neval: int = 20000, nitn_adapt: int 
     if couplings is not None:
         return hist, hist.sum(axis=1), err, float(exact)
     return hist, hist.sum(axis=1), err
+
+
+class EnergyArraySampler(PointSampler):
+    """:class:`PointSampler` with one neutrino energy per point (``E``: array (n,)), for event generation:
+    the same integrand and Jacobians, so that pieces(E_i, x_i) averaged over x at fixed E is sigma(E)."""
+
+    def __init__(self, E, m1: float, m2: float, antineutrino: bool, target: HadronicTarget):
+        self.E, self.m1, self.m2, self.anti, self.target = np.asarray(E, dtype=float), m1, m2, antineutrino, target
+        self.th = (m1 + m2) ** 2
+        self.smax = s_hat_max(self.E, target.M)
+        self.open = True
+
+    def evaluate_points(self, x):
+        """(pieces (3, n), s_hat (n,), Q2 (n,), leptonic point dict): like ``evaluate`` with the kinematics kept."""
+        x = np.asarray(x, dtype=float)
+        M = self.target.M
+        opened = self.smax > self.th * (1.0 + 1e-9)
+        lnS = np.log(np.where(opened, self.smax / self.th, 1.0))
+        s_hat = self.th * np.exp(x[:, 0] * lnS)
+        jac = s_hat * lnS
+        lo, hi = q2_range(self.E, s_hat, M)
+        hi = np.minimum(hi, self.target.q2_cut)
+        ok = opened & (hi > lo * (1.0 + 1e-12))
+        lnQ = np.log(np.where(ok, hi / np.where(ok, lo, 1.0), 1.0))
+        Q2 = np.where(ok, lo, 1.0) * np.exp(x[:, 1] * lnQ)
+        jac = jac * Q2 * lnQ
+        pt = leptonic_point(s_hat, Q2, x[:, 2:].T, self.m1, self.m2)
+        amp = squared_amplitudes(pt, Q2, self.m1, self.m2, self.anti)
+        W1, W2 = self.target.structure(Q2)
+        cT, cL = contraction_coefficients(self.E, s_hat, Q2, M, W1, W2)
+        pref = 1.0 / (128.0 * np.pi**2 * M * M * self.E * self.E)
+        w = np.where(ok, pref * jac * pt["weight"] / (Q2 * Q2), 0.0)
+        pieces = (cT * amp[0] + cL * amp[1]) * w
+        pieces = np.where(np.isfinite(pieces), pieces, 0.0)
+        return pieces, s_hat, Q2, pt
+
+
+def adapted_map(sampler: PointSampler, neval: int, nitn: int, rng: np.random.Generator):
+    """The vegas map adapted (``nitn`` iterations of ``neval`` points) on the SM-like VV + AA integrand of
+    ``sampler`` at its energy, as :func:`integrate_energy` does before freezing: a sampling density for events."""
+    import vegas
+
+    integ = vegas.Integrator(6 * [[0.0, 1.0]], ran_array_generator=rng.random)
+
+    @vegas.batchintegrand
+    def f(x):
+        pieces, _ = sampler.evaluate(x)
+        return pieces[0] + pieces[1]
+
+    integ(f, nitn=nitn, neval=neval)
+    return integ.map
+
+
+def sample_map(amap, n: int, rng: np.random.Generator):
+    """(x (n, 6), jac (n,)): n points drawn from the density 1/jac of a vegas AdaptiveMap (y uniform)."""
+    y = rng.random((n, 6))
+    x = np.empty_like(y)
+    jac = np.empty(n)
+    amap.map(y, x, jac)
+    return x, jac

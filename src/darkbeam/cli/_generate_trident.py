@@ -1,0 +1,65 @@
+"""``darkbeam generate --process trident``: weighted Standard-Model trident events (docs/tridents.md,
+"Events").  Imported by cli/generate.py only for this process (not a command module of its own)."""
+
+from __future__ import annotations
+
+from darkbeam.cli.common import print_json
+from darkbeam.errors import ConfigurationError
+
+
+def generate_trident(experiment: str, channel, regimes, seed: int, events: int, output, as_json: bool,
+                     refused: dict) -> None:
+    """Check everything, then simulate and print (``refused``: options that do not apply, {option: given?})."""
+    for opt, given in refused.items():
+        if given:
+            raise ConfigurationError(f"{opt} does not apply to --process trident")
+    from darkbeam.physics.trident_channels import CHANNEL_NAMES
+    from darkbeam.physics.trident_hadronic import REGIMES
+
+    if channel is None:
+        raise ConfigurationError("--process trident needs --channel (e.g. 'nu_mu -> nu_mu mu+ mu-'; "
+                                 "darkbeam xsec --process trident --help lists them)")
+    if channel not in CHANNEL_NAMES:
+        raise ConfigurationError(f"unknown trident channel '{channel}' (choose from {', '.join(CHANNEL_NAMES)})")
+    regs = list(regimes or ["coherent"])
+    if len(regs) != 1 or regs[0] not in REGIMES:
+        raise ConfigurationError(f"--process trident takes one --regime: {' or '.join(REGIMES)}")
+    if events < 100:
+        raise ConfigurationError(f"--events must be at least 100 per target, got {events}")
+    if output is not None:
+        raise ConfigurationError("--process trident: event files are not available yet (the event schema has no "
+                                 "slot for a fourth final-state particle; docs/tridents.md, Events)")
+    from darkbeam.detectors import load_experiment
+    from darkbeam.events.memory import check_memory
+
+    exp = load_experiment(experiment)
+    check_memory(events * 4, f"{events} trident events per target")
+    import numpy as np
+
+    from darkbeam.processes.trident_events import simulate_trident
+
+    res = simulate_trident(exp, channel, regime=regs[0], n=events, rng=np.random.default_rng(seed), seed=seed)
+    meta, summary = res["meta"], res["summary"]
+    if as_json:
+        print_json({"process": "trident", "experiment": meta["experiment"], "channel": channel, "regime": regs[0],
+                    "seed": seed, "exposure_pot": meta["exposure_pot"], "events": int(res["w"].size),
+                    "total_events": meta["total_events"], "mc_total_events": meta["mc_total_events"],
+                    "cases": summary, "files": []})
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = Console()
+    t = Table(title=escape(f"darkbeam generate --process trident: {meta['experiment']}  (seed {seed})"))
+    for c in ("case", "events (quadrature)", "MC estimate", "MC err", "n_eff"):
+        t.add_column(c, justify="left" if c == "case" else "right")
+    for s in summary:
+        if "mc_events" not in s:
+            t.add_row(escape(s["case"]), "0", "", "", "")
+            continue
+        t.add_row(escape(s["case"]), f"{s['events']:.5g}", f"{s['mc_events']:.5g}", f"{s['mc_err']:.2g}",
+                  f"{s['n_eff']:.0f}")
+    out.print(t)
+    out.print(f"total: {meta['total_events']:.6g} events (flux x tabulated sigma) and {meta['mc_total_events']:.6g} "
+              f"(sum of the event weights) for {meta['exposure_pot']:.4g} POT", highlight=False)
