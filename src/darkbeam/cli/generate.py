@@ -94,7 +94,7 @@ def _oscillation_spec(oscillate: Optional[str], model: Optional[Path]) -> Option
 
 @app.command("generate")
 def generate_command(
-    experiment: Optional[str] = typer.Option(None, "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file (default: miniboone_fhc; csi_2017 with --process cevns)."),
+    experiment: Optional[str] = typer.Option(None, "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file (default: miniboone_fhc; csi_2017 with --process cevns, dune_nd_fhc with --process trident)."),
     model: Optional[Path] = MODEL_OPTION,
     sets: Optional[list[str]] = SET_OPTION,
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same events, for any number of workers)."),
@@ -135,6 +135,8 @@ def generate_command(
     check_process(process)
     if channel is not None and process != "trident":
         raise ConfigurationError("--channel is an option of --process trident")
+    if experiment is None:  # the default experiment of each process
+        experiment = {"cevns": "csi_2017", "trident": "dune_nd_fhc"}.get(process, "miniboone_fhc")
     if process == "trident":
         from darkbeam.cli._generate_trident import generate_trident
 
@@ -145,8 +147,6 @@ def generate_command(
                    "--mode": parent_mode is not None, "--parents-file": parents_file is not None, "--beam": beam is not None,
                    "--no-bremsstrahlung": no_brem}
         return generate_trident(experiment, channel, regimes, seed, events, output, as_json, refused)
-    if experiment is None:
-        experiment = "csi_2017" if process == "cevns" else "miniboone_fhc"
     if process in RARE_GENERATE:
         from darkbeam.cli._generate_rare import generate_rare
 
