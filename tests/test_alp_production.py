@@ -127,3 +127,25 @@ def test_alp_three_pion_sampling(m_a):
 def test_alp_channel_needs_alp():
     with pytest.raises(ModelError):
         decay_table(ModelParameters.from_dict({"m4": 0.1, "Umu4": 1e-3}), "alp")
+
+
+def test_alp_from_kaons_at_rest_reaches_microboone_and_reweights():
+    """The real K+ -> pi+ a channel through the meson-decay process: monoenergetic ALPs
+    E = (M_K^2 + m_a^2 - m_pi^2)/(2 M_K) from kaons at rest, decaying to gamma gamma in MicroBooNE;
+    weights x4 for g_agluon x2 (production scaling, same decay BRs), and a mass change is refused."""
+    from meson_doubles import M_K, kaons_at_rest
+
+    from darkbeam.errors import ConfigurationError
+    from darkbeam.processes.meson_decay import reweight, simulate
+
+    m_a = 0.3
+    params = ModelParameters.from_dict({"ma": m_a, "g_agluon": 1e-5, "g_agg": 1e-7})
+    chans = [ch for ch in production_channels(params, parents=["K+"]) if ch.llp == "alp"]
+    es = simulate(params, "microboone", chans, {"K+": kaons_at_rest(10, beam="numi", at=(0.0, 0.0, 72500.0))}, n=300,
+                  rng=np.random.default_rng(3))
+    np.testing.assert_allclose(es.energy("hnl"), (M_K**2 + m_a**2 - C.M_PI**2) / (2 * M_K), rtol=1e-12, atol=0)
+    assert {ch.name for ch in es.channels} == {"alp -> gamma gamma"} and es.w.sum() > 0
+    es2 = reweight(es, {"g_agluon": 2e-5})
+    np.testing.assert_allclose(es2.w, 4 * es.w, rtol=1e-12, atol=0)
+    with pytest.raises(ConfigurationError, match="ma changed"):
+        reweight(es, {"ma": 0.31})
