@@ -31,7 +31,9 @@ Widths (GeV):
   tested against an independent leading-order derivation (docs/dark_matter.md, "a -> 3 pi"):
   M(3 pi0) = (mu^2/f^2) m_a^2/(m_a^2 - m_pi^2), M(pi+ pi- pi0) = (mu^2/f^2)(s_{+-} - m_pi^2)/(m_a^2 - m_pi^2),
   mu^2 = m_pi^2 delta f/(2 f_a), f = f_pi/sqrt2, 1/f_a = 32 pi^2 g_agluon, integrated over the Dalitz
-  plot; the (1 - r)^-2 of g_ab is the mixing denominator squared.
+  plot; the (1 - r)^-2 of g_ab is the mixing denominator squared.  The same amplitudes are the
+  Dalitz distributions the decay samplers draw (:func:`three_neutral_pion_msq`: flat;
+  :func:`charged_three_pion_msq`: (s_{+-} - m_pi^2)^2).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from functools import lru_cache
 import numpy as np
 
 from darkbeam import constants as C
-from darkbeam.physics.channels import Channel, TwoBody
+from darkbeam.physics.channels import Channel, ThreeBody, TwoBody
 from darkbeam.physics.mesons import F_PI
 
 REFERENCE = "Bauer, Neubert, Thamm 1708.00443"
@@ -101,6 +103,21 @@ def alp_to_three_pions(m_a, g_agluon: float, charged: bool):
     return np.where(m_a > 3 * m_pi, w, 0.0)
 
 
+def three_neutral_pion_msq(P, k1, k2, k3, s):
+    """|M|^2 of a -> 3 pi0, unnormalised: the leading-order amplitude M(3 pi0) is constant over the
+    Dalitz plot (module docstring), so the decay is flat in phase space.  Arrays (n, 4)."""
+    return np.ones(np.shape(P)[0])
+
+
+def charged_three_pion_msq(P, k1, k2, k3, s):
+    """|M|^2 of a -> pi+ pi- pi0 (daughters in that order), unnormalised: (s_{+-} - m_pi^2)^2 with
+    s_{+-} = (k_{pi+} + k_{pi-})^2, the square of the leading-order amplitude of the module docstring
+    (m_pi the charged mass, as in the width).  Arrays (n, 4), metric +---."""
+    q = k1 + k2
+    s_pm = q[:, 0] ** 2 - q[:, 1] ** 2 - q[:, 2] ** 2 - q[:, 3] ** 2
+    return (s_pm - C.M_PI**2) ** 2
+
+
 def channels(params) -> list[Channel]:
     """Open ALP decay channels with non-zero width (module docstring)."""
     if not params.has_alp:
@@ -116,10 +133,10 @@ def channels(params) -> list[Channel]:
         if w > 0:
             out.append(Channel("alp", (f"{f}-", f"{f}+"), w, TwoBody(0.0), f"{REFERENCE} eq. 40", "leptons", (ml, ml)))
     if params.g_agluon:
-        for daughters, charged in ((("pi+", "pi-", "pi0"), True), (("pi0", "pi0", "pi0"), False)):
+        for daughters, charged, msq in ((("pi+", "pi-", "pi0"), True, charged_three_pion_msq),
+                                        (("pi0", "pi0", "pi0"), False, three_neutral_pion_msq)):
             w = float(alp_to_three_pions(m, params.g_agluon, charged))
             if w > 0:
                 masses = tuple(C.M_PI0 if d == "pi0" else C.M_PI for d in daughters)
-                # kinematics None: the 3-pion Dalitz distribution is not sampled in this slice
-                out.append(Channel("alp", daughters, w, None, f"{REFERENCE} eq. 47", "hadrons", masses))
+                out.append(Channel("alp", daughters, w, ThreeBody(msq), f"{REFERENCE} eq. 47", "hadrons", masses))
     return out

@@ -397,7 +397,7 @@ def reweight(events: EventSet, new, *, channels: Sequence | None = None, positio
         params = new
     else:
         params = ModelParameters.from_dict({**events.meta["model"], **dict(new)})
-    for k in ("m4", "m5", "m6", "mzprime", "mhprime"):
+    for k in ("m4", "m5", "m6", "mzprime", "mhprime", "ma", "mchi"):
         if getattr(old, k) != getattr(params, k):
             raise ConfigurationError(f"reweight keeps the masses: {k} changed from {getattr(old, k)} to "
                                      f"{getattr(params, k)}; generate again at the new mass")

@@ -94,7 +94,7 @@ def meson_channels(params, *, parents: Optional[Iterable[str]] = None, particle:
 
 
 def _masses(params) -> str:
-    out = [f"{k}={getattr(params, k)}" for k in ("m4", "m5", "m6", "mhprime", "mzprime") if getattr(params, k, None)]
+    out = [f"{k}={getattr(params, k)}" for k in ("m4", "m5", "m6", "mhprime", "mzprime", "ma", "mchi") if getattr(params, k, None)]
     return ", ".join(out) or "none"
 
 

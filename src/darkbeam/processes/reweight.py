@@ -62,7 +62,7 @@ __all__ = ["ReweightingError", "Reweighter", "reweight", "summary", "apply_chang
            "final_state", "stratification_cells", "stratified_variance", "MASS_KEYS", "POSITIONS"]
 
 #: parameters that fix masses or the particle content: changing one needs new events
-MASS_KEYS = ("m4", "m5", "m6", "mzprime", "mhprime", "HNLtype")
+MASS_KEYS = ("m4", "m5", "m6", "mzprime", "mhprime", "ma", "mchi", "HNLtype")
 POSITIONS = ("resample", "reweight", "keep")
 _ALTERNATIVES = (("epsilon", "epsilon2", "alpha_epsilon2", "chi"), ("gD", "alphaD"))
 

@@ -2,7 +2,8 @@
 
 :func:`production_channels` lists every open channel of a model's new particles (HNLs N4..N6 through
 their mixings, the dark scalar 'hprime' through ``theta``, the dark photon 'zprime' through kinetic
-mixing, the light dark matter 'chi'/'chi_s' through an off-shell dark photon) as :class:`ProductionChannel` objects with branching ratio, coupling scaling and a rest-frame
+mixing, the light dark matter 'chi'/'chi_s' through an off-shell dark photon, the ALP 'alp' in K -> pi a through
+its gluon coupling) as :class:`ProductionChannel` objects with branching ratio, coupling scaling and a rest-frame
 sampler; :func:`parent_species` the parents that have one.  Formulas and sources: the modules of this
 package and docs/production.md.
 """
@@ -36,7 +37,8 @@ def production_channels(params, *, parents: Optional[Iterable[str]] = None, sw2:
     (an unknown label is a ConfigurationError).  ``sw2`` is the weak-mixing scheme of the couplings
     (only the Z'-photon mixing uses it; the charged-current channels need none)."""
     from darkbeam.models.couplings import Couplings
-    from darkbeam.physics.production.dark_channels import dark_matter_channels, dark_photon_channels, scalar_channels
+    from darkbeam.physics.production.dark_channels import (alp_channels, dark_matter_channels, dark_photon_channels,
+                                                          scalar_channels)
     from darkbeam.physics.production.hnl_channels import hnl_channels
 
     wanted = None
@@ -50,6 +52,7 @@ def production_channels(params, *, parents: Optional[Iterable[str]] = None, sw2:
     eps = Couplings(params, sw2).epsilon if params.has_zprime else 0.0
     out += dark_photon_channels(params, eps**2)
     out += dark_matter_channels(params, eps**2, sw2=sw2)
+    out += alp_channels(params)
     if wanted is not None:
         out = [ch for ch in out if ch.parent in wanted]
     order = {p: i for i, p in enumerate(PARENTS)}

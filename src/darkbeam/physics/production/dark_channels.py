@@ -129,3 +129,19 @@ def dark_matter_channels(params, eps2: float, *, sw2: float | None = None,
         out.append(ProductionChannel(parent=parent, daughters=("gamma", lab, lab + "_bar"), llp=lab,
                                      width=br * PD.total_width(parent), br=br, scaling=scaling, sampler=kin, source=SRC_DM))
     return out
+
+
+def alp_channels(params) -> list[ProductionChannel]:
+    """K+ -> pi+ a and K- -> pi- a through the ALP-gluon coupling ``g_agluon`` (ALP mass ``ma``;
+    :mod:`alp_kaon`).  The width is exactly proportional to g_agluon^2."""
+    if not params.has_alp or not params.g_agluon:
+        return []
+    from darkbeam.physics.production.alp_kaon import REFERENCE, width_kaon_to_pion_alp
+
+    m_a = float(params.ma)
+    out = []
+    for parent, pion in (("K+", "pi+"), ("K-", "pi-")):
+        w = float(width_kaon_to_pion_alp(m_a, params.g_agluon))
+        if w > 0:
+            out.append(_channel(parent, (pion, "alp"), "alp", m_a, w, w / PD.total_width(parent), (("g_agluon", 2),), REFERENCE))
+    return out
