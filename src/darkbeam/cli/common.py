@@ -230,3 +230,27 @@ def check_folder_creatable(folder: Path, *, what: str = "output") -> None:
         raise ConfigurationError(f"{what}: {exc}") from None
 
 
+
+
+class FieldPrinter:
+    """The plain text of the ``show`` commands (experiments, searches): a bold title, ``key  value``
+    lines (empty values skipped) and bulleted lists, printed without rich markup."""
+
+    def __init__(self, width: int):
+        from rich.console import Console
+
+        self.console = Console()
+        self.width = width
+
+    def title(self, text: str) -> None:
+        self.console.print(text, markup=False, highlight=False, style="bold")
+
+    def line(self, key: str, value: Any) -> None:
+        if value not in (None, "", [], {}):
+            self.console.print(f"{key:{self.width}s} {value}", markup=False, highlight=False, soft_wrap=True)
+
+    def bullets(self, heading: str, items) -> None:
+        if items:
+            self.console.print(f"{heading}:", markup=False, highlight=False)
+            for item in items:
+                self.console.print(f"  - {item}", markup=False, highlight=False, soft_wrap=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from darkbeam.cli.common import JSON_OPTION, print_json
+from darkbeam.cli.common import JSON_OPTION, FieldPrinter, print_json
 from darkbeam.cli.main import LazyHelpGroup, app
 
 experiments_app = typer.Typer(help="The experiment catalog: list, show (also validates your own TOML file).",
@@ -147,17 +147,12 @@ def experiments_show(
     if as_json:
         print_json(d)
         return
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    out = Console()
-
-    def line(key: str, value: Any) -> None:
-        if value not in (None, "", [], {}):
-            out.print(f"{key:18s} {value}", markup=False, highlight=False, soft_wrap=True)
-
-    out.print(f"{exp.keyword}: {exp.name}", markup=False, highlight=False, style="bold")
+    show = FieldPrinter(18)
+    out, line = show.console, show.line
+    show.title(f"{exp.keyword}: {exp.name}")
     line("file", d["source_file"])
     line("description", exp.description)
     line("darknews keyword", exp.darknews_keyword)
@@ -193,7 +188,4 @@ def experiments_show(
         line(f"  {k}", f"{label}, {v['volume_cm3']:.6g} cm^3" + (f"  ({v['name']})" if v["name"] else ""))
     line("geometry note", g["note"])
     for key in ("citations", "caveats", "darknews_fixes"):
-        if d[key]:
-            out.print(f"{key.replace('_', ' ')}:", markup=False, highlight=False)
-            for c in d[key]:
-                out.print(f"  - {c}", markup=False, highlight=False, soft_wrap=True)
+        show.bullets(key.replace("_", " "), d[key])

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from darkbeam.cli.common import JSON_OPTION, print_json
+from darkbeam.cli.common import JSON_OPTION, FieldPrinter, print_json
 from darkbeam.cli.main import LazyHelpGroup, app
 
 searches_app = typer.Typer(help="The searches catalog: published analyses and sensitivity templates (list, show).",
@@ -121,16 +121,10 @@ def searches_show(
     if as_json:
         print_json(d)
         return
-    from rich.console import Console
-
-    out = Console()
-
-    def line(key: str, value: Any) -> None:
-        if value not in (None, "", [], {}):
-            out.print(f"{key:14s} {value}", markup=False, highlight=False, soft_wrap=True)
-
+    show = FieldPrinter(14)
+    line = show.line
     sp = s.spec
-    out.print(f"{s.key}: {sp.name} ({sp.kind})", markup=False, highlight=False, style="bold")
+    show.title(f"{s.key}: {sp.name} ({sp.kind})")
     line("file", s.source)
     line("description", sp.description)
     line("particle", sp.particle + (f", mixing with {', '.join(sp.flavours)}" if sp.flavours else ""))
@@ -164,8 +158,4 @@ def searches_show(
         for c in sp.recast.published:
             line("  published", f"{c.parameter} ({c.hnl_type or '-'}, {100 * c.cl:g}% CL): {c.source}")
     for key in ("citations", "caveats"):
-        items = getattr(sp, key)
-        if items:
-            out.print(f"{key}:", markup=False, highlight=False)
-            for c in items:
-                out.print(f"  - {c}", markup=False, highlight=False, soft_wrap=True)
+        show.bullets(key, getattr(sp, key))
