@@ -120,7 +120,8 @@ def test_cli_charm_and_bremsstrahlung(capsys):
                  "--json"]) == 0
     rows = {r["species"]: r for r in json.loads(capsys.readouterr().out)["parents"]}
     assert set(rows) == {"D_s+", "tau-", "zprime"}
-    assert rows["zprime"]["decays_per_pot"] > 0 and rows["D_s+"]["decays_per_pot"] > rows["tau-"]["decays_per_pot"]
+    assert rows["zprime"]["llp_per_pot_unit_coupling"] > 0 and "decays_per_pot" not in rows["zprime"]
+    assert rows["D_s+"]["decays_per_pot"] > rows["tau-"]["decays_per_pot"]
     for argv, needle in ((("--beam", "bnb", "--species", "D_s+"), "threshold"),
                          (("--beam", "numi", "--species", "zprime"), "--mass"),
                          (("--beam", "numi", "--species", "D+", "--mass", "0.3"), "--mass"),

@@ -86,7 +86,9 @@ def parents_command(
         p = np.linalg.norm(ps.p4[:, 1:], axis=1)
         total = ps.decays_per_pot
         mean_p = float(np.average(p, weights=ps.weight)) if total > 0 else 0.0
-        rows.append({"species": s, "decays_per_pot": total, "mean_p_GeV": mean_p, "entries": len(ps),
+        # dark photons of proton bremsstrahlung are the new particles themselves (no parent decay), at epsilon = 1
+        key = "llp_per_pot_unit_coupling" if s == "zprime" else "decays_per_pot"
+        rows.append({"species": s, key: total, "mean_p_GeV": mean_p, "entries": len(ps),
                      "beam": ps.beam, "origin": ps.origin, "notes": list(ps.notes)})
     if as_json:
         print_json({"source": label, "mode": mode_out, "parents": rows})
@@ -98,7 +100,11 @@ def parents_command(
     for c, j in (("species", "left"), ("decays/POT", "right"), ("<p> [GeV]", "right"), ("entries", "right"), ("origin", "left")):
         t.add_column(c, justify=j)
     for r in rows:
-        t.add_row(r["species"], f"{r['decays_per_pot']:.4g}", f"{r['mean_p_GeV']:.3g}", str(r["entries"]), r["origin"])
+        per_pot = r.get("decays_per_pot", r.get("llp_per_pot_unit_coupling"))
+        star = " *" if "llp_per_pot_unit_coupling" in r else ""
+        t.add_row(r["species"], f"{per_pot:.4g}{star}", f"{r['mean_p_GeV']:.3g}", str(r["entries"]), r["origin"])
+    if any("llp_per_pot_unit_coupling" in r for r in rows):
+        t.caption = "* dark photons made per POT at epsilon = 1 (scale with epsilon^2), not parent decays"
     console = Console()
     console.print(t)
     for r in rows[:1]:

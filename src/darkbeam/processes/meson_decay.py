@@ -274,7 +274,8 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
         production.append({"case": ch.name, "parent": ch.parent, "llp": ch.llp, "br": ch.br, "width_GeV": ch.width,
                            "scaling": [list(s) for s in ch.scaling], "source": ch.source,
                            "parents_origin": ps.origin, "parents_notes": list(ps.notes),
-                           "parent_decays_per_pot": ps.decays_per_pot,
+                           # a direct LLP sample (bremsstrahlung) counts LLPs at unit coupling, not parent decays
+                           ("llp_per_pot_unit_coupling" if direct else "parent_decays_per_pot"): ps.decays_per_pot,
                            "notes": list(getattr(ch, "notes", ()))})
         # LLP decay
         lab = prod["lab"]

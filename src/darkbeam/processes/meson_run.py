@@ -257,7 +257,10 @@ def summary_of(events) -> dict:
                            for ch, s, e in zip(events.channels, cs, ce)],
         "ctau_cm": {c.name: float(np.asarray(events["ctau"])[np.asarray(events["case"]) == i][0])
                     for i, c in enumerate(events.cases) if np.any(np.asarray(events["case"]) == i)},
-        "parents": {p["parent"]: {"origin": p.get("parents_origin"), "decays_per_pot": p.get("parent_decays_per_pot")}
+        "parents": {p["parent"]: ({"origin": p.get("parents_origin"), "decays_per_pot": p["parent_decays_per_pot"]}
+                                  if "parent_decays_per_pot" in p else
+                                  {"origin": p.get("parents_origin"),
+                                   "llp_per_pot_unit_coupling": p.get("llp_per_pot_unit_coupling")})
                     for p in m.get("production", [])},
         "skipped": list(m.get("skipped", [])),
         "parent_notes": list(m.get("parent_notes", [])),
