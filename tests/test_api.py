@@ -23,7 +23,10 @@ def test_import_is_light_and_names_are_lazy():
                                              check=True).stdout)
     assert heavy == []
     assert names == sorted(["__version__", "EventSet", "decay_table", "generate", "load_experiment", "load_model",
-                            "read", "reweight", "search_limit", "simulate_meson_decays", "xsec"])
+                            "read", "reweight", "search_limit", "simulate_meson_decays", "xsec",
+                            "beam_dump_limit", "ccqe_events", "ccqe_xsec", "list_searches", "load_search", "mass_model",
+                            "parent_samples", "plane_limit", "production_channels", "rare_xsec", "shower",
+                            "simulate_rare", "simulate_trident", "trident_xsec"])
     assert set(darkbeam.__all__) <= set(dir(darkbeam))
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         darkbeam.nonsense  # noqa: B018

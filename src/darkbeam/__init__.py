@@ -17,6 +17,10 @@ The public API, one call per job of the command line::
     llps = darkbeam.simulate_meson_decays({"m4": 0.3}, "ps191")  # HNLs from kaon decays, decaying in PS191
     lim = darkbeam.search_limit("t2k_nd280_hnl", masses=[0.2, 0.3])  # |U_mu4|^2 limits, one generation per mass
 
+and one function per other command (README.md, "Python API"): ``production_channels``, ``parent_samples``,
+``shower``, ``beam_dump_limit``, ``plane_limit``, ``ccqe_xsec``, ``ccqe_events``, ``mass_model``,
+``list_searches``, ``load_search``, ``rare_xsec``, ``trident_xsec``, ``simulate_rare``, ``simulate_trident``.
+
 The names are loaded on first use (module ``__getattr__``): ``import darkbeam`` imports neither numpy
 nor scipy nor pydantic.
 """
@@ -32,13 +36,29 @@ _LAZY = {
     "reweight": "darkbeam.api",
     "simulate_meson_decays": "darkbeam.api",
     "search_limit": "darkbeam.api",
+    "production_channels": "darkbeam.api",
+    "parent_samples": "darkbeam.api",
+    "shower": "darkbeam.api",
+    "beam_dump_limit": "darkbeam.api",
+    "plane_limit": "darkbeam.api",
+    "ccqe_xsec": "darkbeam.api",
+    "ccqe_events": "darkbeam.api",
+    "mass_model": "darkbeam.api",
+    "rare_xsec": "darkbeam.api",
+    "simulate_rare": "darkbeam.api",
+    "simulate_trident": "darkbeam.api",
+    "trident_xsec": "darkbeam.api",
+    "load_search": "darkbeam.analysis.searches",
+    "list_searches": "darkbeam.analysis.searches",
     "load_model": "darkbeam.models.io",
     "load_experiment": "darkbeam.detectors.catalog",
     "EventSet": "darkbeam.events.eventset",
 }
 
-__all__ = ["__version__", "EventSet", "decay_table", "generate", "load_experiment", "load_model", "read",
-           "reweight", "search_limit", "simulate_meson_decays", "xsec"]
+__all__ = ["__version__", "EventSet", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table",
+           "generate", "list_searches", "load_experiment", "load_model", "load_search", "mass_model",
+           "parent_samples", "plane_limit", "production_channels", "rare_xsec", "read", "reweight",
+           "search_limit", "shower", "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
 
 
 def __getattr__(name):

@@ -20,7 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from darkbeam.physics.decays import DecayTable
     from darkbeam.processes.generator import RunResult
 
-__all__ = ["as_model", "decay_table", "generate", "read", "reweight", "search_limit", "simulate_meson_decays", "xsec"]
+__all__ = ["as_model", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table", "generate", "mass_model",
+           "parent_samples", "plane_limit", "production_channels", "rare_xsec", "read", "reweight", "search_limit",
+           "shower", "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
 
 
 def as_model(model: Any = None) -> "ModelParameters":
@@ -138,3 +140,264 @@ def search_limit(search: str, masses: Any, **options) -> dict:
     from darkbeam.analysis.meson_limits import search_limit as _limit
 
     return _limit(search, masses, **options)
+
+
+# --- one function per newer command (production, parents, shower, plane, ccqe, massmodel, rare processes) ---
+
+
+def production_channels(model: Any = None, parents: Any = None) -> list:
+    """Every open production channel of ``model``'s new particles in decays of mesons, taus and muons,
+    as ``darkbeam production``: :class:`~darkbeam.physics.production.ProductionChannel` objects
+    (``.parent``, ``.name``, ``.llp``, ``.br``, ``.width`` GeV, ``.scaling``, ``.source``); ``parents``:
+    only these parent labels ('K+', 'D_s+', ...; docs/production.md)."""
+    from darkbeam.physics.production import production_channels as _channels
+
+    return _channels(as_model(model), parents=None if parents is None else list(parents))
+
+
+def parent_samples(beam: Any, species: Any = None, *, mode: str = "in-flight", n: int = 2**13, seed: int = 12345,
+                   **options) -> dict:
+    """{species: ParentSample}: the decaying parents of a beam line per POT, as ``darkbeam parents``
+    (``.decays_per_pot``, ``.p4``, ``.weight``, ``.origin``; docs/parents.md).  ``species``: a label or
+    a list (default: every parent of ``mode``, 'in-flight' or 'at-rest'); ``n``, ``seed``: the beam
+    model's production points and Sobol seed (``--stats``, ``--seed``); ``options`` of
+    :func:`darkbeam.sources.parents.parent_sample` (``polarity``, ``site``, ``stopped_per_pot``,
+    ``mass`` for 'zprime')."""
+    from darkbeam.sources.parents import parent_samples as _samples
+
+    if isinstance(species, str):
+        species = [species]
+    return _samples(beam, species, mode=mode, n=n, seed=seed, **options)
+
+
+def shower(material: Any = "graphite", particle: str = "e-", energy: float = 10.0, showers: int = 100, *,
+           seed: int = 0, cut: float = 1e-3, thickness_x0: float | None = None, dark_mass: float | None = None,
+           dark_brem: str = "ww") -> Any:
+    """Electromagnetic showers of ``showers`` primaries (``particle`` 'e-', 'e+' or 'gamma' of total
+    ``energy`` GeV) in a thick target of ``material`` (a name or a list of (material, thickness cm)
+    layers), as ``darkbeam shower``: a :class:`~darkbeam.sources.shower.transport.ShowerResult` of
+    per-shower arrays (``track_length`` cm per species gamma, e-, e+; energy flow; ``dark_yield``
+    {process: yields per shower at eps = 1} when ``dark_mass`` GeV is given; docs/showers.md).
+    ``thickness_x0``: thickness in radiation lengths (default infinite); ``dark_brem``: 'ww' or 'iww'."""
+    import math
+
+    from darkbeam.errors import ParameterError
+    from darkbeam.physics.shower.materials import shower_material
+    from darkbeam.sources.shower.transport import ShowerSimulator
+
+    target = shower_material(material) if isinstance(material, str) else material
+    thickness = math.inf
+    if thickness_x0 is not None:
+        if not isinstance(material, str):
+            raise ParameterError("give either layers (a list of (material, thickness cm)) or thickness_x0, not both")
+        if not thickness_x0 > 0:
+            raise ParameterError(f"thickness_x0 must be positive (radiation lengths), got {thickness_x0}")
+        thickness = thickness_x0 * target.X0_cm
+    sim = ShowerSimulator(target, particle, energy, cut=cut, thickness=thickness, dark_mass=dark_mass,
+                          brem_model=dark_brem)
+    return sim.run(showers, seed=seed)
+
+
+def beam_dump_limit(search: str, masses: Any, **options) -> dict:
+    """The excluded eps band per dark-photon mass (GeV) of an electron beam-dump search of the catalog
+    ('e137_dark_photon'), as ``darkbeam shower --search``: the command's JSON (``rows`` with
+    ``eps_lower``, ``eps_upper`` per mass).  ``options`` of
+    :func:`darkbeam.analysis.beam_dump.search_limit` (``showers``, ``vectors``, ``seed``, ``energy_cut``,
+    ``brem_model``, ``processes``, ``acceptance``)."""
+    from darkbeam.analysis.beam_dump import search_limit as _limit
+
+    if isinstance(masses, (int, float)):
+        masses = [masses]
+    return _limit(search, list(masses), **options)
+
+
+def plane_limit(experiment: str, masses: Any, charge: str = "B-L", **options) -> Any:
+    """The limit on a Z''s gauge coupling gX(m_Z') from a measured CEvNS or nu-e yield, as
+    ``darkbeam plane``: a :class:`~darkbeam.analysis.rare_limits.PlaneLimit` (``.masses``, ``.limit``;
+    ``.to_dict()`` is the command's JSON).  ``options`` of
+    :func:`darkbeam.analysis.rare_limits.plane_limit` (``cl``, ``expected``, ``loop_mixing``,
+    ``process``; docs/rare_limits.md)."""
+    from darkbeam.analysis.rare_limits import plane_limit as _plane
+
+    if isinstance(masses, (int, float)):
+        masses = [masses]
+    return _plane(experiment, charge, masses, **options)
+
+
+def ccqe_xsec(energies: Any, projectile: str = "nu_mu", target: str = "C12", nucleon_model: str = "fermi-gas",
+              *, free: bool = False) -> "np.ndarray":
+    """Standard-model CCQE cross section in cm^2 at the neutrino energies ``energies`` (GeV), as
+    ``darkbeam ccqe --energies``: per ``target`` nucleus (``nucleon_model`` 'fermi-gas', 'rfg' or
+    'free'), or per free nucleon with ``free=True`` (Llewellyn Smith; docs/oscillations.md)."""
+    import numpy as np
+
+    from darkbeam.physics.ccqe import sigma_free, sigma_nucleus
+
+    E = np.asarray(energies, dtype=float)
+    if free:
+        return sigma_free(E, projectile)
+    return sigma_nucleus(E, projectile, target, nucleon_model=nucleon_model)
+
+
+def ccqe_events(experiment: Any, oscillation: Any = None, *, flux_source: str = "auto",
+                nucleon_model: str = "fermi-gas") -> dict:
+    """Expected CCQE events per flavour at ``experiment`` (flux x sigma x targets x POT), as
+    ``darkbeam ccqe --experiment``: ``{flavour: events}``, or with ``oscillation`` (3+N parameters as
+    ``--oscillate`` takes them: 'dm41=1.3,Umu4=0.15', a mapping, or a TOML path) the pair
+    ``{"events": ..., "events_oscillated": ...}``."""
+    from darkbeam.analysis.ccqe_rates import experiment_ccqe_events
+    from darkbeam.detectors import load_experiment
+    from darkbeam.processes.cases import experiment_flux
+    from darkbeam.sources.oscillated import oscillate_for_experiment, oscillation_model
+
+    osc = oscillation_model(oscillation) if oscillation is not None else None
+    exp = load_experiment(experiment) if isinstance(experiment, (str, Path)) else experiment
+    flux = experiment_flux(exp, flux_source)
+    base = experiment_ccqe_events(exp, flux, nucleon_model=nucleon_model)
+    if osc is None:
+        return base
+    oflux = oscillate_for_experiment(flux, exp, osc)
+    flavours = list(dict.fromkeys(list(base) + list(oflux.flavours)))
+    return {"events": base, "events_oscillated": experiment_ccqe_events(exp, oflux, nucleon_model=nucleon_model,
+                                                                         flavours=flavours)}
+
+
+def _rare_model(model: Any) -> "ModelParameters":
+    """The rare processes' model: None is the Standard Model (no new particle), as in ``darkbeam xsec
+    --process nu-e|cevns``; anything else as :func:`as_model`."""
+    if model is None:
+        from darkbeam.models.parameters import ModelParameters
+
+        return ModelParameters.from_dict({"name": "standard_model"})
+    if isinstance(model, Mapping):
+        from darkbeam.models.parameters import ModelParameters
+
+        return ModelParameters.from_dict({"name": "standard_model", **dict(model)})
+    return as_model(model)
+
+
+def rare_xsec(process: str, energies: Any, target: str | None = None, projectile: str = "nu_mu",
+              model: Any = None, *, sw2: float | None = None, form_factor: str | None = None,
+              recoil_min: float = 0.0, recoil_max: float | None = None, magnetic_moment: float = 0.0) -> "np.ndarray":
+    """Cross section in cm^2 of nu e -> nu e ('nu-e', per electron) or CEvNS ('cevns', per nucleus of
+    ``target``, default Cs133) at ``energies`` (GeV), as ``darkbeam xsec --process nu-e|cevns``.
+    ``model``: None is the Standard Model; a mapping of parameters on top of it ({"mzprime": 0.01,
+    "gzprime": 1e-5, "zprime_charge": "B-L"}) or a model, whose Z' and scalar mediate (docs/rare_scattering.md).
+    ``recoil_min``/``recoil_max``: recoil window in GeV."""
+    from darkbeam import constants as C
+    from darkbeam.errors import ConfigurationError
+    from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
+
+    sw2 = C.SW2_LOW_Q2 if sw2 is None else sw2
+    params = _rare_model(model)
+    mediator, scalar = zprime_mediator(params, sw2), scalar_mediator(params)
+    if process == "nu-e":
+        from darkbeam.physics.nu_electron import NuElectronXsec
+
+        if form_factor is not None:
+            raise ConfigurationError("form_factor applies to the 'cevns' process only")
+        xs = NuElectronXsec(projectile, mediator, sw2, magnetic_moment, scalar)
+    elif process == "cevns":
+        from darkbeam.physics.cevns import CEvNSXsec
+
+        xs = CEvNSXsec(target or "Cs133", projectile, mediator=mediator, scalar=scalar,
+                       magnetic_moment=magnetic_moment, sw2=sw2, form_factor=form_factor or "helm")
+    else:
+        raise ConfigurationError(f"unknown rare process '{process}' (choose from nu-e, cevns; "
+                                 "tridents: darkbeam.trident_xsec; upscattering: darkbeam.xsec)")
+    return xs.sigma(energies, t_min=recoil_min, t_max=recoil_max)
+
+
+def trident_xsec(channel: str = "nu_mu -> nu_mu mu+ mu-", energies: Any = None, target: str = "Ar40",
+                 regime: str = "coherent", model: Any = None, *, sw2: float | None = None,
+                 form_factor: str | None = None) -> "np.ndarray":
+    """Neutrino-trident cross section in cm^2 per ``target`` nucleus of ``channel`` at ``energies`` (GeV),
+    as ``darkbeam xsec --process trident`` (:func:`darkbeam.physics.trident.trident_xsec`; regime
+    'coherent' or a nucleon regime; docs/tridents.md).  ``model``: None is the Standard Model; a mapping
+    or model with a Z' of L_mu - L_tau, L_e - L_mu or L_e - L_tau (``zprime_charge``, ``mzprime``, ``gX``)
+    adds it at tree level."""
+    from darkbeam import constants as C
+    from darkbeam.errors import ConfigurationError
+    from darkbeam.physics.trident import trident_xsec as _trident_xsec
+    from darkbeam.physics.trident_channels import channel as get_channel, zprime_for_channel
+
+    if energies is None:
+        raise ConfigurationError("give the neutrino energies in GeV: trident_xsec(channel, energies=[1, 10])")
+    ch = get_channel(channel)
+    params = _rare_model(model)
+    zprime = None
+    if params.has_zprime:
+        if params.zprime_charge not in ("Lmu-Ltau", "Le-Lmu", "Le-Ltau"):
+            raise ConfigurationError(f"tridents take a Z' of Lmu-Ltau, Le-Lmu, Le-Ltau (zprime_charge), not "
+                                     f"'{params.zprime_charge}'")
+        zprime = zprime_for_channel(ch, params.zprime_charge, float(params.gX), float(params.mzprime))
+    return _trident_xsec(energies, channel=ch.name, regime=regime, target=target, zprime=zprime,
+                         sw2=C.SW2_LOW_Q2 if sw2 is None else sw2, form_factor_scheme=form_factor or "default")
+
+
+def simulate_rare(process: str, experiment: Any, model: Any = None, *, n: int = 10_000, seed: int = 0,
+                  projectiles: Any = None, **options) -> "EventSet":
+    """Weighted nu-e ('nu-e', at a catalog experiment) or CEvNS ('cevns', at a COHERENT detector) events,
+    as ``darkbeam generate --process nu-e|cevns``: an EventSet whose ``meta["summary"]`` holds each
+    case's rate (``n`` events per case; model as in :func:`rare_xsec`; ``options`` of
+    :func:`darkbeam.processes.rare_scatter.simulate`: ``sw2``, ``form_factor``, ``t_min``, ``t_max``)."""
+    import numpy as np
+
+    from darkbeam.processes.rare_scatter import simulate
+
+    if process == "cevns" and isinstance(experiment, str):
+        from darkbeam.detectors.cevns_detectors import cevns_detector
+
+        experiment = cevns_detector(experiment)
+    elif isinstance(experiment, (str, Path)):
+        from darkbeam.detectors import load_experiment
+
+        experiment = load_experiment(experiment)
+    params = None if model is None else _rare_model(model)
+    return simulate(process, experiment, params, n=n, rng=np.random.default_rng(seed),
+                    projectiles=None if projectiles is None else list(projectiles), seed=seed, **options)
+
+
+def simulate_trident(experiment: Any = "dune_nd_fhc", channel: str = "nu_mu -> nu_mu mu+ mu-", *, regime: str = "coherent",
+                     n: int = 10_000, seed: int = 0, **options) -> dict:
+    """Weighted Standard-Model neutrino-trident events of ``channel`` at ``experiment``, as ``darkbeam
+    generate --process trident``: the dict of :func:`darkbeam.processes.trident_events.simulate_trident`
+    (arrays ``w``, ``E``, four-momenta; ``summary``; docs/tridents.md); ``options``: ``neval``, ``nitn``,
+    ``n_bins``."""
+    import numpy as np
+
+    from darkbeam.processes.trident_events import simulate_trident as _trident
+
+    if isinstance(experiment, (str, Path)):
+        from darkbeam.detectors import load_experiment
+
+        experiment = load_experiment(experiment)
+    return _trident(experiment, channel, regime=regime, n=n, rng=np.random.default_rng(seed), seed=seed, **options)
+
+
+def mass_model(model: Any) -> dict:
+    """A model given by its mass matrix, as ``darkbeam massmodel``: ``model`` is a model TOML file with a
+    ``[massmodel]`` table or that table as a mapping (docs/massmodel.md).  Returns ``{"parameters"``: the
+    derived :class:`~darkbeam.models.ModelParameters`, ``"massmodel"``: the
+    :class:`~darkbeam.models.massmodel.MassModel`, ``"spectrum"``: its Takagi diagonalisation
+    (``.masses`` GeV, ``.U``), ``"notes"``: its warnings and notes ``}``
+    (:func:`darkbeam.models.massmodel.model_values`)."""
+    from darkbeam.errors import ConfigurationError
+    from darkbeam.models import ModelParameters
+    from darkbeam.models.massmodel import model_values
+
+    if isinstance(model, Mapping):
+        table, data = dict(model), {}
+    else:
+        from darkbeam.models.io import read_toml
+
+        data = dict(read_toml(model))
+        table = data.pop("massmodel", None)
+        if "model" in data and isinstance(data["model"], dict):
+            data = dict(data["model"])
+            table = data.pop("massmodel", table)
+        if table is None:
+            raise ConfigurationError(f"{model}: no [massmodel] table (docs/massmodel.md)")
+        data.pop("oscillation", None)
+    values, mm, notes = model_values(table, data)
+    return {"parameters": ModelParameters.from_dict(values), "massmodel": mm, "spectrum": mm.spectrum(), "notes": notes}
