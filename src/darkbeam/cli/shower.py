@@ -98,12 +98,19 @@ def shower_command(
     vectors: int = typer.Option(50000, "--vectors", help="Weighted dark vectors sampled per mass (--search)."),
     processes: Optional[str] = typer.Option(None, "--processes", help="Comma-separated production processes for --search (brem_e-,brem_e+); default all."),
     energy_cut: Optional[float] = typer.Option(None, "--energy-cut", help="Signal energy threshold in GeV for --search (default: the geometry's)."),
+    beam: Optional[str] = typer.Option(None, "--beam", help="A proton beam (lbnf, numi, ...): dark vectors per POT from the showers of its pi0 and eta photons in the target (needs --dark-mass; docs/showers.md)."),
+    mesons: int = typer.Option(8192, "--mesons", help="pi0 and eta sampled per species for --beam."),
     acceptance: str = typer.Option("direction", "--acceptance", help="--search acceptance: direction (V's line of flight) or daughters (the decay products' energy on the detector face)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Electromagnetic showers in a thick target: per-shower track lengths, energy flow and dark-vector yields."""
     if showers < 1:
         raise ParameterError(f"--showers must be at least 1, got {showers}")
+    if beam is not None:
+        if search is not None or layers is not None or thickness is not None:
+            raise ParameterError("--beam takes its target from the beam model: not with --search, --layers or --thickness")
+        _beam_command(beam, dark_mass, showers, mesons, seed, cut, dark_brem, as_json)
+        return
     if search is not None:
         _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json,
                         acceptance)
@@ -130,6 +137,29 @@ def shower_command(
     if dark_mass is not None:
         lines.append(f"dark vectors (m = {dark_mass:g} GeV, eps = 1) per primary: {out['dark_yield_per_primary']:.4g}")
         lines += [f"  {k}: {v:.4g}" for k, v in out["dark_yield_by_process"].items()]
+    typer.echo("\n".join(lines))
+
+
+def _beam_command(beam, dark_mass, showers, mesons, seed, cut, dark_brem, as_json):
+    """``--beam``: dark vectors per POT from the pi0/eta photon showers in a proton target (sources/shower/proton_dump.py)."""
+    if dark_mass is None:
+        raise ParameterError("--beam needs --dark-mass (GeV)")
+    if mesons < 1:
+        raise ParameterError(f"--mesons must be at least 1, got {mesons}")
+    from darkbeam.sources.shower.proton_dump import proton_dump_shower_yield
+
+    out = proton_dump_shower_yield(beam, dark_mass, showers=showers, n_mesons=mesons, seed=seed, cut=cut,
+                                   brem_model=dark_brem)
+    if as_json:
+        print_json(out)
+        return
+    t = out["target"]
+    lines = [f"{out['beam']}: pi0 and eta photons ({out['photons_per_pot']:.4g} per POT, {out['photon_energy_per_pot_GeV']:.4g} GeV) "
+             f"showering in the {t['length_cm']:g} cm x {t['radius_cm']:g} cm {t['material']} target; {showers} showers, cut {cut:g} GeV",
+             f"dark vectors (m = {dark_mass:g} GeV, eps = 1) per POT: {out['dark_yield_per_pot']:.4g} +- {out['dark_yield_error']:.2g}"]
+    lines += [f"  {k}: {v:.4g}" for k, v in out["dark_yield_by_process"].items()]
+    lines.append("for scale, M -> gamma V directly per POT: "
+                 + ", ".join(f"{k} {v:.4g}" for k, v in out["direct_meson_decay_yield_per_pot"].items()))
     typer.echo("\n".join(lines))
 
 

@@ -165,6 +165,21 @@ class ShowerSimulator:
         self.record_segments = record_segments
 
     # ------------------------------------------------------------------ public
+    def set_primary(self, energy: float, thickness: float) -> None:
+        """Reuse the tables for another primary energy (at most the one they were built for) and slab
+        thickness (cm; one-layer targets only): the proton-dump photons (proton_dump.py) shower one by one."""
+        mass = 0.0 if self.particle == "gamma" else M_E
+        T0 = energy - mass
+        if len(self.layers) != 1:
+            raise ConfigurationError("set_primary needs a one-layer target")
+        if not (self.cut < T0 <= self.layers[0][0].grid.T[-1] and thickness > 0):
+            raise ParameterError(f"primary energy {energy} GeV outside (cut, table maximum] or thickness {thickness} <= 0")
+        self.E0, self.T0 = energy, T0
+        self.bounds = np.array([0.0, thickness])
+        self.thickness = float(thickness)
+        self._depth_x0 = np.array([0.0, min(thickness, 1e30) / self._x0[0]])
+        self._select_layer(0)
+
     def run(self, n_showers: int, seed: int | None = 0) -> ShowerResult:
         if n_showers < 1:
             raise ParameterError(f"number of showers must be at least 1, got {n_showers}")
