@@ -96,7 +96,8 @@ def test_cli_beam_json_and_errors(capsys):
     assert out["target"]["material"] == "graphite" and out["target"]["length_cm"] == 95.4
     assert out["dark_yield_per_pot"] > 0 and out["dark_yield_error"] >= 0
     for bad in (["--beam", "nowhere", "--dark-mass", "0.03"], ["--beam", "numi"], ["--beam", "numi", "--dark-mass", "-1"],
-                ["--beam", "numi", "--dark-mass", "0.03", "--layers", "lead:1"], ["--beam", "numi", "--dark-mass", "0.03", "--mesons", "0"]):
+                ["--beam", "numi", "--dark-mass", "0.03", "--layers", "lead:1"], ["--beam", "numi", "--dark-mass", "0.03", "--mesons", "0"],
+                ["--beam", "numi", "--dark-mass", "0.03", "--cut", "500"]):
         code = main(["shower", "--showers", "2", *bad])
         err = capsys.readouterr().err
         assert code != 0 and err.count("\n") == 1 and err.startswith("darkbeam: error:"), (bad, err)
