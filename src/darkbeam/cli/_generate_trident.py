@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from darkbeam.cli.common import print_json
+from darkbeam.cli.common import event_files, print_json
 from darkbeam.errors import ConfigurationError
 
 
-def generate_trident(experiment: str, channel, regimes, seed: int, events: int, output, as_json: bool,
-                     refused: dict) -> None:
+def generate_trident(experiment: str, channel, regimes, seed: int, events: int, output, formats, overwrite: bool,
+                     as_json: bool, refused: dict) -> None:
     """Check everything, then simulate and print (``refused``: options that do not apply, {option: given?})."""
     for opt, given in refused.items():
         if given:
@@ -26,9 +26,7 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
         raise ConfigurationError(f"--process trident takes one --regime: {' or '.join(REGIMES)}")
     if events < 100:
         raise ConfigurationError(f"--events must be at least 100 per target, got {events}")
-    if output is not None:
-        raise ConfigurationError("--process trident: event files are not available yet (the event schema has no "
-                                 "slot for a fourth final-state particle; docs/tridents.md, Events)")
+    files, _ = event_files(output, formats, None, overwrite, "events")
     from darkbeam.detectors import load_experiment
     from darkbeam.events.memory import check_memory
 
@@ -40,11 +38,20 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
 
     res = simulate_trident(exp, channel, regime=regs[0], n=events, rng=np.random.default_rng(seed), seed=seed)
     meta, summary = res["meta"], res["summary"]
+    written = []
+    if files:
+        from darkbeam.events import write
+        from darkbeam.processes.trident_events import to_eventset
+
+        ev = to_eventset(res)
+        for f, path in files:
+            write(ev, path, format=f, overwrite=True)  # an existing file was refused up front
+            written.append(str(path))
     if as_json:
         print_json({"process": "trident", "experiment": meta["experiment"], "channel": channel, "regime": regs[0],
                     "seed": seed, "exposure_pot": meta["exposure_pot"], "events": int(res["w"].size),
                     "total_events": meta["total_events"], "mc_total_events": meta["mc_total_events"],
-                    "cases": summary, "files": []})
+                    "cases": summary, "files": written})
         return
     from rich.console import Console
     from rich.markup import escape
@@ -63,3 +70,5 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
     out.print(t)
     out.print(f"total: {meta['total_events']:.6g} events (flux x tabulated sigma) and {meta['mc_total_events']:.6g} "
               f"(sum of the event weights) for {meta['exposure_pot']:.4g} POT", highlight=False)
+    for path in written:
+        out.print(f"wrote {escape(path)}", highlight=False)
