@@ -44,7 +44,7 @@ from darkbeam.errors import ConfigurationError
 
 GAUGED_CHARGES = ("Le-Lmu", "Le-Ltau", "Lmu-Ltau", "B-L", "B-3Le", "B-3Lmu", "B-3Ltau")
 CHARGES = GAUGED_CHARGES + ("universal",)
-PROCESSES = ("cevns", "nu-e")
+PROCESSES = ("cevns", "nu-e", "trident")
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,12 @@ class Measurement:
     projection: bool = False
     efficiency: float = 1.0
     projected_background: float = 0.0
+    #: tridents: the dimuon regimes summed (projection), or the catalog measurement of sigma/sigma_SM
+    #: (``ratio_search``) compared at one ``energy`` (GeV) on ``target`` (analysis/trident_limits.py)
+    regimes: tuple[str, ...] = ("coherent", "diffractive")
+    ratio_search: Optional[str] = None
+    energy: float = 0.0
+    target: str = ""
 
     @property
     def background(self) -> float:
@@ -134,6 +140,23 @@ MEASUREMENTS: dict[str, Measurement] = {
         systematics="5 % flux normalisation (assumed)",
         caveats=("idealised: no background (nu_e CC, pi0), unit efficiency, no spectral information; the limit "
                  "is set by the assumed normalisation uncertainty",)),
+    "dune_nd_fhc_trident": Measurement(
+        key="dune_nd_fhc_trident", process="trident", experiment="dune_nd_fhc", observed=math.nan, error=math.nan,
+        predicted=None, sigma_signal=0.05, projection=True, efficiency=1.0,
+        description="DUNE ND-LAr dimuon trident projection (nu_mu and nu_mu_bar -> mu+ mu-, coherent + diffractive on "
+                    "Ar40): 1e22 POT, efficiency 1, no background, 5 % normalisation",
+        citation="projection (docs/rare_limits.md section 7); cf. Ballett et al. arXiv:1902.08579",
+        systematics="5 % normalisation (assumed; --normalisation changes it)",
+        caveats=("idealised: no background (CC single-pion with pi -> mu misidentification dominates in 1902.08579), "
+                 "unit efficiency, single count",)),
+    "ccfr_trident": Measurement(
+        key="ccfr_trident", process="trident", experiment="ccfr", observed=0.82, error=0.28, predicted=1.0,
+        sigma_signal=0.0, ratio_search="ccfr_trident", energy=160.0, target="Fe56", regimes=("coherent",),
+        description="CCFR nu_mu N -> nu_mu mu+ mu- N: sigma/sigma_SM = 0.82 +- 0.28",
+        citation="CCFR, Mishra et al., Phys. Rev. Lett. 66, 3117 (1991); as used by Altmannshofer et al. arXiv:1406.2332",
+        systematics="the quoted Gaussian error (the limit is on the ratio: value + z_cl error)",
+        caveats=("the ratio is evaluated at the CCFR mean energy 160 GeV on Fe56 (coherent) instead of averaged over "
+                 "the CCFR flux (not in the catalog)",)),
     "charmii_rhc": Measurement(
         key="charmii_rhc", process="nu-e", experiment="charmii_rhc", observed=2752.0, error=88.0,
         predicted=None, sigma_signal=0.05, window=(3.0, 24.0), flavours=("nu_mu", "nu_mu_bar"),
@@ -144,9 +167,15 @@ MEASUREMENTS: dict[str, Measurement] = {
 }
 
 
-def measurement(key: str) -> Measurement:
-    """A measurement of :data:`MEASUREMENTS` by key; one ConfigurationError line otherwise."""
+_SUFFIX = {"nu-e": "_nue", "trident": "_trident", "cevns": "_cevns"}
+
+
+def measurement(key: str, process: Optional[str] = None) -> Measurement:
+    """A measurement of :data:`MEASUREMENTS` by key (an experiment key plus the process suffix, e.g.
+    'dune_nd_fhc' with process 'trident' -> 'dune_nd_fhc_trident'); one ConfigurationError line otherwise."""
     k = key.lower().replace("-", "_")
+    if k not in MEASUREMENTS and process in _SUFFIX and k + _SUFFIX[process] in MEASUREMENTS:
+        k = k + _SUFFIX[process]
     if k not in MEASUREMENTS:
         raise ConfigurationError(f"unknown experiment '{key}' for a rare-scattering plane "
                                  f"(choose from {', '.join(MEASUREMENTS)})")
@@ -200,6 +229,12 @@ def yield_polynomial(meas: Measurement, charge: str, masses, *, loop_mixing: boo
     CEvNS uses :func:`cevns_yield_polynomial` (one flux fold per plane) unless ``exact``: then, as for
     nu-e, the full rate of :mod:`darkbeam.analysis.rare_rates` three times per mass."""
     masses = np.atleast_1d(np.asarray(masses, dtype=float))
+    if meas.process == "trident":
+        from darkbeam.analysis.trident_limits import trident_ratio_polynomial, trident_yield_polynomial
+
+        if meas.ratio_search is not None:
+            return trident_ratio_polynomial(charge, masses, energy=meas.energy, target=meas.target, regime=meas.regimes[0])
+        return trident_yield_polynomial(meas.experiment, charge, masses, regimes=meas.regimes)
     if meas.process == "cevns" and not exact:
         return cevns_yield_polynomial(meas.experiment, charge, masses, loop_mixing=loop_mixing, sw2=sw2)
     out = np.empty((masses.size, 3))
@@ -275,8 +310,14 @@ def cevns_yield_polynomial(detector: str, charge: str, masses, *, loop_mixing: b
 # ------------------------------------------------------------------ statistics
 def yield_upper_limit(meas: Measurement, cl: float = 0.9, *, expected: bool = False, method: str = "cls") -> float:
     """Upper limit on the rare-process yield (events) at ``cl``: :class:`Counting` with the effective
-    background of the measurement and its signal normalisation uncertainty (module docstring)."""
+    background of the measurement and its signal normalisation uncertainty (module docstring).  A measured
+    ratio sigma/sigma_SM (``ratio_search``): the largest allowed ratio, :func:`ratio_upper_limit` (expected:
+    1 + z_cl error)."""
     from darkbeam.analysis.statistics import Counting
+
+    if meas.ratio_search is not None:
+        up = ratio_upper_limit(meas.ratio_search, cl)
+        return up - meas.observed + 1.0 if expected else up
 
     b = meas.background
     n = b + (meas.reference if expected else meas.observed)
@@ -324,15 +365,33 @@ class PlaneLimit:
         return {"process": self.measurement.process, "experiment": self.measurement.key, "charge": self.charge,
                 "cl": self.cl, "expected": self.expected, "yield_upper_limit": self.s_up,
                 "reference_yield": self.measurement.reference,
+                "quantity": "sigma/sigma_SM" if self.measurement.ratio_search else "events",
+                "normalisation_uncertainty": self.measurement.sigma_signal,
+                "background": self.measurement.background,
                 "masses_GeV": [float(m) for m in self.masses],
                 "limit_gX": [None if not math.isfinite(v) else float(v) for v in self.limit]}
 
 
 def plane_limit(experiment: str, charge: str, masses, *, cl: float = 0.9, expected: bool = False,
-                loop_mixing: bool = True, sw2: float = C.SW2_LOW_Q2, process: Optional[str] = None) -> PlaneLimit:
+                loop_mixing: bool = True, sw2: float = C.SW2_LOW_Q2, process: Optional[str] = None,
+                normalisation: Optional[float] = None, background: Optional[float] = None) -> PlaneLimit:
     """The 90 % CL (``cl``) limit gX(m_Z') of ``charge`` from the measurement ``experiment``
-    (:data:`MEASUREMENTS`); ``expected``: the sensitivity (Asimov data at the SM)."""
-    meas = measurement(experiment)
+    (:data:`MEASUREMENTS`); ``expected``: the sensitivity (Asimov data at the SM).  ``normalisation``:
+    replaces the relative normalisation uncertainty of the prediction; ``background``: the assumed
+    background events of a projection."""
+    meas = measurement(experiment, process)
+    if normalisation is not None:
+        if not (math.isfinite(normalisation) and 0.0 <= normalisation < 1.0):
+            raise ConfigurationError(f"normalisation uncertainty must lie in [0, 1), got {normalisation}")
+        if meas.ratio_search is not None:
+            raise ConfigurationError(f"'{meas.key}' is a measured ratio with its own error: no --normalisation")
+        meas = replace(meas, sigma_signal=float(normalisation))
+    if background is not None:
+        if not (math.isfinite(background) and background >= 0.0):
+            raise ConfigurationError(f"background must be a non-negative number of events, got {background}")
+        if not meas.projection:
+            raise ConfigurationError(f"'{meas.key}' is a measurement: its background is fixed by the data (no --background)")
+        meas = replace(meas, projected_background=float(background))
     if process is not None and process != meas.process:
         raise ConfigurationError(f"experiment '{meas.key}' measures {meas.process}, not {process}")
     if charge not in CHARGES:

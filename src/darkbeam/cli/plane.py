@@ -51,19 +51,21 @@ def _values(first: Optional[list[str]], rest: Optional[list[str]]) -> list[float
 @app.command("plane", context_settings={"ignore_unknown_options": True, "allow_extra_args": False})
 def plane_command(
     rest: Optional[list[str]] = typer.Argument(None, hidden=True, metavar="M"),
-    experiment: str = typer.Option(..., "--experiment", "-e", "-x", help="Measurement: coherent_csi_2017, coherent_csi_2021, coherent_ar_2020 (CEvNS), charmii_fhc, charmii_rhc (nu-e), or the projection dune_nd_fhc_nue (expected limit only)."),
+    experiment: str = typer.Option(..., "--experiment", "-e", "-x", help="Measurement: coherent_csi_2017, coherent_csi_2021, coherent_ar_2020 (CEvNS), charmii_fhc, charmii_rhc (nu-e), ccfr_trident (trident sigma/sigma_SM), or the projections dune_nd_fhc_nue and dune_nd_fhc with --process trident (expected limit only)."),
     masses: Optional[list[str]] = typer.Option(None, "--masses", "-M", help="Z' masses in GeV: --masses 0.001 0.01 0.1, or MIN:MAX:N (log-spaced)."),
-    process: Optional[str] = typer.Option(None, "--process", help="cevns or nu-e (checked against the experiment; default: the experiment's)."),
+    process: Optional[str] = typer.Option(None, "--process", help="cevns, nu-e or trident (checked against the experiment; default: the experiment's)."),
     charge: str = typer.Option("B-L", "--charge", help="What the Z' gauges: B-L, Le-Lmu, Le-Ltau, Lmu-Ltau, B-3Le, B-3Lmu, B-3Ltau, or universal (g to every neutrino and quark)."),
     cl: float = typer.Option(0.9, "--cl", help="Confidence level of the limit."),
     expected: bool = typer.Option(False, "--expected", help="The expected limit (sensitivity: data at the SM prediction) instead of the observed one."),
     loop_mixing: bool = typer.Option(True, "--loop-mixing/--no-loop-mixing", help="L_a - L_b: include the loop kinetic mixing (default)."),
+    normalisation: Optional[float] = typer.Option(None, "--normalisation", help="Relative normalisation uncertainty of the prediction (default: the measurement's; 0.05 for the DUNE projections)."),
+    background: Optional[float] = typer.Option(None, "--background", help="Background events of a projection (default 0: no background)."),
     gx_grid: Optional[str] = typer.Option(None, "--gx-grid", help="Coupling grid MIN:MAX:N of the plot's shaded region (default: around the limit)."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG of the plane (limit, excluded region, the published curve where one ships)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Limit on the gauge coupling gX of a Z' as a function of its mass from a measured rare-scattering
-    yield (CEvNS at COHERENT, nu_mu e at CHARM-II): the yield N(gX) = A + B gX^2 + C gX^4 against the
+    yield (CEvNS at COHERENT, nu_mu e at CHARM-II, dimuon tridents: CCFR, DUNE ND projection): the yield N(gX) = A + B gX^2 + C gX^4 against the
     yield excluded at --cl (CLs, normalisation systematics as nuisance parameters; docs/rare_limits.md)."""
     from darkbeam.analysis.rare_limits import PROCESSES, plane_limit, reference_curve
 
@@ -75,7 +77,8 @@ def plane_command(
         raise ConfigurationError(f"--plot {plot}: not a writable file path")
     grid = _range(gx_grid, "coupling") if gx_grid is not None else None
     mass_list = _values(masses, rest)
-    res = plane_limit(experiment, charge, mass_list, cl=cl, expected=expected, loop_mixing=loop_mixing, process=process)
+    res = plane_limit(experiment, charge, mass_list, cl=cl, expected=expected, loop_mixing=loop_mixing, process=process,
+                      normalisation=normalisation, background=background)
     ref = reference_curve(res.measurement.key, charge)
     if plot is not None:
         _plot(res, ref, grid, plot)
@@ -92,8 +95,13 @@ def plane_command(
     m = res.measurement
     kind = "expected" if res.expected else "observed"
     con.print(f"{m.description}; {m.citation}", highlight=False)
-    con.print(f"Z' ({charge}), {kind} {100 * cl:g}% CL: {m.process} yield <= {res.s_up:.4g} events "
-              f"(SM reference {m.reference:g}, normalisation +-{100 * m.sigma_signal:.3g}%)", highlight=False)
+    if m.ratio_search is not None:
+        con.print(f"Z' ({charge}), {kind} {100 * cl:g}% CL: sigma/sigma_SM <= {res.s_up:.4g} "
+                  f"(at {m.energy:g} GeV on {m.target})", highlight=False)
+    else:
+        con.print(f"Z' ({charge}), {kind} {100 * cl:g}% CL: {m.process} yield <= {res.s_up:.4g} events "
+                  f"(SM reference {m.reference:.4g}, normalisation +-{100 * m.sigma_signal:.3g}%, "
+                  f"background {m.background:.4g})", highlight=False)
     t = Table()
     for col in ("m_Z' [GeV]", "gX limit", "gX/m_Z' [1/GeV]"):
         t.add_column(col, justify="right", no_wrap=True)
