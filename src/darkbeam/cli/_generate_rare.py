@@ -65,7 +65,7 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         print_json({"process": process, "experiment": ev.meta["experiment"], "seed": seed,
                     "exposure_pot": ev.meta["exposure_pot"], "events": len(ev),
                     "total_events": ev.meta["total_events"], "recoil_window_GeV": ev.meta["recoil_window_GeV"],
-                    "cases": summary, "files": written})
+                    "cases": summary, "caveats": list(ev.meta.get("caveats", [])), "files": written})
         return
     from rich.console import Console
     from rich.markup import escape
@@ -86,6 +86,8 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
     out.print(f"total: {ev.meta['total_events']:.6g} events for {ev.meta['exposure_pot']:.4g} POT; recoil window "
               f"{lo:g} GeV to {'T_max' if hi is None else f'{hi:g} GeV'}; sum(w) of a case = its quadrature rate",
               highlight=False)
+    for c in ev.meta.get("caveats", []):
+        out.print(f"caveat: {c}", markup=False, highlight=False)
     for f in written:
         out.print(f"wrote {f}")
 

@@ -85,18 +85,23 @@ def _t0(params: ModelParameters, sw2: float, M: float) -> float:
 
 
 def _setup(process: str, experiment, t_min, t_max):
-    """(label, flux, pot, targets {name: (count, mass, pdg)}, t_lo, t_hi, efficiency, vertex volume)."""
+    """(label, flux, pot, targets {name: (count, mass, pdg)}, t_lo, t_hi, efficiency, vertex volume, caveats):
+    ``caveats`` name every stand-in the run uses (the detector's or experiment's caveats, the CHARM-II
+    window quoted from memory), for the summary, the JSON and the file metadata."""
     if process == "nu-e":
         from darkbeam.analysis.rare_rates import CHARMII_WINDOW
         from darkbeam.detectors.catalog import Experiment, load_experiment
         from darkbeam.processes.cases import experiment_flux
 
         exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+        caveats = list(exp.caveats)
         if t_min is None and t_max is None and exp.keyword.startswith("charmii"):
             t_min, t_max = CHARMII_WINDOW
+            caveats.append(f"recoil window {CHARMII_WINDOW[0]:g}-{CHARMII_WINDOW[1]:g} GeV: CHARM-II's selection as "
+                           "quoted from memory, not re-read (docs/rare_scattering.md)")
         electrons = sum(t.n_nuclei * t.Z for t in exp.targets)
         return (exp.keyword, experiment_flux(exp), exp.pot, {"e-": (electrons, C.M_E, 11)},
-                t_min or 0.0, t_max, None, exp.target_volume)
+                t_min or 0.0, t_max, None, exp.target_volume, caveats)
     from darkbeam.detectors.cevns_detectors import CEvNSDetector, cevns_detector
     from darkbeam.physics import nuclear
     from darkbeam.sources.dar import dar_config
@@ -109,7 +114,7 @@ def _setup(process: str, experiment, t_min, t_max):
     for name, count in det.n_nuclei().items():
         nuc = nuclear.nucleus(name)
         targets[name] = (count, nuc.mass, _nucleus_pdg(nuc))
-    return det.name, fl, det.pot, targets, det.threshold_keVnr * 1e-6, None, det.efficiency_gev, None
+    return det.name, fl, det.pot, targets, det.threshold_keVnr * 1e-6, None, det.efficiency_gev, None, list(det.caveats)
 
 
 def _segment_table(flux, flavour: str, sigma):
@@ -164,7 +169,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
     if t_min is not None and t_max is not None and t_max <= t_min:
         raise ConfigurationError(f"empty recoil window: t_max = {t_max} <= t_min = {t_min} GeV")
     params = _model(params)
-    label, flux, pot, targets, t_lo, t_hi, eff, volume = _setup(process, experiment, t_min, t_max)
+    label, flux, pot, targets, t_lo, t_hi, eff, volume, caveats = _setup(process, experiment, t_min, t_max)
     flavours = list(flux.flavours)
     if projectiles:
         for p in projectiles:
@@ -251,7 +256,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
     meta = {"process": process, "flux_averaged_xsec_cm2": total / (pot * n_targets * phi) if phi > 0 else 0.0, "model": params.model_dump(exclude_none=True), "experiment": label,
             "exposure_pot": pot, "seed": seed, "events_per_case": n, "sw2": sw2, "form_factor": form_factor,
             "recoil_window_GeV": [t_lo, t_hi], "summary": summary,
-            "total_events": total}
+            "total_events": total, "caveats": caveats}
     return EventSet.from_kinematics(
         case=cols["case"], channel=cols["channel"], w_rate=cols["w_rate"], br=1.0, p_decay=1.0, Q2=cols["Q2"],
         l1=0.0, l2=1.0, ctau=_CTAU, l_decay=0.0, vertex=cols["vertex"], p_nu=cols["p_nu"], p_recoil=cols["p_rec"],
