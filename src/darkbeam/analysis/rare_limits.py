@@ -369,7 +369,8 @@ class PlaneLimit:
                 "normalisation_uncertainty": self.measurement.sigma_signal,
                 "background": self.measurement.background,
                 "masses_GeV": [float(m) for m in self.masses],
-                "limit_gX": [None if not math.isfinite(v) else float(v) for v in self.limit]}
+                "limit_gX": [None if not math.isfinite(v) else float(v) for v in self.limit],
+                "caveats": list(self.measurement.caveats)}
 
 
 def plane_limit(experiment: str, charge: str, masses, *, cl: float = 0.9, expected: bool = False,

@@ -108,6 +108,8 @@ def plane_command(
     for mz, g in zip(res.masses, res.limit):
         t.add_row(f"{mz:.4g}", f"{g:.4g}", f"{g / mz:.4g}")
     con.print(t)
+    for c in m.caveats:
+        con.print(f"caveat: {c}", markup=False, highlight=False)
     if plot is not None:
         con.print(f"wrote {plot}", highlight=False)
 
