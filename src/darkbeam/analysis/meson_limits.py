@@ -89,7 +89,7 @@ def spec_from_search(search) -> LimitSpec:
                                  "simulation (analysis.beam_dump.search_limit; darkbeam limit routes it there)")
     res = sp.result
     mode = "at-rest" if sp.parent_mode == "at-rest" else "in-flight"
-    notes = []
+    notes = [f"catalog caveat: {c}" for c in sp.caveats]  # what the search entry has not verified or transcribed
     if sp.parent_mode == "both":
         notes.append("parent_mode 'both': only the parents in flight are simulated")
     finals = tuple(final_state_key(f.split()) for ch in sp.channels for f in ch.final_states)
