@@ -51,7 +51,7 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
         print_json({"process": "trident", "experiment": meta["experiment"], "channel": channel, "regime": regs[0],
                     "seed": seed, "exposure_pot": meta["exposure_pot"], "events": int(res["w"].size),
                     "total_events": meta["total_events"], "mc_total_events": meta["mc_total_events"],
-                    "cases": summary, "files": written})
+                    "cases": summary, "caveats": list(meta["caveats"]), "files": written})
         return
     from rich.console import Console
     from rich.markup import escape
@@ -70,5 +70,7 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
     out.print(t)
     out.print(f"total: {meta['total_events']:.6g} events (flux x tabulated sigma) and {meta['mc_total_events']:.6g} "
               f"(sum of the event weights) for {meta['exposure_pot']:.4g} POT", highlight=False)
+    for c in meta["caveats"]:
+        out.print(f"caveat: {c}", markup=False, highlight=False)
     for path in written:
         out.print(f"wrote {escape(path)}", highlight=False)

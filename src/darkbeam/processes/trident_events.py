@@ -189,6 +189,9 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
     res = {k: np.concatenate(v) for k, v in out.items()}
     res.update(targets=targets, summary=summary,
                meta={"process": "trident", "channel": ch.name, "regime": regime, "experiment": exp.keyword,
+                     "caveats": ["interaction vertices are not sampled in the detector: the vertex columns hold the "
+                                 "origin (0, 0, 0, 0)"] + (["diffractive recoils are written as protons (proton and "
+                                                             "neutron are not told apart)"] if regime == "diffractive" else []),
                      "exposure_pot": pot, "seed": seed, "events_per_target": n, "vegas": [int(neval), int(nitn), int(n_bins)],
                      "total_events": float(sum(s["events"] for s in summary)),
                      # NuHepMC G.R.5: events / (POT x nuclei x the incoming flavour's integrated flux)
