@@ -228,6 +228,7 @@ def generate_command(
     for k, v in summary.ctau_cm.items():
         out.print(f"{k}: c*tau = {v:.4e} cm")
     out.print(f"flux: {summary.flux_provenance}", markup=False, highlight=False)
+    out.print(f"decays counted in: {summary.decay_region}", markup=False, highlight=False)
     if summary.fallbacks:
         out.print(f"FALLBACKS ({len(summary.fallbacks)}): substitutes for missing data in this run:", style="bold yellow")
         for fb in summary.fallbacks:

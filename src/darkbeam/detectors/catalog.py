@@ -129,6 +129,8 @@ class Experiment:
     geometry: Mapping[str, Shape]
     geometry_status: str
     caveats: tuple[str, ...] = ()
+    #: 'detector' or 'decay_volume': the [geometry] volume in which upscattered N decays are counted
+    upscattering_decays: str = "detector"
     darknews_keyword: str | None = None
     darknews_fixes: tuple[str, ...] = ()
     source_file: Path | None = None
@@ -176,6 +178,14 @@ class Experiment:
         return self.geometry.get("decay_volume", self.geometry["detector"])
 
     @property
+    def upscattering_decay_region(self) -> Shape:
+        """Where the upscattering generator counts decays: [geometry.detector], or the decay volume
+        where the file says ``upscattering_decays = "decay_volume"`` (ND280: N made anywhere in the
+        UA1 volume, P0D and FGDs included, decaying in the three gas TPCs, with survival from the
+        vertex)."""
+        return self.decay_volume if self.upscattering_decays == "decay_volume" else self.detector
+
+    @property
     def target_volume(self) -> Shape:
         """The volume in which the upscattering vertices lie (the dirt for *_dirt experiments)."""
         return self.geometry.get("target", self.geometry["detector"])
@@ -211,6 +221,7 @@ class Experiment:
             "production": self.production,
             "geometry": {k: f"{type(v).__name__} {v.volume:.6g} cm^3" for k, v in self.geometry.items()},
             "geometry_status": self.geometry_status,
+            "upscattering_decays": self.upscattering_decays,
         }
 
 
@@ -302,6 +313,7 @@ def experiment_from_dict(raw: Mapping, keyword: str, source: str = "<dict>", bas
         geometry=MappingProxyType(shapes),
         geometry_status=g.status,
         caveats=tuple(spec.caveats),
+        upscattering_decays=g.upscattering_decays,
         darknews_keyword=spec.darknews_keyword,
         darknews_fixes=tuple(spec.darknews_fixes),
         extra=MappingProxyType(extra),

@@ -261,7 +261,7 @@ class PlacementSpec(_Strict):
         return self
 
 
-_GEOMETRY_META = ("status", "note")
+_GEOMETRY_META = ("status", "note", "upscattering_decays")
 
 
 class GeometrySection(_Strict):
@@ -269,6 +269,10 @@ class GeometrySection(_Strict):
 
     status: Literal["darknews", "published", "approximate"] = "approximate"
     note: str = ""
+    #: where the upscattering generator counts the decays of the N it makes: in [geometry.detector]
+    #: (default; DarkNews's convention) or in [geometry.decay_volume] (ND280: made in the P0D and the
+    #: FGDs, observed in the gas TPCs)
+    upscattering_decays: Literal["detector", "decay_volume"] = "detector"
     volumes: dict[str, ShapeSpec]
 
     @model_validator(mode="before")
@@ -281,7 +285,7 @@ class GeometrySection(_Strict):
         for k, v in vols.items():
             if not isinstance(v, Mapping):
                 raise ValueError(f"unknown key '{k}'{suggest(k, _GEOMETRY_META)} (volumes are tables such as "
-                                 "[geometry.detector]; other keys: status, note)")
+                                 "[geometry.detector]; other keys: status, note, upscattering_decays)")
         if "detector" not in vols:
             near = closest("detector", vols)
             raise ValueError("needs a [geometry.detector] volume (where decays are observed)"

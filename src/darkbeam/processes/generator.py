@@ -79,6 +79,8 @@ class RunSummary:
     ctau_cm: dict = field(default_factory=dict)
     #: substitutes for missing data (flux, nuclear masses, form factors, production points), one line each
     fallbacks: list[str] = field(default_factory=list)
+    #: the volume in which the decays are counted (Experiment.upscattering_decay_region's name)
+    decay_region: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +99,7 @@ class RunSummary:
             "n_events": self.n_events,
             "ctau_cm": {k: (v if math.isfinite(v) else None) for k, v in self.ctau_cm.items()},
             "cases": self.cases,
+            "decay_region": self.decay_region,
             "files": self.files,
         }
 
@@ -422,6 +425,8 @@ def _assemble(results, columns: EventColumns, channels, model, exp, fl, seed, op
     """The run's summary (sums over the cases, errors added in quadrature) and its EventSet, whose
     columns are views of ``columns``."""
     summary = RunSummary(exp.keyword, fl.provenance, int(seed))
+    region = exp.upscattering_decay_region
+    summary.decay_region = getattr(region, "name", "") or exp.upscattering_decays
     summary.fallbacks = run_fallbacks(exp, fl, nuclear_ff=SCHEME_XSEC_OPTIONS[scheme].get("nuclear_ff", "default"),
                                       regimes={res.spec.xs_case.regime for res in results})
     cases = [_case_info(res, model) for res in results]
@@ -462,6 +467,7 @@ def _assemble(results, columns: EventColumns, channels, model, exp, fl, seed, op
         "decay_in_detector_err": summary.decay_in_detector_err,
         "decay_in_detector_visible": summary.decay_in_detector_visible,
         "decay_in_detector_visible_err": summary.decay_in_detector_visible_err,
+        "decay_region": summary.decay_region,
         "flux_averaged_xsec_cm2": xsec_avg,
         "flux_averaged_xsec_err_cm2": xsec_err,
     }

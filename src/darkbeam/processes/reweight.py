@@ -513,6 +513,7 @@ def summary(events, new=None) -> dict:
               "decay_in_detector_visible", "decay_in_detector_visible_err", "decay_in_detector_invisible",
               "decay_in_detector_invisible_err", "n_events", "ctau_cm", "cases"):
         out[k] = s[k]
+    out["decay_region"] = meta.get("decay_region", "")  # the stored paths' volume (files before 0.2: not recorded)
     out["model"] = params.model_dump(exclude_none=True)
     out["files"] = []
     return out

@@ -198,7 +198,7 @@ class CaseSetup:
         self.helicity = hnl_helicity(case)
         self.intermediate_mass = [mass_of(fc.first.daughters[-1], params) if fc.second is not None else 0.0
                                   for fc in self.finals]
-        self.detector = exp.detector
+        self.detector = exp.upscattering_decay_region  # where decays are counted (docs/experiments.md)
         self.target_volume = exp.target_volume
         self.production = exp.production_model(warn=False)
         brs = np.array([fc.br for fc in self.finals])
