@@ -39,7 +39,7 @@ def test_parent_filter_and_table(capsys):
 
 def test_no_open_channel_is_an_empty_list(capsys):
     code, out, _ = run(capsys, "production", "--set", "m4=2.5", "--set", "Umu4=1e-3", "--parent", "pi+", "--json")
-    assert code == 0 and json.loads(out) == {"channels": []}
+    assert code == 0 and json.loads(out) == {"channels": [], "other_sources": []}
 
 
 @pytest.mark.parametrize("argv, needle", [
@@ -62,4 +62,30 @@ def test_cli_parent_choices_are_the_physics_parents():
     from darkbeam.cli.production import PARENT_CHOICES
     from darkbeam.physics.production import PARENTS
 
-    assert PARENT_CHOICES == PARENTS
+    assert PARENT_CHOICES == PARENTS + ("p",)  # p: proton bremsstrahlung, a source that is not a decay
+
+
+def test_bremsstrahlung_is_listed_as_a_source_beside_the_decays(capsys):
+    """A kinetically mixed Z' is also made by proton bremsstrahlung: not a branching ratio, so it is
+    listed under other_sources, with its per-POT yield when a beam is given: exactly epsilon^2 times
+    the epsilon = 1 yield of the source (Bluemlein-Brunner, sources/parents/bremsstrahlung.py)."""
+    from darkbeam.sources.parents.bremsstrahlung import dark_photon_yield
+
+    argv = ("production", "--set", "mzprime=0.05", "--set", "epsilon=1e-4", "--json")
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    (o,) = json.loads(out)["other_sources"]
+    assert o["parent"] == "p" and o["llp"] == "zprime" and o["scaling"] == {"epsilon": 2}
+    assert o["per_pot"] is None and "--beam" in o["note"]
+    code, out, err = run(capsys, *argv, "--beam", "numi", "--parent", "p")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["channels"] == []
+    assert d["other_sources"][0]["per_pot"] == pytest.approx(1e-8 * dark_photon_yield("numi", 0.05), rel=1e-12, abs=0)
+    # outside the splitting function's validity (8.9 GeV BNB protons): no number, the reason instead
+    code, out, err = run(capsys, *argv, "--beam", "bnb")
+    o = json.loads(out)["other_sources"][0]
+    assert code == 0 and o["per_pot"] is None and "validity" in o["note"]
+    # an unknown beam is one line
+    code, out, err = run(capsys, *argv, "--beam", "nobeam")
+    assert code == 2 and "unknown value 'nobeam'" in err and len(err.strip().splitlines()) == 1

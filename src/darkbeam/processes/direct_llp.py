@@ -145,3 +145,27 @@ def bremsstrahlung_channel(params, *, sw2=None) -> BremsstrahlungChannel | None:
     if eps == 0.0:
         return None
     return BremsstrahlungChannel(br=float(eps) ** 2, scaling=_epsilon_scaling(params), mass=float(params.mzprime))
+
+
+def bremsstrahlung_source(params, beam: str | None = None) -> dict | None:
+    """The proton-bremsstrahlung A' of a kinetically mixed Z' as a production source beside the meson
+    decays (``darkbeam production``): None for other models; else ``{"source", "parent", "llp",
+    "scaling", "reference", "beam", "per_pot", "note"}`` with ``per_pot`` = A' per POT at the model's
+    epsilon in the target of ``beam`` (:func:`darkbeam.sources.parents.bremsstrahlung.dark_photon_yield`,
+    default cuts 0.1 < z < 0.9, p_T < 1 GeV), None without a beam or outside the source's validity (the
+    note says why).  Not a branching ratio: the yield depends on the beam and its target."""
+    ch = bremsstrahlung_channel(params)
+    if ch is None:
+        return None
+    row = {"source": CHANNEL_NAME, "parent": ch.parent, "llp": ch.llp, "scaling": dict(ch.scaling),
+           "reference": SOURCE, "beam": beam, "per_pot": None, "note": ""}
+    if beam is None:
+        row["note"] = "per-POT yield depends on the beam: give --beam"
+        return row
+    from darkbeam.sources.parents.bremsstrahlung import dark_photon_yield
+
+    try:
+        row["per_pot"] = dark_photon_yield(beam, ch.mass) * ch.br
+    except ConfigurationError as exc:
+        row["note"] = f"not in the {beam} beam: {exc}"
+    return row
