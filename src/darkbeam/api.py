@@ -278,17 +278,21 @@ def _rare_model(model: Any) -> "ModelParameters":
 
 def rare_xsec(process: str, energies: Any, target: str | None = None, projectile: str = "nu_mu",
               model: Any = None, *, sw2: float | None = None, form_factor: str | None = None,
-              recoil_min: float = 0.0, recoil_max: float | None = None, magnetic_moment: float = 0.0) -> "np.ndarray":
+              recoil_min: float = 0.0, recoil_max: float | None = None, magnetic_moment: float = 0.0,
+              radiative: str = "none") -> "np.ndarray":
     """Cross section in cm^2 of nu e -> nu e ('nu-e', per electron) or CEvNS ('cevns', per nucleus of
     ``target``, default Cs133) at ``energies`` (GeV), as ``darkbeam xsec --process nu-e|cevns``.
     ``model``: None is the Standard Model; a mapping of parameters on top of it ({"mzprime": 0.01,
     "gzprime": 1e-5, "zprime_charge": "B-L"}) or a model, whose Z' and scalar mediate (docs/rare_scattering.md).
-    ``recoil_min``/``recoil_max``: recoil window in GeV."""
+    ``recoil_min``/``recoil_max``: recoil window in GeV; ``radiative`` (nu-e): "none", "ew" or "full"
+    (one-loop corrections, physics/nu_electron_radiative.py; sw2 is then MSbar s^2(M_Z))."""
     from darkbeam import constants as C
     from darkbeam.errors import ConfigurationError
     from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
 
-    sw2 = C.SW2_LOW_Q2 if sw2 is None else sw2
+    if radiative != "none" and process != "nu-e":
+        raise ConfigurationError("radiative corrections apply to the 'nu-e' process only")
+    sw2 = (C.SW2_LOW_Q2 if radiative == "none" else C.SW2_MSBAR_MZ) if sw2 is None else sw2
     params = _rare_model(model)
     mediator, scalar = zprime_mediator(params, sw2), scalar_mediator(params)
     if process == "nu-e":
@@ -296,7 +300,7 @@ def rare_xsec(process: str, energies: Any, target: str | None = None, projectile
 
         if form_factor is not None:
             raise ConfigurationError("form_factor applies to the 'cevns' process only")
-        xs = NuElectronXsec(projectile, mediator, sw2, magnetic_moment, scalar)
+        xs = NuElectronXsec(projectile, mediator, sw2, magnetic_moment, scalar, radiative=radiative)
     elif process == "cevns":
         from darkbeam.physics.cevns import CEvNSXsec
 

@@ -29,14 +29,16 @@ PUBLISHED = {
 CHARMII_WINDOW = (3.0, 24.0)
 
 
-def nu_e_events(experiment, *, mediator=None, sw2: float = C.SW2_LOW_Q2, t_min: float = 0.0,
+def nu_e_events(experiment, *, mediator=None, sw2: Optional[float] = None, t_min: float = 0.0,
                 t_max: Optional[float] = None, efficiency: float = 1.0, flavours: Optional[Iterable[str]] = None,
-                flux=None) -> dict[str, float]:
+                flux=None, radiative: str = "none") -> dict[str, float]:
     """Expected nu e -> nu e events per flavour and in total ('total') at ``experiment`` (a catalog
     :class:`~darkbeam.detectors.catalog.Experiment` or its keyword).
 
     ``t_min``, ``t_max``: electron recoil window (GeV); ``efficiency``: flat selection efficiency;
-    ``flux``: override the experiment's flux (nu/cm^2/GeV/POT)."""
+    ``flux``: override the experiment's flux (nu/cm^2/GeV/POT); ``radiative``: "none", "ew" or "full"
+    (:mod:`darkbeam.physics.nu_electron_radiative`; ``sw2`` None picks 0.23857 at tree level, MSbar(M_Z)
+    with the corrections)."""
     from darkbeam.detectors.catalog import load_experiment
     from darkbeam.physics.nu_electron import NuElectronXsec
     from darkbeam.processes.cases import experiment_flux
@@ -48,7 +50,7 @@ def nu_e_events(experiment, *, mediator=None, sw2: float = C.SW2_LOW_Q2, t_min: 
     electrons = sum(t.n_nuclei * t.Z for t in exp.targets)
     out: dict[str, float] = {}
     for f in flavours or fl.flavours:
-        x = NuElectronXsec(f, mediator, sw2)
+        x = NuElectronXsec(f, mediator, sw2, radiative=radiative)
         per_e = fl.fold(lambda E, x=x: x.sigma(E, t_min=t_min, t_max=t_max) if E.size else E, f)
         out[f] = per_e * electrons * exp.pot * efficiency
     out["total"] = sum(out.values())

@@ -20,9 +20,10 @@ def check_process(process: str) -> None:
 
 def generate_rare(process: str, experiment: str, model: Optional[Path], sets, seed: int, events: int,
                   output: Optional[str], formats, projectiles, overwrite: bool, as_json: bool,
-                  refused: dict) -> None:
+                  refused: dict, radiative: str = "none", response: Optional[str] = None) -> None:
     """Check everything, then simulate, write and print (``refused``: options of the upscattering
-    generator that were given, {option: given?})."""
+    generator that were given, {option: given?}; ``radiative``, ``response``: nu-e radiative corrections
+    and detector response, analysis/nu_e_selection.py)."""
     from darkbeam.processes.rare_scatter import FLAVOUR_PDG
 
     for opt, given in refused.items():
@@ -41,6 +42,12 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         from darkbeam.detectors import load_experiment
 
         target = load_experiment(experiment)
+    check_choice("--radiative", radiative, ("none", "ew", "full"))
+    resp = None
+    if response is not None:
+        from darkbeam.detectors.nu_e_response import nu_e_response
+
+        resp = nu_e_response(response, target.keyword)
     files, _ = event_files(output, formats, None, overwrite, DEFAULT_NAME)
     from darkbeam.cli._xsec_rare import _model
     from darkbeam.events.memory import check_memory
@@ -52,7 +59,12 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
 
     from darkbeam.processes.rare_scatter import simulate
 
-    ev = simulate(process, target, params, n=events, rng=np.random.default_rng(seed), projectiles=projs, seed=seed)
+    rng = np.random.default_rng(seed)
+    ev = simulate(process, target, params, n=events, rng=rng, projectiles=projs, seed=seed, radiative=radiative)
+    if resp is not None:
+        from darkbeam.analysis.nu_e_selection import apply_response
+
+        ev = apply_response(ev, resp, rng)
     written = []
     if files:
         from darkbeam.events import write
@@ -65,7 +77,8 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         print_json({"process": process, "experiment": ev.meta["experiment"], "seed": seed,
                     "exposure_pot": ev.meta["exposure_pot"], "events": len(ev),
                     "total_events": ev.meta["total_events"], "recoil_window_GeV": ev.meta["recoil_window_GeV"],
-                    "cases": summary, "caveats": list(ev.meta.get("caveats", [])), "files": written})
+                    "cases": summary, "caveats": list(ev.meta.get("caveats", [])), "files": written,
+                    **_response_summary(ev)})
         return
     from rich.console import Console
     from rich.markup import escape
@@ -86,10 +99,22 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
     out.print(f"total: {ev.meta['total_events']:.6g} events for {ev.meta['exposure_pot']:.4g} POT; recoil window "
               f"{lo:g} GeV to {'T_max' if hi is None else f'{hi:g} GeV'}; sum(w) of a case = its quadrature rate",
               highlight=False)
+    for k, v in _response_summary(ev).items():
+        out.print(f"{k}: {v}", markup=False, highlight=False)
     for c in ev.meta.get("caveats", []):
         out.print(f"caveat: {c}", markup=False, highlight=False)
     for f in written:
         out.print(f"wrote {f}")
+
+
+def _response_summary(ev) -> dict:
+    """radiative corrections and, with a detector response, the selected events (sum of w x pass_cuts)."""
+    out = {"radiative": ev.meta.get("radiative", "none")}
+    if "pass_cuts" in ev.columns:
+        sel = float((ev.w * ev.columns["pass_cuts"]).sum())
+        out.update(detector_response=ev.meta["response"]["name"], selected_events=sel,
+                   selected_fraction=sel / ev.meta["total_events"] if ev.meta["total_events"] else 0.0)
+    return out
 
 
 def reweight_rare(events, changes: dict, path, as_json: bool) -> None:

@@ -29,13 +29,17 @@ def _model(model: Optional[Path], sets: Optional[list[str]]):
 
 def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: str, form_factor: Optional[str],
               sw2: Optional[float], recoil_min: float, recoil_max: Optional[float], magnetic_moment: float,
-              model: Optional[Path], sets: Optional[list[str]], as_json: bool) -> None:
+              model: Optional[Path], sets: Optional[list[str]], as_json: bool, radiative: str = "none") -> None:
     from darkbeam import constants as C
+    from darkbeam.cli.common import check_choice
     from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
 
     if process not in ALL_PROCESSES:
         raise ConfigurationError(f"unknown process '{process}' (choose from {', '.join(ALL_PROCESSES)})")
-    sw2 = C.SW2_LOW_Q2 if sw2 is None else sw2
+    check_choice("--radiative", radiative, ("none", "ew", "full"))
+    if radiative != "none" and process != "nu-e":
+        raise ConfigurationError("--radiative applies to --process nu-e only")
+    sw2 = (C.SW2_LOW_Q2 if radiative == "none" else C.SW2_MSBAR_MZ) if sw2 is None else sw2
     params = _model(model, sets)
     mediator = zprime_mediator(params, sw2)
     scalar = scalar_mediator(params)
@@ -48,8 +52,9 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
 
         if form_factor is not None:
             raise ConfigurationError("--form-factor applies to --process cevns and upscattering only")
-        xs = NuElectronXsec(projectile, mediator, sw2, magnetic_moment, scalar)
+        xs = NuElectronXsec(projectile, mediator, sw2, magnetic_moment, scalar, radiative=radiative)
         info["per"] = "electron"
+        info["radiative"] = radiative
         if target is not None:
             info["target"] = nuclear.nucleus(target).name
             info["electrons_per_atom"] = nuclear.nucleus(target).Z
@@ -73,7 +78,10 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
     console.print(escape(what), highlight=False)
     extra = f", Q_W = {info['weak_charge']:.4f}, form factor {info['nuclear_ff']}" if process == "cevns" else ""
     scal = f", scalar {info['scalar']}" if scalar is not None else ""
-    console.print(f"sin^2 theta_W = {sw2:g}{extra}; mediator: {info['mediator'] or 'none (Standard Model)'}{scal}", highlight=False)
+    rad = {"none": "", "ew": "; radiative corrections: electroweak (BKS 1995)",
+           "full": "; radiative corrections: electroweak + QED electron spectrum (BKS 1995)"}[radiative]
+    console.print(f"sin^2 theta_W = {sw2:g}{extra}; mediator: {info['mediator'] or 'none (Standard Model)'}{scal}{rad}",
+                  highlight=False)
     window = f"recoil {recoil_min:g} GeV to {'T_max' if recoil_max is None else f'{recoil_max:g} GeV'}"
     console.print(f"sigma per {info['per']}, {window}", highlight=False)
     t = Table()

@@ -127,6 +127,8 @@ def generate_command(
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
     no_brem: bool = typer.Option(False, "--no-bremsstrahlung", help="meson-decay: leave out the dark photons of proton bremsstrahlung (included for a kinetically mixed Z')."),
     channel: Optional[str] = typer.Option(None, "--channel", help="trident: the channel, e.g. 'nu_mu -> nu_mu mu+ mu-' (docs/tridents.md)."),
+    radiative: Optional[str] = typer.Option(None, "--radiative", help="nu-e: one-loop radiative corrections none (default), ew or full (docs/rare_scattering.md, section 2a)."),
+    response: Optional[str] = typer.Option(None, "--detector-response", help="nu-e: smear the electron and apply the cuts of a detector: auto (the experiment's), minerva, charmii, dune_nd or lartpc_bnb; adds electron_E_smeared, electron_theta_smeared, pass_cuts (docs/rare_scattering.md, section 8a)."),
 ) -> None:
     """Generate weighted events (upscattering then decay; meson decays with --process meson-decay; nu-e or
     CEvNS scattering) and print the predicted numbers of events."""
@@ -135,6 +137,9 @@ def generate_command(
     check_process(process)
     if channel is not None and process != "trident":
         raise ConfigurationError("--channel is an option of --process trident")
+    for opt, value in (("--radiative", radiative), ("--detector-response", response)):
+        if value is not None and process != "nu-e":
+            raise ConfigurationError(f"{opt} is an option of --process nu-e")
     if experiment is None:  # the default experiment of each process
         experiment = {"cevns": "csi_2017", "trident": "dune_nd_fhc"}.get(process, "miniboone_fhc")
     if process == "trident":
@@ -160,7 +165,7 @@ def generate_command(
                    "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
                    "--oscillate": oscillate is not None}
         return generate_rare(process, experiment, model, sets, seed, events, output, formats, projectiles,
-                             overwrite, as_json, refused)
+                             overwrite, as_json, refused, radiative=radiative or "none", response=response)
     from darkbeam.cli._meson_generate import dispatch
 
     if dispatch(process, experiment=experiment, model=model, sets=sets, seed=seed, events=events, unweighted=unweighted,

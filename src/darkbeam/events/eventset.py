@@ -24,6 +24,7 @@ from darkbeam.errors import ConfigurationError, DataError
 from darkbeam.events import construction
 from darkbeam.events.kinematics import EventKinematics, _p3_names  # noqa: F401  (_p3_names: re-export)
 from darkbeam.events.schema import (COLUMNS, HNL_MASS_COLUMN, OPTIONAL_COLUMNS, PROBABILITY_COLUMNS, RECOIL2_COLUMNS,
+                                    RESPONSE_COLUMNS,
                                     WEIGHT_COLUMNS, column_spec, gap_columns, parse_gap_column)
 from darkbeam.events.tables import CaseInfo, ChannelInfo, check_unique_names
 from darkbeam.events.weight_views import EventWeightViews
@@ -71,6 +72,9 @@ class EventSet(EventKinematics, EventWeightViews):
             raise ConfigurationError(f"EventSet needs all of {list(RECOIL2_COLUMNS)} or none, got {opt}")
         if HNL_MASS_COLUMN in columns:
             opt.append(HNL_MASS_COLUMN)
+        opt += [k for k in RESPONSE_COLUMNS if k in columns]  # nu-e detector response (all or none)
+        if 0 < len([k for k in RESPONSE_COLUMNS if k in columns]) < len(RESPONSE_COLUMNS):
+            raise ConfigurationError(f"EventSet needs all of {list(RESPONSE_COLUMNS)} or none")
         names = list(COLUMNS) + opt + [c for k in gaps for c in gap_columns(k)]
         missing = [k for k in names if k not in columns]
         if missing:

@@ -64,14 +64,17 @@ def _model(params) -> ModelParameters:
     return params if isinstance(params, ModelParameters) else ModelParameters.from_dict(dict(params))
 
 
-def _xsec(process: str, target: str, flavour: str, params: ModelParameters, sw2: float, form_factor: str):
+def _xsec(process: str, target: str, flavour: str, params: ModelParameters, sw2: float, form_factor: str,
+          radiative: str = "none"):
     from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
 
     med, sca = zprime_mediator(params, sw2), scalar_mediator(params)
     if process == "nu-e":
         from darkbeam.physics.nu_electron import NuElectronXsec
 
-        return NuElectronXsec(flavour, med, sw2, 0.0, sca)
+        return NuElectronXsec(flavour, med, sw2, 0.0, sca, radiative=radiative)
+    if radiative != "none":
+        raise ConfigurationError("radiative corrections are an option of nu-e only (CEvNS: tree level)")
     from darkbeam.physics.cevns import CEvNSXsec
 
     return CEvNSXsec(target, flavour, mediator=med, scalar=sca, sw2=sw2, form_factor=form_factor)
@@ -150,14 +153,20 @@ def _two_body(E, T, M, rng):
 
 
 def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.random.Generator,
-             projectiles: Optional[Sequence[str]] = None, sw2: float = C.SW2_LOW_Q2, form_factor: str = "helm",
-             t_min: Optional[float] = None, t_max: Optional[float] = None, seed=None) -> EventSet:
+             projectiles: Optional[Sequence[str]] = None, sw2: Optional[float] = None, form_factor: str = "helm",
+             t_min: Optional[float] = None, t_max: Optional[float] = None, seed=None,
+             radiative: str = "none") -> EventSet:
     """Weighted events of ``process`` ('nu-e' or 'cevns') at ``experiment`` (nu-e: a catalog experiment
     or keyword; cevns: a COHERENT detector of :mod:`darkbeam.detectors.cevns_detectors` or its name),
     ``n`` per case (flavour x target), for the model ``params`` (default: the Standard Model; a Z' and
     a scalar from its parameters as in ``darkbeam xsec``).  ``t_min``, ``t_max``: nu-e electron-recoil
     window in GeV (default: CHARM-II's 3-24 GeV at charmii_*, else all recoils).  sum(w) of each case
-    is its rate (module docstring); ``meta["summary"]`` lists rates, MC estimates and errors."""
+    is its rate (module docstring); ``meta["summary"]`` lists rates, MC estimates and errors.
+    ``radiative``: nu-e radiative corrections, "none" (tree level), "ew" or "full"
+    (:mod:`darkbeam.physics.nu_electron_radiative`); ``sw2`` None: 0.23857 at tree level, MSbar(M_Z)
+    0.23129 with them."""
+    if sw2 is None:
+        sw2 = C.SW2_LOW_Q2 if radiative == "none" else C.SW2_MSBAR_MZ
     if process not in PROCESSES:
         raise ConfigurationError(f"unknown rare process '{process}' (choose from {', '.join(PROCESSES)})")
     n = int(n)
@@ -181,7 +190,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
     cases, channels, parts, summary = [], [], {}, []
     for tname, (count, M, tpdg) in targets.items():
         for f in flavours:
-            xs = _xsec(process, tname, f, params, sw2, form_factor)
+            xs = _xsec(process, tname, f, params, sw2, form_factor, radiative)
             sig = (lambda E, xs=xs: xs.sigma(E, t_min=t_lo, t_max=t_hi, efficiency=eff) if E.size else E)
             a, b, I, lineE, linePhi, L = _segment_table(flux, f, sig)
             total = float(I.sum() + L.sum())
@@ -255,7 +264,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
     total = float(sum(s["events"] for s in summary))
     meta = {"process": process, "flux_averaged_xsec_cm2": total / (pot * n_targets * phi) if phi > 0 else 0.0, "model": params.model_dump(exclude_none=True), "experiment": label,
             "exposure_pot": pot, "seed": seed, "events_per_case": n, "sw2": sw2, "form_factor": form_factor,
-            "recoil_window_GeV": [t_lo, t_hi], "summary": summary,
+            "radiative": radiative, "recoil_window_GeV": [t_lo, t_hi], "summary": summary,
             "total_events": total, "caveats": caveats}
     return EventSet.from_kinematics(
         case=cols["case"], channel=cols["channel"], w_rate=cols["w_rate"], br=1.0, p_decay=1.0, Q2=cols["Q2"],
@@ -294,8 +303,9 @@ def reweight(events: EventSet, new) -> EventSet:
             continue
         target = "e-" if process == "nu-e" else c.name.split()[1]
         f = _PDG_FLAVOUR[c.projectile]
-        x_old = _xsec(process, target, f, old, events.meta["sw2"], events.meta["form_factor"])
-        x_new = _xsec(process, target, f, params, sw2_new, events.meta["form_factor"])
+        rad = events.meta.get("radiative", "none")
+        x_old = _xsec(process, target, f, old, events.meta["sw2"], events.meta["form_factor"], rad)
+        x_new = _xsec(process, target, f, params, sw2_new, events.meta["form_factor"], rad)
         d_old, d_new = x_old.dsigma_dT(E[sel], T[sel]), x_new.dsigma_dT(E[sel], T[sel])
         factor[sel] = np.where(d_old > 0, d_new / np.where(d_old > 0, d_old, 1.0), 0.0)
     meta: Mapping = {"model": params.model_dump(exclude_none=True), "sw2": sw2_new,
