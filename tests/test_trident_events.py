@@ -158,15 +158,15 @@ def _p4(q):
 
 
 @pytest.mark.requires_data("DUNE_ND_FHC")
-def test_cli_writes_event_files_that_read_back(capsys, tmp_path, monkeypatch):
-    """``-o`` writes parquet, HepMC3 and HEPEVT (docs/tridents.md, Events): the nu l+ l- system in the
-    hnl role with its per-event mass sqrt(s_hat).  Parquet reads back equal to the EventSet of the same
-    seed; pyhepmc reads the HepMC3 file (both writer paths, same bytes) with four-momentum conservation
-    at each vertex and the system's mass^2 = s_hat, and the HEPEVT file with the same masses."""
+def test_cli_writes_event_files_that_read_back(capsys, tmp_path):
+    """``-o`` writes parquet, HepMC3 and HEPEVT (docs/events.md, "Scattering events"): the outgoing
+    neutrino, l-, l+ and the recoil are final-state particles of one vertex (no stand-in decay).  Parquet
+    reads back equal to the events of the same seed; pyhepmc reads the HepMC3 file with four-momentum
+    conservation at the vertex, statuses 4, 20, 1, 1, 1, 1, the pair's invariant mass^2 + neutrino =
+    s_hat, a trident NuHepMC process ID (850-899), and the HEPEVT file with the same particles."""
     import pyhepmc
 
-    import darkbeam.events.hepmc as HEPMC
-    from darkbeam.events import read_parquet, write_hepmc3
+    from darkbeam.events import ScatterEvents, read_parquet
     from darkbeam.processes.trident_events import to_eventset
 
     code, out, err = run(capsys, "generate", "--process", "trident", "--experiment", "dune_nd_fhc", "--channel", MUMU,
@@ -177,67 +177,31 @@ def test_cli_writes_event_files_that_read_back(capsys, tmp_path, monkeypatch):
     assert len(d["files"]) == 3
     res = simulate_trident("dune_nd_fhc", MUMU, n=100, rng=np.random.default_rng(4), seed=4)
     ev = to_eventset(res)
-    assert ev.has_hnl_mass and len(ev) == d["events"]
-    np.testing.assert_allclose(ev.mass("hnl") ** 2, res["s_hat"], rtol=1e-12, atol=0)
+    assert isinstance(ev, ScatterEvents) and ev.has_pair and len(ev) == d["events"]
     k = ev.check_kinematics()
-    assert max(k["primary"], k["decay"], k["Q2"]) < 1e-9
+    assert max(k["primary"], k["Q2"]) < 1e-9
+    X = ev.p4("scattered") + ev.p4("pair1") + ev.p4("pair2")
+    np.testing.assert_allclose(_mass2(X), res["s_hat"], rtol=1e-6, atol=0)
     back = read_parquet(tmp_path / "tri.parquet")
-    assert back.cases == ev.cases and back.channels == ev.channels and set(back.columns) == set(ev.columns)
-    for name, col in ev.columns.items():
-        assert np.array_equal(back.columns[name], col), name
-    np.testing.assert_array_equal(back.mass("hnl"), ev.mass("hnl"))
-    # HepMC3: the Arrow path wrote the file; the compiled path must write the same bytes
-    monkeypatch.setattr(HEPMC, "JIT_MIN_EVENTS", 0)
-    compiled = write_hepmc3(ev, tmp_path / "c.hepmc3")
-    assert compiled.read_bytes() == (tmp_path / "tri.hepmc3").read_bytes()
+    assert back.equals(ev)
     with pyhepmc.open(tmp_path / "tri.hepmc3") as f:
         events = list(f)
     assert len(events) == len(ev)
     for i, e in enumerate(events):
-        assert len(e.vertices) == 2 and len(e.particles) == 7
-        for v in e.vertices:
-            pin = sum(_p4(q) for q in v.particles_in)
-            pout = sum(_p4(q) for q in v.particles_out)
-            np.testing.assert_allclose((pin - pout) / pin[0], 0.0, rtol=0, atol=1e-12)
-        x = e.particles[2]
-        assert (x.pid, x.status) == (14, 2) and [q.pid for q in x.end_vertex.particles_out] == [14, 13, -13]
-        assert x.generated_mass == ev.mass("hnl")[i]
-        assert x.momentum.m2() == pytest.approx(res["s_hat"][i], rel=1e-9, abs=0)
-        q = _p4(e.particles[0]) - _p4(x)
-        assert -(q[0] ** 2 - q[1:] @ q[1:]) == pytest.approx(ev["Q2"][i], rel=1e-6, abs=1e-12)
+        assert len(e.vertices) == 1 and [q.status for q in e.particles] == [4, 20, 1, 1, 1, 1]
+        assert [q.pid for q in e.particles] == [14, ev.cases[0].target, 14, 13, -13, ev.cases[0].recoil]
+        assert 850 <= int(e.attributes["signal_process_id"].astype(int)) < 900
+        v = e.vertices[0]
+        pin = sum(_p4(q) for q in v.particles_in)
+        pout = sum(_p4(q) for q in v.particles_out)
+        np.testing.assert_allclose((pin - pout) / pin[0], 0.0, rtol=0, atol=1e-12)
+        x = sum(_p4(q) for q in e.particles[2:5])
+        assert x[0] ** 2 - x[1:] @ x[1:] == pytest.approx(res["s_hat"][i], rel=1e-6, abs=0)
+        assert e.weights[0] == ev.w[i]
     with pyhepmc.open(tmp_path / "tri.hepevt", format="hepevt") as f:
         hepevt = list(f)
-    assert [e.particles[2].generated_mass for e in hepevt] == list(ev.mass("hnl"))
+    assert [q.pid for q in hepevt[0].particles] == [14, ev.cases[0].target, 14, 13, -13, ev.cases[0].recoil]
     # an existing file is refused before any work
     code, out, err = run(capsys, "generate", "--process", "trident", "--experiment", "dune_nd_fhc", "--channel", MUMU,
                          "-n", "100", "-o", str(tmp_path / "tri.parquet"))
     assert code != 0 and "exists" in err and "Traceback" not in err
-
-
-@pytest.mark.parametrize("jit_min", [0, float("inf")], ids=["compiled", "arrow"])
-def test_per_event_mass_column_equal_to_the_case_mass_writes_the_same_bytes(tmp_path, monkeypatch, jit_min):
-    """The optional column hnl_m (per-event mass of the hnl role) set to the case table's m_hnl gives
-    the same HepMC3 and HEPEVT bytes as the events without it (both HepMC3 writer paths), and concat
-    of sets with and without the column fills it from the case tables."""
-    import darkbeam.events.hepmc as HEPMC
-    from darkbeam.events import EventSet, write_hepevt, write_hepmc3
-    from darkbeam.events.synthetic import synthetic_events
-
-    monkeypatch.setattr(HEPMC, "JIT_MIN_EVENTS", jit_min)
-    es = synthetic_events(120, seed=3)
-    with_m = EventSet(dict(es.columns) | {"hnl_m": es.mass("hnl").copy()}, es.cases, es.channels, es.meta)
-    assert with_m.has_hnl_mass and not es.has_hnl_mass
-    for w in (write_hepmc3, write_hepevt):
-        a = w(es, tmp_path / "a.txt", chunk_size=50).read_bytes()
-        b = w(with_m, tmp_path / "b.txt", chunk_size=50).read_bytes()
-        assert a == b
-    cols = dict(with_m.columns)
-    cols["hnl_m"] = cols["hnl_m"] * 1.5
-    heavier = EventSet(cols, es.cases, es.channels, es.meta)
-    both = EventSet.concat([es, heavier])
-    np.testing.assert_array_equal(both.mass("hnl"), np.concatenate([es.mass("hnl"), 1.5 * es.mass("hnl")]))
-    t = write_hepmc3(heavier, tmp_path / "h.hepmc3").read_text()
-    assert repr(float(1.5 * es.mass("hnl")[0])) in t
-    cols["hnl_m"][0] = 0.0
-    with pytest.raises(DataError, match="hnl_m"):
-        EventSet(cols, es.cases, es.channels, es.meta)

@@ -37,10 +37,21 @@ def read_metadata(path) -> dict:
 
 
 def read_parquet(path, *, validate: bool = True) -> EventSet:
-    """Read a darkbeam parquet event file into an EventSet (stored columns; derived ones ignored)."""
+    """Read a darkbeam parquet event file into an EventSet (stored columns; derived ones ignored), or a
+    :class:`~darkbeam.events.scattering.ScatterEvents` for a file of layout ``scattering``."""
     import pyarrow.parquet as pq
 
     md = read_metadata(path)
+    if md.get("layout") == "scattering":
+        from darkbeam.events import scatter_schema as S
+        from darkbeam.events.scattering import ScatterEvents
+
+        try:
+            present = pq.read_schema(path).names
+            table = pq.read_table(path, columns=[k for k in present if k in S.COLUMNS or k in S.OPTIONAL_COLUMNS])
+        except Exception as exc:
+            raise DataError(f"{path}: cannot read the event columns ({exc})") from None
+        return ScatterEvents.from_arrow(table, cases=md["cases"], meta=md.get("meta", {}), validate=validate)
     try:
         present = pq.read_schema(path).names
         table = pq.read_table(path, columns=[k for k in present if k in COLUMNS or k in OPTIONAL_COLUMNS

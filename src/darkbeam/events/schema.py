@@ -93,14 +93,7 @@ COLUMNS: dict[str, Column] = {
 #: decay with three daughters (parent -> LLP + recoil + recoil2, e.g. K+ -> pi0 mu+ N4)
 RECOIL2_COLUMNS: dict[str, Column] = _p3("recoil2", "the second companion of the new particle in the parent's "
                                                   "decay (meson-decay events with three-body production)")
-#: optional column: a per-event mass of the ``hnl`` role that replaces the case table's ``m_hnl`` (trident
-#: events: the nu l+ l- system, mass^2 = s_hat, decaying at the interaction point into nu' l- l+;
-#: docs/tridents.md, "Events")
-HNL_MASS_COLUMN = "hnl_m"
-OPTIONAL_COLUMNS: dict[str, Column] = {
-    **RECOIL2_COLUMNS,
-    HNL_MASS_COLUMN: Column(_F8, "GeV", "per-event invariant mass of the hnl role, replacing the case table's "
-                                         "m_hnl (trident events: the nu l+ l- system, mass^2 = s_hat)")}
+OPTIONAL_COLUMNS: dict[str, Column] = {**RECOIL2_COLUMNS}
 
 #: indices into the case/channel tables
 INDEX_COLUMNS = ("case", "channel")

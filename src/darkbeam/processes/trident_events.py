@@ -207,14 +207,13 @@ _NU_PDG = {"nu_e": 12, "nu_mu": 14, "nu_tau": 16, "nu_e_bar": -12, "nu_mu_bar": 
 
 
 def to_eventset(res: dict):
-    """The events of :func:`simulate_trident` as an :class:`~darkbeam.events.EventSet` (docs/tridents.md,
-    "Events"): the nu l+ l- system stands in the ``hnl`` role with its per-event mass sqrt(s_hat)
-    (column ``hnl_m``) and the projectile's PDG code, and decays at the interaction point (l_decay = 0,
-    p_decay = 1) into the daughters nu' (d1), l- (d2), l+ (d3); the ``Q2`` column is the photon
-    virtuality -(p_nu - p_X)^2, the recoil the nucleus (``diffractive``: a nucleon, PDG 2212, proton or
-    neutron not resolved).  ``w_rate`` is the event weight w; br = q_channel = w_decay = 1."""
-    from darkbeam.events import EventSet
-    from darkbeam.events.tables import CaseInfo, ChannelInfo
+    """The events of :func:`simulate_trident` as :class:`~darkbeam.events.ScatterEvents` of process
+    ``"trident"`` (docs/tridents.md, "Events"): the incoming neutrino (``projectile``), the outgoing
+    neutrino (``scattered``), the pair l1- (``pair1``) and l2+ (``pair2``) and the recoiling nucleus
+    (``coherent``) or nucleon (``diffractive``) (``recoil``), all final-state particles; ``Q2`` is the
+    photon virtuality -(p_target - p_recoil)^2 and ``w`` the event weight."""
+    from darkbeam.events.scatter_schema import ScatterCase
+    from darkbeam.events.scattering import ScatterEvents
     from darkbeam.physics.nuclear import nucleus
     from darkbeam.physics.trident_channels import channel as get_channel
     from darkbeam.processes.rare_scatter import _nucleus_pdg
@@ -227,16 +226,16 @@ def to_eventset(res: dict):
     cases = []
     for tg in res["targets"]:
         pdg = 2212 if regime == "diffractive" else _nucleus_pdg(nucleus(tg["name"]))
-        cases.append(CaseInfo(name=f"{ch.name} on {tg['name']} ({regime})", projectile=nu_in, target=pdg, hnl=nu_in,
-                              m_target=tg["mass"], m_hnl=ch.m1 + ch.m2, recoil=pdg, m_recoil=tg["mass"], regime=regime,
-                              description="SM neutrino trident nu A -> nu l- l+ A, full 2 -> 4 cross section of "
-                                          "Ballett et al. arXiv:1807.10973 sec. 2 (docs/tridents.md)"))
-    channels = [ChannelInfo(name=f"{ch.name} (nu l l system)", daughters=(nu_out, lm, lp), masses=(0.0, ch.m1, ch.m2))]
-    p_x = res["p_nu_out"] + res["p_l1"] + res["p_l2"]
+        cases.append(ScatterCase(name=f"{ch.name} on {tg['name']} ({regime})", process="trident", projectile=nu_in,
+                                 target=pdg, scattered=nu_out, recoil=pdg, m_target=tg["mass"], m_recoil=tg["mass"],
+                                 pair=(lm, lp), m_pair=(ch.m1, ch.m2), regime=regime,
+                                 description="SM neutrino trident nu A -> nu l- l+ A, full 2 -> 4 cross section of "
+                                             "Ballett et al. arXiv:1807.10973 sec. 2 (docs/tridents.md)"))
     n = res["w"].size
-    daughters = np.stack([res["p_nu_out"], res["p_l1"], res["p_l2"]], axis=1)
-    return EventSet.from_kinematics(
-        case=res["target"], channel=0, w_rate=res["w"], br=1.0, p_decay=1.0, Q2=res["Q2"], l1=0.0, l2=1.0,
-        ctau=1e-20, l_decay=0.0, vertex=np.zeros((n, 4)), p_nu=res["p_nu"], p_recoil=res["p_recoil"], p_hnl=p_x,
-        p_daughters=daughters, m_hnl=np.sqrt(res["s_hat"]), cases=cases, channels=channels,
-        meta={k: v for k, v in meta.items()} | {"summary": res["summary"]})
+    vtx = res.get("vertex", np.zeros((n, 4)))
+    cols = {"case": res["target"], "w": res["w"], "Q2": res["Q2"], **{k: vtx[:, j] for j, k in enumerate("xyzt")}}
+    for role, key in (("projectile", "p_nu"), ("scattered", "p_nu_out"), ("pair1", "p_l1"), ("pair2", "p_l2"),
+                      ("recoil", "p_recoil")):
+        for j, c in enumerate("xyz"):
+            cols[f"{role}_p{c}"] = res[key][:, 1 + j]
+    return ScatterEvents(cols, cases, {k: v for k, v in meta.items()} | {"summary": res["summary"]})
