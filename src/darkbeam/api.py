@@ -360,10 +360,10 @@ def simulate_rare(process: str, experiment: Any, model: Any = None, *, n: int = 
 
 def simulate_trident(experiment: Any = "dune_nd_fhc", channel: str = "nu_mu -> nu_mu mu+ mu-", *, regime: str = "coherent",
                      n: int = 10_000, seed: int = 0, **options) -> dict:
-    """Weighted Standard-Model neutrino-trident events of ``channel`` at ``experiment``, as ``darkbeam
+    """Weighted neutrino-trident events of ``channel`` at ``experiment``, as ``darkbeam
     generate --process trident``: the dict of :func:`darkbeam.processes.trident_events.simulate_trident`
     (arrays ``w``, ``E``, four-momenta; ``summary``; docs/tridents.md); ``options``: ``neval``, ``nitn``,
-    ``n_bins``."""
+    ``n_bins``, ``params`` (a model with a lepton-flavour Z'; default the Standard Model)."""
     import numpy as np
 
     from darkbeam.processes.trident_events import simulate_trident as _trident

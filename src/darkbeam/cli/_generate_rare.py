@@ -93,15 +93,15 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
 
 
 def reweight_rare(events, changes: dict, path, as_json: bool) -> None:
-    """``darkbeam reweight`` of a nu-e or CEvNS event file: weights x dsigma ratio at the stored (E, T)
-    (:func:`darkbeam.processes.rare_scatter.reweight`); per case sums, MC errors and Kish n_eff."""
+    """``darkbeam reweight`` of a nu-e, CEvNS or trident event file: nu-e/CEvNS weights x dsigma ratio at
+    the stored (E, T) (:func:`darkbeam.processes.rare_scatter.reweight`), trident weights from the stored
+    amplitude parts (:func:`darkbeam.processes.trident_events.reweight`); per case sums, MC errors and
+    Kish n_eff."""
     import math
 
     import numpy as np
 
-    from darkbeam.processes.rare_scatter import reweight
-
-    new = reweight(events, changes)
+    new = events.reweight(changes)
     case = new.columns["case"]
     rows = []
     for i, c in enumerate(new.cases):
@@ -135,7 +135,8 @@ def reweight_rare(events, changes: dict, path, as_json: bool) -> None:
         t.add_row(escape(r["case"]), f"{r['events_before']:.5g}", f"{r['events']:.5g}", f"{r['mc_err']:.2g}",
                   f"{r['n_eff']:.0f}")
     out.print(t)
-    out.print(f"total: {d['total_events']:.6g} events (was {d['total_events_before']:.6g}); weights x dsigma ratio "
-              "at the stored (E, T)", highlight=False)
+    how = ("weights from the stored amplitude parts (SM, interference, Z'^2)" if d["process"] == "trident"
+           else "weights x dsigma ratio at the stored (E, T)")
+    out.print(f"total: {d['total_events']:.6g} events (was {d['total_events_before']:.6g}); {how}", highlight=False)
     for f in files:
         out.print(f"wrote {f}")

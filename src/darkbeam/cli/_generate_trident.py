@@ -1,4 +1,4 @@
-"""``darkbeam generate --process trident``: weighted Standard-Model trident events (docs/tridents.md,
+"""``darkbeam generate --process trident``: weighted trident events (SM plus a lepton-flavour Z') (docs/tridents.md,
 "Events").  Imported by cli/generate.py only for this process (not a command module of its own)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from darkbeam.errors import ConfigurationError
 
 
 def generate_trident(experiment: str, channel, regimes, seed: int, events: int, output, formats, overwrite: bool,
-                     as_json: bool, refused: dict) -> None:
+                     as_json: bool, refused: dict, model=None, sets=None) -> None:
     """Check everything, then simulate and print (``refused``: options that do not apply, {option: given?})."""
     for opt, given in refused.items():
         if given:
@@ -31,12 +31,20 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
     from darkbeam.events.memory import check_memory
 
     exp = load_experiment(experiment)
+    from darkbeam.cli._xsec_rare import _model
+
+    params = _model(model, sets)
+    from darkbeam.physics.trident_channels import channel as get_channel
+    from darkbeam.processes.trident_events import channel_zprime
+
+    channel_zprime(params, get_channel(channel))  # a Z' of another charge: one line, before any work
     check_memory(events * 4, f"{events} trident events per target")
     import numpy as np
 
     from darkbeam.processes.trident_events import simulate_trident
 
-    res = simulate_trident(exp, channel, regime=regs[0], n=events, rng=np.random.default_rng(seed), seed=seed)
+    res = simulate_trident(exp, channel, regime=regs[0], n=events, rng=np.random.default_rng(seed), seed=seed,
+                           params=params)
     meta, summary = res["meta"], res["summary"]
     written = []
     if files:
@@ -49,7 +57,7 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
             written.append(str(path))
     if as_json:
         print_json({"process": "trident", "experiment": meta["experiment"], "channel": channel, "regime": regs[0],
-                    "seed": seed, "exposure_pot": meta["exposure_pot"], "events": int(res["w"].size),
+                    "seed": seed, "model": meta["model"], "exposure_pot": meta["exposure_pot"], "events": int(res["w"].size),
                     "total_events": meta["total_events"], "mc_total_events": meta["mc_total_events"],
                     "cases": summary, "caveats": list(meta["caveats"]), "files": written})
         return

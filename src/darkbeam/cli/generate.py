@@ -121,7 +121,7 @@ def generate_command(
     as_json: bool = JSON_OPTION,
     # --- other processes: meson-decay (cli/_meson_generate.py; docs/meson_decay_limits.md), nu-e and cevns
     # (cli/_generate_rare.py; docs/rare_scattering.md)
-    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...) or trident (--channel, --regime coherent|diffractive; SM)."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...) or trident (--channel, --regime coherent|diffractive; SM plus an Le-Lmu, Le-Ltau or Lmu-Ltau Z' from --model/--set)."),
     parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
     parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
@@ -142,12 +142,11 @@ def generate_command(
 
         refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--flux-source": flux_source != "auto",
                    "--couplings": scheme != "darkbeam", "--nucleon-model": nucleon_model is not None,
-                   "--plots": plots is not None, "--oscillate": oscillate is not None, "--model": model is not None,
-                   "--set": bool(sets), "--projectile": bool(projectiles),
+                   "--plots": plots is not None, "--oscillate": oscillate is not None, "--projectile": bool(projectiles),
                    "--mode": parent_mode is not None, "--parents-file": parents_file is not None, "--beam": beam is not None,
                    "--no-bremsstrahlung": no_brem}
         return generate_trident(experiment, channel, regimes, seed, events, output, formats, overwrite, as_json,
-                                refused)
+                                refused, model=model, sets=sets)
     if process in RARE_GENERATE:
         from darkbeam.cli._generate_rare import generate_rare
 
