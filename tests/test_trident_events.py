@@ -97,6 +97,7 @@ def test_cli_json(capsys):
     assert (d["process"], d["channel"], d["regime"], d["events"]) == ("trident", MUMU, "coherent", 100)
     (s,) = d["cases"]
     assert abs(s["mc_events"] - s["events"]) < 5.0 * s["mc_err"] + 0.02 * s["events"]
+    assert d["caveats"] == [] and d["model"]["name"] == "standard_model"  # no stand-ins left (vertex, recoil)
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -258,3 +259,51 @@ def test_cli_reweight_trident_file(capsys, tmp_path):
     assert d["total_events"] == pytest.approx(float(direct.w.sum()), rel=1e-12, abs=0)
     assert d["total_events"] > d["total_events_before"]
     np.testing.assert_array_equal(read_parquet(tmp_path / "rw.parquet").w, direct.w)
+
+
+@pytest.mark.requires_data("DUNE_ND_FHC")
+def test_vertices_fill_the_target_volume_uniformly(mumu):
+    """Interaction vertices uniform in the experiment's target volume (DUNE ND: a 700 x 300 x 500 cm
+    box): all inside, and per axis the mean of x and of x^2 those of a uniform distribution, 0 and
+    (L/2)^2/3, within 5 standard errors."""
+    from darkbeam.detectors import load_experiment
+
+    box = load_experiment("dune_nd_fhc").target_volume
+    v = mumu["vertex"]
+    assert v.shape == (mumu["w"].size, 4) and np.all(v[:, 3] == 0.0)
+    assert box.contains(v[:, :3]).all()
+    n = v.shape[0]
+    for j in range(3):
+        a = box.size[j] / 2
+        u = v[:, j] - box.center[j]
+        assert abs(u.mean()) < 5 * a / np.sqrt(3 * n)
+        assert abs(np.mean(u * u) - a * a / 3) < 5 * a * a * np.sqrt(1 / 5 - 1 / 9) / np.sqrt(n)
+
+
+@pytest.mark.requires_data("DUNE_ND_FHC")
+def test_diffractive_recoil_is_a_proton_or_a_neutron():
+    """Diffractive events pick the struck nucleon with probability w_p/(w_p + w_n) at each point: the
+    protons' and neutrons' pieces (evaluated apart) add up to the whole to 1e-12; both occur, protons
+    more often than Z/A (the neutron couples through its magnetic moment only); the case table and the
+    events carry 2212 / 2112; the stored parts give the event weight."""
+    from darkbeam.physics.trident_channels import channel
+    from darkbeam.physics.trident_hadronic import HadronicTarget
+    from darkbeam.physics.trident_integral import EnergyArraySampler
+    from darkbeam.processes.trident_events import to_eventset
+
+    rng = np.random.default_rng(2)
+    E = rng.uniform(1.0, 20.0, 400)
+    x = rng.random((400, 6))
+    s = EnergyArraySampler(E, 0.000511, 0.000511, False, HadronicTarget("Ar40", "diffractive"))
+    whole, pp, pn = s.evaluate_points(x)[0], s.evaluate_points(x, "p")[0], s.evaluate_points(x, "n")[0]
+    np.testing.assert_allclose(pp + pn, whole, rtol=1e-12, atol=1e-300)
+    res = simulate_trident("dune_nd_fhc", EE, regime="diffractive", n=600, rng=np.random.default_rng(3), neval=500,
+                           nitn=2, n_bins=2)
+    es = to_eventset(res)
+    protons = res["nucleon"] == 2212
+    assert 18 / 40 < protons.mean() < 1.0 and set(np.unique(res["nucleon"])) == {2212, 2112}
+    np.testing.assert_array_equal(es.pdg("recoil"), res["nucleon"])
+    np.testing.assert_array_equal(es.pdg("target"), res["nucleon"])
+    cv, ca = channel(EE).sm_couplings()
+    sm = cv * cv * es["w_vv"] + ca * ca * es["w_aa"] + 2 * cv * ca * es["w_va"]
+    np.testing.assert_allclose(sm, es.w, rtol=1e-12, atol=0)

@@ -77,7 +77,12 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
                   f"{s['n_eff']:.0f}")
     out.print(t)
     out.print(f"total: {meta['total_events']:.6g} events (flux x tabulated sigma) and {meta['mc_total_events']:.6g} "
-              f"(sum of the event weights) for {meta['exposure_pot']:.4g} POT", highlight=False)
+              f"(sum of the event weights) for {meta['exposure_pot']:.4g} POT; model: "
+              f"{'Standard Model' if not params.has_zprime else params.zprime_charge + ' Z' + chr(39)}", highlight=False)
+    for s in summary:
+        if "proton_fraction" in s:
+            out.print(f"{s['case']}: {100 * s['proton_fraction']:.1f}% of the events recoil on a proton", markup=False,
+                      highlight=False)
     for c in meta["caveats"]:
         out.print(f"caveat: {c}", markup=False, highlight=False)
     for path in written:

@@ -23,7 +23,10 @@ For one channel (``"nu_mu -> nu_mu mu+ mu-"``, ...) and every nucleus of the exp
 Kinematics: the leptonic point (nu gamma* rest frame, photon along +z) is rotated by a uniform azimuth
 about the photon axis (the integrand is the azimuthal average: only c_T L_T + c_L L_L enter) and
 boosted to the lab, where the nucleus is at rest and the neutrino moves along +z; the photon has
-q0 = -Q^2/(2M) (elastic recoil), q_z = q0 - (s_hat + Q^2)/(2E) and a uniform azimuth.
+q0 = -Q^2/(2M) (elastic recoil), q_z = q0 - (s_hat + Q^2)/(2E) and a uniform azimuth.  Diffractive
+events recoil on a proton or a neutron, drawn per point with the probability of its part of the
+hadronic tensor (:func:`_split_nucleons`).  Interaction vertices are uniform in the experiment's target
+volume (``Experiment.target_volume``, as for upscattering events), at t = 0.
 """
 
 from __future__ import annotations
@@ -122,6 +125,26 @@ def _combine(parts, t, cv: float, ca: float, zprime):
     return cvt * cvt * parts[0] + ca * ca * parts[1] + 2.0 * cvt * ca * parts[2]
 
 
+def _split_nucleons(sampler, x, pieces, cv: float, ca: float, rng):
+    """Diffractive events: the struck nucleon of each point, a proton with probability f_p = w_p/(w_p + w_n)
+    (the SM weights of the protons' and neutrons' parts of the hadronic tensor at that point, both
+    evaluated; the integrand is linear in them), and the pieces of the chosen nucleon divided by its
+    probability, so that every expectation (any Z' included) is unchanged and the SM weight of the
+    point is exactly w_p + w_n.  Returns (pieces (3, n), PDG codes 2212/2112 (n,))."""
+    pp = sampler.evaluate_points(x, "p")[0]
+    pn = sampler.evaluate_points(x, "n")[0]
+
+    def sm(p):
+        return cv * cv * p[0] + ca * ca * p[1] + 2.0 * cv * ca * p[2]
+    wp, wn = sm(pp), sm(pn)
+    tot = wp + wn
+    fp = np.clip(np.where(tot > 0, wp / np.where(tot > 0, tot, 1.0), 1.0), 0.0, 1.0)
+    proton = rng.random(fp.size) < fp
+    out = np.where(proton[None, :], pp / np.where(fp > 0, fp, 1.0)[None, :],
+                   pn / np.where(fp < 1, 1.0 - fp, 1.0)[None, :])
+    return out, np.where(proton, 2212, 2112)
+
+
 def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: int = 10_000,
                      rng: np.random.Generator, neval: int = 4000, nitn: int = 5, n_bins: int = 4, seed=None,
                      params=None) -> dict:
@@ -134,7 +157,8 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
     Returns a dict of arrays (concatenated over the targets): ``target`` (index into ``targets``),
     ``w`` (events), ``E``, ``s_hat``, ``Q2`` (GeV, GeV^2), four-momenta (n, 4) ``p_nu``, ``p_nu_out``,
     ``p_l1`` (negative lepton), ``p_l2`` (positive lepton), ``p_recoil``, the weight parts ``w_vv``,
-    ``w_aa``, ``w_va`` and ``t_nu`` (GeV^2); and ``targets``, ``summary``, ``meta``."""
+    ``w_aa``, ``w_va`` and ``t_nu`` (GeV^2), ``vertex`` (n, 4: x, y, z in cm, t in ns) and ``nucleon``
+    (diffractive: 2212 or 2112, the struck nucleon; coherent: 0); and ``targets``, ``summary``, ``meta``."""
     from darkbeam.detectors.catalog import Experiment, load_experiment
     from darkbeam.physics.trident import E_MAX, threshold_energy, trident_xsec
     from darkbeam.physics.trident_channels import channel as get_channel
@@ -207,7 +231,13 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
             Ec = math.sqrt(max(E[sel].min(), e_thr) * E[sel].max())
             amap = adapted_map(PointSampler(Ec, ch.m1, ch.m2, ch.antineutrino, htg), int(neval), int(nitn), rng)
             x[sel], jac[sel] = sample_map(amap, int(sel.sum()), rng)
-        pieces, s_hat, Q2, pt = EnergyArraySampler(E, ch.m1, ch.m2, ch.antineutrino, htg).evaluate_points(x)
+        sampler = EnergyArraySampler(E, ch.m1, ch.m2, ch.antineutrino, htg)
+        pieces, s_hat, Q2, pt = sampler.evaluate_points(x)
+        nucleon = np.zeros(n, dtype=np.int64)
+        if regime == "diffractive":
+            pieces, nucleon = _split_nucleons(sampler, x, pieces, cv, ca, rng)
+        vertex = np.zeros((n, 4))
+        vertex[:, :3] = exp.target_volume.sample(n, rng)  # uniform in the target volume, as upscattering
         # each draw estimates the rate: the mean is the sum / n
         parts = pieces * (count * pot * wE * jac * HBARC2_GEV2_CM2 / n)[None, :]
         t_nu = np.asarray(pt["t"], dtype=float) * np.ones(n)
@@ -224,12 +254,13 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
         fine = flux.fold(sig_model, f, order=16) * count * pot
         summary.append({"case": name, "events": rate, "quadrature_err": abs(fine - rate), "mc_events": mc,
                         "mc_err": mc_err, "n": n, "n_kept": int(keep.sum()),
-                        "n_eff": float(mc * mc / np.sum(raw[keep] ** 2))})
+                        "n_eff": float(mc * mc / np.sum(raw[keep] ** 2))}
+                       | ({"proton_fraction": float(raw[nucleon == 2212].sum() / mc)} if regime == "diffractive" else {}))
         targets.append({"name": tg.name, "n_nuclei": count, "mass": M})
         for key, val in (("target", np.full(n, len(targets) - 1)), ("w", raw), ("E", E), ("s_hat", s_hat), ("Q2", Q2),
                          ("w_vv", parts[0]), ("w_aa", parts[1]), ("w_va", parts[2]), ("t_nu", t_nu),
                          ("p_nu", moms[0]), ("p_nu_out", moms[1]), ("p_l1", moms[2]), ("p_l2", moms[3]),
-                         ("p_recoil", moms[4])):
+                         ("p_recoil", moms[4]), ("vertex", vertex), ("nucleon", nucleon)):
             out.setdefault(key, []).append(val[keep])
     if not out:
         raise KinematicsError(f"no {ch.name} events at {exp.keyword}: the flux is below threshold")
@@ -237,9 +268,7 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
     res.update(targets=targets, summary=summary,
                meta={"process": "trident", "channel": ch.name, "regime": regime, "experiment": exp.keyword,
                      "model": params.model_dump(exclude_none=True), "sm_couplings": [cv, ca],
-                     "caveats": ["interaction vertices are not sampled in the detector: the vertex columns hold the "
-                                 "origin (0, 0, 0, 0)"] + (["diffractive recoils are written as protons (proton and "
-                                                             "neutron are not told apart)"] if regime == "diffractive" else []),
+                     "caveats": [],
                      "exposure_pot": pot, "seed": seed, "events_per_target": n, "vegas": [int(neval), int(nitn), int(n_bins)],
                      "total_events": float(sum(s["events"] for s in summary)),
                      # NuHepMC G.R.5: events / (POT x nuclei x the incoming flavour's integrated flux)
@@ -273,15 +302,18 @@ def to_eventset(res: dict):
     regime = meta["regime"]
     cases = []
     for tg in res["targets"]:
-        pdg = 2212 if regime == "diffractive" else _nucleus_pdg(nucleus(tg["name"]))
-        cases.append(ScatterCase(name=f"{ch.name} on {tg['name']} ({regime})", process="trident", projectile=nu_in,
-                                 target=pdg, scattered=nu_out, recoil=pdg, m_target=tg["mass"], m_recoil=tg["mass"],
-                                 pair=(lm, lp), m_pair=(ch.m1, ch.m2), regime=regime,
-                                 description="SM neutrino trident nu A -> nu l- l+ A, full 2 -> 4 cross section of "
-                                             "Ballett et al. arXiv:1807.10973 sec. 2 (docs/tridents.md)"))
-    n = res["w"].size
-    vtx = res.get("vertex", np.zeros((n, 4)))
-    cols = {"case": res["target"], "w": res["w"], "Q2": res["Q2"], **{k: vtx[:, j] for j, k in enumerate("xyzt")}}
+        # coherent: the nucleus; diffractive: the struck nucleon (proton, then neutron), of mass M_N
+        for pdg, tag in (((2212, ", p"), (2112, ", n")) if regime == "diffractive"
+                         else ((_nucleus_pdg(nucleus(tg["name"])), ""),)):
+            cases.append(ScatterCase(name=f"{ch.name} on {tg['name']} ({regime}{tag})", process="trident",
+                                     projectile=nu_in, target=pdg, scattered=nu_out, recoil=pdg, m_target=tg["mass"],
+                                     m_recoil=tg["mass"], pair=(lm, lp), m_pair=(ch.m1, ch.m2), regime=regime,
+                                     description="neutrino trident nu A -> nu l- l+ A (SM and a vector Z'), full 2 -> 4 "
+                                                 "cross section of Ballett et al. arXiv:1807.10973 sec. 2 "
+                                                 "(docs/tridents.md)"))
+    vtx = res["vertex"]
+    case = res["target"] if regime != "diffractive" else 2 * res["target"] + (res["nucleon"] == 2112)
+    cols = {"case": case, "w": res["w"], "Q2": res["Q2"], **{k: vtx[:, j] for j, k in enumerate("xyzt")}}
     for k in ("w_vv", "w_aa", "w_va", "t_nu"):
         cols[k] = res[k]
     for role, key in (("projectile", "p_nu"), ("scattered", "p_nu_out"), ("pair1", "p_l1"), ("pair2", "p_l2"),
