@@ -30,9 +30,15 @@ def read_metadata(path) -> dict:
         raise DataError(f"{path}: corrupt darkbeam metadata ({exc})") from None
     if md.get("format") != "darkbeam.events":
         raise DataError(f"{path}: metadata format {md.get('format')!r} is not darkbeam.events")
-    if int(md.get("schema_version", -1)) > SCHEMA_VERSION:
+    layout = md.get("layout")
+    if layout not in (None, "scattering"):
+        raise DataError(f"{path}: unknown event layout {layout!r} (upgrade darkbeam)")
+    from darkbeam.events.scatter_schema import SCATTER_SCHEMA_VERSION
+
+    top = SCHEMA_VERSION if layout is None else SCATTER_SCHEMA_VERSION
+    if int(md.get("schema_version", -1)) > top:
         raise DataError(f"{path} has event schema version {md.get('schema_version')}; this darkbeam "
-                        f"reads up to {SCHEMA_VERSION} (upgrade darkbeam)")
+                        f"reads up to {top} (upgrade darkbeam)")
     return md
 
 
