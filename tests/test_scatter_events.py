@@ -112,3 +112,13 @@ def test_bad_input_is_refused():
         ScatterCase(name="x", process="nu-e", projectile=14, target=11, scattered=0, recoil=11)
     with pytest.raises(ConfigurationError, match="no reweighting"):
         ev.reweight({"gX": 1.0})
+
+
+def test_unweighting_keeps_the_total_and_the_layout():
+    from darkbeam.events import unweight
+
+    ev = _chi_e(400)
+    u = unweight(ev, 100, rng=np.random.default_rng(1), on_shortfall="return")
+    assert isinstance(u, ScatterEvents) and len(u) <= 100
+    assert u.w.sum() == pytest.approx(ev.w.sum(), rel=1e-12, abs=0)
+    np.testing.assert_allclose(u.w, u.w[0], rtol=1e-12, atol=0)

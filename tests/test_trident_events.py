@@ -244,13 +244,18 @@ def test_zprime_reweighting_is_exact_and_matches_the_zprime_quadrature():
 
 @pytest.mark.requires_data("DUNE_ND_FHC")
 def test_cli_reweight_trident_file(capsys, tmp_path):
-    """``darkbeam reweight`` of a trident parquet file: the weights of ScatterEvents.reweight."""
+    """``darkbeam reweight`` of a trident parquet file: the weights of ScatterEvents.reweight; ``--unweighted``
+    writes equal-weight events of the same total."""
     from darkbeam.events import read_parquet
 
     code, out, err = run(capsys, "generate", "--process", "trident", "--experiment", "dune_nd_fhc", "--channel", MUMU,
-                         "-n", "100", "--seed", "2", "-o", str(tmp_path / "t.parquet"), "--json")
+                         "-n", "100", "--seed", "2", "-o", str(tmp_path / "t.parquet"), "--unweighted", "20",
+                         "--json")
     assert code == 0, err
     es = read_parquet(tmp_path / "t.parquet")
+    uw = read_parquet(tmp_path / "t_unweighted.parquet")  # --unweighted: equal weights, the same total
+    assert 0 < len(uw) <= 20 and uw.w.sum() == pytest.approx(float(es.w.sum()), rel=1e-12, abs=0)
+    np.testing.assert_allclose(uw.reweight({"gX": 0.0}).w, uw.w, rtol=1e-12, atol=0)  # parts scaled with w
     code, out, err = run(capsys, "reweight", str(tmp_path / "t.parquet"), "--set",
                          "mzprime=0.1,zprime_charge=Lmu-Ltau,gX=6e-4", "--json", "-o", str(tmp_path / "rw"))
     assert code == 0, err

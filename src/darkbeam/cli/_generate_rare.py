@@ -20,7 +20,7 @@ def check_process(process: str) -> None:
 
 def generate_rare(process: str, experiment: str, model: Optional[Path], sets, seed: int, events: int,
                   output: Optional[str], formats, projectiles, overwrite: bool, as_json: bool,
-                  refused: dict) -> None:
+                  refused: dict, unweighted=None) -> None:
     """Check everything, then simulate, write and print (``refused``: options of the upscattering
     generator that were given, {option: given?})."""
     from darkbeam.processes.rare_scatter import FLAVOUR_PDG
@@ -41,7 +41,7 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         from darkbeam.detectors import load_experiment
 
         target = load_experiment(experiment)
-    files, _ = event_files(output, formats, None, overwrite, DEFAULT_NAME)
+    files, uw_files = event_files(output, formats, unweighted, overwrite, DEFAULT_NAME)
     from darkbeam.cli._xsec_rare import _model
     from darkbeam.events.memory import check_memory
 
@@ -60,6 +60,13 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         for f, path in files:
             write(ev, path, format=f, overwrite=True)
             written.append(str(path))
+        if uw_files:
+            from darkbeam.events import unweight
+
+            uw = unweight(ev, unweighted, rng=np.random.default_rng(seed), on_shortfall="return")
+            for f, path in uw_files:
+                write(uw, path, format=f, overwrite=True)
+                written.append(str(path))
     summary = ev.meta["summary"]
     if as_json:
         print_json({"process": process, "experiment": ev.meta["experiment"], "seed": seed,

@@ -8,7 +8,7 @@ from darkbeam.errors import ConfigurationError
 
 
 def generate_trident(experiment: str, channel, regimes, seed: int, events: int, output, formats, overwrite: bool,
-                     as_json: bool, refused: dict, model=None, sets=None) -> None:
+                     as_json: bool, refused: dict, model=None, sets=None, unweighted=None) -> None:
     """Check everything, then simulate and print (``refused``: options that do not apply, {option: given?})."""
     for opt, given in refused.items():
         if given:
@@ -26,7 +26,7 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
         raise ConfigurationError(f"--process trident takes one --regime: {' or '.join(REGIMES)}")
     if events < 100:
         raise ConfigurationError(f"--events must be at least 100 per target, got {events}")
-    files, _ = event_files(output, formats, None, overwrite, "events")
+    files, uw_files = event_files(output, formats, unweighted, overwrite, "events")
     from darkbeam.detectors import load_experiment
     from darkbeam.events.memory import check_memory
 
@@ -55,6 +55,13 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
         for f, path in files:
             write(ev, path, format=f, overwrite=True)  # an existing file was refused up front
             written.append(str(path))
+        if uw_files:
+            from darkbeam.events import unweight
+
+            uw = unweight(ev, unweighted, rng=np.random.default_rng(seed), on_shortfall="return")
+            for f, path in uw_files:
+                write(uw, path, format=f, overwrite=True)
+                written.append(str(path))
     if as_json:
         print_json({"process": "trident", "experiment": meta["experiment"], "channel": channel, "regime": regs[0],
                     "seed": seed, "model": meta["model"], "exposure_pot": meta["exposure_pot"], "events": int(res["w"].size),

@@ -140,13 +140,13 @@ def generate_command(
     if process == "trident":
         from darkbeam.cli._generate_trident import generate_trident
 
-        refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--flux-source": flux_source != "auto",
+        refused = {"--workers": workers != 1, "--flux-source": flux_source != "auto",
                    "--couplings": scheme != "darkbeam", "--nucleon-model": nucleon_model is not None,
                    "--plots": plots is not None, "--oscillate": oscillate is not None, "--projectile": bool(projectiles),
                    "--mode": parent_mode is not None, "--parents-file": parents_file is not None, "--beam": beam is not None,
                    "--no-bremsstrahlung": no_brem}
         return generate_trident(experiment, channel, regimes, seed, events, output, formats, overwrite, as_json,
-                                refused, model=model, sets=sets)
+                                refused, model=model, sets=sets, unweighted=unweighted)
     if process in RARE_GENERATE:
         from darkbeam.cli._generate_rare import generate_rare
 
@@ -154,12 +154,12 @@ def generate_command(
                            ("--no-bremsstrahlung", True if no_brem else None)):
             if value is not None:
                 raise ConfigurationError(f"{opt} is an option of --process meson-decay")
-        refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--regime": bool(regimes),
+        refused = {"--workers": workers != 1, "--regime": bool(regimes),
                    "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
                    "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
                    "--oscillate": oscillate is not None}
         return generate_rare(process, experiment, model, sets, seed, events, output, formats, projectiles,
-                             overwrite, as_json, refused)
+                             overwrite, as_json, refused, unweighted=unweighted)
     from darkbeam.cli._meson_generate import dispatch
 
     if dispatch(process, experiment=experiment, model=model, sets=sets, seed=seed, events=events, unweighted=unweighted,
