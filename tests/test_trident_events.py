@@ -264,6 +264,9 @@ def test_cli_reweight_trident_file(capsys, tmp_path):
     assert d["total_events"] == pytest.approx(float(direct.w.sum()), rel=1e-12, abs=0)
     assert d["total_events"] > d["total_events_before"]
     np.testing.assert_array_equal(read_parquet(tmp_path / "rw.parquet").w, direct.w)
+    import darkbeam
+
+    np.testing.assert_array_equal(darkbeam.reweight(tmp_path / "t.parquet", ZP).w, direct.w)  # the Python API
 
 
 @pytest.mark.requires_data("DUNE_ND_FHC")
