@@ -150,7 +150,8 @@ def nuhepmc_header(events) -> str:
     att("darkbeam.AttributeInfo[darkbeam.Q2].Description", "Q^2 = -(p_target - p_recoil)^2 [GeV^2]")
     if events.has_amplitudes:
         att("darkbeam.AttributeInfo[darkbeam.amplitudes].Description",
-            "w_vv w_aa w_va [events] t_nu [GeV^2]: CV = C_V(t)^2 w_vv + C_A^2 w_aa + 2 C_V(t) C_A w_va (docs/tridents.md)")
+            "w_vv w_aa w_va [events] t_nu [GeV^2]: CV = C_V(t)^2 w_vv + C_A^2 w_aa + 2 C_V(t) C_A w_va "
+            "(docs/tridents.md)")
     head = [f"HepMC::Version {HEPMC3_VERSION}", "HepMC::Asciiv3-START_EVENT_LISTING", "W CV",
             f"T darkbeam\\|{__version__}\\|darkbeam: new physics at accelerator neutrino experiments "
             "(scattering event generator)"]
@@ -236,7 +237,8 @@ def hepevt_chunk(events, first: int) -> memoryview:
         vp = vi.take(np.flatnonzero(haspair))
         for s, j, role in ((7, 0, "pair1"), (9, 1, "pair2")):
             slots[s] = T.join(T.lookup([f"1 {k.pair[j] if k.pair else 0} 1 2 0 0" for k in cs], cp),
-                              *_p(events, role, haspair), T.lookup([fs(k.m_pair[j]) if k.pair else "0" for k in cs], cp))
+                              *_p(events, role, haspair),
+                              T.lookup([fs(k.m_pair[j]) if k.pair else "0" for k in cs], cp))
             slots[s + 1] = vp
     slots[11] = T.join(T.lookup([f"1 {k.recoil} 1 2 0 0" for k in cs], case), *_p(events, "recoil"),
                        T.lookup([fs(k.m_recoil) for k in cs], case))

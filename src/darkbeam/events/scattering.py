@@ -106,7 +106,8 @@ class ScatterEvents:
         return a
 
     def __repr__(self) -> str:
-        return f"<ScatterEvents ({self.meta.get('process')}): {self._n} events, {len(self.cases)} cases, sum w = {self.w.sum():.6g}>"
+        return (f"<ScatterEvents ({self.meta.get('process')}): {self._n} events, {len(self.cases)} cases, "
+                f"sum w = {self.w.sum():.6g}>")
 
     def __getitem__(self, key):
         if isinstance(key, str):
@@ -170,14 +171,14 @@ class ScatterEvents:
 
     def check_kinematics(self) -> dict[str, float]:
         """Largest violations of four-momentum conservation (``"primary"``, relative to the incoming
-        energy) and of the stored Q2 (``"Q2"``, relative to max(Q2, E_recoil^2 1e-16))."""
+        energy) and of the stored Q2 (``"Q2"``, relative to max(Q2, 1e-16 E^2), E the incoming energy)."""
         pin = self.p4("projectile") + self.p4("target")
         pout = sum(self.p4(r) for r in ("scattered", "pair1", "pair2", "recoil"))
         q = self.p4("target") - self.p4("recoil")
         q2 = -(q[:, 0] ** 2 - np.sum(q[:, 1:] ** 2, axis=1))
-        scale = np.maximum(self._cols["Q2"], 1e-300)
+        scale = np.maximum(self._cols["Q2"], pin[:, 0] ** 2 * 1e-16)
         return {"primary": float(np.max(np.abs(pin - pout) / pin[:, :1], initial=0.0)),
-                "Q2": float(np.max(np.abs(q2 - self._cols["Q2"]) / np.maximum(scale, pin[:, 0] ** 2 * 1e-16), initial=0.0))}
+                "Q2": float(np.max(np.abs(q2 - self._cols["Q2"]) / scale, initial=0.0))}
 
     # ------------------------------------------------------------------ validation, selection
     def validate(self) -> "ScatterEvents":
