@@ -99,14 +99,15 @@ def xsec(model: Any = None, target: str = "C12", regime: str = "coherent", helic
 
 def read(path: str | Path, **options) -> "EventSet":
     """An event file written by ``darkbeam generate`` (parquet) read back into an EventSet, with its
-    process cases, decay channels and metadata (:func:`darkbeam.events.readers.read`)."""
+    process cases, decay channels and metadata (:func:`darkbeam.events.readers.read`); nu-e, CEvNS and
+    trident files come back as a ScatterEvents (docs/events.md, "Scattering events")."""
     from darkbeam.events.readers import read as _read
 
     return _read(path, **options)
 
 
 def reweight(events: Any, new: Any, **options) -> "EventSet":
-    """``events`` (an EventSet or the path of a parquet event file) reweighted to the couplings ``new``
+    """``events`` (an EventSet, a ScatterEvents or the path of a parquet event file) reweighted to the couplings ``new``
     at fixed masses: ModelParameters, or a mapping of changes such as ``{"Umu4": 3e-3}``
     (:func:`darkbeam.processes.reweight.reweight`; options ``shape``, ``positions``, ``strict``,
     ``seed``; docs/reweighting.md)."""
@@ -114,6 +115,8 @@ def reweight(events: Any, new: Any, **options) -> "EventSet":
 
     if isinstance(events, (str, Path)):
         events = read(events)
+    if getattr(events, "layout", None) == "scattering":  # nu-e, CEvNS, trident events (ScatterEvents)
+        return events.reweight(new, **options)
     return _reweight(events, new, **options)
 
 
@@ -342,7 +345,7 @@ def trident_xsec(channel: str = "nu_mu -> nu_mu mu+ mu-", energies: Any = None, 
 def simulate_rare(process: str, experiment: Any, model: Any = None, *, n: int = 10_000, seed: int = 0,
                   projectiles: Any = None, **options) -> "EventSet":
     """Weighted nu-e ('nu-e', at a catalog experiment) or CEvNS ('cevns', at a COHERENT detector) events,
-    as ``darkbeam generate --process nu-e|cevns``: an EventSet whose ``meta["summary"]`` holds each
+    as ``darkbeam generate --process nu-e|cevns``: a ScatterEvents whose ``meta["summary"]`` holds each
     case's rate (``n`` events per case; model as in :func:`rare_xsec`; ``options`` of
     :func:`darkbeam.processes.rare_scatter.simulate`: ``sw2``, ``form_factor``, ``t_min``, ``t_max``)."""
     import numpy as np
@@ -364,10 +367,10 @@ def simulate_rare(process: str, experiment: Any, model: Any = None, *, n: int = 
 
 def simulate_trident(experiment: Any = "dune_nd_fhc", channel: str = "nu_mu -> nu_mu mu+ mu-", *, regime: str = "coherent",
                      n: int = 10_000, seed: int = 0, **options) -> dict:
-    """Weighted Standard-Model neutrino-trident events of ``channel`` at ``experiment``, as ``darkbeam
+    """Weighted neutrino-trident events of ``channel`` at ``experiment``, as ``darkbeam
     generate --process trident``: the dict of :func:`darkbeam.processes.trident_events.simulate_trident`
     (arrays ``w``, ``E``, four-momenta; ``summary``; docs/tridents.md); ``options``: ``neval``, ``nitn``,
-    ``n_bins``."""
+    ``n_bins``, ``params`` (a model with a lepton-flavour Z'; default the Standard Model)."""
     import numpy as np
 
     from darkbeam.processes.trident_events import simulate_trident as _trident

@@ -1,7 +1,7 @@
 """nu-e yields after the detector response: smeared electrons, analysis cuts, selected rates.
 
 :func:`apply_response` adds the smeared-observable columns ``electron_E_smeared``,
-``electron_theta_smeared`` and ``pass_cuts`` (:data:`darkbeam.events.schema.RESPONSE_COLUMNS`) to nu-e
+``electron_theta_smeared`` and ``pass_cuts`` (:data:`darkbeam.events.scatter_schema.RESPONSE_COLUMNS`) to nu-e
 events of :func:`darkbeam.processes.rare_scatter.simulate`; :func:`selected_yield` generates, smears and
 sums the weights that pass: sum(w) over all events is the quadrature rate (rare_scatter), so the
 selected yield is rate x (weighted pass fraction), with the MC error of the fraction.  The response
@@ -23,7 +23,7 @@ def apply_response(events, response, rng: np.random.Generator):
     """A copy of nu-e ``events`` with the smeared electron energy and angle and the cut decision as
     columns (the electron is the ``recoil`` role; the beam along +z)."""
     from darkbeam.detectors.nu_e_response import NuEResponse, smear
-    from darkbeam.events.eventset import EventSet
+    from darkbeam.events.scattering import ScatterEvents
 
     if events.meta.get("process") != "nu-e":
         raise ConfigurationError("a nu-e detector response applies to nu-e events only")
@@ -38,7 +38,7 @@ def apply_response(events, response, rng: np.random.Generator):
                                         "e_min_GeV": response.e_min, "e_max_GeV": response.e_max,
                                         "etheta2_max_GeV_rad2": response.etheta2_max}}
     meta["caveats"] = list(meta.get("caveats", [])) + [f"detector response '{response.name}': {response.caveat}"]
-    return EventSet(cols, events.cases, events.channels, meta, validate=False)
+    return ScatterEvents(cols, events.cases, meta, validate=False)
 
 
 def selected_yield(experiment: str, response: str = "auto", *, n: int = 100_000, seed: int = 1,

@@ -20,7 +20,7 @@ def check_process(process: str) -> None:
 
 def generate_rare(process: str, experiment: str, model: Optional[Path], sets, seed: int, events: int,
                   output: Optional[str], formats, projectiles, overwrite: bool, as_json: bool,
-                  refused: dict, radiative: str = "none", response: Optional[str] = None) -> None:
+                  refused: dict, unweighted=None, radiative: str = "none", response: Optional[str] = None) -> None:
     """Check everything, then simulate, write and print (``refused``: options of the upscattering
     generator that were given, {option: given?}; ``radiative``, ``response``: nu-e radiative corrections
     and detector response, analysis/nu_e_selection.py)."""
@@ -48,7 +48,7 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         from darkbeam.detectors.nu_e_response import nu_e_response
 
         resp = nu_e_response(response, target.keyword)
-    files, _ = event_files(output, formats, None, overwrite, DEFAULT_NAME)
+    files, uw_files = event_files(output, formats, unweighted, overwrite, DEFAULT_NAME)
     from darkbeam.cli._xsec_rare import _model
     from darkbeam.events.memory import check_memory
 
@@ -72,6 +72,13 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         for f, path in files:
             write(ev, path, format=f, overwrite=True)
             written.append(str(path))
+        if uw_files:
+            from darkbeam.events import unweight
+
+            uw = unweight(ev, unweighted, rng=np.random.default_rng(seed), on_shortfall="return")
+            for f, path in uw_files:
+                write(uw, path, format=f, overwrite=True)
+                written.append(str(path))
     summary = ev.meta["summary"]
     if as_json:
         print_json({"process": process, "experiment": ev.meta["experiment"], "seed": seed,
@@ -118,15 +125,15 @@ def _response_summary(ev) -> dict:
 
 
 def reweight_rare(events, changes: dict, path, as_json: bool) -> None:
-    """``darkbeam reweight`` of a nu-e or CEvNS event file: weights x dsigma ratio at the stored (E, T)
-    (:func:`darkbeam.processes.rare_scatter.reweight`); per case sums, MC errors and Kish n_eff."""
+    """``darkbeam reweight`` of a nu-e, CEvNS or trident event file: nu-e/CEvNS weights x dsigma ratio at
+    the stored (E, T) (:func:`darkbeam.processes.rare_scatter.reweight`), trident weights from the stored
+    amplitude parts (:func:`darkbeam.processes.trident_events.reweight`); per case sums, MC errors and
+    Kish n_eff."""
     import math
 
     import numpy as np
 
-    from darkbeam.processes.rare_scatter import reweight
-
-    new = reweight(events, changes)
+    new = events.reweight(changes)
     case = new.columns["case"]
     rows = []
     for i, c in enumerate(new.cases):
@@ -160,7 +167,8 @@ def reweight_rare(events, changes: dict, path, as_json: bool) -> None:
         t.add_row(escape(r["case"]), f"{r['events_before']:.5g}", f"{r['events']:.5g}", f"{r['mc_err']:.2g}",
                   f"{r['n_eff']:.0f}")
     out.print(t)
-    out.print(f"total: {d['total_events']:.6g} events (was {d['total_events_before']:.6g}); weights x dsigma ratio "
-              "at the stored (E, T)", highlight=False)
+    how = ("weights from the stored amplitude parts (SM, interference, Z'^2)" if d["process"] == "trident"
+           else "weights x dsigma ratio at the stored (E, T)")
+    out.print(f"total: {d['total_events']:.6g} events (was {d['total_events_before']:.6g}); {how}", highlight=False)
     for f in files:
         out.print(f"wrote {f}")

@@ -1,4 +1,4 @@
-"""``darkbeam generate --process trident``: weighted Standard-Model trident events (docs/tridents.md,
+"""``darkbeam generate --process trident``: weighted trident events (SM plus a lepton-flavour Z') (docs/tridents.md,
 "Events").  Imported by cli/generate.py only for this process (not a command module of its own)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from darkbeam.errors import ConfigurationError
 
 
 def generate_trident(experiment: str, channel, regimes, seed: int, events: int, output, formats, overwrite: bool,
-                     as_json: bool, refused: dict) -> None:
+                     as_json: bool, refused: dict, model=None, sets=None, unweighted=None) -> None:
     """Check everything, then simulate and print (``refused``: options that do not apply, {option: given?})."""
     for opt, given in refused.items():
         if given:
@@ -26,17 +26,25 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
         raise ConfigurationError(f"--process trident takes one --regime: {' or '.join(REGIMES)}")
     if events < 100:
         raise ConfigurationError(f"--events must be at least 100 per target, got {events}")
-    files, _ = event_files(output, formats, None, overwrite, "events")
+    files, uw_files = event_files(output, formats, unweighted, overwrite, "events")
     from darkbeam.detectors import load_experiment
     from darkbeam.events.memory import check_memory
 
     exp = load_experiment(experiment)
+    from darkbeam.cli._xsec_rare import _model
+
+    params = _model(model, sets)
+    from darkbeam.physics.trident_channels import channel as get_channel
+    from darkbeam.processes.trident_events import channel_zprime
+
+    channel_zprime(params, get_channel(channel))  # a Z' of another charge: one line, before any work
     check_memory(events * 4, f"{events} trident events per target")
     import numpy as np
 
     from darkbeam.processes.trident_events import simulate_trident
 
-    res = simulate_trident(exp, channel, regime=regs[0], n=events, rng=np.random.default_rng(seed), seed=seed)
+    res = simulate_trident(exp, channel, regime=regs[0], n=events, rng=np.random.default_rng(seed), seed=seed,
+                           params=params)
     meta, summary = res["meta"], res["summary"]
     written = []
     if files:
@@ -47,9 +55,16 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
         for f, path in files:
             write(ev, path, format=f, overwrite=True)  # an existing file was refused up front
             written.append(str(path))
+        if uw_files:
+            from darkbeam.events import unweight
+
+            uw = unweight(ev, unweighted, rng=np.random.default_rng(seed), on_shortfall="return")
+            for f, path in uw_files:
+                write(uw, path, format=f, overwrite=True)
+                written.append(str(path))
     if as_json:
         print_json({"process": "trident", "experiment": meta["experiment"], "channel": channel, "regime": regs[0],
-                    "seed": seed, "exposure_pot": meta["exposure_pot"], "events": int(res["w"].size),
+                    "seed": seed, "model": meta["model"], "exposure_pot": meta["exposure_pot"], "events": int(res["w"].size),
                     "total_events": meta["total_events"], "mc_total_events": meta["mc_total_events"],
                     "cases": summary, "caveats": list(meta["caveats"]), "files": written})
         return
@@ -69,7 +84,12 @@ def generate_trident(experiment: str, channel, regimes, seed: int, events: int, 
                   f"{s['n_eff']:.0f}")
     out.print(t)
     out.print(f"total: {meta['total_events']:.6g} events (flux x tabulated sigma) and {meta['mc_total_events']:.6g} "
-              f"(sum of the event weights) for {meta['exposure_pot']:.4g} POT", highlight=False)
+              f"(sum of the event weights) for {meta['exposure_pot']:.4g} POT; model: "
+              f"{'Standard Model' if not params.has_zprime else params.zprime_charge + ' Z' + chr(39)}", highlight=False)
+    for s in summary:
+        if "proton_fraction" in s:
+            out.print(f"{s['case']}: {100 * s['proton_fraction']:.1f}% of the events recoil on a proton", markup=False,
+                      highlight=False)
     for c in meta["caveats"]:
         out.print(f"caveat: {c}", markup=False, highlight=False)
     for path in written:

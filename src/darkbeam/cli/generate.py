@@ -121,7 +121,7 @@ def generate_command(
     as_json: bool = JSON_OPTION,
     # --- other processes: meson-decay (cli/_meson_generate.py; docs/meson_decay_limits.md), nu-e and cevns
     # (cli/_generate_rare.py; docs/rare_scattering.md)
-    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...) or trident (--channel, --regime coherent|diffractive; SM)."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...) or trident (--channel, --regime coherent|diffractive; SM plus an Le-Lmu, Le-Ltau or Lmu-Ltau Z' from --model/--set)."),
     parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
     parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
@@ -145,14 +145,13 @@ def generate_command(
     if process == "trident":
         from darkbeam.cli._generate_trident import generate_trident
 
-        refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--flux-source": flux_source != "auto",
+        refused = {"--workers": workers != 1, "--flux-source": flux_source != "auto",
                    "--couplings": scheme != "darkbeam", "--nucleon-model": nucleon_model is not None,
-                   "--plots": plots is not None, "--oscillate": oscillate is not None, "--model": model is not None,
-                   "--set": bool(sets), "--projectile": bool(projectiles),
+                   "--plots": plots is not None, "--oscillate": oscillate is not None, "--projectile": bool(projectiles),
                    "--mode": parent_mode is not None, "--parents-file": parents_file is not None, "--beam": beam is not None,
                    "--no-bremsstrahlung": no_brem}
         return generate_trident(experiment, channel, regimes, seed, events, output, formats, overwrite, as_json,
-                                refused)
+                                refused, model=model, sets=sets, unweighted=unweighted)
     if process in RARE_GENERATE:
         from darkbeam.cli._generate_rare import generate_rare
 
@@ -160,12 +159,13 @@ def generate_command(
                            ("--no-bremsstrahlung", True if no_brem else None)):
             if value is not None:
                 raise ConfigurationError(f"{opt} is an option of --process meson-decay")
-        refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--regime": bool(regimes),
+        refused = {"--workers": workers != 1, "--regime": bool(regimes),
                    "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
                    "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
                    "--oscillate": oscillate is not None}
         return generate_rare(process, experiment, model, sets, seed, events, output, formats, projectiles,
-                             overwrite, as_json, refused, radiative=radiative or "none", response=response)
+                             overwrite, as_json, refused, unweighted=unweighted, radiative=radiative or "none",
+                             response=response)
     from darkbeam.cli._meson_generate import dispatch
 
     if dispatch(process, experiment=experiment, model=model, sets=sets, seed=seed, events=events, unweighted=unweighted,

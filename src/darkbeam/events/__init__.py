@@ -1,6 +1,8 @@
 """darkbeam.events: the columnar EventSet, unweighting, writers and readers.
 
     EventSet         weighted events: weight components, kinematics, positions (docs/events.md)
+    ScatterEvents    weighted scattering events with no decay (nu-e, CEvNS, tridents): outgoing particles
+    ScatterCase      one scattering case (projectile, target, outgoing particles; NuHepMC process ID)
     CaseInfo         one process case (projectile, target, N, recoil; masses; NuHepMC process ID)
     ChannelInfo      one decay channel of N (daughters, optional intermediate)
     unweight         accept-reject unweighting to N events (never duplicates)
@@ -10,6 +12,8 @@
 
 from darkbeam.events.eventset import EventSet, concat
 from darkbeam.events.readers import read, read_metadata, read_parquet
+from darkbeam.events.scatter_schema import ScatterCase
+from darkbeam.events.scattering import ScatterEvents
 from darkbeam.events.schema import COLUMNS, ROLES, SCHEMA_VERSION, UNITS
 from darkbeam.events.tables import CaseInfo, ChannelInfo, process_ids
 from darkbeam.events.unweight import UnweightingError, expected_accepted, unweight
@@ -29,7 +33,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'darkbeam.events' has no attribute {name!r}")
 
 __all__ = [
-    "EventSet", "concat", "CaseInfo", "ChannelInfo", "process_ids",
+    "EventSet", "concat", "ScatterEvents", "ScatterCase", "CaseInfo", "ChannelInfo", "process_ids",
     "COLUMNS", "ROLES", "SCHEMA_VERSION", "UNITS",
     "unweight", "expected_accepted", "UnweightingError",
     "decay_length", "decay_probability", "position_factor",

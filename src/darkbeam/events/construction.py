@@ -13,14 +13,14 @@ import numpy as np
 
 from darkbeam.errors import ConfigurationError
 from darkbeam.events.kinematics import _p3_names
-from darkbeam.events.schema import (COLUMNS, DAUGHTER_ROLES, HNL_MASS_COLUMN, MAX_DAUGHTERS, RECOIL2_COLUMNS,
+from darkbeam.events.schema import (COLUMNS, DAUGHTER_ROLES, MAX_DAUGHTERS, RECOIL2_COLUMNS,
                                     gap_columns)
 from darkbeam.events.tables import CaseInfo, ChannelInfo
 
 
 def from_kinematics(cls, *, case, channel, w_rate, br, p_decay, Q2, l1, l2, ctau, l_decay, vertex,
                     p_nu, p_recoil, p_hnl, p_daughters, cases, channels, meta=None, q_channel=None,
-                    w_decay=1.0, gaps=None, p_recoil2=None, m_hnl=None, validate=True) -> "EventSet":
+                    w_decay=1.0, gaps=None, p_recoil2=None, validate=True) -> "EventSet":
     """Build from arrays of vectors.
 
     ``vertex``: (n, 4) x, y, z [cm], t [ns] of the interaction.  ``p_nu``, ``p_recoil``, ``p_hnl``:
@@ -30,8 +30,6 @@ def from_kinematics(cls, *, case, channel, w_rate, br, p_decay, Q2, l1, l2, ctau
     (default: ``br``, i.e. channels drawn with their branching ratios); ``gaps``: (n, K, 2) starts
     and ends of the gaps of the path (detectors of separated parts).  Other arguments are 1-D or
     scalars.  ``p_recoil2``: (n, 3|4) second companions of meson-decay events (optional columns).
-    ``m_hnl``: (n,) per-event mass of N in GeV (optional column ``hnl_m``, overriding the case table's;
-    trident events: the nu l+ l- system of mass sqrt(s_hat)).
     """
     vertex = np.asarray(vertex, dtype=float)
     n = vertex.shape[0]
@@ -65,8 +63,6 @@ def from_kinematics(cls, *, case, channel, w_rate, br, p_decay, Q2, l1, l2, ctau
                  ("w_decay", w_decay), ("p_decay", p_decay), ("Q2", Q2), ("l1", l1), ("l2", l2),
                  ("ctau", ctau), ("l_decay", l_decay)):
         cols[k] = np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
-    if m_hnl is not None:
-        cols[HNL_MASS_COLUMN] = np.broadcast_to(np.asarray(m_hnl, dtype=float), (n,)).copy()
     if gaps is not None:
         g = np.asarray(gaps, dtype=float)
         if g.ndim != 3 or g.shape[0] != n or g.shape[2] != 2:
@@ -101,9 +97,6 @@ def concat(cls, sets: Iterable["EventSet"], *, meta: Mapping | None = None) -> "
     n_gaps = max(s.n_gaps for s in sets)
     gap_names = [c for k in range(1, n_gaps + 1) for c in gap_columns(k)]
     opt = list(RECOIL2_COLUMNS) if any(s.has_recoil2 for s in sets) else []
-    has_m = any(s.has_hnl_mass for s in sets)
-    if has_m:
-        opt.append(HNL_MASS_COLUMN)
     pieces = {k: [] for k in list(COLUMNS) + opt + gap_names}
     for s in sets:
         maps = []
@@ -123,8 +116,6 @@ def concat(cls, sets: Iterable["EventSet"], *, meta: Mapping | None = None) -> "
         if opt and not s.has_recoil2 and RECOIL2_COLUMNS.keys() <= set(opt):  # no second companion: zeros
             for k in RECOIL2_COLUMNS:
                 pieces[k].append(np.zeros(len(s)))
-        if has_m and not s.has_hnl_mass:  # per-event masses from the case table
-            pieces[HNL_MASS_COLUMN].append(s.mass("hnl"))
         for k, a in s._cols.items():
             if k == "case":
                 a = maps[0][a] if len(maps[0]) else a

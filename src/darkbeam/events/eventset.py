@@ -23,8 +23,7 @@ import numpy as np
 from darkbeam.errors import ConfigurationError, DataError
 from darkbeam.events import construction
 from darkbeam.events.kinematics import EventKinematics, _p3_names  # noqa: F401  (_p3_names: re-export)
-from darkbeam.events.schema import (COLUMNS, HNL_MASS_COLUMN, OPTIONAL_COLUMNS, PROBABILITY_COLUMNS, RECOIL2_COLUMNS,
-                                    RESPONSE_COLUMNS,
+from darkbeam.events.schema import (COLUMNS, OPTIONAL_COLUMNS, PROBABILITY_COLUMNS, RECOIL2_COLUMNS,
                                     WEIGHT_COLUMNS, column_spec, gap_columns, parse_gap_column)
 from darkbeam.events.tables import CaseInfo, ChannelInfo, check_unique_names
 from darkbeam.events.weight_views import EventWeightViews
@@ -70,11 +69,6 @@ class EventSet(EventKinematics, EventWeightViews):
         opt = [k for k in RECOIL2_COLUMNS if k in columns]
         if opt and len(opt) != len(RECOIL2_COLUMNS):
             raise ConfigurationError(f"EventSet needs all of {list(RECOIL2_COLUMNS)} or none, got {opt}")
-        if HNL_MASS_COLUMN in columns:
-            opt.append(HNL_MASS_COLUMN)
-        opt += [k for k in RESPONSE_COLUMNS if k in columns]  # nu-e detector response (all or none)
-        if 0 < len([k for k in RESPONSE_COLUMNS if k in columns]) < len(RESPONSE_COLUMNS):
-            raise ConfigurationError(f"EventSet needs all of {list(RESPONSE_COLUMNS)} or none")
         names = list(COLUMNS) + opt + [c for k in gaps for c in gap_columns(k)]
         missing = [k for k in names if k not in columns]
         if missing:
@@ -149,7 +143,7 @@ class EventSet(EventKinematics, EventWeightViews):
 
         Checks: table indices in range; weight components finite and >= 0 (br, q_channel, p_decay <= 1;
         q_channel > 0 where br > 0, since a channel of non-zero BR must have been sampled with q > 0);
-        ctau > 0 (+inf allowed: stable N); hnl_m > 0 where present; 0 <= l1 <= gap1_start <= gap1_end
+        ctau > 0 (+inf allowed: stable N); 0 <= l1 <= gap1_start <= gap1_end
         <= ... <= l2; every other float column finite.
         """
         c = self._cols
@@ -179,8 +173,6 @@ class EventSet(EventKinematics, EventWeightViews):
                 continue
             if not np.isfinite(c[name]).all():
                 raise DataError(f"column {name!r} has NaN or infinite entries")
-        if HNL_MASS_COLUMN in c and not (c[HNL_MASS_COLUMN] > 0.0).all():
-            raise DataError(f"column {HNL_MASS_COLUMN!r} (per-event mass of N) must be > 0")
         return self
 
     # ------------------------------------------------------------------ selection, concatenation

@@ -80,8 +80,6 @@ class _Layout:
         self.v1_pre = ["V -1 1 [1] @" if d else "V -1 1 [1,2] @" for d in dec]
         self.hnl_pre = [f"P {nid[a]} -1 {c.hnl}" for a, c in enumerate(cases)]
         self.hnl_suf = [f"{fs(c.m_hnl)} 2" for c in cases]
-        #: per-event masses of N (column hnl_m, trident events): written per event, not from the case table
-        self.hnl_m = events.has_hnl_mass
         self.rec_pre = [f"P {nid[a] + 1} -1 {c.recoil}" for a, c in enumerate(cases)]
         self.rec_suf = [f"{fs(c.m_recoil)} 1" for c in cases]
         self.rec2_pre = [f"P 4 -1 {c.recoil2}" if c.recoil2 else "" for c in cases]

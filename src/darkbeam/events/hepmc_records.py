@@ -52,7 +52,7 @@ class _HepMC3Templates:
                   "l1", "l2", "ctau", "l_decay"] + self.gaps + ["Q2"] + [f"nu.{c}" for c in p4] + ["t_ct"]
                  + [f"hnl.{c}" for c in p4] + [f"recoil.{c}" for c in p4] + [f"vd.{c}" for c in "xyzt"]
                  + [f"d{j}.{c}" for j in range(MD) for c in p4] + [f"X.{c}" for c in p4]
-                 + [f"recoil2.{c}" for c in p4] + ["hnl.m"])
+                 + [f"recoil2.{c}" for c in p4])
         self.names = names
         self.col = {nm: i for i, nm in enumerate(names)}
         L = layout
@@ -72,8 +72,7 @@ class _HepMC3Templates:
                       + P(L.nu_pre[a], "nu", L.nu_suf[a])
                       + ([f"{L.tgt_line[a]}\n"] if L.tgt_line[a] else []) + [f"{L.v1_pre[a]} "]
                       + _sp(["x", "y", "z", "t_ct"]) + ["\n"]
-                      + ([L.hnl_pre[a], " "] + _sp([f"hnl.{c}" for c in p4] + ["hnl.m"]) + [" 2\n"]
-                         if L.hnl_m else P(L.hnl_pre[a], "hnl", L.hnl_suf[a]))
+                      + P(L.hnl_pre[a], "hnl", L.hnl_suf[a])
                       + P(L.rec_pre[a], "recoil", L.rec_suf[a])
                       + (P(L.rec2_pre[a], "recoil2", L.rec2_suf[a]) if case.recoil2 else [])
                       + [f"{L.v2_pre[a]} "] + vd + ["\n"])
@@ -147,7 +146,6 @@ class _HepMC3Templates:
             for comp in ("px", "py", "pz"):
                 M[col[f"{pre}.{comp}"]] = c.get(f"{role}_{comp}", 0.0)  # recoil2: absent columns are 0
             M[col[f"{pre}.E"]] = events.energy(role)
-        put("hnl.m", lambda: events.mass("hnl"))
         if used[col["X.px"]:col["X.E"] + 1].any():
             M[col["X.px"]:col["X.E"] + 1] = events.p4("inter")[:, [1, 2, 3, 0]].T
         if used[col["vd.x"]:col["vd.t"] + 1].any():
@@ -224,7 +222,7 @@ def _hepmc3_chunk_arrow(events, layout: _Layout, first_event_number: int) -> mem
         slots[10] = T.lookup(layout.tgt_line, case[mt])
     slots[11] = T.join(T.lookup(layout.v1_pre, case), xs, ys, zs, T.fstr(c["t"] * C_LIGHT_CM_PER_NS))
     slots[12] = T.join(T.lookup(layout.hnl_pre, case), *_p_strings(events.p4("hnl")),
-                       *((T.fstr(events.mass("hnl")), "2") if layout.hnl_m else (T.lookup(layout.hnl_suf, case),)))
+                       T.lookup(layout.hnl_suf, case))
     slots[13] = T.join(T.lookup(layout.rec_pre, case), *_p_strings(events.p4("recoil")),
                        T.lookup(layout.rec_suf, case))
     m2 = pres[:, 14]
@@ -291,7 +289,7 @@ def hepevt_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
         slots[4] = zero.take(np.flatnonzero(mt))
     slots[5] = T.join(T.lookup(layout.he_hnl, case), T.lookup(layout.he_hnl_last, pair),
                       *_p_strings(events.p4("hnl")),
-                      T.fstr(events.mass("hnl")) if layout.hnl_m else T.lookup(layout.m_hnl, case))
+                      T.lookup(layout.m_hnl, case))
     slots[6] = vi
     slots[7] = T.join(T.lookup(layout.he_rec, case), *_p_strings(events.p4("recoil")),
                       T.lookup(layout.m_rec, case))

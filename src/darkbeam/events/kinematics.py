@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from darkbeam.errors import ConfigurationError
-from darkbeam.events.schema import DAUGHTER_ROLES, HNL_MASS_COLUMN, MAX_DAUGHTERS, ROLES, STORED_ROLES
+from darkbeam.events.schema import DAUGHTER_ROLES, MAX_DAUGHTERS, ROLES, STORED_ROLES
 from darkbeam.events.weights import decay_length
 from darkbeam.units import C_LIGHT_CM_PER_NS
 
@@ -24,11 +24,6 @@ class EventKinematics:
     """Derived kinematics of the events (mixin of :class:`~darkbeam.events.eventset.EventSet`)."""
 
     __slots__ = ()
-
-    @property
-    def has_hnl_mass(self) -> bool:
-        """Whether the events store a per-event mass of the ``hnl`` role (column ``hnl_m``)."""
-        return HNL_MASS_COLUMN in self._cols
 
     @property
     def has_recoil2(self) -> bool:
@@ -76,10 +71,7 @@ class EventKinematics:
         raise KeyError(f"unknown role {role!r}; roles are {ROLES}")
 
     def mass(self, role: str) -> np.ndarray:
-        """On-shell mass of ``role`` in GeV for every event (0 for an empty slot); ``hnl``: the per-event
-        column ``hnl_m`` where the events have it (trident events), else the case table's ``m_hnl``."""
-        if role == "hnl" and HNL_MASS_COLUMN in self._cols:
-            return self._cols[HNL_MASS_COLUMN]
+        """On-shell mass of ``role`` in GeV for every event (0 for an empty slot)."""
         if role in ("nu", "target", "recoil", "hnl", "recoil2"):
             return self._case_attr({"nu": "m_projectile", "target": "m_target", "recoil": "m_recoil",
                                     "hnl": "m_hnl", "recoil2": "m_recoil2"}[role])

@@ -30,17 +30,34 @@ def read_metadata(path) -> dict:
         raise DataError(f"{path}: corrupt darkbeam metadata ({exc})") from None
     if md.get("format") != "darkbeam.events":
         raise DataError(f"{path}: metadata format {md.get('format')!r} is not darkbeam.events")
-    if int(md.get("schema_version", -1)) > SCHEMA_VERSION:
+    layout = md.get("layout")
+    if layout not in (None, "scattering"):
+        raise DataError(f"{path}: unknown event layout {layout!r} (upgrade darkbeam)")
+    from darkbeam.events.scatter_schema import SCATTER_SCHEMA_VERSION
+
+    top = SCHEMA_VERSION if layout is None else SCATTER_SCHEMA_VERSION
+    if int(md.get("schema_version", -1)) > top:
         raise DataError(f"{path} has event schema version {md.get('schema_version')}; this darkbeam "
-                        f"reads up to {SCHEMA_VERSION} (upgrade darkbeam)")
+                        f"reads up to {top} (upgrade darkbeam)")
     return md
 
 
 def read_parquet(path, *, validate: bool = True) -> EventSet:
-    """Read a darkbeam parquet event file into an EventSet (stored columns; derived ones ignored)."""
+    """Read a darkbeam parquet event file into an EventSet (stored columns; derived ones ignored), or a
+    :class:`~darkbeam.events.scattering.ScatterEvents` for a file of layout ``scattering``."""
     import pyarrow.parquet as pq
 
     md = read_metadata(path)
+    if md.get("layout") == "scattering":
+        from darkbeam.events import scatter_schema as S
+        from darkbeam.events.scattering import ScatterEvents
+
+        try:
+            present = pq.read_schema(path).names
+            table = pq.read_table(path, columns=[k for k in present if k in S.COLUMNS or k in S.OPTIONAL_COLUMNS])
+        except Exception as exc:
+            raise DataError(f"{path}: cannot read the event columns ({exc})") from None
+        return ScatterEvents.from_arrow(table, cases=md["cases"], meta=md.get("meta", {}), validate=validate)
     try:
         present = pq.read_schema(path).names
         table = pq.read_table(path, columns=[k for k in present if k in COLUMNS or k in OPTIONAL_COLUMNS

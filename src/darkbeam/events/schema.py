@@ -93,23 +93,7 @@ COLUMNS: dict[str, Column] = {
 #: decay with three daughters (parent -> LLP + recoil + recoil2, e.g. K+ -> pi0 mu+ N4)
 RECOIL2_COLUMNS: dict[str, Column] = _p3("recoil2", "the second companion of the new particle in the parent's "
                                                   "decay (meson-decay events with three-body production)")
-#: optional column: a per-event mass of the ``hnl`` role that replaces the case table's ``m_hnl`` (trident
-#: events: the nu l+ l- system, mass^2 = s_hat, decaying at the interaction point into nu' l- l+;
-#: docs/tridents.md, "Events")
-HNL_MASS_COLUMN = "hnl_m"
-#: optional columns (all three or none): detector response of nu-e events (the recoil electron's smeared
-#: energy and angle and the analysis cuts on them; detectors/nu_e_response.py, docs/rare_scattering.md 8a)
-RESPONSE_COLUMNS: dict[str, Column] = {
-    "electron_E_smeared": Column(_F8, "GeV", "reconstructed (smeared) total energy of the recoil electron"),
-    "electron_theta_smeared": Column(_F8, "rad", "reconstructed (smeared) angle of the recoil electron to the beam "
-                                                 "axis"),
-    "pass_cuts": Column(_F8, "", "1 if the smeared electron passes the detector's nu-e cuts (energy window, "
-                                 "E theta^2), else 0")}
-OPTIONAL_COLUMNS: dict[str, Column] = {
-    **RECOIL2_COLUMNS,
-    HNL_MASS_COLUMN: Column(_F8, "GeV", "per-event invariant mass of the hnl role, replacing the case table's "
-                                         "m_hnl (trident events: the nu l+ l- system, mass^2 = s_hat)"),
-    **RESPONSE_COLUMNS}
+OPTIONAL_COLUMNS: dict[str, Column] = {**RECOIL2_COLUMNS}
 
 #: indices into the case/channel tables
 INDEX_COLUMNS = ("case", "channel")

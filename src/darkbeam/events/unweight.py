@@ -65,7 +65,7 @@ def unweight(events, n: int | None = None, *, rng, weight="w", w_max=None, on_sh
 
     Parameters
     ----------
-    events : EventSet
+    events : EventSet or ScatterEvents (whose ``w`` and amplitude parts take the factor)
     n : number of events wanted; None keeps every survivor
     rng : numpy Generator (or a seed for ``np.random.default_rng``)
     weight : the weight to unweight (default the full weight ``"w"``; ``"w_rate"`` for upscattering
@@ -104,11 +104,18 @@ def unweight(events, n: int | None = None, *, rng, weight="w", w_max=None, on_sh
     target = total * r / r.sum()
     out = events.select(keep)
     cols = dict(out.columns)
-    cols["w_rate"] = cols["w_rate"] * (target / w[keep])
+    scatter = getattr(events, "layout", None) == "scattering"
+    # scattering events (no decay): the factor multiplies w and its amplitude parts, so that trident
+    # reweighting stays exact
+    for k in (("w", "w_vv", "w_aa", "w_va") if scatter else ("w_rate",)):
+        if k in cols:
+            cols[k] = cols[k] * (target / w[keep])
     info = {"n_input": int(w.size), "n_requested": None if n is None else int(n), "n_accepted": n_acc,
             "n_output": int(keep.size), "w_max": w_max, "efficiency": n_acc / w.size,
             "n_overweight": int(np.count_nonzero(w > w_max)),
             "weight": weight if isinstance(weight, str) else "array"}
+    if scatter:
+        return type(events)(cols, out.cases, {**events.meta, "unweighting": info})
     from darkbeam.events.eventset import EventSet
 
     return EventSet(cols, out.cases, out.channels, {**events.meta, "unweighting": info})

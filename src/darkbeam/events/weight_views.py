@@ -137,10 +137,6 @@ class EventWeightViews:
             from darkbeam.processes.meson_decay import reweight as reweight_meson_decay
 
             return reweight_meson_decay(self, new, **options)
-        if self.meta.get("process") in ("nu-e", "cevns"):
-            from darkbeam.processes.rare_scatter import reweight as reweight_rare
-
-            return reweight_rare(self, new, **options)
         from darkbeam.processes.reweight import reweight
 
         return reweight(self, new, **options)

@@ -186,6 +186,12 @@ def write_hepmc3(events, path, *, chunk_size: int | None = None, overwrite: bool
     from darkbeam.events import hepmc as _hepmc  # pyarrow.compute: only for the text formats (~0.05 s)
 
     _check(events, overwrite, path)
+    if getattr(events, "layout", None) == "scattering":  # ScatterEvents: outgoing particles, no decay
+        from darkbeam.events import scatter_text
+
+        with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+            scatter_text.write_hepmc3(events, fh, chunk_size or 20000)
+        return Path(path)
     layout = _hepmc._Layout(events)
     if chunk_size is None:
         chunk_size = HEPMC3_COMPILED_CHUNK if layout.compiled else 20000
@@ -212,6 +218,12 @@ def write_hepevt(events, path, *, chunk_size: int = 20000, overwrite: bool = Tru
     from darkbeam.events import hepmc as _hepmc
 
     _check(events, overwrite, path)
+    if getattr(events, "layout", None) == "scattering":
+        from darkbeam.events import scatter_text
+
+        with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+            scatter_text.write_hepevt(events, fh, chunk_size)
+        return Path(path)
     layout = _hepmc._Layout(events)
     with atomic_output(path) as tmp, open(tmp, "wb") as fh:
         for a, b in _chunk_bounds(len(events), chunk_size):

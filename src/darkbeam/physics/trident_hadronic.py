@@ -90,13 +90,19 @@ class HadronicTarget:
         self.pauli_blocking = pauli_blocking
         self.q2_cut = Q2_CUT[regime]
 
-    def structure(self, Q2):
-        """(W1, W2/M^2) summed over the scatterers of the nucleus (units: GeV^2 and 1)."""
+    def structure(self, Q2, nucleon: str | None = None):
+        """(W1, W2/M^2) summed over the scatterers of the nucleus (units: GeV^2 and 1); ``nucleon`` =
+        ``"p"`` or ``"n"`` (diffractive only): the protons' or the neutrons' part of the sum alone."""
         Q2 = np.asarray(Q2, dtype=float)
         if self.regime == "coherent":
+            if nucleon is not None:
+                raise ConfigurationError("the coherent regime has no proton and neutron parts")
             F = self._ff.charge(Q2)
             return np.zeros_like(Q2), 4.0 * E2_CHARGE * self.nucleus.Z**2 * F * F
         Z, N = self.nucleus.Z, self.nucleus.N
+        if nucleon not in (None, "p", "n"):
+            raise ConfigurationError(f"nucleon must be 'p' or 'n', not {nucleon!r}")
+        Z, N = (Z, 0) if nucleon == "p" else (0, N) if nucleon == "n" else (Z, N)
         tau = Q2 / (4.0 * self.M**2)
         gep, gmp, gen, gmn = self._nff.sachs(Q2, self.M)
         sp = sn = 1.0

@@ -113,8 +113,10 @@ class EnergyArraySampler(PointSampler):
         self.smax = s_hat_max(self.E, target.M)
         self.open = True
 
-    def evaluate_points(self, x):
-        """(pieces (3, n), s_hat (n,), Q2 (n,), leptonic point dict): like ``evaluate`` with the kinematics kept."""
+    def evaluate_points(self, x, nucleon: str | None = None):
+        """(pieces (3, n), s_hat (n,), Q2 (n,), leptonic point dict): like ``evaluate`` with the kinematics
+        kept; ``nucleon`` (``"p"``, ``"n"``; diffractive): the pieces of the protons or neutrons alone
+        (the integrand is linear in the hadronic structure functions, so the two add up to the whole)."""
         x = np.asarray(x, dtype=float)
         M = self.target.M
         opened = self.smax > self.th * (1.0 + 1e-9)
@@ -129,7 +131,7 @@ class EnergyArraySampler(PointSampler):
         jac = jac * Q2 * lnQ
         pt = leptonic_point(s_hat, Q2, x[:, 2:].T, self.m1, self.m2)
         amp = squared_amplitudes(pt, Q2, self.m1, self.m2, self.anti)
-        W1, W2 = self.target.structure(Q2)
+        W1, W2 = self.target.structure(Q2) if nucleon is None else self.target.structure(Q2, nucleon)
         cT, cL = contraction_coefficients(self.E, s_hat, Q2, M, W1, W2)
         pref = 1.0 / (128.0 * np.pi**2 * M * M * self.E * self.E)
         w = np.where(ok, pref * jac * pt["weight"] / (Q2 * Q2), 0.0)

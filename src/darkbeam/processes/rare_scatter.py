@@ -19,12 +19,10 @@ Kinematics (2 -> 2 on a target of mass M at rest, the neutrino along +z of the d
 E_r = M + T, |p_r| = sqrt(T (T + 2 M)), cos theta_r = (E + M) T / (E |p_r|) (= sqrt(T/(T + 2M)) (E + M)/E),
 uniform azimuth, p_nu' = p_nu - p_r, Q^2 = 2 M T.
 
-EventSet layout (docs/events.md): the scattered neutrino takes the ``hnl`` role and the recoil the
-``recoil`` role; the case's ``regime`` is ``"nu-e"`` or ``"cevns"``.  The neutrino is stable, but the
-schema has N decaying into 1-4 daughters: it is written as an identity 'decay' ``nu -> nu`` (d1 =
-the neutrino, at the interaction vertex) with br = q_channel = w_decay = p_decay = 1, ctau = 1e-20 cm,
-path [0, 1 cm], and the case table's neutrino mass :data:`NU_MASS` = 1e-10 GeV (the tables require
-m > 0; this changes energies by < 1e-20 relative).  So w = w_rate.
+Events (docs/events.md, "Scattering events"): a :class:`~darkbeam.events.ScatterEvents` of process
+``"nu-e"`` or ``"cevns"``: the incoming neutrino (``projectile``), the scattered neutrino
+(``scattered``) and the struck electron or nucleus (``recoil``), all final-state particles; no decay.
+The weight ``w`` is the number of scatterings the event stands for.
 
 Reweighting (:func:`reweight`) to another Z' coupling, scalar coupling, or s_W^2 at fixed mediator
 masses: w -> w dsigma_new/dsigma_old at the stored (E, T) (the efficiency cancels).
@@ -39,16 +37,13 @@ import numpy as np
 
 from darkbeam import constants as C
 from darkbeam.errors import ConfigurationError, KinematicsError
-from darkbeam.events.eventset import EventSet
-from darkbeam.events.tables import CaseInfo, ChannelInfo
+from darkbeam.events.scatter_schema import ScatterCase
+from darkbeam.events.scattering import ScatterEvents
 from darkbeam.models.parameters import ModelParameters
 
-__all__ = ["simulate", "reweight", "PROCESSES", "NU_MASS", "FLAVOUR_PDG"]
+__all__ = ["simulate", "reweight", "PROCESSES", "FLAVOUR_PDG"]
 
 PROCESSES = ("nu-e", "cevns")
-#: mass given to the scattered neutrino in the case table (GeV; the tables need m > 0)
-NU_MASS = 1e-10
-_CTAU = 1e-20
 FLAVOUR_PDG = {"nu_e": 12, "nu_mu": 14, "nu_tau": 16, "nu_e_bar": -12, "nu_mu_bar": -14, "nu_tau_bar": -16}
 _PDG_FLAVOUR = {v: k for k, v in FLAVOUR_PDG.items()}
 _ORDER = 8
@@ -155,7 +150,7 @@ def _two_body(E, T, M, rng):
 def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.random.Generator,
              projectiles: Optional[Sequence[str]] = None, sw2: Optional[float] = None, form_factor: str = "helm",
              t_min: Optional[float] = None, t_max: Optional[float] = None, seed=None,
-             radiative: str = "none") -> EventSet:
+             radiative: str = "none") -> ScatterEvents:
     """Weighted events of ``process`` ('nu-e' or 'cevns') at ``experiment`` (nu-e: a catalog experiment
     or keyword; cevns: a COHERENT detector of :mod:`darkbeam.detectors.cevns_detectors` or its name),
     ``n`` per case (flavour x target), for the model ``params`` (default: the Standard Model; a Z' and
@@ -187,7 +182,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
         flavours = [f for f in flavours if f in projectiles]
         if not flavours:
             raise ConfigurationError(f"no flux of {', '.join(projectiles)} at {label} (it has {', '.join(flux.flavours)})")
-    cases, channels, parts, summary = [], [], {}, []
+    cases, parts, summary = [], {}, []
     for tname, (count, M, tpdg) in targets.items():
         for f in flavours:
             xs = _xsec(process, tname, f, params, sw2, form_factor, radiative)
@@ -241,23 +236,20 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
             p_nu, p_out, p_rec = _two_body(E, T, M, rng)
             case_id = len(cases)
             fp = FLAVOUR_PDG[f]
-            cases.append(CaseInfo(name=name, projectile=fp, target=tpdg, hnl=fp, m_target=M, m_hnl=NU_MASS,
-                                  recoil=tpdg, m_recoil=M, regime=process,
-                                  description=("nu e -> nu e elastic, 't Hooft (1971), Vogel-Engel PRD 39, 3378 (1989)"
+            cases.append(ScatterCase(name=name, process=process, projectile=fp, target=tpdg, scattered=fp,
+                                     recoil=tpdg, m_target=M, m_recoil=M,
+                                     description=("nu e -> nu e elastic, 't Hooft (1971), Vogel-Engel PRD 39, 3378 (1989)"
                                                if process == "nu-e" else
                                                "CEvNS, Freedman PRD 9, 1389 (1974); COHERENT 1708.01294 eq. 1")))
-            channels.append(ChannelInfo(name=f"{f} (scattered, {tname})", daughters=(fp,), masses=(NU_MASS,)))
             vtx = np.zeros((n, 4))
             if volume is not None:
                 vtx[:, :3] = volume.sample(n, rng)
-            for key, val in (("case", np.full(n, case_id)), ("channel", np.full(n, len(channels) - 1)),
-                             ("w_rate", w), ("Q2", 2.0 * M * T), ("vertex", vtx), ("p_nu", p_nu),
+            for key, val in (("case", np.full(n, case_id)), ("w", w), ("Q2", 2.0 * M * T), ("vertex", vtx), ("p_nu", p_nu),
                              ("p_out", p_out), ("p_rec", p_rec)):
                 parts.setdefault(key, []).append(val)
     if not parts:
         raise KinematicsError(f"no {process} events at {label}: " + "; ".join(s["case"] for s in summary))
     cols = {k: np.concatenate(v) for k, v in parts.items()}
-    m = len(cols["w_rate"])
     # flux-averaged cross section per target (NuHepMC G.R.5): events / (POT x targets x flux of the flavours)
     phi = sum(flux.integrate(f) for f in flavours)
     n_targets = sum(c for c, _, _ in targets.values())
@@ -266,20 +258,22 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
             "exposure_pot": pot, "seed": seed, "events_per_case": n, "sw2": sw2, "form_factor": form_factor,
             "radiative": radiative, "recoil_window_GeV": [t_lo, t_hi], "summary": summary,
             "total_events": total, "caveats": caveats}
-    return EventSet.from_kinematics(
-        case=cols["case"], channel=cols["channel"], w_rate=cols["w_rate"], br=1.0, p_decay=1.0, Q2=cols["Q2"],
-        l1=0.0, l2=1.0, ctau=_CTAU, l_decay=0.0, vertex=cols["vertex"], p_nu=cols["p_nu"], p_recoil=cols["p_rec"],
-        p_hnl=cols["p_out"], p_daughters=cols["p_out"][:, None, :], cases=cases, channels=channels, meta=meta)
+    vtx, p_nu, p_out, p_rec = cols["vertex"], cols["p_nu"], cols["p_out"], cols["p_rec"]
+    columns = {"case": cols["case"], "w": cols["w"], "Q2": cols["Q2"],
+               **{k: vtx[:, j] for j, k in enumerate("xyzt")},
+               **{f"{role}_p{c}": a[:, 1 + j] for role, a in (("projectile", p_nu), ("scattered", p_out),
+                                                              ("recoil", p_rec)) for j, c in enumerate("xyz")}}
+    return ScatterEvents(columns, cases, meta)
 
 
-def recoil_T(events: EventSet) -> np.ndarray:
+def recoil_T(events: ScatterEvents) -> np.ndarray:
     """Recoil kinetic energy T (GeV) of each event: Q^2/(2 M)."""
-    return events["Q2"] / (2.0 * events._case_attr("m_target"))
+    return events["Q2"] / (2.0 * events.mass("target"))
 
 
-def reweight(events: EventSet, new) -> EventSet:
+def reweight(events: ScatterEvents, new) -> ScatterEvents:
     """Rare-scattering events at the couplings of ``new`` (ModelParameters, or a mapping of changes to
-    ``meta["model"]``; ``sw2`` may be among them) with the same mediator masses: w_rate x dsigma_new /
+    ``meta["model"]``; ``sw2`` may be among them) with the same mediator masses: w x dsigma_new /
     dsigma_old at the stored (E, T) of every event.  Events of a model without a mediator may be
     reweighted to one (the support, the recoil window, is the same; the weights spread more for a light
     one: check the Kish n_eff); a mediator mass of the generated model cannot change."""
@@ -311,4 +305,4 @@ def reweight(events: EventSet, new) -> EventSet:
     meta: Mapping = {"model": params.model_dump(exclude_none=True), "sw2": sw2_new,
                      "reweight": {"from_model": events.meta["model"], "from_sw2": events.meta["sw2"]},
                      "summary": None, "total_events": None}
-    return events.with_weights(w_rate=events["w_rate"] * factor).with_meta(**meta)
+    return events.with_weights(w=events["w"] * factor).with_meta(**meta)
