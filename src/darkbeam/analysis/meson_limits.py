@@ -27,7 +27,7 @@ import numpy as np
 
 from darkbeam.errors import ConfigurationError
 
-__all__ = ["LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "solve_edges", "selection_weights",
+__all__ = ["track_cut_acceptance", "check_cuts", "TRACK_CUTS", "LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "solve_edges", "selection_weights",
            "search_limit", "recast_limit", "final_state_key", "edges", "limit_curve"]
 
 #: reference couplings of the generation (|g|, so that y = 1 there)
@@ -146,6 +146,45 @@ def _smear(p3: np.ndarray, sigma: float, rng) -> np.ndarray:
     return np.where(p > 0, v * p, p3)
 
 
+#: the cuts of the searches catalog that act on the final-state particles
+TRACK_CUTS = ("angular_smearing_deg", "min_track_energy_GeV", "min_opening_angle_deg")
+KNOWN_CUTS = set(TRACK_CUTS) | {"min_delay_ns"}
+
+
+def check_cuts(cuts: dict, key: str) -> None:
+    """A ConfigurationError line for a cut of the catalog that is not implemented."""
+    unknown = sorted(set(cuts) - KNOWN_CUTS)
+    if unknown:
+        raise ConfigurationError(f"search {key}: cut '{unknown[0]}' is not implemented (known: {', '.join(sorted(KNOWN_CUTS))})")
+
+
+def track_cut_acceptance(codes, p3, m, cuts: dict, rng) -> np.ndarray:
+    """(n,) 0/1 acceptance of the track cuts (``TRACK_CUTS``) for final states ``codes`` (n, k) (0:
+    none), momenta ``p3`` (n, k, 3) and masses ``m`` (n, k): the same kernel for the signal
+    (:func:`selection_weights`) and for generator backgrounds (:mod:`darkbeam.analysis.backgrounds`)."""
+    codes = np.asarray(codes)
+    p3 = np.asarray(p3, dtype=float)
+    m = np.asarray(m, dtype=float)
+    acc = np.ones(codes.shape[0], dtype=bool)
+    E = np.sqrt(np.einsum("ijk,ijk->ij", p3, p3) + m * m)
+    charged = np.isin(np.abs(codes), list(_CHARGED))
+    if "angular_smearing_deg" in cuts:
+        p3 = _smear(p3, math.radians(float(cuts["angular_smearing_deg"])), rng)
+    if "min_track_energy_GeV" in cuts:
+        acc &= np.all(~charged | (E > float(cuts["min_track_energy_GeV"])), axis=1)
+    if "min_opening_angle_deg" in cuts:
+        # the two leading charged tracks
+        Ec = np.where(charged, E, -1.0)
+        order = np.argsort(-Ec, axis=1)[:, :2]
+        r = np.arange(codes.shape[0])
+        a, b = p3[r, order[:, 0]], p3[r, order[:, 1]]
+        two = charged[r, order[:, 1]]
+        cosang = np.einsum("ij,ij->i", a, b) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-300)
+        ang = np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0)))
+        acc &= two & (ang > float(cuts["min_opening_angle_deg"]))
+    return acc.astype(float)
+
+
 def selection_weights(events, spec: LimitSpec, rng=None) -> np.ndarray:
     """Per-event acceptance (0..1) of the search's selection: the final state is one of the search's,
     times the channel's flat efficiency where the catalog gives one, then the cuts the catalog gives
@@ -161,32 +200,12 @@ def selection_weights(events, spec: LimitSpec, rng=None) -> np.ndarray:
         eff = np.array([spec.efficiencies.get(final_state_key(c.daughters), 1.0) for c in events.channels])
         acc = acc * eff[np.asarray(events["channel"])]
     cuts = dict(spec.cuts)
-    known = {"angular_smearing_deg", "min_track_energy_GeV", "min_opening_angle_deg", "min_delay_ns"}
-    unknown = sorted(set(cuts) - known)
-    if unknown:
-        raise ConfigurationError(f"search {spec.key}: cut '{unknown[0]}' is not implemented (known: {', '.join(sorted(known))})")
-    need_tracks = any(k in cuts for k in ("angular_smearing_deg", "min_track_energy_GeV", "min_opening_angle_deg"))
-    if need_tracks:
+    check_cuts(cuts, spec.key)
+    if any(k in cuts for k in TRACK_CUTS):
         codes = np.stack([events.pdg(f"d{k}") for k in range(1, 5)], axis=1)
         p3 = np.stack([events.p3(f"d{k}") for k in range(1, 5)], axis=1)
         m = np.stack([events.mass(f"d{k}") for k in range(1, 5)], axis=1)
-        E = np.sqrt(np.einsum("ijk,ijk->ij", p3, p3) + m * m)
-        charged = np.isin(np.abs(codes), list(_CHARGED))
-        if "angular_smearing_deg" in cuts:
-            p3 = _smear(p3, math.radians(float(cuts["angular_smearing_deg"])), rng)
-        if "min_track_energy_GeV" in cuts:
-            ok = np.all(~charged | (E > float(cuts["min_track_energy_GeV"])), axis=1)
-            acc = acc * ok
-        if "min_opening_angle_deg" in cuts:
-            # the two leading charged tracks
-            Ec = np.where(charged, E, -1.0)
-            order = np.argsort(-Ec, axis=1)[:, :2]
-            r = np.arange(len(events))
-            a, b = p3[r, order[:, 0]], p3[r, order[:, 1]]
-            two = charged[r, order[:, 1]]
-            cosang = np.einsum("ij,ij->i", a, b) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-300)
-            ang = np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0)))
-            acc = acc * (two & (ang > float(cuts["min_opening_angle_deg"])))
+        acc = acc * track_cut_acceptance(codes, p3, m, cuts, rng)
     if "min_delay_ns" in cuts:
         T = float(cuts["min_delay_ns"])
         acc = acc * np.clip(events.delay() / T, 0.0, 1.0)

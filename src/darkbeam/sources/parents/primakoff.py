@@ -22,7 +22,8 @@ electromagnetic showers, which the 2011.07054 analysis includes through GEANT4, 
 an underestimate that grows with the target's length in X0); photons that leave the target (the LBNF
 target is 0.8 cm in radius) are not followed into the horns and the decay pipe; atomic screening is not
 in sigma_P (it matters for m_a below ~1 MeV only); the target is one element (the first of its material).
-Tables in E (log grid) interpolate sigma_P (log-log) and the angular quantiles (linear in log E, log theta).
+Tables on a log grid of E - m_a interpolate sigma_P (log sigma against log(E - m_a)) and the angular
+quantiles (linear in log E and log theta).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ G_REF = 1.0
 SAMPLE_KEY = "alp (Primakoff)"
 #: mass numbers of the target elements' form factors (the nucleus name the form-factor library knows)
 _NUCLEUS = {6: "C12", 4: "Be9", 13: "Al27", 26: "Fe56", 29: "Cu63", 74: "W184", 82: "Pb208"}
-_N_E = 48           # energies of the tables
-_N_U = 65           # quantiles of the angular tables
+_N_E = 80           # energies of the tables
+_N_U = 129          # quantiles of the angular tables
 
 
 @dataclass
@@ -78,10 +79,11 @@ class PrimakoffSource:
         """sigma_P (cm^2) at g_agg = G_REF, log-log interpolation of the table; 0 below threshold."""
         E = np.asarray(E, dtype=float)
         s = np.zeros_like(E)
-        ok = (E > self.E_grid[0]) & (self.sigma_grid[0] > 0)
         pos = self.sigma_grid > 0
-        lx, ly = np.log(self.E_grid[pos]), np.log(self.sigma_grid[pos])
-        s[ok] = np.exp(np.interp(np.log(np.minimum(E[ok], self.E_grid[-1])), lx, ly))
+        ok = E > self.E_grid[pos][0]
+        # log sigma against log(E - m_a): smooth at threshold, where sigma rises steeply
+        lx, ly = np.log(self.E_grid[pos] - self.mass), np.log(self.sigma_grid[pos])
+        s[ok] = np.exp(np.interp(np.log(np.minimum(E[ok], self.E_grid[-1]) - self.mass), lx, ly))
         return s
 
     def sample_theta(self, E, rng) -> np.ndarray:
@@ -163,9 +165,9 @@ def _tables(m: float, Z: int, ff, E_max: float):
     """sigma_P(E) at g_agg = G_REF and the quantiles of theta on a log grid of E (module docstring)."""
     from darkbeam.physics import primakoff
 
-    E_grid = np.geomspace(m * 1.0001, max(E_max, 2 * m), _N_E)
+    E_grid = m + np.geomspace(1e-4 * m, max(E_max, 2 * m), _N_E)
     sig = primakoff.sigma(E_grid, m_a=m, g_agg=G_REF, Z=Z, form_factor=ff)
-    u_grid = np.linspace(0.0, 1.0, _N_U)
+    u_grid = np.sin(0.5 * np.pi * np.linspace(0.0, 1.0, _N_U)) ** 2   # quantiles dense in both tails
     q = np.empty((_N_E, _N_U))
     for i, e in enumerate(E_grid):
         th0 = max(1e-3 * m * m / (2 * e * e), 1e-12)
