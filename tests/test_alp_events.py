@@ -210,3 +210,33 @@ def test_nuhepmc_malformed(tmp_path):
     _write(path, _sample_events()[:1], {"NuHepMC.Units.CrossSection.Unit": "furlong"})
     with pytest.raises(DataError, match="Unit"):
         read_nuhepmc(path)
+
+
+def test_api_simulate_alps_is_alp_only():
+    import darkbeam
+    from darkbeam.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="no ALP"):
+        darkbeam.simulate_alps({"m4": 0.1, "Umu4": 1e-3})
+
+
+def test_mixing_channel_and_three_pion_events():
+    """a-pi0 mixing: br = theta_api^2 (first order, ~ g_agluon^2); none at m_a = m_pi0; a gluon-coupled ALP
+    of 0.6 GeV decays to pi+ pi- pi0 with four-momentum conservation."""
+    import darkbeam
+    from darkbeam import constants as C
+    from darkbeam.physics.alp_mixing import theta_a_pi0
+    from darkbeam.processes.alp_primakoff import mixing_channel
+
+    p = ModelParameters.from_dict({"ma": 0.6, "g_agluon": 1e-6})
+    ch = mixing_channel(p)
+    assert ch.br == pytest.approx(float(theta_a_pi0(0.6, 1e-6)) ** 2, rel=1e-12, abs=0)
+    assert mixing_channel(p.model_copy(update={"g_agluon": 2e-6})).br == pytest.approx(4 * ch.br, rel=1e-12, abs=0)
+    assert mixing_channel(ModelParameters.from_dict({"ma": C.M_PI0 + 1e-3, "g_agluon": 1e-6})) is None
+    ev = darkbeam.simulate_alps({"ma": 0.6, "g_agluon": 1e-6}, n=300, seed=4, n_parents=2**10).events
+    names = {c.name for c in ev.channels}
+    assert "alp -> pi+ pi- pi0" in names
+    k = [c.name for c in ev.channels].index("alp -> pi+ pi- pi0")
+    sel = np.asarray(ev["channel"]) == k
+    tot = ev.p4("d1")[sel] + ev.p4("d2")[sel] + ev.p4("d3")[sel]
+    np.testing.assert_allclose(tot, ev.p4("hnl")[sel], rtol=1e-9, atol=1e-9)

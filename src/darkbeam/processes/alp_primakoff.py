@@ -23,7 +23,8 @@ import numpy as np
 
 from darkbeam.sources.parents.primakoff import G_REF, SAMPLE_KEY
 
-__all__ = ["PrimakoffChannel", "primakoff_channel", "CHANNEL_NAME", "SAMPLE_KEY", "MAX_DRAWS"]
+__all__ = ["PrimakoffChannel", "primakoff_channel", "MixingChannel", "mixing_channel", "CHANNEL_NAME", "SAMPLE_KEY",
+           "MAX_DRAWS"]
 
 CHANNEL_NAME = "gamma N -> alp N (Primakoff)"
 SOURCE = ("Primakoff conversion of the target's pi0/eta photons: Tsai PRD 34 (1986) 1326; Dobrich et al. "
@@ -109,3 +110,39 @@ def primakoff_channel(params) -> PrimakoffChannel | None:
     if not params.has_alp or not params.g_agg:
         return None
     return PrimakoffChannel(br=(float(params.g_agg) / G_REF) ** 2, scaling=(("g_agg", 2),), mass=float(params.ma))
+
+
+MIXING_NAME = "pi0 -> alp (a-pi0 mixing)"
+MIXING_SOURCE = ("a-pi0 mixing at leading order in chiral perturbation theory (darkbeam.physics.alp_mixing; Georgi, "
+                 "Kaplan, Randall PLB 169 (1986) 73); ALP spectrum = prompt pi0 spectrum (darkbeam.sources.parents.alp_mixing)")
+#: no mixing channel within this distance (GeV) of the pi0 mass, where the first-order angle fails
+MIXING_GAP_GEV = 0.01
+
+
+@dataclass(frozen=True)
+class MixingChannel(PrimakoffChannel):
+    """ALPs from a-pi0 mixing as a production channel (br = theta_api^2, scaling g_agluon^2); the same
+    hit-or-miss direction as :class:`PrimakoffChannel`, from the source of
+    :func:`darkbeam.sources.parents.alp_mixing.mixing_source`."""
+
+    parent: str = "pi0"
+    source: str = MIXING_SOURCE
+    sample_key: str = "alp (pi0 mixing)"
+    notes: tuple[str, ...] = field(default=("the ALP takes the prompt pi0's momentum (mixing), at the pi0's production "
+                                            "point; eta/eta' mixing not included; first order in g_agluon",))
+
+    @property
+    def name(self) -> str:
+        return MIXING_NAME
+
+
+def mixing_channel(params) -> MixingChannel | None:
+    """The a-pi0 mixing channel of an ALP with ``g_agluon`` (first order; none within MIXING_GAP_GEV of the
+    pi0 mass), else None."""
+    from darkbeam import constants as C
+    from darkbeam.physics.alp_mixing import theta_a_pi0
+
+    if not params.has_alp or not params.g_agluon or abs(float(params.ma) - C.M_PI0) < MIXING_GAP_GEV:
+        return None
+    th = float(theta_a_pi0(float(params.ma), float(params.g_agluon)))
+    return MixingChannel(br=th * th, scaling=(("g_agluon", 2),), mass=float(params.ma))

@@ -85,6 +85,12 @@ def meson_channels(params, *, parents: Optional[Iterable[str]] = None, particle:
         prim = primakoff_channel(params)
         if prim is not None:
             chs = chs + [prim]
+    if wanted is None or "pi0" in wanted:
+        from darkbeam.processes.alp_primakoff import mixing_channel
+
+        mix = mixing_channel(params)
+        if mix is not None:
+            chs = chs + [mix]
     if bremsstrahlung and (wanted is None or "p" in wanted):
         from darkbeam.processes.direct_llp import bremsstrahlung_channel
 
@@ -172,10 +178,12 @@ def direct_sample(channel, beam: str, *, mode: str = "in-flight", n: int = 2**14
     if mode != "in-flight":
         return None, f"{channel.name}: made in flight in the target, not with parents {mode}"
     if channel.llp == "alp":
+        from darkbeam.sources.parents.alp_mixing import mixing_source
         from darkbeam.sources.parents.primakoff import primakoff_source
 
+        make = mixing_source if channel.parent == "pi0" else primakoff_source
         try:
-            return primakoff_source(beam, channel.mass, n=n, seed=seed), None
+            return make(beam, channel.mass, n=n, seed=seed), None
         except ConfigurationError as exc:
             return None, f"{channel.name}: not in the {beam} beam: {exc}"
     try:
