@@ -240,3 +240,9 @@ def test_mixing_channel_and_three_pion_events():
     sel = np.asarray(ev["channel"]) == k
     tot = ev.p4("d1")[sel] + ev.p4("d2")[sel] + ev.p4("d3")[sel]
     np.testing.assert_allclose(tot, ev.p4("hnl")[sel], rtol=1e-9, atol=1e-9)
+
+
+def test_photon_mean_free_path_is_nine_sevenths_x0(src):
+    """lambda = 1/(n sigma_pair) against (9/7) X0 with the PDG radiation length of graphite (42.70 g/cm^2,
+    2.210 g/cm^3): equal up to the -(Z^2+Z)/54 term of Tsai's pair cross section (~1 %)."""
+    assert src.lam_cm == pytest.approx(9.0 / 7.0 * 42.70 / 2.210, rel=0.02, abs=0)

@@ -43,6 +43,9 @@ G_REF = 1.0
 SAMPLE_KEY = "alp (Primakoff)"
 #: mass numbers of the target elements' form factors (the nucleus name the form-factor library knows)
 _NUCLEUS = {6: "C12", 4: "Be9", 13: "Al27", 26: "Fe56", 29: "Cu63", 74: "W184", 82: "Pb208"}
+#: beam configurations that name their target by element symbol
+_MATERIAL = {"be": "beryllium", "c": "graphite", "al": "aluminium", "fe": "iron", "cu": "copper", "w": "tungsten",
+             "pb": "lead"}
 _N_E = 80           # energies of the tables
 _N_U = 129          # quantiles of the angular tables
 
@@ -196,7 +199,7 @@ def primakoff_source(beam: str, mass: float, *, n: int = 2**14, seed: int = 1234
         raise ConfigurationError(f"ALP mass must be positive, got {mass}")
     cfg = beam_config(beam)
     tg = cfg.target
-    mat = shower_material(tg.material)
+    mat = shower_material(_MATERIAL.get(tg.material.strip().lower(), tg.material))
     Z = int(mat.Z[0])
     n_atoms = float(mat.atoms_per_cm3[0])
     if len(mat.fractions) > 1:
