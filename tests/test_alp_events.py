@@ -246,3 +246,17 @@ def test_photon_mean_free_path_is_nine_sevenths_x0(src):
     """lambda = 1/(n sigma_pair) against (9/7) X0 with the PDG radiation length of graphite (42.70 g/cm^2,
     2.210 g/cm^3): equal up to the -(Z^2+Z)/54 term of Tsai's pair cross section (~1 %)."""
     assert src.lam_cm == pytest.approx(9.0 / 7.0 * 42.70 / 2.210, rel=0.02, abs=0)
+
+
+def test_dune_nd_alp_limit_closes_on_reweighted_events():
+    """The g_agg edges of darkbeam limit (power-law coupling axis) against meson_decay.reweight of the
+    kept events to those couplings (decay library): both give the 95 % CL signal of zero background."""
+    from darkbeam.analysis.meson_limits import search_limit
+    from darkbeam.processes.meson_decay import reweight
+
+    out = search_limit("dune_nd_alp", [0.1], n=400, n_parents=2**10, seed=2, keep_events=True)
+    assert out["parameter"] == "g_agg" and out["signal_events_expected"] == pytest.approx(-math.log(0.05), rel=1e-6, abs=0)
+    (_, _, ev, acc), = out["_events"]
+    for g in (out["limit"][0], out["limit_upper"][0]):
+        new = reweight(ev, {"g_agg": g}, positions=False)
+        assert float((new.w * acc).sum()) == pytest.approx(out["signal_events_expected"], rel=1e-4, abs=0)
