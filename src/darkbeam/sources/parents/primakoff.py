@@ -1,5 +1,5 @@
 """Axion-like particles from Primakoff conversion of the target's meson photons: gamma N -> a N (the
-mechanism of Dobrich, Jaeckel, Spadaro, JHEP 05 (2019) 213, arXiv:1904.02091, with the target's finite size).
+mechanism of Dobrich, Jaeckel, Spadaro, arXiv:1904.02091, with the target's finite size).
 
 The prompt pi0 and eta of the beam model (per POT, decaying in the target) decay to two photons
 (:func:`darkbeam.sources.shower.proton_dump.two_photon_decays`: isotropic in the rest frame, B(gamma
