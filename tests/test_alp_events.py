@@ -260,3 +260,12 @@ def test_dune_nd_alp_limit_closes_on_reweighted_events():
     for g in (out["limit"][0], out["limit_upper"][0]):
         new = reweight(ev, {"g_agg": g}, positions=False)
         assert float((new.w * acc).sum()) == pytest.approx(out["signal_events_expected"], rel=1e-4, abs=0)
+
+
+def test_alp_declared_in_nuhepmc_header(run):
+    """G.C.7-style declaration of the ALP's code (5903) in darkbeam's NuHepMC header."""
+    from darkbeam.events.nuhepmc import nuhepmc_header
+
+    head = nuhepmc_header(run.events)
+    assert "A NuHepMC.AdditionalParticleNumbers 5903" in head
+    assert "AdditionalParticleNumber[5903].Name alp" in head
