@@ -85,7 +85,9 @@ def background_counts(sample, search, *, thresholds=None, flux_per_cm2=None, tar
         n = expected_events(gs, sel, flux_per_cm2=flux_per_cm2, targets=targets, pot=pot)
         total += n
         out.append({"decay": ch.decay, "final_states": list(ch.final_states), "events": n,
-                    "selected_samples": int(np.count_nonzero(sel))})
+                    "selected_samples": int(np.count_nonzero(sel)),
+                    # the catalog's published background of the channel, where transcribed (for comparison)
+                    "published_background": getattr(ch, "background", None)})
     return {"search": spec.key, "source": gs.source, "samples": len(gs), "channels": out, "total": total,
             "normalisation": ("cross section x flux x targets" if flux_per_cm2 is not None else "POT exposure"),
             "thresholds_GeV": {**DEFAULT_THRESHOLDS_GEV, **(thresholds or {})}, "notes": list(gs.notes)}
