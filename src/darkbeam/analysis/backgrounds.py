@@ -65,8 +65,13 @@ def background_counts(sample, search, *, thresholds=None, flux_per_cm2=None, tar
 
     gs = sample if isinstance(sample, GeneratorSample) else read_nuhepmc(sample)
     spec = search if isinstance(search, LimitSpec) else spec_from_search(search)
-    channels = load_search(spec.key).spec.channels if not isinstance(search, LimitSpec) else \
-        [type("C", (), {"decay": "selected", "final_states": [" ".join(k) for k in spec.final_states], "efficiency": None})]
+    if isinstance(search, LimitSpec):   # one channel: every final state of the spec
+        from types import SimpleNamespace
+
+        channels = [SimpleNamespace(decay="selected", final_states=[" ".join(k) for k in spec.final_states],
+                                    efficiency=None, background=None)]
+    else:
+        channels = load_search(spec.key).spec.channels
     cuts = {k: v for k, v in spec.cuts.items() if k in TRACK_CUTS}
     check_cuts(spec.cuts, spec.key)
     vis = visible_mask(gs.codes, gs.p4, gs.mass, thresholds)
