@@ -167,6 +167,13 @@ def test_nuhepmc_background_cross_section_normalisation(tmp_path):
     assert ch["a -> gamma gamma"] == pytest.approx(norm * (2.0 + 1.0 + 1.5), rel=1e-12, abs=0)
     assert ch["a -> l+ l-"] == pytest.approx(norm * 0.5, rel=1e-12, abs=0)
     assert out["total"] == pytest.approx(norm * 5.0, rel=1e-12, abs=0)
+    from darkbeam.analysis.meson_limits import spec_from_search
+
+    one = background_counts(path, spec_from_search("dune_nd_alp"), flux_per_cm2=2e12, targets=3e31)
+    assert one["total"] == pytest.approx(out["total"], rel=1e-12, abs=0)
+    hard = background_counts(path, "dune_nd_alp", flux_per_cm2=2e12, targets=3e31, thresholds={"gamma": 0.45})
+    # photons of 0.4 GeV now unseen: the two-photon event (1.0) and the pi0 ones (kinetic energy > 0.45) differ
+    assert hard["channels"][0]["events"] == pytest.approx(norm * (2.0 + 1.5), rel=1e-12, abs=0)
 
 
 def test_nuhepmc_gencrosssection_and_pot(tmp_path):
