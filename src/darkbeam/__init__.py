@@ -35,6 +35,8 @@ _LAZY = {
     "read": "darkbeam.api",
     "reweight": "darkbeam.api",
     "simulate_meson_decays": "darkbeam.api",
+    "simulate_alps": "darkbeam.api",
+    "background_counts": "darkbeam.api",
     "search_limit": "darkbeam.api",
     "production_channels": "darkbeam.api",
     "parent_samples": "darkbeam.api",
@@ -55,10 +57,10 @@ _LAZY = {
     "EventSet": "darkbeam.events.eventset",
 }
 
-__all__ = ["__version__", "EventSet", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table",
+__all__ = ["__version__", "EventSet", "background_counts", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table",
            "generate", "list_searches", "load_experiment", "load_model", "load_search", "mass_model",
            "parent_samples", "plane_limit", "production_channels", "rare_xsec", "read", "reweight",
-           "search_limit", "shower", "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
+           "search_limit", "shower", "simulate_alps", "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
 
 
 def __getattr__(name):

@@ -20,9 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from darkbeam.physics.decays import DecayTable
     from darkbeam.processes.generator import RunResult
 
-__all__ = ["as_model", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table", "generate", "mass_model",
+__all__ = ["as_model", "background_counts", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table", "generate", "mass_model",
            "parent_samples", "plane_limit", "production_channels", "rare_xsec", "read", "reweight", "search_limit",
-           "shower", "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
+           "shower", "simulate_alps", "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
 
 
 def as_model(model: Any = None) -> "ModelParameters":
@@ -132,6 +132,36 @@ def simulate_meson_decays(model: Any = None, experiment: Any = "ps191", **option
     from darkbeam.processes.meson_run import run_meson_decay
 
     return run_meson_decay(as_model(model), experiment, **options)
+
+
+def simulate_alps(model: Any, experiment: Any = "dune_nd_fhc", *, beam: str = "lbnf", **options) -> Any:
+    """ALP events (docs/alps.md): ALPs made by Primakoff conversion of the target's pi0/eta photons (g_agg)
+    and in K -> pi a (g_agluon), flown to ``experiment`` and decayed there (gamma gamma, l+ l-, 3 pi), as
+    ``darkbeam generate --process meson-decay --model alp.toml``.  ``model``: ModelParameters, a TOML path,
+    or a mapping of the ALP's parameters (``{"ma": 0.3, "g_agg": 1e-6}``: the ALP alone, NOT on top of the
+    default HNL model).  Returns a MesonRun; ``options`` of :func:`darkbeam.processes.meson_run.run_meson_decay`."""
+    from darkbeam.errors import ConfigurationError
+    from darkbeam.models import ModelParameters
+    from darkbeam.processes.meson_run import run_meson_decay
+
+    if isinstance(model, Mapping):
+        params = ModelParameters.from_dict({"name": "ALP", **dict(model)})
+    else:
+        params = as_model(model)
+    if not params.has_alp:
+        raise ConfigurationError("simulate_alps: the model has no ALP (set ma and a coupling)")
+    return run_meson_decay(params, experiment, beam=beam, **options)
+
+
+def background_counts(sample: Any, search: str, **options) -> dict:
+    """Background per channel of a catalog search from a neutrino-generator sample in NuHepMC format (a
+    path or :class:`~darkbeam.events.nuhepmc_read.GeneratorSample`), with the same final-state matching
+    and cuts as the signal (docs/alps.md, "Backgrounds").  ``options`` of
+    :func:`darkbeam.analysis.backgrounds.background_counts`: ``flux_per_cm2`` and ``targets`` (cross-
+    section normalisation) or ``pot`` (the file's exposure), ``thresholds``."""
+    from darkbeam.analysis.backgrounds import background_counts as _bg
+
+    return _bg(sample, search, **options)
 
 
 def search_limit(search: str, masses: Any, **options) -> dict:

@@ -27,7 +27,7 @@ import numpy as np
 
 from darkbeam.errors import ConfigurationError
 
-__all__ = ["LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "solve_edges", "selection_weights",
+__all__ = ["track_cut_acceptance", "check_cuts", "TRACK_CUTS", "LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "solve_edges", "selection_weights",
            "search_limit", "recast_limit", "final_state_key", "edges", "limit_curve"]
 
 #: reference couplings of the generation (|g|, so that y = 1 there)
@@ -73,6 +73,7 @@ class LimitSpec:
     background_error: float = 0.0
     published: list = field(default_factory=list)   # analysis.searches Curve objects
     notes: list = field(default_factory=list)
+    efficiencies: dict = field(default_factory=dict)  # final_state_key -> flat efficiency of its channel
 
 
 def spec_from_search(search) -> LimitSpec:
@@ -93,13 +94,15 @@ def spec_from_search(search) -> LimitSpec:
     if sp.parent_mode == "both":
         notes.append("parent_mode 'both': only the parents in flight are simulated")
     finals = tuple(final_state_key(f.split()) for ch in sp.channels for f in ch.final_states)
+    effs = {final_state_key(f.split()): float(ch.efficiency) for ch in sp.channels if ch.efficiency is not None
+            for f in ch.final_states}
     return LimitSpec(key=s.key, particle=sp.particle, beam=sp.beam, parent_mode=mode, parents=tuple(sp.parents),
                      exposures=[(e.mode, e.experiment, float(e.pot)) for e in sp.exposure], final_states=finals,
                      cuts=dict(sp.selection.cuts), cl=float(res.cl) if res else 0.9,
                      observed=None if res is None else int(res.observed),
                      background=float(res.background) if res else 0.0,
                      background_error=float(res.background_error) if res else 0.0,
-                     published=list(s.curves()), notes=notes)
+                     published=list(s.curves()), notes=notes, efficiencies=effs)
 
 
 def recast_spec(search: str, to: str, flavour: str) -> LimitSpec:
@@ -143,9 +146,49 @@ def _smear(p3: np.ndarray, sigma: float, rng) -> np.ndarray:
     return np.where(p > 0, v * p, p3)
 
 
+#: the cuts of the searches catalog that act on the final-state particles
+TRACK_CUTS = ("angular_smearing_deg", "min_track_energy_GeV", "min_opening_angle_deg")
+KNOWN_CUTS = set(TRACK_CUTS) | {"min_delay_ns"}
+
+
+def check_cuts(cuts: dict, key: str) -> None:
+    """A ConfigurationError line for a cut of the catalog that is not implemented."""
+    unknown = sorted(set(cuts) - KNOWN_CUTS)
+    if unknown:
+        raise ConfigurationError(f"search {key}: cut '{unknown[0]}' is not implemented (known: {', '.join(sorted(KNOWN_CUTS))})")
+
+
+def track_cut_acceptance(codes, p3, m, cuts: dict, rng) -> np.ndarray:
+    """(n,) 0/1 acceptance of the track cuts (``TRACK_CUTS``) for final states ``codes`` (n, k) (0:
+    none), momenta ``p3`` (n, k, 3) and masses ``m`` (n, k): the same kernel for the signal
+    (:func:`selection_weights`) and for generator backgrounds (:mod:`darkbeam.analysis.backgrounds`)."""
+    codes = np.asarray(codes)
+    p3 = np.asarray(p3, dtype=float)
+    m = np.asarray(m, dtype=float)
+    acc = np.ones(codes.shape[0], dtype=bool)
+    E = np.sqrt(np.einsum("ijk,ijk->ij", p3, p3) + m * m)
+    charged = np.isin(np.abs(codes), list(_CHARGED))
+    if "angular_smearing_deg" in cuts:
+        p3 = _smear(p3, math.radians(float(cuts["angular_smearing_deg"])), rng)
+    if "min_track_energy_GeV" in cuts:
+        acc &= np.all(~charged | (E > float(cuts["min_track_energy_GeV"])), axis=1)
+    if "min_opening_angle_deg" in cuts:
+        # the two leading charged tracks
+        Ec = np.where(charged, E, -1.0)
+        order = np.argsort(-Ec, axis=1)[:, :2]
+        r = np.arange(codes.shape[0])
+        a, b = p3[r, order[:, 0]], p3[r, order[:, 1]]
+        two = charged[r, order[:, 1]]
+        cosang = np.einsum("ij,ij->i", a, b) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-300)
+        ang = np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0)))
+        acc &= two & (ang > float(cuts["min_opening_angle_deg"]))
+    return acc.astype(float)
+
+
 def selection_weights(events, spec: LimitSpec, rng=None) -> np.ndarray:
     """Per-event acceptance (0..1) of the search's selection: the final state is one of the search's,
-    then the cuts the catalog gives (docs/meson_decay_limits.md, "Selection"):
+    times the channel's flat efficiency where the catalog gives one, then the cuts the catalog gives
+    (docs/meson_decay_limits.md, "Selection"):
     ``angular_smearing_deg`` (Gaussian, before the angle cuts), ``min_track_energy_GeV`` (every charged
     track), ``min_opening_angle_deg`` (the two leading charged tracks), ``min_delay_ns``: the decay
     must come after a spill of that length ends, for production uniform in the spill: acceptance
@@ -153,33 +196,16 @@ def selection_weights(events, spec: LimitSpec, rng=None) -> np.ndarray:
     rng = np.random.default_rng(12345) if rng is None else rng
     ch_ok = np.array([final_state_key(c.daughters) in spec.final_states for c in events.channels], dtype=bool)
     acc = ch_ok[np.asarray(events["channel"])].astype(float) if len(ch_ok) else np.zeros(len(events))
+    if spec.efficiencies and len(ch_ok):   # the channels' flat efficiencies (searches catalog)
+        eff = np.array([spec.efficiencies.get(final_state_key(c.daughters), 1.0) for c in events.channels])
+        acc = acc * eff[np.asarray(events["channel"])]
     cuts = dict(spec.cuts)
-    known = {"angular_smearing_deg", "min_track_energy_GeV", "min_opening_angle_deg", "min_delay_ns"}
-    unknown = sorted(set(cuts) - known)
-    if unknown:
-        raise ConfigurationError(f"search {spec.key}: cut '{unknown[0]}' is not implemented (known: {', '.join(sorted(known))})")
-    need_tracks = any(k in cuts for k in ("angular_smearing_deg", "min_track_energy_GeV", "min_opening_angle_deg"))
-    if need_tracks:
+    check_cuts(cuts, spec.key)
+    if any(k in cuts for k in TRACK_CUTS):
         codes = np.stack([events.pdg(f"d{k}") for k in range(1, 5)], axis=1)
         p3 = np.stack([events.p3(f"d{k}") for k in range(1, 5)], axis=1)
         m = np.stack([events.mass(f"d{k}") for k in range(1, 5)], axis=1)
-        E = np.sqrt(np.einsum("ijk,ijk->ij", p3, p3) + m * m)
-        charged = np.isin(np.abs(codes), list(_CHARGED))
-        if "angular_smearing_deg" in cuts:
-            p3 = _smear(p3, math.radians(float(cuts["angular_smearing_deg"])), rng)
-        if "min_track_energy_GeV" in cuts:
-            ok = np.all(~charged | (E > float(cuts["min_track_energy_GeV"])), axis=1)
-            acc = acc * ok
-        if "min_opening_angle_deg" in cuts:
-            # the two leading charged tracks
-            Ec = np.where(charged, E, -1.0)
-            order = np.argsort(-Ec, axis=1)[:, :2]
-            r = np.arange(len(events))
-            a, b = p3[r, order[:, 0]], p3[r, order[:, 1]]
-            two = charged[r, order[:, 1]]
-            cosang = np.einsum("ij,ij->i", a, b) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-300)
-            ang = np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0)))
-            acc = acc * (two & (ang > float(cuts["min_opening_angle_deg"])))
+        acc = acc * track_cut_acceptance(codes, p3, m, cuts, rng)
     if "min_delay_ns" in cuts:
         T = float(cuts["min_delay_ns"])
         acc = acc * np.clip(events.delay() / T, 0.0, 1.0)
@@ -272,21 +298,40 @@ def _refine(f, y0: float, n_limit: float, grid_step: float) -> float:
 
 
 # --------------------------------------------------------------------------- the driver
-_COUPLING = {"hnl": None, "scalar": ("mhprime", "theta"), "dark_photon": ("mzprime", "epsilon")}
+_COUPLING = {"hnl": None, "scalar": ("mhprime", "theta"), "dark_photon": ("mzprime", "epsilon"), "alp": ("ma", "g_agg")}
+#: the LLP label of each particle in the decay library
+_LLP = {"hnl": "N4", "scalar": "hprime", "dark_photon": "zprime", "alp": "alp"}
+#: ALPs: the reference coupling of each mass is the one whose lab decay length at E_TYPICAL_GEV equals the
+#: experiment's baseline (so that p_decay does not underflow at the reference, whatever the mass)
+E_TYPICAL_GEV = 10.0
+#: parents that are not meson species: sources made in the target (built per mass)
+_DIRECT = ("gamma", "p")
 
 
 def parameter_name(particle: str, flavour: str = "mu") -> str:
     """The quoted parameter: |U_a4|^2 for HNLs, theta for the scalar (theta, not theta^2, as
-    MicroBooNE quotes it), epsilon for the dark photon."""
-    return {"hnl": f"|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon"}[particle]
+    MicroBooNE quotes it), epsilon for the dark photon, g_agg (GeV^-1) for the ALP."""
+    return {"hnl": f"|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon", "alp": "g_agg"}[particle]
 
 
-def _to_parameter(particle: str, y):
+def _to_parameter(particle: str, y, g_ref: float = G_REF):
     y = np.asarray(y, dtype=float)
-    return y * G_REF**2 if particle == "hnl" else np.sqrt(y) * G_REF
+    return y * g_ref**2 if particle == "hnl" else np.sqrt(y) * g_ref
 
 
-def _model(particle: str, mass: float, flavour: str, hnl_type: str, overrides: dict):
+def _alp_reference(mass: float, baseline_cm: float, overrides: dict) -> float:
+    """g_agg whose lab decay length at E_TYPICAL_GEV is ``baseline_cm`` (c tau ~ g_agg^-2, exact for a
+    photon-only ALP; the decay library is asked at G_REF)."""
+    from darkbeam.models import load_model
+    from darkbeam.physics.decays import decay_table
+
+    p = load_model(None, {**overrides, "ma": mass, "g_agg": G_REF}, base={"name": "alp (g_agg)"})
+    ctau = decay_table(p, "alp").ctau_cm
+    gamma_beta = math.sqrt(max(E_TYPICAL_GEV**2 - mass**2, 1e-12)) / mass
+    return G_REF * math.sqrt(ctau * gamma_beta / baseline_cm)
+
+
+def _model(particle: str, mass: float, flavour: str, hnl_type: str, overrides: dict, g_ref: float = G_REF):
     from darkbeam.models import load_model
 
     if particle == "hnl":
@@ -295,7 +340,7 @@ def _model(particle: str, mass: float, flavour: str, hnl_type: str, overrides: d
     else:
         mkey, gkey = _COUPLING[particle]
         base = {"name": f"{particle} ({gkey})"}
-        fixed = {mkey: mass, gkey: G_REF}
+        fixed = {mkey: mass, gkey: g_ref}
     clash = sorted(set(overrides) & set(fixed))
     if clash:
         raise ConfigurationError(f"--set {clash[0]}: the mass and the coupling are set by --masses and the scan")
@@ -306,11 +351,18 @@ def _ctau_power(params, particle: str, flavour: str) -> float:
     """c of c tau ~ y^-c from the decay library at g0 and 2 g0 (1 when every width ~ g^2)."""
     from darkbeam.physics.decays import decay_table
 
-    llp = {"hnl": "N4", "scalar": "hprime", "dark_photon": "zprime"}[particle]
+    llp = _LLP[particle]
     key = f"U{flavour}4" if particle == "hnl" else _COUPLING[particle][1]
+    g0 = float(getattr(params, key))
     t1 = decay_table(params, llp).ctau_cm
-    t2 = decay_table(params.model_copy(update={key: 2.0 * G_REF}), llp).ctau_cm
+    t2 = decay_table(params.model_copy(update={key: 2.0 * g0}), llp).ctau_cm
     return -math.log(t2 / t1) / math.log(4.0)
+
+
+def _placement_center(exp, beam: str) -> np.ndarray:
+    from darkbeam.detectors.placement import placement
+
+    return np.asarray(placement(exp, beam).center, dtype=float)
 
 
 def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu", n: int = 4000, n_parents: int = 2**15,
@@ -339,7 +391,12 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
         if spec.observed is not None else math.nan
     n_exp = upper_limit(spec.background, None, cl=spec.cl, sigma_background=rel)
     exps = [(mode, load_experiment(e), pot) for mode, e, pot in spec.exposures]
-    models = [_model(spec.particle, m, flavour, hnl_type, overrides) for m in masses]
+    if spec.particle == "alp":   # a reference coupling per mass (E_TYPICAL_GEV)
+        base_cm = min(float(np.linalg.norm(_placement_center(ex, spec.beam))) for _, ex, _ in exps)
+        g_refs = [_alp_reference(m, base_cm, overrides) for m in masses]
+    else:
+        g_refs = [G_REF] * len(masses)
+    models = [_model(spec.particle, m, flavour, hnl_type, overrides, g) for m, g in zip(masses, g_refs)]
     open_at = []
     gkey = f"U{flavour}4" if spec.particle == "hnl" else _COUPLING[spec.particle][1]
     for params in models:  # every check before any work: no channel open at any mass is one line
@@ -362,17 +419,19 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
         pol = polarity_of(exp, mode)
         if pol not in parents:
             kw = {"site": "absorber", "stopped_per_pot": stopped_per_pot} if spec.parent_mode == "at-rest" else {}
-            parents[pol], nn = meson_parents(spec.beam, spec.parents, n=n_parents, seed=seed, mode=spec.parent_mode,
-                                             polarity=pol, **kw)
+            species = [x for x in spec.parents if x not in _DIRECT]   # direct sources: per mass, in _one_mass
+            parents[pol], nn = meson_parents(spec.beam, species, n=n_parents, seed=seed, mode=spec.parent_mode,
+                                             polarity=pol, **kw) if species else ({}, [])
             notes += [f"{pol}: {x}" for x in nn]
     out = {"search": spec.key, "parameter": parameter_name(spec.particle, flavour), "masses_GeV": masses,
            "limit": [], "expected": [], "limit_upper": [], "expected_upper": [],
            "signal_events_limit": n_obs, "signal_events_expected": n_exp, "cl": spec.cl,
            "observed": spec.observed, "background": spec.background, "hnl_type": hnl_type if spec.particle == "hnl" else None,
-           "reference_coupling": G_REF, "events_per_channel": n, "seed": seed,
+           "reference_coupling": G_REF if spec.particle != "alp" else g_refs, "events_per_channel": n, "seed": seed,
            "exposures": [{"mode": mo, "experiment": ex.keyword, "pot": pot} for mo, ex, pot in exps],
            "ctau_power": [], "notes": notes}
     state = {"spec": spec, "masses": masses, "models": models, "exps": exps, "parents": parents, "n": n, "seed": seed,
+             "g_refs": g_refs, "n_parents": n_parents,
              "flavour": flavour, "n_obs": n_obs, "n_exp": n_exp, "keep_events": keep_events}
     if workers > 1 and len(masses) > 1 and not keep_events:
         import multiprocessing as mp
@@ -412,7 +471,7 @@ def _one_mass(st: dict, im: int):
     any number of workers."""
     from darkbeam.errors import DarkbeamError
     from darkbeam.processes.meson_decay import simulate
-    from darkbeam.processes.meson_run import meson_channels, polarity_of
+    from darkbeam.processes.meson_run import direct_sample, meson_channels, polarity_of
 
     spec, m, params, seed = st["spec"], st["masses"][im], st["models"][im], st["seed"]
     notes, kept = [], []
@@ -421,11 +480,19 @@ def _one_mass(st: dict, im: int):
     except ConfigurationError as exc:
         return {}, None, [f"m = {m} GeV: {exc}"], []
     c = _ctau_power(params, spec.particle, st["flavour"])
+    direct = {}
+    for ch in chs:   # LLPs made in the target (Primakoff ALPs, bremsstrahlung A'): a source per mass
+        if hasattr(ch, "sample_key"):
+            got, why = direct_sample(ch, spec.beam, mode=spec.parent_mode, n=st.get("n_parents", 2**14), seed=seed)
+            if got is not None:
+                direct[ch.sample_key] = got
+            else:
+                notes.append(f"m = {m} GeV: {why}")
     curves = []
     for ie, (mode, exp, pot) in enumerate(st["exps"]):
         rng = np.random.default_rng([seed, im, ie])
         try:
-            ev = simulate(params, exp, chs, st["parents"][polarity_of(exp, mode)], n=st["n"], rng=rng, pot=pot, seed=seed,
+            ev = simulate(params, exp, chs, {**st["parents"][polarity_of(exp, mode)], **direct}, n=st["n"], rng=rng, pot=pot, seed=seed,
                           keep=lambda labels: final_state_key(labels) in spec.final_states)
         except DarkbeamError as exc:  # a mass without events: no limit there, said in the notes
             notes.append(f"m = {m} GeV, {exp.keyword}: {exc}")
@@ -446,9 +513,10 @@ def _one_mass(st: dict, im: int):
         lo, hi = edges(f, Y_GRID, N, nl)
         if math.isnan(lo):
             continue
-        res[tag] = float(_to_parameter(spec.particle, lo))
+        g0 = st["g_refs"][im]
+        res[tag] = float(_to_parameter(spec.particle, lo, g0))
         # the short-lifetime edge: None when the region stays open to the end of the scan
-        res[tag + "_upper"] = None if hi >= Y_GRID[-1] else float(_to_parameter(spec.particle, hi))
+        res[tag + "_upper"] = None if hi >= Y_GRID[-1] else float(_to_parameter(spec.particle, hi, g0))
     return res, c, notes, kept
 
 

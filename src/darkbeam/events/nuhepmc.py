@@ -42,13 +42,14 @@ DECAY_STATUS_DOCS = {
                    "parent into the new particle and its companions",
 }
 #: darkbeam's codes without an official PDG number (docs/pdg_codes.md)
-NEW_PARTICLES = {C.PDG[k]: k for k in ("N4", "N5", "N6", "zprime", "hprime")}
+NEW_PARTICLES = {C.PDG[k]: k for k in ("N4", "N5", "N6", "zprime", "hprime", "alp")}
 NEW_PARTICLE_DOCS = {
     "N4": "heavy neutral lepton N4 (fermion, DarkNews code 59|1|4)",
     "N5": "heavy neutral lepton N5 (fermion, DarkNews code 59|1|5)",
     "N6": "heavy neutral lepton N6 (fermion, DarkNews code 59|1|6)",
     "zprime": "dark vector boson Z' (vector, DarkNews code 59|2|1)",
     "hprime": "dark scalar h' (scalar, DarkNews code 59|0|1)",
+    "alp": "axion-like particle a (pseudoscalar, DarkNews code 5903)",
 }
 
 

@@ -36,8 +36,8 @@ class MesonRun:
 def check_new_particles(params) -> None:
     """A ConfigurationError when the model has no new particle that a meson can make (no HNL mass, no
     h', no Z' with kinetic mixing)."""
-    if not (params.n_hnl or params.has_hprime or params.has_zprime):
-        raise ConfigurationError("the model has no new particle (set m4, mhprime or mzprime): nothing to make in meson decays")
+    if not (params.n_hnl or params.has_hprime or params.has_zprime or params.has_alp):
+        raise ConfigurationError("the model has no new particle (set m4, mhprime, mzprime or ma): nothing to make in meson decays")
 
 
 def beam_of(exp, beam: Optional[str] = None) -> str:
@@ -69,14 +69,28 @@ def meson_channels(params, *, parents: Optional[Iterable[str]] = None, particle:
                    bremsstrahlung: bool = False) -> list:
     """Open production channels of the model's new particles (:func:`darkbeam.physics.production.
     production_channels`), optionally only those of ``parents`` and of one LLP family ('hnl', 'scalar',
-    'dark_photon').  ``bremsstrahlung``: add the dark photons of proton bremsstrahlung for a kinetically
+    'dark_photon', 'alp').  ``bremsstrahlung``: add the dark photons of proton bremsstrahlung for a kinetically
     mixed Z' (:func:`darkbeam.processes.direct_llp.bremsstrahlung_channel`, parent 'p'; not with
-    ``parents`` unless it names 'p').  No open channel is a ConfigurationError (closed at this mass)."""
+    ``parents`` unless it names 'p').  An ALP with ``g_agg`` gets the Primakoff conversion of the target's
+    photons (:func:`darkbeam.processes.alp_primakoff.primakoff_channel`, parent 'gamma'; not with ``parents``
+    unless it names 'gamma').  No open channel is a ConfigurationError (closed at this mass)."""
     from darkbeam.physics.production import production_channels
 
     check_new_particles(params)
     wanted = None if parents is None else list(parents)
-    chs = production_channels(params, parents=None if wanted is None else [p for p in wanted if p != "p"])
+    chs = production_channels(params, parents=None if wanted is None else [p for p in wanted if p not in ("p", "gamma")])
+    if wanted is None or "gamma" in wanted:
+        from darkbeam.processes.alp_primakoff import primakoff_channel
+
+        prim = primakoff_channel(params)
+        if prim is not None:
+            chs = chs + [prim]
+    if wanted is None or "pi0" in wanted:
+        from darkbeam.processes.alp_primakoff import mixing_channel
+
+        mix = mixing_channel(params)
+        if mix is not None:
+            chs = chs + [mix]
     if bremsstrahlung and (wanted is None or "p" in wanted):
         from darkbeam.processes.direct_llp import bremsstrahlung_channel
 
@@ -84,7 +98,7 @@ def meson_channels(params, *, parents: Optional[Iterable[str]] = None, particle:
         if brem is not None:
             chs = chs + [brem]
     if particle is not None:
-        want = {"hnl": "N", "scalar": "hprime", "dark_photon": "zprime"}[particle]
+        want = {"hnl": "N", "scalar": "hprime", "dark_photon": "zprime", "alp": "alp"}[particle]
         chs = [c for c in chs if c.llp.startswith(want)]
     if not chs:
         what = f" from {', '.join(parents)}" if parents is not None else ""
@@ -163,6 +177,15 @@ def direct_sample(channel, beam: str, *, mode: str = "in-flight", n: int = 2**14
 
     if mode != "in-flight":
         return None, f"{channel.name}: made in flight in the target, not with parents {mode}"
+    if channel.llp == "alp":
+        from darkbeam.sources.parents.alp_mixing import mixing_source
+        from darkbeam.sources.parents.primakoff import primakoff_source
+
+        make = mixing_source if channel.parent == "pi0" else primakoff_source
+        try:
+            return make(beam, channel.mass, n=n, seed=seed), None
+        except ConfigurationError as exc:
+            return None, f"{channel.name}: not in the {beam} beam: {exc}"
     try:
         return bremsstrahlung_sample(beam, channel.mass, n=n, seed=seed), None
     except ConfigurationError as exc:

@@ -27,11 +27,11 @@ from darkbeam.errors import ConfigurationError
 
 __all__ = ["SearchFile", "validate_search", "PARTICLES", "PARENT_MODES"]
 
-PARTICLES = ("hnl", "scalar", "dark_photon", "zprime")
+PARTICLES = ("hnl", "scalar", "dark_photon", "zprime", "alp")
 KINDS = ("search", "sensitivity", "measurement")
 PARENT_MODES = ("in-flight", "at-rest", "both")
 #: the coupling each particle's limits are quoted in (HNLs: one flavour at a time)
-PARAMETERS = {"hnl": "|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon", "zprime": "gX"}
+PARAMETERS = {"hnl": "|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon", "zprime": "gX", "alp": "g_agg"}
 
 
 class Exposure(_Strict):
@@ -60,6 +60,7 @@ class DecayChannel(_Strict):
     decay: str
     final_states: StrList
     efficiency: Optional[float] = None  # flat selection efficiency, if the analysis quotes one
+    background: Optional[NonNegative] = None  # expected background after the cuts in this channel, if quoted
     note: str = ""
 
     @field_validator("efficiency")
@@ -133,7 +134,7 @@ class Recast(_Strict):
 class SearchFile(_Strict):
     name: str
     kind: Literal["search", "sensitivity", "measurement"]
-    particle: Literal["hnl", "scalar", "dark_photon", "zprime"]
+    particle: Literal["hnl", "scalar", "dark_photon", "zprime", "alp"]
     description: str
     citations: StrList
     caveats: StrList = ()
