@@ -121,12 +121,13 @@ def generate_command(
     as_json: bool = JSON_OPTION,
     # --- other processes: meson-decay (cli/_meson_generate.py; docs/meson_decay_limits.md), nu-e and cevns
     # (cli/_generate_rare.py; docs/rare_scattering.md)
-    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...) or trident (--channel, --regime coherent|diffractive; SM)."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...), trident (--channel, --regime coherent|diffractive; SM) or dark-matter (chi e -> chi e; --experiment dune_nd|miniboone_dump, --off-axis)."),
     parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
     parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
     no_brem: bool = typer.Option(False, "--no-bremsstrahlung", help="meson-decay: leave out the dark photons of proton bremsstrahlung (included for a kinetically mixed Z')."),
     channel: Optional[str] = typer.Option(None, "--channel", help="trident: the channel, e.g. 'nu_mu -> nu_mu mu+ mu-' (docs/tridents.md)."),
+    off_axis: Optional[float] = typer.Option(None, "--off-axis", help="dark-matter: the detector moved this many m off the beam axis (DUNE-PRISM-like; docs/dark_matter.md)."),
 ) -> None:
     """Generate weighted events (upscattering then decay; meson decays with --process meson-decay; nu-e or
     CEvNS scattering) and print the predicted numbers of events."""
@@ -135,6 +136,18 @@ def generate_command(
     check_process(process)
     if channel is not None and process != "trident":
         raise ConfigurationError("--channel is an option of --process trident")
+    if off_axis is not None and process != "dark-matter":
+        raise ConfigurationError("--off-axis is an option of --process dark-matter")
+    if process == "dark-matter":  # cli/_generate_dm.py; docs/dark_matter.md
+        from darkbeam.cli._generate_dm import DEFAULT_SETUP, generate_dm
+
+        refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--projectile": bool(projectiles),
+                   "--regime": bool(regimes), "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
+                   "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
+                   "--oscillate": oscillate is not None, "--mode": parent_mode is not None,
+                   "--parents-file": parents_file is not None, "--beam": beam is not None}
+        return generate_dm(experiment or DEFAULT_SETUP, model, sets, seed, events, output, formats, overwrite, as_json,
+                           off_axis, no_brem, refused)
     if experiment is None:  # the default experiment of each process
         experiment = {"cevns": "csi_2017", "trident": "dune_nd_fhc"}.get(process, "miniboone_fhc")
     if process == "trident":
