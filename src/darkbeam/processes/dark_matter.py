@@ -31,8 +31,9 @@ fixed by (E, T) (:func:`darkbeam.physics.dm_scattering.recoil_cos`), its azimuth
 outgoing chi is p_chi - p_e.
 
 **Scaling.**  w is proportional to eps^4 alpha_D^2 at fixed masses (production eps^2 alpha_D,
-scattering eps^2 alpha_D), exactly up to the eps-dependent visible share of the A' width in the
-Breit-Wigner (eps^2 alpha / alpha_D < 1e-6): with Y = eps^2 alpha_D (m_chi/m_A')^4, events ~ Y^2 at
+scattering eps^2 alpha_D), exactly up to O(eps^2) terms: the Z-Z' mixing factor cos(beta) of the dark
+coupling and the eps-dependent visible share of the A' width in the Breit-Wigner (1e-6 at eps = 1e-3,
+tested): with Y = eps^2 alpha_D (m_chi/m_A')^4, events ~ Y^2 at
 fixed alpha_D and masses, so one run per mass gives the whole coupling axis (:func:`rescale`).
 
 EventSet layout: as the nu-e events of :mod:`darkbeam.processes.rare_scatter` (the incoming chi in the
