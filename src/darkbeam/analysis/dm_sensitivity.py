@@ -33,7 +33,7 @@ from darkbeam import constants as C
 from darkbeam.errors import ConfigurationError
 
 __all__ = ["VARIABLES", "beam_direction", "electron_observables", "smear", "selected_hist", "nue_background_grid",
-           "dune_flux", "y_limit", "y_limit_binned"]
+           "dune_flux", "y_limit", "y_limit_binned", "y_sensitivity", "search_limit"]
 
 #: binning variables of the spectral likelihood: T (GeV) or T theta^2 (GeV rad^2)
 VARIABLES = ("T", "Ttheta2")
@@ -165,3 +165,118 @@ def y_limit_binned(signal_ref, y_ref: float, background, *, observed=None, sigma
     obs = None if observed is None else tuple(np.asarray(observed, dtype=float)[keep])
     mu = Binned(tuple(b[keep]), obs, sigma_signal, sigma_background).upper_limit(tuple(s[keep]), cl)
     return y_ref * math.sqrt(mu)
+
+
+def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha_d: float = 0.5, ratio: float = 3.0,
+                  dm_type: str = "fermion", n: int = 20_000, seed: int = 1, n_parents: int = 2**14,
+                  background: Optional[float] = None, observed: Optional[float] = None, variable: str = "T",
+                  bins=None, sigma_signal: float = 0.1, sigma_background: float = 0.1, cl: float = 0.9,
+                  flux=None, bremsstrahlung: Optional[bool] = None) -> dict:
+    """Limit (``observed`` given) or sensitivity (Asimov) on Y at one dark-matter mass: m_A' = ``ratio``
+    m_chi, ``alpha_d``; one run at epsilon = 1e-3 (:func:`darkbeam.processes.dark_matter.simulate`),
+    electrons smeared and selected (:func:`selected_hist`), the nu e background of ``flux`` (default: the
+    LBNF beam model at the DUNE position, :func:`dune_flux`) through the same response, or a given total
+    ``background`` (counting only).  Returns signal and background totals at Y_ref, their spectra in
+    ``variable`` (``bins``: default 12 log bins of T from the threshold to 20 GeV), and Y limits from the
+    counting (``y_counting``) and binned (``y_binned``) likelihoods with normalisation uncertainties
+    ``sigma_signal``, ``sigma_background``."""
+    from darkbeam.detectors.catalog import load_experiment
+    from darkbeam.models import ModelParameters
+    from darkbeam.processes.dark_matter import setup_of, simulate
+
+    st = setup_of(setup)
+    if not (m_chi > 0 and ratio > 0 and alpha_d > 0):
+        raise ConfigurationError(f"m_chi = {m_chi}, ratio = {ratio}, alpha_D = {alpha_d} must be positive")
+    params = ModelParameters.from_dict({"mchi": m_chi, "mzprime": ratio * m_chi, "epsilon": 1e-3, "alphaD": alpha_d,
+                                        "dm_type": dm_type})
+    ev = simulate(params, st, n=n, rng=np.random.default_rng(seed), offset_m=offset_m, n_parents=n_parents, seed=seed,
+                  bremsstrahlung=bremsstrahlung)
+    y_ref = float(ev.meta["yield_Y"])
+    if bins is None:
+        hi = 20.0 if variable == "T" else 2e-2
+        lo = st.t_min if variable == "T" else 1e-6
+        bins = np.concatenate([[0.0], np.geomspace(lo, hi, 12), [np.inf]]) if variable != "T" else np.geomspace(lo, hi, 13)
+    T, th = electron_observables(ev)
+    s = selected_hist(T, th, ev.w, st, bins, variable, np.random.default_rng(seed + 7))
+    out = {"m_chi": m_chi, "m_aprime": ratio * m_chi, "alpha_D": alpha_d, "dm_type": dm_type, "setup": st.name,
+           "offset_m": offset_m, "Y_ref": y_ref, "signal": float(s.sum()), "signal_spectrum": s.tolist(),
+           "bins": np.asarray(bins, dtype=float).tolist(), "variable": variable}
+    if background is not None:
+        b_tot, b = float(background), None
+    else:
+        exp = load_experiment(st.experiment)
+        electrons = sum(t.n_nuclei * t.Z for t in exp.targets)
+        fl = dune_flux(offset_m) if flux is None else flux
+        Tb, thb, wb = nue_background_grid(fl, electrons=electrons, pot=st.pot, t_min=0.5 * st.t_min)
+        b = selected_hist(Tb, thb, wb, st, bins, variable, np.random.default_rng(seed + 11))
+        b_tot = float(b.sum())
+    out["background"] = b_tot
+    out["background_spectrum"] = None if b is None else b.tolist()
+    out["y_counting"] = y_limit(out["signal"], y_ref, b_tot, observed=observed, sigma_signal=sigma_signal,
+                                sigma_background=sigma_background, cl=cl)
+    out["y_binned"] = None if b is None else y_limit_binned(s, y_ref, b, sigma_signal=sigma_signal,
+                                                            sigma_background=sigma_background, cl=cl)
+    return out
+
+
+#: experiment (catalog key) and beam mode of a dark-matter search's exposure -> darkbeam setup
+_SETUP_OF = {("miniboone_fhc", "beam dump"): "miniboone_dump", ("dune_nd_fhc", "FHC"): "dune_nd"}
+
+
+def search_limit(search: str, masses, *, n: int = 10_000, seed: int = 1, n_parents: int = 2**14,
+                 alpha_d: float = 0.5, ratio: float = 3.0, dm_type: str = "fermion") -> dict:
+    """``darkbeam limit`` of a dark-matter entry of the searches catalog (particle 'dark_matter'): Y at
+    90 % CL (the entry's) for each m_chi of ``masses`` (GeV) with m_A' = ``ratio`` m_chi, one generation per
+    mass (:func:`y_sensitivity`); the entry's [result] (observed on background: counting) or, for a
+    'sensitivity' with ``spectral`` in its cuts, the binned nu e likelihood (Asimov).  The JSON of the
+    meson-decay limits: ``limit`` (observed), ``expected`` (Asimov), ``limit_upper`` None."""
+    from darkbeam.analysis.searches import load_search
+    from darkbeam.processes.dark_matter import setup_of
+
+    s = load_search(search)
+    sp = s.spec
+    if sp.particle != "dark_matter":
+        raise ConfigurationError(f"search '{search}' is not a dark-matter search (particle {sp.particle})")
+    ex = sp.exposure[0]
+    key = _SETUP_OF.get((ex.experiment, ex.mode))
+    if key is None:
+        raise ConfigurationError(f"search '{search}': no dark-matter setup for experiment {ex.experiment} in mode "
+                                 f"'{ex.mode}' (known: {', '.join(f'{a} ({b})' for a, b in _SETUP_OF)})")
+    cuts = dict(sp.selection.cuts)
+    base = setup_of(key)
+    from dataclasses import replace
+
+    st = replace(base, pot=float(ex.pot), t_min=float(cuts.get("t_min_GeV", base.t_min)),
+                 t_max=float(cuts["t_max_GeV"]) if "t_max_GeV" in cuts else base.t_max)
+    res = sp.result
+    spectral = bool(cuts.get("spectral", 0)) and sp.kind == "sensitivity"
+    offset = float(cuts.get("off_axis_m", 0.0))
+    ss, sb = float(cuts.get("sigma_signal", 0.0)), float(cuts.get("sigma_background", 0.0))
+    flux = dune_flux(offset) if spectral and key == "dune_nd" else None
+    limit, expected, notes = [], [], [f"m_A' = {ratio:g} m_chi, alpha_D = {alpha_d:g}, {dm_type} chi; masses are m_chi",
+                                      f"setup {st.name}: {ex.pot:.3g} POT, {offset:g} m off axis"]
+    rows = []
+    for m in masses:
+        if spectral:
+            r = y_sensitivity(m, st, offset_m=offset, alpha_d=alpha_d, ratio=ratio, dm_type=dm_type, n=n, seed=seed,
+                              n_parents=n_parents, sigma_signal=ss, sigma_background=sb, cl=res.cl, flux=flux)
+            limit.append(None)
+            expected.append(r["y_binned"])
+        else:
+            r = y_sensitivity(m, st, offset_m=offset, alpha_d=alpha_d, ratio=ratio, dm_type=dm_type, n=n, seed=seed,
+                              n_parents=n_parents, background=res.background, observed=float(res.observed),
+                              sigma_signal=ss, sigma_background=sb, cl=res.cl)
+            limit.append(r["y_counting"])
+            expected.append(y_limit(r["signal"], r["Y_ref"], res.background, sigma_signal=ss, sigma_background=sb,
+                                    cl=res.cl))
+        rows.append({k: r[k] for k in ("m_chi", "Y_ref", "signal", "background")})
+    from darkbeam.analysis.statistics import Counting
+
+    n_lim = Counting(res.background, float(res.observed), ss, sb).upper_limit(res.cl)
+    n_exp = Counting(res.background, None, ss, sb).upper_limit(res.cl)
+    if spectral:
+        notes.append("expected sensitivity from the binned nu e likelihood in T (asymptotic CLs); no observed limit")
+    return {"search": s.key, "parameter": "Y", "masses_GeV": [float(m) for m in masses], "limit": limit,
+            "limit_upper": [None] * len(limit), "expected": expected, "cl": res.cl,
+            "signal_events_limit": n_lim, "signal_events_expected": n_exp,
+            "notes": notes + [res.note] + list(sp.caveats), "rows": rows}

@@ -14,7 +14,7 @@ DEFAULT_SETUP = "dune_nd"
 
 
 def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int, output: Optional[str], formats,
-                overwrite: bool, as_json: bool, off_axis: Optional[float], no_brem: bool, refused: dict) -> None:
+                overwrite: bool, as_json: bool, off_axis: Optional[float], no_brem: bool, regimes, refused: dict) -> None:
     """Check everything, then simulate, write and print (``refused``: options of other processes that
     were given, {option: given?})."""
     from darkbeam.processes.dark_matter import SETUPS, setup_of
@@ -24,6 +24,13 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
             raise ConfigurationError(f"{opt} is not an option of --process dark-matter")
     if events < 100:
         raise ConfigurationError(f"--events must be at least 100 per channel, got {events}")
+    from darkbeam.cli.common import check_choice, split_list
+
+    regs = split_list("--regime", regimes) or ["electron"]
+    if len(regs) != 1:
+        raise ConfigurationError("--process dark-matter takes one --regime: electron (chi e) or p-el (chi p)")
+    check_choice("--regime", regs[0], ("electron", "p-el"))
+    target = "e" if regs[0] == "electron" else "p"
     st = setup_of(setup)  # one line for an unknown setup (choices: SETUPS)
     assert st.name in SETUPS
     files, _ = event_files(output, formats, None, overwrite, DEFAULT_NAME)
@@ -36,7 +43,7 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     from darkbeam.processes.dark_matter import simulate
 
     ev = simulate(params, st, n=events, rng=np.random.default_rng(seed), offset_m=off_axis or 0.0, seed=seed,
-                  bremsstrahlung=False if no_brem else None)
+                  bremsstrahlung=False if no_brem else None, target=target)
     written = []
     if files:
         from darkbeam.events import write
@@ -47,7 +54,8 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     m = ev.meta
     d = {"process": "dark-matter", "setup": m["setup"], "experiment": m["experiment"], "offset_m": m["offset_m"],
          "seed": seed, "exposure_pot": m["exposure_pot"], "yield_Y": m["yield_Y"], "events": len(ev),
-         "total_events": m["total_events"], "recoil_window_GeV": m["recoil_window_GeV"], "channels": m["summary"],
+         "target": m["target"], "total_events": m["total_events"], "recoil_window_GeV": m["recoil_window_GeV"],
+         "channels": m["summary"],
          "caveats": list(m["caveats"]), "files": written}
     if as_json:
         print_json(d)
@@ -59,15 +67,15 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     out = Console()
     t = Table(title=escape(f"darkbeam generate --process dark-matter: {m['setup']} ({m['offset_m']:g} m off axis, "
                            f"seed {seed})"))
-    for c in ("chi source", "BR", "chi toward detector", "chi e events", "MC err"):
+    for c in ("chi source", "BR", "chi toward detector", f"chi {'e' if target == 'e' else 'p'} events", "MC err"):
         t.add_column(c, justify="left" if c == "chi source" else "right")
     for s in m["summary"]:
         t.add_row(escape(s["channel"]), f"{s['br']:.4g}", f"{s['chi_toward_detector']:.4g}", f"{s['events']:.5g}",
                   f"{s['events_err']:.2g}")
     out.print(t)
     lo, hi = m["recoil_window_GeV"]
-    out.print(f"total: {m['total_events']:.6g} chi e events for {m['exposure_pot']:.4g} POT at Y = {m['yield_Y']:.4g} "
-              f"(events ~ Y^2 at fixed masses and alphaD); electron window {lo:g} GeV to "
+    out.print(f"total: {m['total_events']:.6g} chi {'e' if target == 'e' else 'p'} events for {m['exposure_pot']:.4g} POT at Y = {m['yield_Y']:.4g} "
+              f"(events ~ Y^2 at fixed masses and alphaD); recoil window {lo:g} GeV to "
               f"{'T_max' if hi is None else f'{hi:g} GeV'}", highlight=False)
     for c in m["caveats"]:
         out.print(f"caveat: {c}", markup=False, highlight=False)

@@ -121,7 +121,7 @@ def generate_command(
     as_json: bool = JSON_OPTION,
     # --- other processes: meson-decay (cli/_meson_generate.py; docs/meson_decay_limits.md), nu-e and cevns
     # (cli/_generate_rare.py; docs/rare_scattering.md)
-    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...), trident (--channel, --regime coherent|diffractive; SM) or dark-matter (chi e -> chi e; --experiment dune_nd|miniboone_dump, --off-axis)."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...), trident (--channel, --regime coherent|diffractive; SM) or dark-matter (chi e -> chi e, or chi p with --regime p-el; --experiment dune_nd|miniboone_dump, --off-axis)."),
     parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
     parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
@@ -142,12 +142,12 @@ def generate_command(
         from darkbeam.cli._generate_dm import DEFAULT_SETUP, generate_dm
 
         refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--projectile": bool(projectiles),
-                   "--regime": bool(regimes), "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
+                   "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
                    "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
                    "--oscillate": oscillate is not None, "--mode": parent_mode is not None,
                    "--parents-file": parents_file is not None, "--beam": beam is not None}
         return generate_dm(experiment or DEFAULT_SETUP, model, sets, seed, events, output, formats, overwrite, as_json,
-                           off_axis, no_brem, refused)
+                           off_axis, no_brem, regimes, refused)
     if experiment is None:  # the default experiment of each process
         experiment = {"cevns": "csi_2017", "trident": "dune_nd_fhc"}.get(process, "miniboone_fhc")
     if process == "trident":

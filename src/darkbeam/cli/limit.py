@@ -111,6 +111,16 @@ def limit_command(
 
     _check(flavour, hnl_type, events, plot, stopped_per_pot)
     ms = _masses(list(masses) + list(more or []))
+    if load_search(search).spec.particle == "dark_matter":  # chi scattering: analysis/dm_sensitivity.py
+        ignored = {"--workers": workers != 1, "--hnl-type": hnl_type is not None,
+                   "--stopped-per-pot": stopped_per_pot is not None, "--flavour": flavour != "mu", "--set": bool(sets)}
+        for opt, given in ignored.items():
+            if given:
+                raise ConfigurationError(f"{opt} does not apply to the dark-matter search '{search}' (m_A' = 3 m_chi, "
+                                         "alpha_D = 0.5; docs/dark_matter.md)")
+        from darkbeam.analysis.dm_sensitivity import search_limit
+
+        return _report(search_limit(search, ms, n=events, seed=seed), as_json, plot)
     if any(e.electrons is not None for e in load_search(search).spec.exposure):
         ignored = {"--events": events != 4000, "--workers": workers != 1, "--hnl-type": hnl_type is not None,
                    "--stopped-per-pot": stopped_per_pot is not None, "--flavour": flavour != "mu"}

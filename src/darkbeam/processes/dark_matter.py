@@ -18,7 +18,9 @@ the segments [a_j, b_j] of that line in the volume are its whole path there.  Th
 distribution (the production matrix elements are symmetric under chi <-> chi-bar, docs/dark_matter.md
 DM3), so the pair counts twice: the weights carry the factor 2 and the events are labelled chi.
 
-**Scattering** chi e -> chi e in the thin-target limit (the interaction length is ~1e20 cm): the
+**Scattering** chi e -> chi e (or chi p -> chi p with ``target='p'``: the detector's protons, one per
+unit of charge, with the dipole form factors of :func:`darkbeam.physics.dm_scattering.dsigma_dER_proton`,
+bound protons taken as free, neutrons left out) in the thin-target limit (the interaction length is ~1e20 cm): the
 probability n_e sigma(E) L, L = sum_j (b_j - a_j), n_e = (the catalog's electrons) / (the target
 volume), the same electrons that the nu-e background counts.  The recoil kinetic energy T is drawn
 log-uniformly in the window [t_min, min(t_max, T_max(E))] and the weight is
@@ -79,6 +81,7 @@ class DMSetup:
     res_const: float = 0.0
     res_angle: float = 0.0
     bremsstrahlung: bool = True
+    proton_window: tuple = (0.035, None)
     notes: tuple = field(default_factory=tuple)
 
 
@@ -88,13 +91,15 @@ def _setups() -> dict:
     return {
         "miniboone_dump": DMSetup(
             "miniboone_dump", "miniboone_fhc", BNB_DUMP, 1.86e20, t_min=0.075, t_max=0.85,
-            res_stoch=0.12, res_angle=math.radians(4.0), bremsstrahlung=False,
+            res_stoch=0.12, res_angle=math.radians(4.0), bremsstrahlung=False, proton_window=(0.035, 0.6),
             notes=("MiniBooNE-DM beam-dump run: 1.86e20 POT on the steel absorber 490 m upstream "
                    "(arXiv:1807.06137, PRD 98 (2018) 112004)",
                    "electron window 75-850 MeV and resolutions 12 %/sqrt(E), 4 degrees: assumed (MiniBooNE-like), "
                    "not the collaboration's selection",
                    "electrons: the catalog's 818 t of CH2 spread over the 574.6 cm sphere (the nu-e background "
                    "counts the same electrons)",
+                   "proton recoils (--regime p-el): kinetic energy 35-600 MeV, assumed; the protons of CH2 as free "
+                   "protons (carbon's bound: no Pauli blocking or nuclear response; neutrons left out)",
                    "chi from pi0, eta, eta' decays only: proton bremsstrahlung at 8.9 GeV is outside the "
                    "Weizsacker-Williams splitting function's validity (docs/parents.md)")),
         "dune_nd": DMSetup(
@@ -269,8 +274,9 @@ def _perp_basis(u):
     return e1, np.cross(u, e1)
 
 
-def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng):
-    """Per chi: weight factor, recoil T, electron and outgoing chi four-momenta, vertex (module docstring)."""
+def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng, target: str = "e"):
+    """Per chi: weight factor, recoil T, recoil (electron or proton) and outgoing chi four-momenta, vertex
+    (module docstring); ``n_e``: density of the targets (electrons, or protons for ``target`` 'p')."""
     from darkbeam.models.couplings import Couplings
     from darkbeam.physics import dm_scattering as S
     from darkbeam.units import C_LIGHT_CM_PER_NS
@@ -286,14 +292,15 @@ def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng)
     a, b = bnd[:, 0::2], bnd[:, 1::2]
     seg = np.clip(b - a, 0.0, None)
     L = seg.sum(axis=1)
-    hi = S.recoil_max(E, m_chi, C.M_E)
+    M, dsig = (C.M_E, S.dsigma_dER_electron) if target == "e" else (C.M_PROTON, S.dsigma_dER_proton)
+    hi = S.recoil_max(E, m_chi, M)
     if t_max is not None:
         hi = np.minimum(hi, t_max)
     ok = (hi > t_min) & (L > 0)
     hi_ = np.where(ok, hi, 2.0 * t_min)
     lnr = np.log(hi_ / t_min)
     T = t_min * np.exp(lnr * rng.random(E.size))
-    ds = S.dsigma_dER_electron(E, T, m_chi=m_chi, m_aprime=float(params.mzprime), eps=float(c.epsilon),
+    ds = dsig(E, T, m_chi=m_chi, m_aprime=float(params.mzprime), eps=float(c.epsilon),
                                alpha_d=float(alpha_d), scalar_chi=params.dm_type == "scalar")
     f = np.where(ok, 2.0 * n_e * L * ds * T * lnr, 0.0)
     # vertex: uniform along the path inside the volume
@@ -306,13 +313,13 @@ def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng)
     vtx[:, :3] = prod["x0"] + ell[:, None] * u
     vtx[:, 3] = prod["t0"] + ell * E / (pabs * C_LIGHT_CM_PER_NS)
     # electron
-    pe = np.sqrt(T * (T + 2.0 * C.M_E))
-    cos = np.clip(S.recoil_cos(E, T, m_chi, C.M_E), -1.0, 1.0)
+    pe = np.sqrt(T * (T + 2.0 * M))
+    cos = np.clip(S.recoil_cos(E, T, m_chi, M), -1.0, 1.0)
     sin = np.sqrt(1.0 - cos * cos)
     phi = rng.uniform(0.0, 2.0 * math.pi, E.size)
     e1, e2 = _perp_basis(u)
     p_e = np.zeros((E.size, 4))
-    p_e[:, 0] = T + C.M_E
+    p_e[:, 0] = T + M
     p_e[:, 1:] = pe[:, None] * (cos[:, None] * u + sin[:, None] * (np.cos(phi)[:, None] * e1 + np.sin(phi)[:, None] * e2))
     p_out = p_chi - p_e
     p_out[:, 0] = E - T
@@ -332,11 +339,13 @@ def build_events(parts: dict, cases: list, channels: list, meta: dict):
 
 
 def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generator, offset_m: float = 0.0,
-             n_parents: int = 2**14, seed=None, bremsstrahlung: Optional[bool] = None):
+             n_parents: int = 2**14, seed=None, bremsstrahlung: Optional[bool] = None, target: str = "e"):
     """Weighted chi e -> chi e events of ``params`` (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
     ``dm_type``) at ``setup`` (:data:`SETUPS` or a DMSetup), the detector ``offset_m`` metres off the
     beam axis; ``n`` forced chi directions per production channel; ``bremsstrahlung``: include the
-    bremsstrahlung A' (default: the setup's choice).  sum(w) = expected events in the
+    bremsstrahlung A' (default: the setup's choice); ``target``: 'e' (chi e -> chi e, the setup's
+    electron window) or 'p' (chi p -> chi p on the detector's protons, dipole form factors, the setup's
+    ``proton_window``; bound protons taken as free, neutrons left out).  sum(w) = expected events in the
     recoil window for the setup's exposure (module docstring); ``meta["summary"]`` per channel."""
     from darkbeam.events.tables import CaseInfo, ChannelInfo
     from darkbeam.physics.particles import pdg_code
@@ -344,18 +353,22 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
     n = int(n)
     if n < 1:
         raise ConfigurationError(f"n must be a positive number of chi per channel, got {n}")
+    if target not in ("e", "p"):
+        raise ConfigurationError(f"unknown dark-matter target '{target}' (choose from e, p)")
     arrivals, st, exp, place, notes = chi_arrivals(params, setup, n=n, rng=rng, offset_m=offset_m,
                                                    n_parents=n_parents, seed=1 if seed is None else int(seed),
                                                    bremsstrahlung=bremsstrahlung)
-    electrons = sum(t.n_nuclei * t.Z for t in exp.targets)
+    electrons = sum(t.n_nuclei * t.Z for t in exp.targets)  # = protons
     n_e = electrons / exp.target_volume.volume
+    t_min, t_max = (st.t_min, st.t_max) if target == "e" else st.proton_window
+    M_t, pdg_t, lab_t = (C.M_E, 11, "e-") if target == "e" else (C.M_PROTON, 2212, "p")
     m_chi = float(params.mchi)
     lab = params.dm_label
     code = pdg_code(lab)
     cases, parts, summary = [], {}, []
     channels = [ChannelInfo(name=f"{lab} (scattered)", daughters=(code,), masses=(m_chi,))]
     for ch, prod in arrivals:
-        f, T, p_in, p_e, p_out, vtx = _scatter(prod, ch.llp_index, params, n_e, st.t_min, st.t_max, rng)
+        f, T, p_in, p_e, p_out, vtx = _scatter(prod, ch.llp_index, params, n_e, t_min, t_max, rng, target)
         w = prod["w_rate"] * f
         keep = w > 0
         if not np.isfinite(w).all():
@@ -367,24 +380,25 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
         if not keep.any():
             continue
         cid = len(cases)
-        cases.append(CaseInfo(name=f"{ch.name}; {lab} e- -> {lab} e-", projectile=code, target=11, hnl=code,
-                              m_target=C.M_E, m_hnl=m_chi, recoil=11, m_recoil=C.M_E, m_projectile=m_chi,
-                              regime="dm-e",
-                              description=f"chi e elastic through a kinetically mixed A' (de Romeri, Kelly, Machado "
-                                          f"1903.10505 eq. 3.1); chi from {ch.name} ({ch.source or 'source not given'})"))
+        cases.append(CaseInfo(name=f"{ch.name}; {lab} {lab_t} -> {lab} {lab_t}", projectile=code, target=pdg_t,
+                              hnl=code, m_target=M_t, m_hnl=m_chi, recoil=pdg_t, m_recoil=M_t, m_projectile=m_chi,
+                              regime=f"dm-{target}",
+                              description=f"chi {lab_t} elastic through a kinetically mixed A' (de Romeri, Kelly, Machado "
+                                          f"1903.10505 eq. 3.1; docs/dark_matter.md for the proton); chi from {ch.name} "
+                                          f"({ch.source or 'source not given'})"))
         k = int(keep.sum())
         for key, val in (("case", np.full(k, cid)), ("channel", np.zeros(k, dtype=np.int64)), ("w_rate", w[keep]),
-                         ("Q2", 2.0 * C.M_E * T[keep]), ("vertex", vtx[keep]), ("p_in", p_in[keep]),
+                         ("Q2", 2.0 * M_t * T[keep]), ("vertex", vtx[keep]), ("p_in", p_in[keep]),
                          ("p_out", p_out[keep]), ("p_rec", p_e[keep])):
             parts.setdefault(key, []).append(val)
     if not parts:
-        raise KinematicsError(f"no chi e events at {st.name}: the recoil window is closed for every chi "
-                              f"(window {st.t_min:g}-{st.t_max or 'T_max'} GeV)")
+        raise KinematicsError(f"no chi {lab_t} events at {st.name}: the recoil window is closed for every chi "
+                              f"(window {t_min:g}-{t_max or 'T_max'} GeV)")
     cols = {k: np.concatenate(v) for k, v in parts.items()}
     meta = {"process": PROCESS, "model": params.model_dump(exclude_none=True), "experiment": st.experiment,
             "setup": st.name, "offset_m": float(offset_m), "exposure_pot": st.pot, "seed": seed,
-            "events_per_channel": n, "recoil_window_GeV": [st.t_min, st.t_max],
-            "electron_density_cm3": n_e, "yield_Y": yield_variable(params), "placement": place.to_dict(),
+            "events_per_channel": n, "recoil_window_GeV": [t_min, t_max], "target": target,
+            "target_density_cm3": n_e, "yield_Y": yield_variable(params), "placement": place.to_dict(),
             "resolution": {"stochastic": st.res_stoch, "constant": st.res_const, "angle_rad": st.res_angle},
             "summary": summary, "total_events": float(cols["w_rate"].sum()), "caveats": notes}
     return build_events(cols, cases, channels, meta)
