@@ -366,10 +366,13 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
     lab = params.dm_label
     code = pdg_code(lab)
     cases, parts, summary = [], {}, []
+    path_sum = 0.0  # sum over chi of 2 w_rate L: the chi flux through the detector (per cm^2) times its volume
     channels = [ChannelInfo(name=f"{lab} (scattered)", daughters=(code,), masses=(m_chi,))]
     for ch, prod in arrivals:
         f, T, p_in, p_e, p_out, vtx = _scatter(prod, ch.llp_index, params, n_e, t_min, t_max, rng, target)
         w = prod["w_rate"] * f
+        bnd = prod["bounds"]
+        path_sum += 2.0 * float(np.sum(prod["w_rate"] * np.clip(bnd[:, 1::2] - bnd[:, 0::2], 0.0, None).sum(axis=1)))
         keep = w > 0
         if not np.isfinite(w).all():
             raise KinematicsError(f"{ch.name}: non-finite weights")
@@ -400,7 +403,9 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
             "events_per_channel": n, "recoil_window_GeV": [t_min, t_max], "target": target,
             "target_density_cm3": n_e, "yield_Y": yield_variable(params), "placement": place.to_dict(),
             "resolution": {"stochastic": st.res_stoch, "constant": st.res_const, "angle_rad": st.res_angle},
-            "summary": summary, "total_events": float(cols["w_rate"].sum()), "caveats": notes}
+            "summary": summary, "total_events": float(cols["w_rate"].sum()), "caveats": notes,
+            # events / (targets x chi fluence), NuHepMC G.R.5; the fluence is sum(2 w_rate L) / V
+            "flux_averaged_xsec_cm2": float(cols["w_rate"].sum()) / (n_e * path_sum) if path_sum > 0 else 0.0}
     return build_events(cols, cases, channels, meta)
 
 
