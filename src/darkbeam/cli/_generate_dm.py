@@ -74,7 +74,8 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
                   f"{s['events_err']:.2g}")
     out.print(t)
     lo, hi = m["recoil_window_GeV"]
-    out.print(f"total: {m['total_events']:.6g} chi {'e' if target == 'e' else 'p'} events for {m['exposure_pot']:.4g} POT at Y = {m['yield_Y']:.4g} "
+    out.print(f"total: {m['total_events']:.6g} chi {'e' if target == 'e' else 'p'} events for "
+              f"{m['exposure_pot']:.4g} POT at Y = {m['yield_Y']:.4g} "
               f"(events ~ Y^2 at fixed masses and alphaD); recoil window {lo:g} GeV to "
               f"{'T_max' if hi is None else f'{hi:g} GeV'}", highlight=False)
     for c in m["caveats"]:
