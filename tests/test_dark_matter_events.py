@@ -260,6 +260,7 @@ def test_dune_sensitivity_entry_uses_the_binned_nue_likelihood(monkeypatch):
     monkeypatch.setattr(D, "dune_flux", lambda off: experiment_flux(exp))
     out = D.search_limit("dune_nd_dm_electron", [0.01], n=300, n_parents=2**11)
     assert out["parameter"] == "Y" and out["limit"] == [None] and 0 < out["expected"][0] < out["rows"][0]["Y_ref"]
+    assert out["signal_events_limit"] is None
     b = out["rows"][0]["background"]
     ref = nu_e_events(exp, t_min=0.03, t_max=20.0)["total"] * 1e22 / exp.pot
     assert b == pytest.approx(ref, rel=0.05, abs=0)  # smearing moves a few events across 30 MeV and 20 GeV

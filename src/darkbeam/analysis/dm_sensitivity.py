@@ -229,7 +229,8 @@ def search_limit(search: str, masses, *, n: int = 10_000, seed: int = 1, n_paren
     90 % CL (the entry's) for each m_chi of ``masses`` (GeV) with m_A' = ``ratio`` m_chi, one generation per
     mass (:func:`y_sensitivity`); the entry's [result] (observed on background: counting) or, for a
     'sensitivity' with ``spectral`` in its cuts, the binned nu e likelihood (Asimov).  The JSON of the
-    meson-decay limits: ``limit`` (observed), ``expected`` (Asimov), ``limit_upper`` None."""
+    meson-decay limits: ``limit`` (observed), ``expected`` (Asimov), ``limit_upper`` None; the signal-count
+    limits are None for the binned likelihood."""
     from darkbeam.analysis.searches import load_search
     from darkbeam.processes.dark_matter import setup_of
 
@@ -278,5 +279,5 @@ def search_limit(search: str, masses, *, n: int = 10_000, seed: int = 1, n_paren
         notes.append("expected sensitivity from the binned nu e likelihood in T (asymptotic CLs); no observed limit")
     return {"search": s.key, "parameter": "Y", "masses_GeV": [float(m) for m in masses], "limit": limit,
             "limit_upper": [None] * len(limit), "expected": expected, "cl": res.cl,
-            "signal_events_limit": n_lim, "signal_events_expected": n_exp,
+            "signal_events_limit": None if spectral else n_lim, "signal_events_expected": None if spectral else n_exp,
             "notes": notes + [res.note] + list(sp.caveats), "rows": rows}

@@ -73,8 +73,9 @@ def _report(out: dict, as_json: bool, plot: Optional[str]) -> None:
     from rich.table import Table
 
     what = f"recast {out['search']} --to {out['recast_to']}" if out.get("recast_to") else f"limit {out['search']}"
-    t = Table(title=f"darkbeam {what}: {out['parameter']} at {int(round(100 * out['cl']))}% CL "
-                    f"(N_signal < {out['signal_events_limit']:.3g} observed, {out['signal_events_expected']:.3g} expected)")
+    counts = ("(binned likelihood: no single signal-count limit)" if out.get("signal_events_limit") is None else
+              f"(N_signal < {out['signal_events_limit']:.3g} observed, {out['signal_events_expected']:.3g} expected)")
+    t = Table(title=f"darkbeam {what}: {out['parameter']} at {int(round(100 * out['cl']))}% CL {counts}")
     for col in ("mass [GeV]", "limit", "upper edge", "expected"):
         t.add_column(col, justify="right")
     f = lambda v: "-" if v is None else f"{v:.3e}"  # noqa: E731
