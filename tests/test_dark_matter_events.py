@@ -293,3 +293,19 @@ def test_response_and_binning_variables():
     assert Tr.std() == pytest.approx(width, rel=0.01, abs=0)
     with pytest.raises(ConfigurationError, match="unknown binning variable"):
         selected_hist(T, th, w, st, [0.0, 1.0], "E")
+
+
+def test_positions_likelihood_properties():
+    """One position with the whole exposure = its binned limit; two identical positions sharing the exposure
+    = one (splitting bins at a fixed S/B ratio adds no information); a position with S/B x 4 helps."""
+    from darkbeam.analysis.dm_sensitivity import y_limit_binned, y_limit_positions
+
+    r = {"m_chi": 0.01, "Y_ref": 1e-9, "signal_spectrum": [30.0, 20.0, 5.0],
+         "background_spectrum": [400.0, 900.0, 800.0]}
+    one = y_limit_binned(r["signal_spectrum"], 1e-9, r["background_spectrum"], sigma_signal=0.1, sigma_background=0.1)
+    assert y_limit_positions([r]) == pytest.approx(one, rel=1e-9, abs=0)
+    assert y_limit_positions([r, dict(r)]) == pytest.approx(one, rel=1e-3, abs=0)
+    off = dict(r, background_spectrum=[100.0, 225.0, 200.0])
+    assert y_limit_positions([r, off]) < one
+    with pytest.raises(ConfigurationError, match="share the mass"):
+        y_limit_positions([r, dict(r, Y_ref=2e-9)])

@@ -33,7 +33,7 @@ from darkbeam import constants as C
 from darkbeam.errors import ConfigurationError
 
 __all__ = ["VARIABLES", "beam_direction", "electron_observables", "smear", "selected_hist", "nue_background_grid",
-           "dune_flux", "y_limit", "y_limit_binned", "y_sensitivity", "search_limit"]
+           "dune_flux", "y_limit", "y_limit_binned", "y_limit_positions", "y_sensitivity", "search_limit"]
 
 #: binning variables of the spectral likelihood: T (GeV) or T theta^2 (GeV rad^2)
 VARIABLES = ("T", "Ttheta2")
@@ -281,3 +281,24 @@ def search_limit(search: str, masses, *, n: int = 10_000, seed: int = 1, n_paren
             "limit_upper": [None] * len(limit), "expected": expected, "cl": res.cl,
             "signal_events_limit": None if spectral else n_lim, "signal_events_expected": None if spectral else n_exp,
             "notes": notes + [res.note] + list(sp.caveats), "rows": rows}
+
+
+def y_limit_positions(results, *, fractions=None, sigma_signal: float = 0.1, sigma_background: float = 0.1,
+                      cl: float = 0.9) -> float:
+    """Sensitivity on Y from several detector positions (DUNE-PRISM-like) at one mass: the binned spectra
+    of :func:`y_sensitivity` results (same mass and Y_ref), each scaled by its share ``fractions`` of the
+    exposure (default: equal), concatenated into one binned likelihood whose signal and background
+    normalisation factors are common to every position (a flux or cross-section normalisation moves all
+    positions together, so the shape across positions constrains it)."""
+    rs = list(results)
+    if not rs or any(r.get("background_spectrum") is None for r in rs):
+        raise ConfigurationError("y_limit_positions needs y_sensitivity results with computed background spectra")
+    y0 = rs[0]["Y_ref"]
+    if any(abs(r["Y_ref"] / y0 - 1.0) > 1e-9 or r["m_chi"] != rs[0]["m_chi"] for r in rs):
+        raise ConfigurationError("y_limit_positions: the results must share the mass and Y_ref")
+    f = np.full(len(rs), 1.0 / len(rs)) if fractions is None else np.asarray(fractions, dtype=float)
+    if f.shape != (len(rs),) or not (np.all(f >= 0) and f.sum() > 0):
+        raise ConfigurationError("fractions: one non-negative share per position")
+    s = np.concatenate([fi * np.asarray(r["signal_spectrum"]) for fi, r in zip(f, rs)])
+    b = np.concatenate([fi * np.asarray(r["background_spectrum"]) for fi, r in zip(f, rs)])
+    return y_limit_binned(s, y0, b, sigma_signal=sigma_signal, sigma_background=sigma_background, cl=cl)
