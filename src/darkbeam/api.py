@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["as_model", "background_counts", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table", "generate", "mass_model",
            "parent_samples", "plane_limit", "production_channels", "rare_xsec", "read", "reweight", "search_limit",
-           "shower", "simulate_alps", "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
+           "shower", "simulate_alps", "simulate_dark_matter", "simulate_meson_decays", "simulate_rare", "simulate_trident",
+           "trident_xsec", "xsec"]
 
 
 def as_model(model: Any = None) -> "ModelParameters":
@@ -393,6 +394,21 @@ def simulate_rare(process: str, experiment: Any, model: Any = None, *, n: int = 
     params = None if model is None else _rare_model(model)
     return simulate(process, experiment, params, n=n, rng=np.random.default_rng(seed),
                     projectiles=None if projectiles is None else list(projectiles), seed=seed, **options)
+
+
+def simulate_dark_matter(model: Any = None, setup: str = "dune_nd", *, n: int = 20_000, seed: int = 1,
+                         offset_m: float = 0.0, **options) -> "EventSet":
+    """Weighted chi e -> chi e events of light dark matter (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
+    ``dm_type``) made in the target or dump of ``setup`` ('dune_nd', 'miniboone_dump'), the detector
+    ``offset_m`` off axis, as ``darkbeam generate --process dark-matter``; sum(w) = events in the recoil
+    window, ``meta["summary"]`` per chi source (``options`` of :func:`darkbeam.processes.dark_matter.
+    simulate`: ``n_parents``, ``bremsstrahlung``; docs/dark_matter.md)."""
+    import numpy as np
+
+    from darkbeam.processes.dark_matter import simulate
+
+    return simulate(as_model(model), setup, n=n, rng=np.random.default_rng(seed), offset_m=offset_m, seed=seed,
+                    **options)
 
 
 def simulate_trident(experiment: Any = "dune_nd_fhc", channel: str = "nu_mu -> nu_mu mu+ mu-", *, regime: str = "coherent",

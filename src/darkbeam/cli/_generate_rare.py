@@ -14,8 +14,9 @@ DEFAULT_NAME = "events"
 
 
 def check_process(process: str) -> None:
-    """One line for a --process of generate that is not upscattering, meson-decay, nu-e, cevns or trident."""
-    check_choice("--process", process, ("upscattering", "meson-decay") + RARE_GENERATE + ("trident",))
+    """One line for a --process of generate that is not upscattering, meson-decay, nu-e, cevns, trident or
+    dark-matter."""
+    check_choice("--process", process, ("upscattering", "meson-decay") + RARE_GENERATE + ("trident", "dark-matter"))
 
 
 def generate_rare(process: str, experiment: str, model: Optional[Path], sets, seed: int, events: int,

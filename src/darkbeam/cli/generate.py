@@ -121,7 +121,7 @@ def generate_command(
     as_json: bool = JSON_OPTION,
     # --- other processes: meson-decay (cli/_meson_generate.py; docs/meson_decay_limits.md), nu-e and cevns
     # (cli/_generate_rare.py; docs/rare_scattering.md)
-    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...) or trident (--channel, --regime coherent|diffractive; SM plus an Le-Lmu, Le-Ltau or Lmu-Ltau Z' from --model/--set)."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...), trident (--channel, --regime coherent|diffractive; SM plus an Le-Lmu, Le-Ltau or Lmu-Ltau Z' from --model/--set) or dark-matter (chi e -> chi e, or chi p with --regime p-el; --experiment dune_nd|miniboone_dump, --off-axis)."),
     parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
     parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
@@ -129,6 +129,7 @@ def generate_command(
     channel: Optional[str] = typer.Option(None, "--channel", help="trident: the channel, e.g. 'nu_mu -> nu_mu mu+ mu-' (docs/tridents.md)."),
     radiative: Optional[str] = typer.Option(None, "--radiative", help="nu-e: one-loop radiative corrections none (default), ew or full (docs/rare_scattering.md, section 2a)."),
     response: Optional[str] = typer.Option(None, "--detector-response", help="nu-e: smear the electron and apply the cuts of a detector: auto (the experiment's), minerva, charmii, dune_nd or lartpc_bnb; adds electron_E_smeared, electron_theta_smeared, pass_cuts (docs/rare_scattering.md, section 8a)."),
+    off_axis: Optional[float] = typer.Option(None, "--off-axis", help="dark-matter: the detector moved this many m off the beam axis (DUNE-PRISM-like; docs/dark_matter.md)."),
 ) -> None:
     """Generate weighted events (upscattering then decay; meson decays with --process meson-decay; nu-e or
     CEvNS scattering) and print the predicted numbers of events."""
@@ -140,6 +141,18 @@ def generate_command(
     for opt, value in (("--radiative", radiative), ("--detector-response", response)):
         if value is not None and process != "nu-e":
             raise ConfigurationError(f"{opt} is an option of --process nu-e")
+    if off_axis is not None and process != "dark-matter":
+        raise ConfigurationError("--off-axis is an option of --process dark-matter")
+    if process == "dark-matter":  # cli/_generate_dm.py; docs/dark_matter.md
+        from darkbeam.cli._generate_dm import DEFAULT_SETUP, generate_dm
+
+        refused = {"--unweighted": unweighted is not None, "--workers": workers != 1, "--projectile": bool(projectiles),
+                   "--flux-source": flux_source != "auto", "--couplings": scheme != "darkbeam",
+                   "--nucleon-model": nucleon_model is not None, "--plots": plots is not None,
+                   "--oscillate": oscillate is not None, "--mode": parent_mode is not None,
+                   "--parents-file": parents_file is not None, "--beam": beam is not None}
+        return generate_dm(experiment or DEFAULT_SETUP, model, sets, seed, events, output, formats, overwrite, as_json,
+                           off_axis, no_brem, regimes, refused)
     if experiment is None:  # the default experiment of each process
         experiment = {"cevns": "csi_2017", "trident": "dune_nd_fhc"}.get(process, "miniboone_fhc")
     if process == "trident":

@@ -73,8 +73,9 @@ def _report(out: dict, as_json: bool, plot: Optional[str]) -> None:
     from rich.table import Table
 
     what = f"recast {out['search']} --to {out['recast_to']}" if out.get("recast_to") else f"limit {out['search']}"
-    t = Table(title=f"darkbeam {what}: {out['parameter']} at {int(round(100 * out['cl']))}% CL "
-                    f"(N_signal < {out['signal_events_limit']:.3g} observed, {out['signal_events_expected']:.3g} expected)")
+    counts = ("(binned likelihood: no single signal-count limit)" if out.get("signal_events_limit") is None else
+              f"(N_signal < {out['signal_events_limit']:.3g} observed, {out['signal_events_expected']:.3g} expected)")
+    t = Table(title=f"darkbeam {what}: {out['parameter']} at {int(round(100 * out['cl']))}% CL {counts}")
     for col in ("mass [GeV]", "limit", "upper edge", "expected"):
         t.add_column(col, justify="right")
     f = lambda v: "-" if v is None else f"{v:.3e}"  # noqa: E731
@@ -111,6 +112,16 @@ def limit_command(
 
     _check(flavour, hnl_type, events, plot, stopped_per_pot)
     ms = _masses(list(masses) + list(more or []))
+    if load_search(search).spec.particle == "dark_matter":  # chi scattering: analysis/dm_sensitivity.py
+        ignored = {"--workers": workers != 1, "--hnl-type": hnl_type is not None,
+                   "--stopped-per-pot": stopped_per_pot is not None, "--flavour": flavour != "mu", "--set": bool(sets)}
+        for opt, given in ignored.items():
+            if given:
+                raise ConfigurationError(f"{opt} does not apply to the dark-matter search '{search}' (m_A' = 3 m_chi, "
+                                         "alpha_D = 0.5; docs/dark_matter.md)")
+        from darkbeam.analysis.dm_sensitivity import search_limit
+
+        return _report(search_limit(search, ms, n=events, seed=seed), as_json, plot)
     if any(e.electrons is not None for e in load_search(search).spec.exposure):
         ignored = {"--events": events != 4000, "--workers": workers != 1, "--hnl-type": hnl_type is not None,
                    "--stopped-per-pot": stopped_per_pot is not None, "--flavour": flavour != "mu"}

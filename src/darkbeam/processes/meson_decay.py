@@ -139,7 +139,7 @@ def _produce(ch, ps, place, vol, params, n: int, rng, pot: float) -> dict | None
     if not (len(ps) and tot > 0):
         return None
     idx = rng.choice(len(ps), size=n, p=W / tot)
-    M = mass_of(ch.parent)
+    M = getattr(ch, "parent_mass", None) or mass_of(ch.parent)  # a parent without a fixed mass (A') names its own
     p3 = place.vectors_to_detector(np.asarray(ps.p4, dtype=float)[idx, 1:])
     P4 = np.empty((n, 4))
     P4[:, 1:] = p3

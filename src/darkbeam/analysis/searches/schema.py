@@ -1,7 +1,8 @@
 """Schema of the searches catalog: published analyses (and sensitivity templates) as data.
 
 A search file (``analysis/searches/entries/*.toml``, or a user's own) names what was looked for
-(``particle``: 'hnl', 'scalar', 'dark_photon'), where it comes from (``beam``, ``parents``,
+(``particle``: 'hnl', 'scalar', 'dark_photon', 'dark_matter' (chi scattering in the detector, limits on
+Y; docs/dark_matter.md)), where it comes from (``beam``, ``parents``,
 ``parent_mode``), the exposure per beam mode with the experiment-catalog detector it used, the decay
 channels, the selection (cuts, with the detector's decay volume), the result (confidence level,
 observed events, expected background) and the published curves it is compared with (CSV files in
@@ -27,11 +28,12 @@ from darkbeam.errors import ConfigurationError
 
 __all__ = ["SearchFile", "validate_search", "PARTICLES", "PARENT_MODES"]
 
-PARTICLES = ("hnl", "scalar", "dark_photon", "zprime", "alp")
+PARTICLES = ("hnl", "scalar", "dark_photon", "zprime", "alp", "dark_matter")
 KINDS = ("search", "sensitivity", "measurement")
 PARENT_MODES = ("in-flight", "at-rest", "both")
 #: the coupling each particle's limits are quoted in (HNLs: one flavour at a time)
-PARAMETERS = {"hnl": "|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon", "zprime": "gX", "alp": "g_agg"}
+PARAMETERS = {"hnl": "|U_{flavour}4|^2", "scalar": "theta", "dark_photon": "epsilon", "zprime": "gX", "alp": "g_agg",
+              "dark_matter": "Y"}
 
 
 class Exposure(_Strict):
@@ -134,7 +136,7 @@ class Recast(_Strict):
 class SearchFile(_Strict):
     name: str
     kind: Literal["search", "sensitivity", "measurement"]
-    particle: Literal["hnl", "scalar", "dark_photon", "zprime", "alp"]
+    particle: Literal["hnl", "scalar", "dark_photon", "zprime", "alp", "dark_matter"]
     description: str
     citations: StrList
     caveats: StrList = ()

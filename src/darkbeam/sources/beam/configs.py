@@ -142,6 +142,26 @@ BNB = BeamConfig(
 )
 
 
+# BNB in beam-dump mode (MiniBooNE-DM, arXiv:1807.06137, PRD 98 (2018) 112004): the 8 GeV protons are
+# steered over the beryllium target onto the steel absorber at the end of the 50 m decay region, 490 m
+# upstream of MiniBooNE (541 m - 50 m, the same BNB frame: name "bnb", so that MiniBooNE's placement
+# applies).  The absorber is modelled as a long iron cylinder (300 cm, radius 50 cm: approx., many
+# interaction lengths, so every proton interacts; only prompt neutral mesons are used from it) with no
+# horn.  Not in BEAMS: a neutrino flux is not made from it (darkbeam.processes.dark_matter uses it).
+BNB_DUMP = BeamConfig(
+    name="bnb",
+    description="BNB in beam-dump mode: 8.89 GeV/c p on the steel absorber at z = 50 m (MiniBooNE-DM)",
+    proton_momentum_GeV=8.89,
+    target=Target("Fe", 300.0, 50.0, 5000.0),
+    horns=(),
+    decay=DecayRegion(5000.0, 5300.0, 50.0),
+    production_model="sanford-wang",
+    p_min_GeV=0.05,
+    theta_max=1.5,
+    energy_edges_GeV=(0.0, 5.0, 0.05),
+    citation="MiniBooNE-DM, PRD 98 (2018) 112004, arXiv:1807.06137 (steel dump 490 m from the detector)",
+)
+
 # --------------------------------------------------------------------------- NuMI (LE tune)
 # Horn inner-conductor (outer surface) parabolae of the NuMI Technical Design Handbook as coded in
 # g4numi (NumiHorn1.cc, NumiHorn2.cc; simplified forms), z in cm from the horn 1 upstream face;

@@ -1,0 +1,424 @@
+"""Light dark matter at a neutrino facility: chi chi-bar pairs made in the target (or beam dump), traced
+to the near detector, scattering elastically on its electrons (docs/dark_matter.md, "Events").
+
+**Production** (per channel, weights per POT as in :mod:`darkbeam.processes.meson_decay`):
+
+* P -> gamma chi chi-bar, P = pi0, eta, eta' (the beam model's prompt neutral mesons): the full
+  Breit-Wigner three-body channels of :func:`darkbeam.physics.production.dark_channels.
+  dark_matter_channels` with ``offshell_only=False`` (on- and off-shell A', no double counting: the
+  A' -> chi chi-bar decay is inside the three-body rate);
+* proton bremsstrahlung p N -> p N A' (:mod:`darkbeam.sources.parents.bremsstrahlung`, where valid:
+  not at 8.9 GeV), the on-shell A' then decaying promptly to chi chi-bar (two-body, isotropic in the
+  A' rest frame: its polarisation is not modelled), branching ratio eps^2 BR(A' -> chi chi-bar).
+
+The chi's direction is forced into the detector volume (:func:`darkbeam.processes.meson_decay._produce`:
+a point uniform in the volume fixes the direction; Jacobian and direction density in the weight), so
+that ``w_rate`` sums to the chi per exposure whose straight line crosses the volume; chi is stable, so
+the segments [a_j, b_j] of that line in the volume are its whole path there.  The chi-bar has the same
+distribution (the production matrix elements are symmetric under chi <-> chi-bar, docs/dark_matter.md
+DM3), so the pair counts twice: the weights carry the factor 2 and the events are labelled chi.
+
+**Scattering** chi e -> chi e (or chi p -> chi p with ``target='p'``: the detector's protons, one per
+unit of charge, with the dipole form factors of :func:`darkbeam.physics.dm_scattering.dsigma_dER_proton`,
+bound protons taken as free, neutrons left out) in the thin-target limit (the interaction length is ~1e20 cm): the
+probability n_e sigma(E) L, L = sum_j (b_j - a_j), n_e = (the catalog's electrons) / (the target
+volume), the same electrons that the nu-e background counts.  The recoil kinetic energy T is drawn
+log-uniformly in the window [t_min, min(t_max, T_max(E))] and the weight is
+
+    w = 2 w_rate n_e L dsigma/dT(E, T) T ln(T_hi / T_lo)        (E[w | E] = 2 w_rate n_e L sigma(E)),
+
+dsigma/dT of :func:`darkbeam.physics.dm_scattering.dsigma_dER_electron` (1903.10505 eq. 3.1).  The
+vertex is uniform along the path in the volume, the electron's polar angle about the chi direction is
+fixed by (E, T) (:func:`darkbeam.physics.dm_scattering.recoil_cos`), its azimuth uniform; the
+outgoing chi is p_chi - p_e.
+
+**Scaling.**  w is proportional to eps^4 alpha_D^2 at fixed masses (production eps^2 alpha_D,
+scattering eps^2 alpha_D), exactly up to O(eps^2) terms: the Z-Z' mixing factor cos(beta) of the dark
+coupling and the eps-dependent visible share of the A' width in the Breit-Wigner (1e-6 at eps = 1e-3,
+tested): with Y = eps^2 alpha_D (m_chi/m_A')^4, events ~ Y^2 at
+fixed alpha_D and masses, so one run per mass gives the whole coupling axis (:func:`rescale`).
+
+EventSet layout: as the nu-e events of :mod:`darkbeam.processes.rare_scatter` (the incoming chi in the
+``nu`` role, the outgoing chi in the ``hnl`` role written as an identity decay chi -> chi, the
+electron in the ``recoil`` role; regime ``"dm-e"``), built in :func:`build_events` only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from darkbeam import constants as C
+from darkbeam.errors import ConfigurationError, KinematicsError
+
+__all__ = ["SETUPS", "DMSetup", "setup_of", "chi_arrivals", "simulate", "build_events", "rescale", "PROCESS",
+           "yield_variable"]
+
+#: ``meta["process"]`` of dark-matter scattering event sets
+PROCESS = "dark-matter"
+_CTAU = 1e-20
+
+
+@dataclass(frozen=True)
+class DMSetup:
+    """A detector and the beam that makes the chi: ``experiment`` (catalog keyword: geometry, electrons),
+    ``beam`` (a beam name or :class:`~darkbeam.sources.beam.configs.BeamConfig`; its frame must hold a
+    placement of the detector, or ``baseline_cm`` places it on the beam axis), ``pot``, the electron
+    recoil window (GeV), the resolutions used by the analyses (sigma_E/E = ``res_stoch``/sqrt(E/GeV)
+    (+) ``res_const``; ``res_angle`` rad) and ``notes``."""
+
+    name: str
+    experiment: str
+    beam: object
+    pot: float
+    t_min: float
+    t_max: Optional[float] = None
+    baseline_cm: Optional[float] = None
+    res_stoch: float = 0.0
+    res_const: float = 0.0
+    res_angle: float = 0.0
+    bremsstrahlung: bool = True
+    proton_window: tuple = (0.035, None)
+    notes: tuple = field(default_factory=tuple)
+
+
+def _setups() -> dict:
+    from darkbeam.sources.beam.configs import BNB_DUMP
+
+    return {
+        "miniboone_dump": DMSetup(
+            "miniboone_dump", "miniboone_fhc", BNB_DUMP, 1.86e20, t_min=0.075, t_max=0.85,
+            res_stoch=0.12, res_angle=math.radians(4.0), bremsstrahlung=False, proton_window=(0.035, 0.6),
+            notes=("MiniBooNE-DM beam-dump run: 1.86e20 POT on the steel absorber 490 m upstream "
+                   "(arXiv:1807.06137, PRD 98 (2018) 112004)",
+                   "electron window 75-850 MeV and resolutions 12 %/sqrt(E), 4 degrees: assumed (MiniBooNE-like), "
+                   "not the collaboration's selection",
+                   "electrons: the catalog's 818 t of CH2 spread over the 574.6 cm sphere (the nu-e background "
+                   "counts the same electrons)",
+                   "proton recoils (--regime p-el): kinetic energy 35-600 MeV, assumed; the protons of CH2 as free "
+                   "protons (carbon's bound: no Pauli blocking or nuclear response; neutrons left out)",
+                   "chi from pi0, eta, eta' decays only: proton bremsstrahlung at 8.9 GeV is outside the "
+                   "Weizsacker-Williams splitting function's validity (docs/parents.md)")),
+        "dune_nd": DMSetup(
+            "dune_nd", "dune_nd_fhc", "lbnf", 1e22, t_min=0.03, baseline_cm=57400.0,
+            res_stoch=0.05, res_const=0.05, res_angle=math.radians(1.0),
+            notes=("DUNE ND-LAr, LBNF 120 GeV protons on graphite; 1e22 POT (the catalog's round reference exposure)",
+                   "electron threshold 30 MeV, resolutions 5 %/sqrt(E) (+) 5 %, 1 degree: assumed, in the spirit of "
+                   "de Romeri, Kelly, Machado arXiv:1903.10505 (not their exact numbers)",
+                   "electrons: the catalog's 30 t fiducial argon spread over the 7 x 3 x 5 m active box",
+                   "off axis: the detector moved along +x of the beam frame at the same z (DUNE-PRISM-like)")),
+    }
+
+
+#: setup names (``darkbeam generate --process dark-matter --experiment NAME``)
+SETUPS = ("miniboone_dump", "dune_nd")
+
+
+def setup_of(name) -> DMSetup:
+    """A setup by name (:data:`SETUPS`) or the DMSetup itself; one ConfigurationError line otherwise."""
+    if isinstance(name, DMSetup):
+        return name
+    table = _setups()
+    key = str(name).strip().lower()
+    if key not in table:
+        raise ConfigurationError(f"unknown dark-matter setup '{name}' (choose from {', '.join(SETUPS)})")
+    return table[key]
+
+
+def yield_variable(params) -> float:
+    """Y = eps^2 alpha_D (m_chi/m_A')^4 of a model (:attr:`darkbeam.models.couplings.Couplings.dm_yield`)."""
+    from darkbeam.models.couplings import Couplings
+
+    return float(Couplings(params).dm_yield)
+
+
+def _placement(setup: DMSetup, exp, offset_cm: float):
+    """The detector's placement in the beam frame, moved by ``offset_cm`` along +x (off axis)."""
+    from darkbeam.detectors.placement import Placement, placements
+
+    from darkbeam.sources.beam.configs import beam_config
+
+    frame = beam_config(setup.beam).name
+    table = placements(exp)
+    if frame in table:
+        base = table[frame]
+        center, axes = np.array(base.center, dtype=float), np.array(base.axes, dtype=float)
+    elif setup.baseline_cm is not None:
+        center, axes = np.array([0.0, 0.0, setup.baseline_cm]), np.eye(3)
+    else:
+        raise ConfigurationError(f"{setup.name}: no placement of {exp.keyword} in the {frame} beam frame")
+    center = center + np.array([offset_cm, 0.0, 0.0])
+    return Placement(beam=frame, center=center, axes=axes, source=f"{setup.name}, {offset_cm / 100:g} m off axis")
+
+
+@dataclass(frozen=True)
+class _TwoBodySampler:
+    """A' -> chi chi-bar at rest, isotropic (unpolarised A')."""
+
+    m_parent: float
+    m_chi: float
+
+    def __call__(self, n: int, rng):
+        from darkbeam.physics.production.channel import RestFrameSample
+
+        p = 0.5 * math.sqrt(max(self.m_parent**2 - 4.0 * self.m_chi**2, 0.0))
+        c = rng.uniform(-1.0, 1.0, n)
+        phi = rng.uniform(0.0, 2.0 * math.pi, n)
+        s = np.sqrt(1.0 - c * c)
+        k = np.column_stack([s * np.cos(phi), s * np.sin(phi), c]) * p
+        mom = np.zeros((n, 2, 4))
+        mom[:, 0, 0] = mom[:, 1, 0] = 0.5 * self.m_parent
+        mom[:, 0, 1:], mom[:, 1, 1:] = k, -k
+        return RestFrameSample(momenta=mom, polarisation=0.0, weight=np.ones(n))
+
+
+@dataclass(frozen=True)
+class _BremChi:
+    """The bremsstrahlung A' as a 'parent' decaying to chi chi-bar (duck type of ProductionChannel for
+    meson_decay._produce)."""
+
+    br: float
+    parent_mass: float
+    llp: str
+    sampler: object
+    parent: str = "zprime"
+    llp_index: int = 0
+    source: str = ""
+
+    @property
+    def daughters(self):
+        return (self.llp, self.llp + "_bar")
+
+    @property
+    def name(self) -> str:
+        return f"p N -> p N zprime (bremsstrahlung), zprime -> {self.llp} {self.llp}_bar"
+
+
+def _channels(params, beam, *, bremsstrahlung: bool, n_parents: int, seed: int, notes: list):
+    """[(channel, ParentSample)] of every open chi source of ``params`` in ``beam``."""
+    from darkbeam.models.couplings import Couplings
+    from darkbeam.physics.decays import decay_table
+    from darkbeam.physics.production.dark_channels import dark_matter_channels
+    from darkbeam.sources.parents import parent_sample
+
+    eps = float(Couplings(params).epsilon)
+    out = []
+    for ch in dark_matter_channels(params, eps * eps, offshell_only=False):
+        out.append((ch, parent_sample(beam, ch.parent, n=n_parents, seed=seed)))
+    if bremsstrahlung:
+        from darkbeam.sources.parents.bremsstrahlung import bremsstrahlung_sample
+
+        m_a, m_chi = float(params.mzprime), float(params.mchi)
+        if m_a <= 2.0 * m_chi:
+            notes.append("bremsstrahlung: the A' is below the chi chi-bar threshold (off-shell A' not modelled)")
+        else:
+            try:
+                ps = bremsstrahlung_sample(beam, m_a, n=n_parents, seed=seed)
+            except ConfigurationError as exc:
+                notes.append(f"bremsstrahlung: not in this beam ({exc})")
+                ps = None
+            if ps is not None:
+                table = decay_table(params, "zprime")
+                tot = table.total_width
+                br_inv = sum(c.width for c in table.channels if params.dm_label in c.daughters) / tot if tot > 0 else 0.0
+                from darkbeam.processes.direct_llp import SOURCE
+
+                out.append((_BremChi(br=eps * eps * br_inv, parent_mass=m_a, llp=params.dm_label,
+                                     sampler=_TwoBodySampler(m_a, m_chi), source=SOURCE), ps))
+    return out
+
+
+def chi_arrivals(params, setup, *, n: int, rng: np.random.Generator, offset_m: float = 0.0, n_parents: int = 2**14,
+                 seed: int = 1, bremsstrahlung: Optional[bool] = None):
+    """(list of (channel, arrays), exposure, experiment, notes): for every chi source, ``n`` forced-direction
+    chi toward the detector (arrays of meson_decay._produce: ``lab`` daughters, ``bounds`` path segments
+    in the detector frame, ``w_rate`` chi per exposure crossing the volume, ``x0``, ``t0``)."""
+    from darkbeam.detectors.catalog import load_experiment
+    from darkbeam.processes.meson_decay import _produce
+
+    st = setup_of(setup)
+    if not params.has_dm:
+        raise ConfigurationError("the model has no dark matter: set mchi and mzprime (and epsilon, alphaD)")
+    if params.zprime_charge != "dark":
+        raise ConfigurationError("dark-matter events need a kinetically mixed dark photon (zprime_charge 'dark')")
+    if not math.isfinite(offset_m) or abs(offset_m) > 1000.0:
+        raise ConfigurationError(f"off-axis offset must be finite and at most 1000 m, got {offset_m}")
+    exp = load_experiment(st.experiment)
+    place = _placement(st, exp, 100.0 * offset_m)
+    vol = exp.target_volume
+    notes: list[str] = list(st.notes)
+    out = []
+    brem = st.bremsstrahlung if bremsstrahlung is None else bool(bremsstrahlung)
+    for ch, ps in _channels(params, st.beam, bremsstrahlung=brem, n_parents=n_parents, seed=seed,
+                            notes=notes):
+        if ch.br <= 0:
+            continue
+        prod = _produce(ch, ps, place, vol, params, n, rng, st.pot)
+        if prod is None:
+            notes.append(f"{ch.name}: no chi reaches the detector")
+            continue
+        out.append((ch, prod))
+    if not out:
+        raise KinematicsError(f"no chi source is open for this model at {st.name} (2 m_chi below the pi0, eta, "
+                              f"eta' masses or the A' mass): " + "; ".join(notes[len(st.notes):]))
+    return out, st, exp, place, notes
+
+
+def _perp_basis(u):
+    a = np.where(np.abs(u[:, :1]) < 0.9, np.array([[1.0, 0.0, 0.0]]), np.array([[0.0, 1.0, 0.0]]))
+    e1 = a - np.einsum("ij,ij->i", a, u)[:, None] * u
+    e1 /= np.linalg.norm(e1, axis=1)[:, None]
+    return e1, np.cross(u, e1)
+
+
+def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng, target: str = "e"):
+    """Per chi: weight factor, recoil T, recoil (electron or proton) and outgoing chi four-momenta, vertex
+    (module docstring); ``n_e``: density of the targets (electrons, or protons for ``target`` 'p')."""
+    from darkbeam.models.couplings import Couplings
+    from darkbeam.physics import dm_scattering as S
+    from darkbeam.units import C_LIGHT_CM_PER_NS
+
+    c = Couplings(params)
+    alpha_d = (c.gD * math.cos(c.beta)) ** 2 / (4.0 * math.pi)
+    m_chi = float(params.mchi)
+    p_chi = prod["lab"][:, llp_index]
+    E = p_chi[:, 0]
+    pabs = np.linalg.norm(p_chi[:, 1:], axis=1)
+    u = p_chi[:, 1:] / pabs[:, None]
+    bnd = prod["bounds"]
+    a, b = bnd[:, 0::2], bnd[:, 1::2]
+    seg = np.clip(b - a, 0.0, None)
+    L = seg.sum(axis=1)
+    M, dsig = (C.M_E, S.dsigma_dER_electron) if target == "e" else (C.M_PROTON, S.dsigma_dER_proton)
+    hi = S.recoil_max(E, m_chi, M)
+    if t_max is not None:
+        hi = np.minimum(hi, t_max)
+    ok = (hi > t_min) & (L > 0)
+    hi_ = np.where(ok, hi, 2.0 * t_min)
+    lnr = np.log(hi_ / t_min)
+    T = t_min * np.exp(lnr * rng.random(E.size))
+    ds = dsig(E, T, m_chi=m_chi, m_aprime=float(params.mzprime), eps=float(c.epsilon),
+                               alpha_d=float(alpha_d), scalar_chi=params.dm_type == "scalar")
+    f = np.where(ok, 2.0 * n_e * L * ds * T * lnr, 0.0)
+    # vertex: uniform along the path inside the volume
+    cum = np.cumsum(seg, axis=1)
+    s = rng.random(E.size) * L
+    j = np.minimum((cum < s[:, None]).sum(axis=1), seg.shape[1] - 1)
+    before = np.take_along_axis(cum, j[:, None], axis=1)[:, 0] - np.take_along_axis(seg, j[:, None], axis=1)[:, 0]
+    ell = np.take_along_axis(a, j[:, None], axis=1)[:, 0] + (s - before)
+    vtx = np.zeros((E.size, 4))
+    vtx[:, :3] = prod["x0"] + ell[:, None] * u
+    vtx[:, 3] = prod["t0"] + ell * E / (pabs * C_LIGHT_CM_PER_NS)
+    # electron
+    pe = np.sqrt(T * (T + 2.0 * M))
+    cos = np.clip(S.recoil_cos(E, T, m_chi, M), -1.0, 1.0)
+    sin = np.sqrt(1.0 - cos * cos)
+    phi = rng.uniform(0.0, 2.0 * math.pi, E.size)
+    e1, e2 = _perp_basis(u)
+    p_e = np.zeros((E.size, 4))
+    p_e[:, 0] = T + M
+    p_e[:, 1:] = pe[:, None] * (cos[:, None] * u + sin[:, None] * (np.cos(phi)[:, None] * e1 + np.sin(phi)[:, None] * e2))
+    p_out = p_chi - p_e
+    p_out[:, 0] = E - T
+    return f, T, p_chi, p_e, p_out, vtx
+
+
+def build_events(parts: dict, cases: list, channels: list, meta: dict):
+    """The EventSet of dark-matter scattering events from per-event arrays (the one place that knows
+    the event layout; module docstring): ``parts`` holds ``case``, ``channel``, ``w_rate``, ``Q2``,
+    ``vertex`` (n, 4), ``p_in`` (incoming chi), ``p_out`` (outgoing chi), ``p_rec`` (electron)."""
+    from darkbeam.events.eventset import EventSet
+
+    return EventSet.from_kinematics(
+        case=parts["case"], channel=parts["channel"], w_rate=parts["w_rate"], br=1.0, p_decay=1.0, Q2=parts["Q2"],
+        l1=0.0, l2=1.0, ctau=_CTAU, l_decay=0.0, vertex=parts["vertex"], p_nu=parts["p_in"], p_recoil=parts["p_rec"],
+        p_hnl=parts["p_out"], p_daughters=parts["p_out"][:, None, :], cases=cases, channels=channels, meta=meta)
+
+
+def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generator, offset_m: float = 0.0,
+             n_parents: int = 2**14, seed=None, bremsstrahlung: Optional[bool] = None, target: str = "e"):
+    """Weighted chi e -> chi e events of ``params`` (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
+    ``dm_type``) at ``setup`` (:data:`SETUPS` or a DMSetup), the detector ``offset_m`` metres off the
+    beam axis; ``n`` forced chi directions per production channel; ``bremsstrahlung``: include the
+    bremsstrahlung A' (default: the setup's choice); ``target``: 'e' (chi e -> chi e, the setup's
+    electron window) or 'p' (chi p -> chi p on the detector's protons, dipole form factors, the setup's
+    ``proton_window``; bound protons taken as free, neutrons left out).  sum(w) = expected events in the
+    recoil window for the setup's exposure (module docstring); ``meta["summary"]`` per channel."""
+    from darkbeam.events.tables import CaseInfo, ChannelInfo
+    from darkbeam.physics.particles import pdg_code
+
+    n = int(n)
+    if n < 1:
+        raise ConfigurationError(f"n must be a positive number of chi per channel, got {n}")
+    if target not in ("e", "p"):
+        raise ConfigurationError(f"unknown dark-matter target '{target}' (choose from e, p)")
+    arrivals, st, exp, place, notes = chi_arrivals(params, setup, n=n, rng=rng, offset_m=offset_m,
+                                                   n_parents=n_parents, seed=1 if seed is None else int(seed),
+                                                   bremsstrahlung=bremsstrahlung)
+    electrons = sum(t.n_nuclei * t.Z for t in exp.targets)  # = protons
+    n_e = electrons / exp.target_volume.volume
+    t_min, t_max = (st.t_min, st.t_max) if target == "e" else st.proton_window
+    M_t, pdg_t, lab_t = (C.M_E, 11, "e-") if target == "e" else (C.M_PROTON, 2212, "p")
+    m_chi = float(params.mchi)
+    lab = params.dm_label
+    code = pdg_code(lab)
+    cases, parts, summary = [], {}, []
+    path_sum = 0.0  # sum over chi of 2 w_rate L: the chi flux through the detector (per cm^2) times its volume
+    channels = [ChannelInfo(name=f"{lab} (scattered)", daughters=(code,), masses=(m_chi,))]
+    for ch, prod in arrivals:
+        f, T, p_in, p_e, p_out, vtx = _scatter(prod, ch.llp_index, params, n_e, t_min, t_max, rng, target)
+        w = prod["w_rate"] * f
+        bnd = prod["bounds"]
+        path_sum += 2.0 * float(np.sum(prod["w_rate"] * np.clip(bnd[:, 1::2] - bnd[:, 0::2], 0.0, None).sum(axis=1)))
+        keep = w > 0
+        if not np.isfinite(w).all():
+            raise KinematicsError(f"{ch.name}: non-finite weights")
+        per = np.bincount(prod["draw"][keep], weights=w[keep], minlength=n)
+        summary.append({"channel": ch.name, "br": float(ch.br), "chi_toward_detector": 2.0 * float(prod["w_rate"].sum()),
+                        "events": float(w.sum()), "events_err": float(math.sqrt(n * per.var(ddof=1))) if n > 1 else 0.0,
+                        "n": int(keep.sum())})
+        if not keep.any():
+            continue
+        cid = len(cases)
+        cases.append(CaseInfo(name=f"{ch.name}; {lab} {lab_t} -> {lab} {lab_t}", projectile=code, target=pdg_t,
+                              hnl=code, m_target=M_t, m_hnl=m_chi, recoil=pdg_t, m_recoil=M_t, m_projectile=m_chi,
+                              regime=f"dm-{target}",
+                              description=f"chi {lab_t} elastic through a kinetically mixed A' (de Romeri, Kelly, Machado "
+                                          f"1903.10505 eq. 3.1; docs/dark_matter.md for the proton); chi from {ch.name} "
+                                          f"({ch.source or 'source not given'})"))
+        k = int(keep.sum())
+        for key, val in (("case", np.full(k, cid)), ("channel", np.zeros(k, dtype=np.int64)), ("w_rate", w[keep]),
+                         ("Q2", 2.0 * M_t * T[keep]), ("vertex", vtx[keep]), ("p_in", p_in[keep]),
+                         ("p_out", p_out[keep]), ("p_rec", p_e[keep])):
+            parts.setdefault(key, []).append(val)
+    if not parts:
+        raise KinematicsError(f"no chi {lab_t} events at {st.name}: the recoil window is closed for every chi "
+                              f"(window {t_min:g}-{t_max or 'T_max'} GeV)")
+    cols = {k: np.concatenate(v) for k, v in parts.items()}
+    meta = {"process": PROCESS, "model": params.model_dump(exclude_none=True), "experiment": st.experiment,
+            "setup": st.name, "offset_m": float(offset_m), "exposure_pot": st.pot, "seed": seed,
+            "events_per_channel": n, "recoil_window_GeV": [t_min, t_max], "target": target,
+            "target_density_cm3": n_e, "yield_Y": yield_variable(params), "placement": place.to_dict(),
+            "resolution": {"stochastic": st.res_stoch, "constant": st.res_const, "angle_rad": st.res_angle},
+            "summary": summary, "total_events": float(cols["w_rate"].sum()), "caveats": notes,
+            # events / (targets x chi fluence), NuHepMC G.R.5; the fluence is sum(2 w_rate L) / V
+            "flux_averaged_xsec_cm2": float(cols["w_rate"].sum()) / (n_e * path_sum) if path_sum > 0 else 0.0}
+    return build_events(cols, cases, channels, meta)
+
+
+def rescale(events, *, epsilon: float):
+    """Events at kinetic mixing ``epsilon`` (same masses and alpha_D): weights x (epsilon/epsilon_0)^4
+    (module docstring, "Scaling")."""
+    if events.meta.get("process") != PROCESS:
+        raise ConfigurationError("rescale: not a dark-matter event set")
+    eps0 = float(events.meta["model"].get("epsilon", 0.0))
+    if not (eps0 > 0 and math.isfinite(epsilon) and epsilon >= 0):
+        raise ConfigurationError(f"rescale needs epsilon >= 0 and events made with epsilon > 0 (got {epsilon}, {eps0})")
+    f = (epsilon / eps0) ** 4
+    model = {**events.meta["model"], "epsilon": epsilon}
+    return events.with_weights(w_rate=events["w_rate"] * f).with_meta(
+        model=model, total_events=float(events.meta["total_events"]) * f, yield_Y=events.meta["yield_Y"] * f ** 0.5,
+        summary=None)
