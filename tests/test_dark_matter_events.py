@@ -1,6 +1,7 @@
 """Light dark matter events (processes/dark_matter.py) and the chi e analysis (analysis/dm_sensitivity.py):
 each check against something independent (quadrature, brute-force ray counting, closed forms)."""
 
+import json
 import math
 
 import numpy as np
@@ -309,3 +310,27 @@ def test_positions_likelihood_properties():
     assert y_limit_positions([r, off]) < one
     with pytest.raises(ConfigurationError, match="share the mass"):
         y_limit_positions([r, dict(r, Y_ref=2e-9)])
+
+
+def test_scatter_layout_and_epsilon_reweighting(dune_events, tmp_path, capsys):
+    """chi e events are ScatterEvents (no fake decay; process dm-scattering), and `reweight` rescales
+    them exactly by (epsilon/epsilon_0)^4, through the file and the CLI; other changes are one line."""
+    from darkbeam.cli.main import main
+    from darkbeam.events import read_parquet, write
+    from darkbeam.events.scattering import ScatterEvents
+
+    ev = dune_events
+    assert isinstance(ev, ScatterEvents) and {c.process for c in ev.cases} == {"dm-scattering"}
+    assert all(c.scattered == c.projectile and c.m_scattered == c.m_projectile for c in ev.cases)
+    eps0 = ev.meta["model"]["epsilon"]
+    np.testing.assert_allclose(ev.reweight({"epsilon": 3 * eps0}).w, 81.0 * ev.w, rtol=1e-12, atol=0)
+    path = tmp_path / "dm.parquet"
+    write(ev, path, format="parquet")
+    back = read_parquet(path)
+    assert isinstance(back, ScatterEvents) and back.meta["process"] == "dark-matter"
+    assert main(["reweight", str(path), "--set", f"epsilon={2 * eps0}", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["total_events"] == pytest.approx(16.0 * float(ev.w.sum()), rel=1e-12, abs=0)
+    assert main(["reweight", str(path), "--set", "mchi=0.02"]) == 2
+    err = capsys.readouterr().err
+    assert "epsilon only" in err and len(err.strip().splitlines()) == 1

@@ -48,7 +48,7 @@ def beam_direction(meta) -> np.ndarray:
 
 
 def electron_observables(events):
-    """(T, theta) of the recoil electrons of a dark-matter EventSet: kinetic energy (GeV) and angle (rad)
+    """(T, theta) of the recoil electrons of dark-matter ScatterEvents: kinetic energy (GeV) and angle (rad)
     to :func:`beam_direction`."""
     p = events.p4("recoil")
     T = p[:, 0] - C.M_E

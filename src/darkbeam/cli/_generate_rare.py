@@ -168,8 +168,9 @@ def reweight_rare(events, changes: dict, path, as_json: bool) -> None:
         t.add_row(escape(r["case"]), f"{r['events_before']:.5g}", f"{r['events']:.5g}", f"{r['mc_err']:.2g}",
                   f"{r['n_eff']:.0f}")
     out.print(t)
-    how = ("weights from the stored amplitude parts (SM, interference, Z'^2)" if d["process"] == "trident"
-           else "weights x dsigma ratio at the stored (E, T)")
+    how = {"trident": "weights from the stored amplitude parts (SM, interference, Z'^2)",
+           "dark-matter": "weights x (epsilon/epsilon_0)^4 (chi flux x scattering)"}.get(
+        d["process"], "weights x dsigma ratio at the stored (E, T)")
     out.print(f"total: {d['total_events']:.6g} events (was {d['total_events_before']:.6g}); {how}", highlight=False)
     for f in files:
         out.print(f"wrote {f}")

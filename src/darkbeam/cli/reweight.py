@@ -47,7 +47,7 @@ def reweight_command(
     if events.is_dir():
         raise ConfigurationError(f"{events} is a folder, not an event file")
     es = read_parquet(events)
-    if es.meta.get("process") in ("nu-e", "cevns", "trident"):  # scattering events: cli/_generate_rare.py
+    if es.meta.get("process") in ("nu-e", "cevns", "trident", "dark-matter"):  # scattering events: cli/_generate_rare.py
         from darkbeam.cli._generate_rare import reweight_rare
 
         return reweight_rare(es, changes, path, as_json)

@@ -275,7 +275,8 @@ class ScatterEvents:
     def reweight(self, new, **options) -> "ScatterEvents":
         """These events at other couplings (same masses, same phase-space points): nu-e and CEvNS by the
         ratio of dsigma/dT (:func:`darkbeam.processes.rare_scatter.reweight`), tridents from the stored
-        amplitude parts (:func:`darkbeam.processes.trident_events.reweight`)."""
+        amplitude parts (:func:`darkbeam.processes.trident_events.reweight`), dark-matter scattering in
+        epsilon (:func:`darkbeam.processes.dark_matter.reweight`, events ~ epsilon^4)."""
         process = self.meta.get("process")
         if process in ("nu-e", "cevns"):
             from darkbeam.processes.rare_scatter import reweight
@@ -285,4 +286,8 @@ class ScatterEvents:
             from darkbeam.processes.trident_events import reweight
 
             return reweight(self, new, **options)
+        if process == "dark-matter":
+            from darkbeam.processes.dark_matter import reweight
+
+            return reweight(self, new)
         raise ConfigurationError(f"no reweighting for scattering process {process!r}")

@@ -38,9 +38,10 @@ coupling and the eps-dependent visible share of the A' width in the Breit-Wigner
 tested): with Y = eps^2 alpha_D (m_chi/m_A')^4, events ~ Y^2 at
 fixed alpha_D and masses, so one run per mass gives the whole coupling axis (:func:`rescale`).
 
-EventSet layout: as the nu-e events of :mod:`darkbeam.processes.rare_scatter` (the incoming chi in the
-``nu`` role, the outgoing chi in the ``hnl`` role written as an identity decay chi -> chi, the
-electron in the ``recoil`` role; regime ``"dm-e"``), built in :func:`build_events` only.
+Event layout: :class:`~darkbeam.events.scattering.ScatterEvents` (docs/events.md, "Scattering events"),
+process ``"dm-scattering"``: the incoming chi in the ``projectile`` role, the outgoing chi in the
+``scattered`` role, the struck electron (or proton) in the ``recoil`` role; regime ``"dm-e"`` (``"dm-p"``);
+built in :func:`build_events` only.
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ __all__ = ["SETUPS", "DMSetup", "setup_of", "chi_arrivals", "simulate", "build_e
 
 #: ``meta["process"]`` of dark-matter scattering event sets
 PROCESS = "dark-matter"
-_CTAU = 1e-20
 
 
 @dataclass(frozen=True)
@@ -326,16 +326,20 @@ def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng,
     return f, T, p_chi, p_e, p_out, vtx
 
 
-def build_events(parts: dict, cases: list, channels: list, meta: dict):
-    """The EventSet of dark-matter scattering events from per-event arrays (the one place that knows
-    the event layout; module docstring): ``parts`` holds ``case``, ``channel``, ``w_rate``, ``Q2``,
-    ``vertex`` (n, 4), ``p_in`` (incoming chi), ``p_out`` (outgoing chi), ``p_rec`` (electron)."""
-    from darkbeam.events.eventset import EventSet
+def build_events(parts: dict, cases: list, meta: dict):
+    """The ScatterEvents of dark-matter scattering events from per-event arrays (the one place that knows
+    the event layout; module docstring): ``parts`` holds ``case``, ``w`` (expected events), ``Q2``,
+    ``vertex`` (n, 4), ``p_in`` (incoming chi), ``p_out`` (outgoing chi), ``p_rec`` (electron or proton),
+    the momenta as (n, 4) lab four-vectors."""
+    from darkbeam.events.scattering import ScatterEvents
 
-    return EventSet.from_kinematics(
-        case=parts["case"], channel=parts["channel"], w_rate=parts["w_rate"], br=1.0, p_decay=1.0, Q2=parts["Q2"],
-        l1=0.0, l2=1.0, ctau=_CTAU, l_decay=0.0, vertex=parts["vertex"], p_nu=parts["p_in"], p_recoil=parts["p_rec"],
-        p_hnl=parts["p_out"], p_daughters=parts["p_out"][:, None, :], cases=cases, channels=channels, meta=meta)
+    vtx = parts["vertex"]
+    columns = {"case": parts["case"], "w": parts["w"], "Q2": parts["Q2"],
+               **{k: vtx[:, j] for j, k in enumerate("xyzt")},
+               **{f"{role}_p{c}": parts[key][:, 1 + j] for role, key in (("projectile", "p_in"), ("scattered", "p_out"),
+                                                                         ("recoil", "p_rec"))
+                  for j, c in enumerate("xyz")}}
+    return ScatterEvents(columns, cases, meta)
 
 
 def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generator, offset_m: float = 0.0,
@@ -347,7 +351,7 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
     electron window) or 'p' (chi p -> chi p on the detector's protons, dipole form factors, the setup's
     ``proton_window``; bound protons taken as free, neutrons left out).  sum(w) = expected events in the
     recoil window for the setup's exposure (module docstring); ``meta["summary"]`` per channel."""
-    from darkbeam.events.tables import CaseInfo, ChannelInfo
+    from darkbeam.events.scatter_schema import ScatterCase
     from darkbeam.physics.particles import pdg_code
 
     n = int(n)
@@ -367,7 +371,6 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
     code = pdg_code(lab)
     cases, parts, summary = [], {}, []
     path_sum = 0.0  # sum over chi of 2 w_rate L: the chi flux through the detector (per cm^2) times its volume
-    channels = [ChannelInfo(name=f"{lab} (scattered)", daughters=(code,), masses=(m_chi,))]
     for ch, prod in arrivals:
         f, T, p_in, p_e, p_out, vtx = _scatter(prod, ch.llp_index, params, n_e, t_min, t_max, rng, target)
         w = prod["w_rate"] * f
@@ -383,14 +386,14 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
         if not keep.any():
             continue
         cid = len(cases)
-        cases.append(CaseInfo(name=f"{ch.name}; {lab} {lab_t} -> {lab} {lab_t}", projectile=code, target=pdg_t,
-                              hnl=code, m_target=M_t, m_hnl=m_chi, recoil=pdg_t, m_recoil=M_t, m_projectile=m_chi,
-                              regime=f"dm-{target}",
-                              description=f"chi {lab_t} elastic through a kinetically mixed A' (de Romeri, Kelly, Machado "
-                                          f"1903.10505 eq. 3.1; docs/dark_matter.md for the proton); chi from {ch.name} "
-                                          f"({ch.source or 'source not given'})"))
+        cases.append(ScatterCase(name=f"{ch.name}; {lab} {lab_t} -> {lab} {lab_t}", process="dm-scattering",
+                                 projectile=code, target=pdg_t, scattered=code, recoil=pdg_t, m_projectile=m_chi,
+                                 m_target=M_t, m_scattered=m_chi, m_recoil=M_t, regime=f"dm-{target}",
+                                 description=f"chi {lab_t} elastic through a kinetically mixed A' (de Romeri, Kelly, Machado "
+                                             f"1903.10505 eq. 3.1; docs/dark_matter.md for the proton); chi from {ch.name} "
+                                             f"({ch.source or 'source not given'})"))
         k = int(keep.sum())
-        for key, val in (("case", np.full(k, cid)), ("channel", np.zeros(k, dtype=np.int64)), ("w_rate", w[keep]),
+        for key, val in (("case", np.full(k, cid)), ("w", w[keep]),
                          ("Q2", 2.0 * M_t * T[keep]), ("vertex", vtx[keep]), ("p_in", p_in[keep]),
                          ("p_out", p_out[keep]), ("p_rec", p_e[keep])):
             parts.setdefault(key, []).append(val)
@@ -403,10 +406,10 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
             "events_per_channel": n, "recoil_window_GeV": [t_min, t_max], "target": target,
             "target_density_cm3": n_e, "yield_Y": yield_variable(params), "placement": place.to_dict(),
             "resolution": {"stochastic": st.res_stoch, "constant": st.res_const, "angle_rad": st.res_angle},
-            "summary": summary, "total_events": float(cols["w_rate"].sum()), "caveats": notes,
+            "summary": summary, "total_events": float(cols["w"].sum()), "caveats": notes,
             # events / (targets x chi fluence), NuHepMC G.R.5; the fluence is sum(2 w_rate L) / V
-            "flux_averaged_xsec_cm2": float(cols["w_rate"].sum()) / (n_e * path_sum) if path_sum > 0 else 0.0}
-    return build_events(cols, cases, channels, meta)
+            "flux_averaged_xsec_cm2": float(cols["w"].sum()) / (n_e * path_sum) if path_sum > 0 else 0.0}
+    return build_events(cols, cases, meta)
 
 
 def rescale(events, *, epsilon: float):
@@ -419,6 +422,25 @@ def rescale(events, *, epsilon: float):
         raise ConfigurationError(f"rescale needs epsilon >= 0 and events made with epsilon > 0 (got {epsilon}, {eps0})")
     f = (epsilon / eps0) ** 4
     model = {**events.meta["model"], "epsilon": epsilon}
-    return events.with_weights(w_rate=events["w_rate"] * f).with_meta(
+    return events.with_weights(w=events.w * f).with_meta(
         model=model, total_events=float(events.meta["total_events"]) * f, yield_Y=events.meta["yield_Y"] * f ** 0.5,
         summary=None)
+
+
+def reweight(events, new):
+    """Dark-matter events at another kinetic mixing (``new``: a mapping of changes to ``meta["model"]``,
+    or ModelParameters): exact, events ~ epsilon^4 at fixed masses and alpha_D (:func:`rescale`); any
+    other change is refused (the chi flux and the recoil spectrum depend on the masses)."""
+    old = dict(events.meta.get("model", {}))
+    changes = new.model_dump(exclude_none=True) if hasattr(new, "model_dump") else dict(new)
+    other = sorted(k for k, v in changes.items() if k != "epsilon" and old.get(k) != v)
+    if other:
+        raise ConfigurationError(f"dark-matter events reweight in epsilon only (masses and alpha_D fixed), "
+                                 f"not {', '.join(other)}")
+    if "epsilon" not in changes:
+        return events
+    try:
+        eps = float(changes["epsilon"])
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"epsilon = {changes['epsilon']!r} is not a number") from None
+    return rescale(events, epsilon=eps)
