@@ -8,9 +8,11 @@ thesis chapter that is 1902.08579.  It is a single matplotlib page: its content 
 holds every curve as a path of 'x y m' / 'x y l' operators in PDF points.  The axes are calibrated on the
 figure's own major ticks (read from the same stream): x = 1e-2, 1e-1, 1, 10 GeV at 125.820454, 239.903253,
 353.986052, 468.06885 pt; y = 1e-4, 1e-3, 1e-2 at 32.832, 113.929604, 195.027208 pt.  ``--list`` prints
-every long path with its colours and data range; the CCFR edge is path 86 (the stroked edge of the
-firebrick region labelled CCFR, 95 % CL of 1406.2332) and the DUNE mu mu trident line path 89
-(indigo, 90 % CL).  Only points inside the axes box (46.08-564.48 x 32.832-251.712 pt) are kept.
+every long path with its colours and data range; the CCFR edge is path 86 (a stroked line that follows
+the lower edge of the firebrick-filled region 6 at which the label 'CCFR' stands: 95 % CL of 1406.2332)
+and the DUNE mu mu trident line is path 89 (a stroked line, 90 % CL, below the dodgerblue (g-2)_mu band,
+fill 7 between paths 85 and 84, as the text of the paper says it is).  This identification is the
+digitizer's reading of the figure, not metadata of the file.  Only points inside the axes box (46.08-564.48 x 32.832-251.712 pt) are kept.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ at a list of energies and prints sigma (1e-45 cm^2) and the CPU seconds of each.
    'diffractive'), with s_W^2 = 0.2223 (TridentSmite's) on both sides;
 2. CPU time for sigma(E) at 1000 energies (TridentSmite: its per-energy time x 1000; darkbeam: measured);
 3. CPU time per event: TridentSmite gen_SM (coherent dimuons on Ar40, DUNE ND flux of its repository,
-   4e5 vegas samples = weighted events, plus 1e4 unweighted HEPevt events) against darkbeam's
+   4e5 vegas samples = weighted events, then 1e4 unweighted HEPevt events; built from commit 1873c21 in
+   DIR/v2019 because HEAD's event output is broken, see ``run_gen_sm``) against darkbeam's
    ``simulate_trident`` (100k weighted events at dune_nd_fhc).
 
 Without ``--rerun`` the TridentSmite cross sections are read from DIR/out/ (written by DIR/run_bench.sh:
@@ -68,18 +69,22 @@ def run_xsec_driver(ts: Path, ch: int, z: int, a: int, pb: int) -> list[tuple[fl
 
 
 def run_gen_sm(ts: Path) -> dict:
+    """TridentSmite's generator at commit 1873c21 (2019; DIR/v2019): HEAD's gen_SM writes an empty event file
+    and crashes in the HEPevt unweighting ("Total integral from events = 0", then SIGSEGV), so the timing
+    uses the last version that writes events."""
+    v = ts / "v2019"
     for d in ("samples", "events", "HEPevt"):
-        (ts / d).mkdir(exist_ok=True)
+        (v / d).mkdir(exist_ok=True)
     env = dict(os.environ, CUBACORES="0")
     c0, t0 = _children_cpu(), time.perf_counter()
-    log = subprocess.run([str(ts / "gen_SM"), "-c", "1", "-z", "18", "-a", "40", "--hepevt", "-N", "10000",
+    log = subprocess.run([str(v / "gen_SM"), "-c", "1", "-z", "18", "-a", "40", "-N", "10000",
                           "--fluxfile=fluxes/DUNE_ND_neutrino_Nov2017.dat", "--emin=0.01", "--emax=30.0"],
-                         cwd=ts, env=env, capture_output=True, text=True, check=True).stdout
+                         cwd=v, env=env, capture_output=True, text=True, check=True).stdout
     cpu, wall = _children_cpu() - c0, time.perf_counter() - t0
-    integral = next((line for line in log.splitlines() if line.startswith("Integral")), "")
-    hep = ts / "HEPevt" / "MC_events_numu_to_numu_mu+_mu-_coh_18_40.dat"
-    return {"cpu_s": cpu, "wall_s": wall, "weighted_samples": 400000, "unweighted_events": 10000,
-            "integral_line": integral, "hepevt_bytes": hep.stat().st_size if hep.exists() else None}
+    hep = v / "HEPevt" / "MC_events_numu_to_numu_mu+_mu-_coh_18_40.dat"
+    n_lines = sum(1 for _ in hep.open()) if hep.exists() else 0
+    return {"version": "1873c21", "cpu_s": cpu, "wall_s": wall, "weighted_samples": 400000,
+            "unweighted_events": n_lines // 4, "log_tail": log.strip().splitlines()[-3:]}
 
 
 def tridentsmite_numbers(ts: Path | None, rerun: bool) -> dict:
@@ -163,9 +168,10 @@ def main() -> None:
               f"{db['sigma_1000_zprime_s'] * 1e3:.1f} ms (light Z'); first call per channel masses/target/regime "
               "builds the table (~17 s, cached on disk)",
               "", "3. events (coherent nu_mu -> nu_mu mu+ mu- on Ar40, DUNE ND flux)",
-              f"   TridentSmite gen_SM: {g['cpu_s']:.1f} s CPU for {g['weighted_samples']} weighted vegas samples "
-              f"+ {g['unweighted_events']} unweighted HEPevt events -> {g['weighted_samples'] / g['cpu_s']:.0f} "
-              "weighted samples per CPU s",
+              f"   TridentSmite gen_SM ({g['version']}): {g['cpu_s']:.1f} s CPU for {g['weighted_samples']} weighted "
+              f"vegas samples + {g['unweighted_events']} unweighted HEPevt events -> "
+              f"{g['weighted_samples'] / g['cpu_s']:.0f} weighted samples, "
+              f"{g['unweighted_events'] / g['cpu_s']:.0f} unweighted events per CPU s",
               f"   darkbeam simulate_trident: {db['events_100k_cpu_s']:.2f} s CPU for 100k weighted events -> "
               f"{db['events_per_cpu_s']:.0f} per CPU s (target >= 1e5)"]
     text = "\n".join(lines)

@@ -144,3 +144,16 @@ def test_dune_projection_against_ballett_et_al():
     res = RL.plane_limit("dune_nd_fhc", "Lmu-Ltau", masses, process="trident")
     ratio = res.limit / _published("dune_nd_fhc_trident", masses)
     assert np.all((ratio > 1.0 / 1.5) & (ratio < 1.5)), ratio
+
+
+@DUNE
+def test_flux_averaged_ratio_equals_the_yield_polynomial_over_its_sm_yield():
+    """<sigma(gX)>/<sigma_SM> over a flux (the CCFR-style ratio) is the nu_mu yield polynomial divided by its
+    SM term: two folds of the same tables (1e-9), A = 1 exactly, and constructive interference (B > 0)."""
+    from darkbeam.analysis.trident_limits import trident_ratio_polynomial_folded, trident_yield_polynomial
+
+    masses = [0.01, 1.0]
+    folded = trident_ratio_polynomial_folded("Lmu-Ltau", masses, experiment="dune_nd_fhc", target="Ar40")
+    yld = trident_yield_polynomial("dune_nd_fhc", "Lmu-Ltau", masses, flavours=("nu_mu",))
+    np.testing.assert_allclose(folded, yld / yld[:, :1], rtol=1e-9, atol=0)
+    assert np.all(folded[:, 0] == 1.0) and np.all(folded[:, 1] > 0)
