@@ -419,6 +419,10 @@ REFERENCE_CURVES: dict[tuple[str, str], tuple[str, str]] = {
     ("charmii_rhc", "B-L"): ("charmii_nue_bl_bauer.csv", "Bauer et al. 1803.05466 (CHARM-II, DarkCast)"),
     ("charmii_fhc", "B-L"): ("charmii_nue_bl_bauer.csv", "Bauer et al. 1803.05466 (CHARM-II, DarkCast)"),
     ("charmii_fhc", "Le-Lmu"): ("charmii_nue_lelmu_darkcast.csv", "Bauer et al. recast to Le-Lmu by DarkCast"),
+    ("ccfr_trident", "Lmu-Ltau"): ("ccfr_trident_lmultau_1902_08579.csv",
+                                   "CCFR 95% CL (1406.2332) as drawn in 1902.08579"),
+    ("dune_nd_fhc_trident", "Lmu-Ltau"): ("dune_nd_trident_lmultau_1902_08579.csv",
+                                          "Ballett et al. 1902.08579, DUNE ND mu mu tridents, 90% CL"),
 }
 
 

@@ -113,3 +113,37 @@ def trident_ratio_polynomial(charge: str, masses, *, energy: float = 160.0, targ
         minus = combine(hist, cv, ca, _couplings(ch, charges, -h, m), False) / sm
         out[i] = (1.0, (plus - minus) / (2.0 * h), (plus + minus - 2.0) / (2.0 * h * h))
     return out
+
+
+def trident_ratio_polynomial_folded(charge: str, masses, *, experiment: str = "nutev_fhc", target: str = "Fe56",
+                                    regimes=("coherent", "diffractive")) -> np.ndarray:
+    """(A = 1, B, C) per mass of the flux-averaged ratio <sigma(gX)>/<sigma_SM> for nu_mu -> nu_mu mu+ mu- on
+    ``target`` (regimes summed), the flux being the nu_mu flux of catalog ``experiment`` (shape only: the
+    normalisation cancels).  CCFR's sigma/sigma_SM is such a ratio over its own beam; that beam is not in
+    the catalog, and ``nutev_fhc`` (same Lab E detector, a later sign-selected beam) is a proxy for its
+    shape (docs/rare_limits.md section 7).  Exact in gX: the tabulated sigma is quadratic in gX^2."""
+    from darkbeam.detectors.catalog import load_experiment
+    from darkbeam.physics.trident import E_MAX, trident_xsec
+    from darkbeam.physics.trident_channels import channel
+    from darkbeam.processes.cases import experiment_flux
+
+    charges = _charges(charge)
+    ch = channel(DIMUON_CHANNELS["nu_mu"])
+    exp = load_experiment(experiment)
+    flux = experiment_flux(exp)
+    if "nu_mu" not in flux.flavours:
+        raise ConfigurationError(f"{exp.keyword}: no nu_mu flux to average the dimuon trident cross section over")
+    emax = min(float(np.max(flux.energies)), E_MAX)
+
+    def fold(zp):
+        return sum(flux.fold(lambda E, r=r: trident_xsec(E, channel=ch.name, regime=r, target=target, zprime=zp),
+                             "nu_mu", emax=emax, order=8) for r in regimes)
+
+    sm = fold(None)
+    masses = np.atleast_1d(np.asarray(masses, dtype=float))
+    out = np.empty((masses.size, 3))
+    for i, m in enumerate(masses):
+        h = _step(float(m))
+        plus, minus = fold(_couplings(ch, charges, h, m)) / sm, fold(_couplings(ch, charges, -h, m)) / sm
+        out[i] = (1.0, (plus - minus) / (2.0 * h), (plus + minus - 2.0) / (2.0 * h * h))
+    return out
