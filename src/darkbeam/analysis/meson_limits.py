@@ -32,6 +32,14 @@ __all__ = ["LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "so
 
 #: reference couplings of the generation (|g|, so that y = 1 there)
 G_REF = 1e-3
+#: the dark photon's reference epsilon: its decay length at 1e-3 is sub-mm below ~0.1 GeV, so the grid of y
+#: (12 decades below the reference) starts at epsilon = 1e-12 and ends at 1e-3
+G_REF_PARTICLE = {"dark_photon": 1e-6}
+
+
+def g_ref(particle: str) -> float:
+    """The reference coupling of the generation for ``particle`` (G_REF unless G_REF_PARTICLE says)."""
+    return G_REF_PARTICLE.get(particle, G_REF)
 #: y = (g/g0)^2 grid of the coupling scan, 4 points per decade, up to the physical end g = 1 (the
 #: crossings are then refined on the exact N(y) by brentq)
 Y_GRID = np.logspace(-12.0, 6.0, 73)
@@ -192,12 +200,13 @@ def coupling_curve(events, accept, y=Y_GRID, *, production_power=None, ctau_powe
     the grid ``y``; ``production_power``: per-case exponent k of y in the production BR (default from
     meta['production'] scaling: power/2 of the one coupling); c tau ~ y^-ctau_power."""
     y = np.asarray(y, dtype=float)
-    w = events.w * np.asarray(accept, dtype=float)
+    # a_i = w_i / P_i at the reference: the channel weight (w without p_decay), which stays finite where the
+    # reference decay probability underflows (short decay lengths far from the target)
+    w = events.channel_weight() * np.asarray(accept, dtype=float)
     keep = w > 0
     if not keep.any():
         return np.zeros_like(y)
-    p0 = np.asarray(events["p_decay"])[keep]
-    a = w[keep] / p0
+    a = w[keep]
     case = np.asarray(events["case"])[keep]
     if production_power is None:
         prod = {p["case"]: p for p in events.meta.get("production", [])}
@@ -283,7 +292,7 @@ def parameter_name(particle: str, flavour: str = "mu") -> str:
 
 def _to_parameter(particle: str, y):
     y = np.asarray(y, dtype=float)
-    return y * G_REF**2 if particle == "hnl" else np.sqrt(y) * G_REF
+    return y * G_REF**2 if particle == "hnl" else np.sqrt(y) * g_ref(particle)
 
 
 def _model(particle: str, mass: float, flavour: str, hnl_type: str, overrides: dict):
@@ -295,7 +304,7 @@ def _model(particle: str, mass: float, flavour: str, hnl_type: str, overrides: d
     else:
         mkey, gkey = _COUPLING[particle]
         base = {"name": f"{particle} ({gkey})"}
-        fixed = {mkey: mass, gkey: G_REF}
+        fixed = {mkey: mass, gkey: g_ref(particle)}
     clash = sorted(set(overrides) & set(fixed))
     if clash:
         raise ConfigurationError(f"--set {clash[0]}: the mass and the coupling are set by --masses and the scan")
@@ -309,7 +318,7 @@ def _ctau_power(params, particle: str, flavour: str) -> float:
     llp = {"hnl": "N4", "scalar": "hprime", "dark_photon": "zprime"}[particle]
     key = f"U{flavour}4" if particle == "hnl" else _COUPLING[particle][1]
     t1 = decay_table(params, llp).ctau_cm
-    t2 = decay_table(params.model_copy(update={key: 2.0 * G_REF}), llp).ctau_cm
+    t2 = decay_table(params.model_copy(update={key: 2.0 * g_ref(particle)}), llp).ctau_cm
     return -math.log(t2 / t1) / math.log(4.0)
 
 
@@ -344,10 +353,10 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
     gkey = f"U{flavour}4" if spec.particle == "hnl" else _COUPLING[spec.particle][1]
     for params in models:  # every check before any work: no channel open at any mass is one line
         try:
-            chs = meson_channels(params, parents=spec.parents, particle=spec.particle)
+            chs = meson_channels(params, parents=[p for p in spec.parents if p != SHOWER_PARENT], particle=spec.particle)
             open_at.append(True)
         except ConfigurationError:
-            open_at.append(False)
+            open_at.append(bool(_shower_channels(spec, params)))
             continue
         for ch in chs:  # the coupling axis assumes one coupling: BR ~ g^2 in every channel
             if [tuple(x) for x in ch.scaling] != [(gkey, 2)]:
@@ -362,14 +371,14 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
         pol = polarity_of(exp, mode)
         if pol not in parents:
             kw = {"site": "absorber", "stopped_per_pot": stopped_per_pot} if spec.parent_mode == "at-rest" else {}
-            parents[pol], nn = meson_parents(spec.beam, spec.parents, n=n_parents, seed=seed, mode=spec.parent_mode,
+            parents[pol], nn = meson_parents(spec.beam, [p for p in spec.parents if p != SHOWER_PARENT], n=n_parents, seed=seed, mode=spec.parent_mode,
                                              polarity=pol, **kw)
             notes += [f"{pol}: {x}" for x in nn]
     out = {"search": spec.key, "parameter": parameter_name(spec.particle, flavour), "masses_GeV": masses,
            "limit": [], "expected": [], "limit_upper": [], "expected_upper": [],
            "signal_events_limit": n_obs, "signal_events_expected": n_exp, "cl": spec.cl,
            "observed": spec.observed, "background": spec.background, "hnl_type": hnl_type if spec.particle == "hnl" else None,
-           "reference_coupling": G_REF, "events_per_channel": n, "seed": seed,
+           "reference_coupling": g_ref(spec.particle), "events_per_channel": n, "seed": seed,
            "exposures": [{"mode": mo, "experiment": ex.keyword, "pot": pot} for mo, ex, pot in exps],
            "ctau_power": [], "notes": notes}
     state = {"spec": spec, "masses": masses, "models": models, "exps": exps, "parents": parents, "n": n, "seed": seed,
@@ -401,6 +410,22 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
 
 _STATE: dict = {}
 
+#: the parent label of a search entry that adds the dark vectors of the target's pi0/eta photon showers
+#: (processes/shower_llp.py) to the meson decays; photon showers per mass for the sample
+SHOWER_PARENT = "gamma"
+SHOWER_SHOWERS = 64
+
+
+def _shower_channels(spec, params) -> list:
+    """[the shower channel] for a dark-photon search whose parents name 'gamma' (photon showers in the
+    target), else []."""
+    if spec.particle != "dark_photon" or SHOWER_PARENT not in spec.parents:
+        return []
+    from darkbeam.processes.shower_llp import shower_channel
+
+    ch = shower_channel(params)
+    return [] if ch is None else [ch]
+
 
 def _mass_job(im: int):
     return _one_mass(_STATE, im)
@@ -417,15 +442,29 @@ def _one_mass(st: dict, im: int):
     spec, m, params, seed = st["spec"], st["masses"][im], st["models"][im], st["seed"]
     notes, kept = [], []
     try:
-        chs = meson_channels(params, parents=spec.parents, particle=spec.particle)
+        chs = meson_channels(params, parents=[p for p in spec.parents if p != SHOWER_PARENT], particle=spec.particle)
     except ConfigurationError as exc:
-        return {}, None, [f"m = {m} GeV: {exc}"], []
+        chs = []
+        if not _shower_channels(spec, params):
+            return {}, None, [f"m = {m} GeV: {exc}"], []
+    shower = _shower_channels(spec, params)
+    extra = {}
+    if shower:  # the dark vectors of the target's photon showers (processes/shower_llp.py): one sample per mass
+        from darkbeam.processes.shower_llp import shower_sample
+
+        cut = float(spec.cuts.get("min_track_energy_GeV", 0.0))
+        sample, by = shower_sample(spec.beam, m, showers=SHOWER_SHOWERS, vectors=max(4 * st["n"], 20000), seed=seed,
+                                   min_energy=2.0 * cut)
+        extra[shower[0].sample_key] = sample
+        chs = chs + shower
+        notes.append(f"m = {m} GeV: target photon showers, dark vectors per POT at epsilon = 1 that can pass the "
+                     f"energy cut: {sample.decays_per_pot:.4g} (" + ", ".join(f"{k} {v:.3g}" for k, v in by.items()) + ")")
     c = _ctau_power(params, spec.particle, st["flavour"])
     curves = []
     for ie, (mode, exp, pot) in enumerate(st["exps"]):
         rng = np.random.default_rng([seed, im, ie])
         try:
-            ev = simulate(params, exp, chs, st["parents"][polarity_of(exp, mode)], n=st["n"], rng=rng, pot=pot, seed=seed,
+            ev = simulate(params, exp, chs, {**st["parents"][polarity_of(exp, mode)], **extra}, n=st["n"], rng=rng, pot=pot, seed=seed,
                           keep=lambda labels: final_state_key(labels) in spec.final_states)
         except DarkbeamError as exc:  # a mass without events: no limit there, said in the notes
             notes.append(f"m = {m} GeV, {exp.keyword}: {exc}")
