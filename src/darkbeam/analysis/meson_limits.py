@@ -453,12 +453,13 @@ def _one_mass(st: dict, im: int):
         from darkbeam.processes.shower_llp import shower_sample
 
         cut = float(spec.cuts.get("min_track_energy_GeV", 0.0))
-        sample, by = shower_sample(spec.beam, m, showers=SHOWER_SHOWERS, vectors=max(4 * st["n"], 20000), seed=seed,
-                                   min_energy=2.0 * cut)
+        sample, info = shower_sample(spec.beam, m, showers=SHOWER_SHOWERS, vectors=max(4 * st["n"], 20000), seed=seed,
+                                     min_energy=2.0 * cut)
         extra[shower[0].sample_key] = sample
         chs = chs + shower
         notes.append(f"m = {m} GeV: target photon showers, dark vectors per POT at epsilon = 1 that can pass the "
-                     f"energy cut: {sample.decays_per_pot:.4g} (" + ", ".join(f"{k} {v:.3g}" for k, v in by.items()) + ")")
+                     f"energy cut: {info['yield_per_pot']:.4g} +- {info['yield_error']:.2g} ("
+                     + ", ".join(f"{k} {v:.3g}" for k, v in info["by_process"].items()) + ")")
     c = _ctau_power(params, spec.particle, st["flavour"])
     curves = []
     for ie, (mode, exp, pot) in enumerate(st["exps"]):

@@ -108,7 +108,7 @@ def shower_channel(params) -> ShowerChannel | None:
 def shower_sample(beam: str, mass: float, *, showers: int = 64, vectors: int = 20000, seed: int = 1,
                   min_energy: float = 0.0, lateral: bool = True, **kw):
     """The dark-vector sample of the photon showers in ``beam``'s target (ParentSample, weights per POT at
-    epsilon = 1) and its yield per POT by process (:func:`proton_dump_dark_sample`)."""
+    epsilon = 1) and its info: yield per POT, error, by process (:func:`proton_dump_dark_sample`)."""
     from darkbeam.sources.shower.proton_dump import proton_dump_dark_sample
 
     return proton_dump_dark_sample(beam, mass, showers=showers, vectors=vectors, seed=seed, min_energy=min_energy,
@@ -138,7 +138,7 @@ def run_shower_events(params, experiment, *, beam: str | None = None, n: int = 2
     if int(n) < 1:
         raise ConfigurationError(f"n must be a positive number of draws per channel, got {n}")
     vectors = max(4 * int(n), 20000) if vectors is None else int(vectors)
-    sample, by = shower_sample(frame, ch.mass, showers=showers, vectors=vectors, seed=seed, min_energy=min_energy)
+    sample, info = shower_sample(frame, ch.mass, showers=showers, vectors=vectors, seed=seed, min_energy=min_energy)
     chs, parents, notes = [ch], {ch.sample_key: sample}, []
     if direct:
         try:
@@ -154,8 +154,12 @@ def run_shower_events(params, experiment, *, beam: str | None = None, n: int = 2
     events = simulate(params, exp, chs, parents, n=n, rng=np.random.default_rng(seed), pot=pot, seed=seed)
     events.meta.update({"parent_notes": notes, "beam": frame, "parent_mode": "in-flight",
                         "shower": {"showers": showers, "vectors": vectors, "min_energy_GeV": min_energy,
-                                   "yield_per_pot_eps1_by_process": by,
-                                   "yield_per_pot_eps1": float(sample.decays_per_pot)}})
+                                   "yield_per_pot_eps1": info["yield_per_pot"],
+                                   "yield_per_pot_eps1_error": info["yield_error"],
+                                   "yield_per_pot_eps1_by_process": info["by_process"],
+                                   "note": "the shower channel's decays_in_volume_err counts the draws from the sample "
+                                           "only; the sample's own relative error (shower to shower) is "
+                                           "yield_per_pot_eps1_error / yield_per_pot_eps1"}})
     summary = summary_of(events)
     summary["process"] = "shower"
     summary["shower"] = events.meta["shower"]

@@ -249,7 +249,8 @@ def proton_dump_dark_sample(beam, dark_mass: float, *, showers: int = 64, vector
     at eps = 1 (they sum to the yield per POT of the segments kept).  ``min_energy`` (GeV): only the track
     segments that can make a vector above it (T_start + 2 m_e >= min_energy; E_V <= E_parent + m_e in every
     process) are sampled, so that a search with an energy threshold does not spend vectors below it.
-    Also returns the yield per process per POT (eps = 1) of the sampled segments."""
+    Returns (sample, info): info has the yield per POT (eps = 1) of the sampled segments, its statistical error
+    from the spread of the importance-sampled showers, and the yield by process."""
     from darkbeam.constants import M_E
     from darkbeam.sources.parents.sample import ParentSample
     from darkbeam.sources.shower.dark import sample_dark_vectors
@@ -272,6 +273,9 @@ def proton_dump_dark_sample(beam, dark_mass: float, *, showers: int = 64, vector
     v = sample_dark_vectors(res, dark, vectors, rng)
     p4 = np.column_stack([v["E"], v["p"]])
     by = {name: float(seg["yield"][seg["process"] == k].sum()) for k, name in enumerate(DarkTables.PROCESSES)}
+    per_shower = np.bincount(seg["shower"].astype(np.int64), weights=seg["yield"], minlength=showers)
+    out = {"yield_per_pot": float(per_shower.sum()), "yield_error": float(per_shower.std(ddof=1) * math.sqrt(showers)),
+            "by_process": by, "showers": showers, "min_energy_GeV": min_energy, "lateral": lateral}
     cfg = info["cfg"]
     sample = ParentSample(
         species="zprime", p4=p4, position=v["pos"], time=v["t"], weight=v["weight"], beam=cfg.name,
@@ -281,4 +285,4 @@ def proton_dump_dark_sample(beam, dark_mass: float, *, showers: int = 64, vector
                f"{showers} importance-sampled photon showers (sources/shower/proton_dump.py), E_V above "
                f"{min_energy:g} GeV possible, " + ("lateral leakage of the target's cylinder included" if lateral else
                                                    "no lateral leakage")))
-    return sample, by
+    return sample, out
