@@ -26,7 +26,7 @@ def test_import_is_light_and_names_are_lazy():
                             "read", "reweight", "search_limit", "simulate_meson_decays", "xsec",
                             "beam_dump_limit", "ccqe_events", "ccqe_xsec", "list_searches", "load_search", "mass_model",
                             "parent_samples", "plane_limit", "production_channels", "rare_xsec", "shower",
-                            "simulate_rare", "simulate_trident", "trident_xsec"])
+                            "shower_events", "proton_dump_projection", "simulate_rare", "simulate_trident", "trident_xsec"])
     assert set(darkbeam.__all__) <= set(dir(darkbeam))
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         darkbeam.nonsense  # noqa: B018

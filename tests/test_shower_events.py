@@ -101,6 +101,21 @@ def test_shower_events_reweight_exactly_in_epsilon(shower_run, tmp_path):
     assert back.w.sum() == pytest.approx(ev.w.sum(), rel=1e-12, abs=0)
 
 
+def test_reweight_command_takes_meson_decay_files(shower_run, tmp_path, capsys):
+    from darkbeam.events import write
+    from darkbeam.processes.meson_decay import reweight
+
+    ev = shower_run.events
+    path = tmp_path / "ev.parquet"
+    write(ev, path)
+    assert main(["reweight", str(path), "--set", "epsilon=3e-9", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["decays_in_volume_new"] == pytest.approx(float(reweight(ev, {"epsilon": 3e-9}).w.sum()), rel=1e-12, abs=0)
+    assert main(["reweight", str(path), "--set", "mzprime=0.05"]) != 0
+    err = capsys.readouterr().err
+    assert "keeps the masses" in err and len(err.strip().splitlines()) == 1
+
+
 def test_dune_projection_per_source_and_limit_cli(capsys):
     from darkbeam.analysis.proton_dump import projection
 
