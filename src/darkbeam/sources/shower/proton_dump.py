@@ -124,7 +124,7 @@ def _basis(d: np.ndarray) -> np.ndarray:
     return np.column_stack([e1, np.cross(d, e1), d])
 
 
-#: start of the slab behind the photon's origin when the lateral surface bounds the target (cm): the
+#: the slab's faces (cm, both sides of the photon's origin) when the lateral surface bounds the target: the
 #: cylinder (``path_in_target``) is then the only boundary that counts
 _BACK = 1e6
 
@@ -170,8 +170,10 @@ def _run_photon_showers(beam, dark_mass, *, showers, n_mesons, seed, cut, brem_m
         R = _basis(u[i])
         x0 = ph["pos"][i]
         if lateral:
-            # the target's cylinder seen from the shower frame; the slab only closes it far behind the origin
-            sim.bounds = np.array([-_BACK, float(L[i]) + 1.0])
+            # the target's cylinder seen from the shower frame is the only boundary: the slab's faces are moved
+            # far away on both sides (a plane across the photon's direction would cut particles that turn
+            # along the rod)
+            sim.bounds = np.array([-_BACK, _BACK])
             sim.thickness = float(sim.bounds[-1])
             sim._select_layer(0)
             sim.boundary = lambda pos, uu, R=R, x0=x0: path_in_target(x0 + pos @ R.T, uu @ R.T, tg.z_start_cm,
