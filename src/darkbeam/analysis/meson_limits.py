@@ -40,6 +40,8 @@ G_REF_PARTICLE = {"dark_photon": 1e-6}
 def g_ref(particle: str) -> float:
     """The reference coupling of the generation for ``particle`` (G_REF unless G_REF_PARTICLE says)."""
     return G_REF_PARTICLE.get(particle, G_REF)
+
+
 #: y = (g/g0)^2 grid of the coupling scan, 4 points per decade, up to the physical end g = 1 (the
 #: crossings are then refined on the exact N(y) by brentq)
 Y_GRID = np.logspace(-12.0, 6.0, 73)
@@ -371,7 +373,8 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
         pol = polarity_of(exp, mode)
         if pol not in parents:
             kw = {"site": "absorber", "stopped_per_pot": stopped_per_pot} if spec.parent_mode == "at-rest" else {}
-            parents[pol], nn = meson_parents(spec.beam, [p for p in spec.parents if p != SHOWER_PARENT], n=n_parents, seed=seed, mode=spec.parent_mode,
+            species = [p for p in spec.parents if p != SHOWER_PARENT]
+            parents[pol], nn = meson_parents(spec.beam, species, n=n_parents, seed=seed, mode=spec.parent_mode,
                                              polarity=pol, **kw)
             notes += [f"{pol}: {x}" for x in nn]
     out = {"search": spec.key, "parameter": parameter_name(spec.particle, flavour), "masses_GeV": masses,
