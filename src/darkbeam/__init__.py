@@ -43,6 +43,8 @@ _LAZY = {
     "parent_samples": "darkbeam.api",
     "shower": "darkbeam.api",
     "beam_dump_limit": "darkbeam.api",
+    "shower_events": "darkbeam.api",
+    "proton_dump_projection": "darkbeam.api",
     "plane_limit": "darkbeam.api",
     "ccqe_xsec": "darkbeam.api",
     "ccqe_events": "darkbeam.api",
@@ -61,9 +63,9 @@ _LAZY = {
 
 __all__ = ["__version__", "EventSet", "background_counts", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table",
            "generate", "list_searches", "load_experiment", "load_model", "load_search", "mass_model",
-           "parent_samples", "plane_limit", "production_channels", "rare_xsec", "read", "reweight",
-           "search_limit", "shower", "simulate_alps", "simulate_dark_matter", "simulate_meson_decays", "simulate_rare",
-           "simulate_trident", "trident_xsec", "xsec"]
+           "parent_samples", "plane_limit", "production_channels", "proton_dump_projection", "rare_xsec", "read",
+           "reweight", "search_limit", "shower", "shower_events", "simulate_alps", "simulate_dark_matter",
+           "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
 
 
 def __getattr__(name):

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from darkbeam.physics.decays import DecayTable
     from darkbeam.processes.generator import RunResult
 
-__all__ = ["as_model", "background_counts", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table", "generate", "mass_model",
+__all__ = ["as_model", "background_counts", "beam_dump_limit", "shower_events", "proton_dump_projection", "ccqe_events", "ccqe_xsec", "decay_table", "generate", "mass_model",
            "parent_samples", "plane_limit", "production_channels", "rare_xsec", "read", "reweight", "search_limit",
            "shower", "simulate_alps", "simulate_dark_matter", "simulate_meson_decays", "simulate_rare", "simulate_trident",
            "trident_xsec", "xsec"]
@@ -243,6 +243,30 @@ def beam_dump_limit(search: str, masses: Any, **options) -> dict:
     if isinstance(masses, (int, float)):
         masses = [masses]
     return _limit(search, list(masses), **options)
+
+
+def shower_events(beam: str, experiment: Any, dark_mass: float, epsilon: float = 1e-7, **options) -> Any:
+    """Dark-photon events at ``experiment`` from the pi0/eta photon showers in ``beam``'s target beside
+    pi0/eta -> gamma A', as ``darkbeam shower --beam B --experiment X``: a ``MesonRun`` (``.events``, an
+    EventSet that reweights exactly in epsilon; ``.summary``).  ``options`` of
+    :func:`darkbeam.processes.shower_llp.run_shower_events` (``n``, ``seed``, ``showers``, ``vectors``,
+    ``min_energy``, ``direct``; docs/shower_events.md)."""
+    from darkbeam.models import load_model
+    from darkbeam.processes.shower_llp import run_shower_events
+
+    params = load_model(None, {"mzprime": float(dark_mass), "epsilon": float(epsilon)}, base={"name": "dark photon (epsilon)"})
+    return run_shower_events(params, experiment, beam=beam, **options)
+
+
+def proton_dump_projection(search: str, masses: Any, **options) -> dict:
+    """The epsilon edges per mass of a proton-dump dark-photon search whose parents include the target's
+    photon showers ('dune_nd_dark_photon'), in total and per source ('direct' meson decays, 'shower'):
+    :func:`darkbeam.analysis.proton_dump.projection` (``n``, ``seed``, ``showers``)."""
+    from darkbeam.analysis.proton_dump import projection
+
+    if isinstance(masses, (int, float)):
+        masses = [masses]
+    return projection(search, list(masses), **options)
 
 
 def plane_limit(experiment: str, masses: Any, charge: str = "B-L", **options) -> Any:

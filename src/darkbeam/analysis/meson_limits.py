@@ -32,6 +32,16 @@ __all__ = ["track_cut_acceptance", "check_cuts", "TRACK_CUTS", "LimitSpec", "spe
 
 #: reference couplings of the generation (|g|, so that y = 1 there)
 G_REF = 1e-3
+#: the dark photon's reference epsilon: its decay length at 1e-3 is sub-mm below ~0.1 GeV, so the grid of y
+#: (12 decades below the reference) starts at epsilon = 1e-12 and ends at 1e-3
+G_REF_PARTICLE = {"dark_photon": 1e-6}
+
+
+def g_ref(particle: str) -> float:
+    """The reference coupling of the generation for ``particle`` (G_REF unless G_REF_PARTICLE says)."""
+    return G_REF_PARTICLE.get(particle, G_REF)
+
+
 #: y = (g/g0)^2 grid of the coupling scan, 4 points per decade, up to the physical end g = 1 (the
 #: crossings are then refined on the exact N(y) by brentq)
 Y_GRID = np.logspace(-12.0, 6.0, 73)
@@ -218,12 +228,13 @@ def coupling_curve(events, accept, y=Y_GRID, *, production_power=None, ctau_powe
     the grid ``y``; ``production_power``: per-case exponent k of y in the production BR (default from
     meta['production'] scaling: power/2 of the one coupling); c tau ~ y^-ctau_power."""
     y = np.asarray(y, dtype=float)
-    w = events.w * np.asarray(accept, dtype=float)
+    # a_i = w_i / P_i at the reference: the channel weight (w without p_decay), which stays finite where the
+    # reference decay probability underflows (short decay lengths far from the target)
+    w = events.channel_weight() * np.asarray(accept, dtype=float)
     keep = w > 0
     if not keep.any():
         return np.zeros_like(y)
-    p0 = np.asarray(events["p_decay"])[keep]
-    a = w[keep] / p0
+    a = w[keep]
     case = np.asarray(events["case"])[keep]
     if production_power is None:
         prod = {p["case"]: p for p in events.meta.get("production", [])}
@@ -395,16 +406,16 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
         base_cm = min(float(np.linalg.norm(_placement_center(ex, spec.beam))) for _, ex, _ in exps)
         g_refs = [_alp_reference(m, base_cm, overrides) for m in masses]
     else:
-        g_refs = [G_REF] * len(masses)
+        g_refs = [g_ref(spec.particle)] * len(masses)
     models = [_model(spec.particle, m, flavour, hnl_type, overrides, g) for m, g in zip(masses, g_refs)]
     open_at = []
     gkey = f"U{flavour}4" if spec.particle == "hnl" else _COUPLING[spec.particle][1]
     for params in models:  # every check before any work: no channel open at any mass is one line
         try:
-            chs = meson_channels(params, parents=spec.parents, particle=spec.particle)
+            chs = meson_channels(params, parents=_decay_parents(spec), particle=spec.particle)
             open_at.append(True)
         except ConfigurationError:
-            open_at.append(False)
+            open_at.append(bool(_shower_channels(spec, params)))
             continue
         for ch in chs:  # the coupling axis assumes one coupling: BR ~ g^2 in every channel
             if [tuple(x) for x in ch.scaling] != [(gkey, 2)]:
@@ -427,7 +438,7 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
            "limit": [], "expected": [], "limit_upper": [], "expected_upper": [],
            "signal_events_limit": n_obs, "signal_events_expected": n_exp, "cl": spec.cl,
            "observed": spec.observed, "background": spec.background, "hnl_type": hnl_type if spec.particle == "hnl" else None,
-           "reference_coupling": G_REF if spec.particle != "alp" else g_refs, "events_per_channel": n, "seed": seed,
+           "reference_coupling": g_refs if spec.particle == "alp" else g_refs[0], "events_per_channel": n, "seed": seed,
            "exposures": [{"mode": mo, "experiment": ex.keyword, "pot": pot} for mo, ex, pot in exps],
            "ctau_power": [], "notes": notes}
     state = {"spec": spec, "masses": masses, "models": models, "exps": exps, "parents": parents, "n": n, "seed": seed,
@@ -460,6 +471,29 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
 
 _STATE: dict = {}
 
+#: the parent label of a search entry that adds the dark vectors of the target's pi0/eta photon showers
+#: (processes/shower_llp.py) to the meson decays; photon showers per mass for the sample
+SHOWER_PARENT = "gamma"
+SHOWER_SHOWERS = 64
+
+
+def _decay_parents(spec) -> list:
+    """The parents of ``spec`` handed to meson_channels: all of them, except 'gamma' of a dark-photon
+    search, which names the photon showers (:func:`_shower_channels`; for an ALP search 'gamma' is the
+    Primakoff source of meson_channels)."""
+    return [p for p in spec.parents if not (spec.particle == "dark_photon" and p == SHOWER_PARENT)]
+
+
+def _shower_channels(spec, params) -> list:
+    """[the shower channel] for a dark-photon search whose parents name 'gamma' (photon showers in the
+    target), else []."""
+    if spec.particle != "dark_photon" or SHOWER_PARENT not in spec.parents:
+        return []
+    from darkbeam.processes.shower_llp import shower_channel
+
+    ch = shower_channel(params)
+    return [] if ch is None else [ch]
+
 
 def _mass_job(im: int):
     return _one_mass(_STATE, im)
@@ -476,13 +510,28 @@ def _one_mass(st: dict, im: int):
     spec, m, params, seed = st["spec"], st["masses"][im], st["models"][im], st["seed"]
     notes, kept = [], []
     try:
-        chs = meson_channels(params, parents=spec.parents, particle=spec.particle)
+        chs = meson_channels(params, parents=_decay_parents(spec), particle=spec.particle)
     except ConfigurationError as exc:
-        return {}, None, [f"m = {m} GeV: {exc}"], []
+        chs = []
+        if not _shower_channels(spec, params):
+            return {}, None, [f"m = {m} GeV: {exc}"], []
+    shower = _shower_channels(spec, params)
+    extra = {}
+    if shower:  # the dark vectors of the target's photon showers (processes/shower_llp.py): one sample per mass
+        from darkbeam.processes.shower_llp import shower_sample
+
+        cut = float(spec.cuts.get("min_track_energy_GeV", 0.0))
+        sample, info = shower_sample(spec.beam, m, showers=SHOWER_SHOWERS, vectors=max(4 * st["n"], 20000), seed=seed,
+                                     min_energy=2.0 * cut)
+        extra[shower[0].sample_key] = sample
+        chs = chs + shower
+        notes.append(f"m = {m} GeV: target photon showers, dark vectors per POT at epsilon = 1 that can pass the "
+                     f"energy cut: {info['yield_per_pot']:.4g} +- {info['yield_error']:.2g} ("
+                     + ", ".join(f"{k} {v:.3g}" for k, v in info["by_process"].items()) + ")")
     c = _ctau_power(params, spec.particle, st["flavour"])
     direct = {}
     for ch in chs:   # LLPs made in the target (Primakoff ALPs, bremsstrahlung A'): a source per mass
-        if hasattr(ch, "sample_key"):
+        if hasattr(ch, "sample_key") and ch.sample_key not in extra:   # (the shower sample is made above)
             got, why = direct_sample(ch, spec.beam, mode=spec.parent_mode, n=st.get("n_parents", 2**14), seed=seed)
             if got is not None:
                 direct[ch.sample_key] = got
@@ -492,7 +541,7 @@ def _one_mass(st: dict, im: int):
     for ie, (mode, exp, pot) in enumerate(st["exps"]):
         rng = np.random.default_rng([seed, im, ie])
         try:
-            ev = simulate(params, exp, chs, {**st["parents"][polarity_of(exp, mode)], **direct}, n=st["n"], rng=rng, pot=pot, seed=seed,
+            ev = simulate(params, exp, chs, {**st["parents"][polarity_of(exp, mode)], **direct, **extra}, n=st["n"], rng=rng, pot=pot, seed=seed,
                           keep=lambda labels: final_state_key(labels) in spec.final_states)
         except DarkbeamError as exc:  # a mass without events: no limit there, said in the notes
             notes.append(f"m = {m} GeV, {exp.keyword}: {exc}")

@@ -51,6 +51,8 @@ def reweight_command(
         from darkbeam.cli._generate_rare import reweight_rare
 
         return reweight_rare(es, changes, path, as_json)
+    if es.meta.get("process") == "meson-decay":  # meson decays and target showers: processes/meson_decay.reweight
+        return _reweight_meson(es, changes, path, as_json)
     rw = Reweighter(es)
     params = rw.resolve(changes)
     summary = reweighted_summary(rw, params)
@@ -74,3 +76,31 @@ def reweight_command(
     out.print(SUMMARY_NOTE + "; errors: vegas's stratified estimate on the events")
     for f in summary["files"]:
         out.print(f"wrote {f}")
+
+
+def _reweight_meson(es, changes, path, as_json) -> None:
+    """Meson-decay (and target-shower, docs/shower_events.md) events at new couplings, same masses: the
+    totals before and after per production channel, and the reweighted file."""
+    import numpy as np
+
+    from darkbeam.events import write
+    from darkbeam.processes.meson_decay import reweight
+
+    new = reweight(es, changes)
+    case_old, case_new = np.asarray(es["case"]), np.asarray(new["case"])
+    rows = [{"channel": c.name, "decays_in_volume": float(es.w[case_old == i].sum()),
+             "decays_in_volume_new": float(new.w[case_new == i].sum())} for i, c in enumerate(es.cases)]
+    out = {"process": "meson-decay", "experiment": es.meta.get("experiment"), "changes": changes,
+           "decays_in_volume": float(es.w.sum()), "decays_in_volume_new": float(new.w.sum()), "channels": rows,
+           "files": []}
+    if path is not None:
+        write(new, path, format="parquet", overwrite=True)
+        out["files"].append(str(path))
+    if as_json:
+        print_json(out)
+        return
+    lines = [f"darkbeam reweight: {out['experiment']} ({', '.join(f'{k}={v}' for k, v in changes.items())}): decays in "
+             f"the volume {out['decays_in_volume']:.4g} -> {out['decays_in_volume_new']:.4g}"]
+    lines += [f"  {r['channel']}: {r['decays_in_volume']:.4g} -> {r['decays_in_volume_new']:.4g}" for r in rows]
+    lines += [f"wrote {f}" for f in out["files"]]
+    typer.echo("\n".join(lines))

@@ -101,6 +101,14 @@ def shower_command(
     beam: Optional[str] = typer.Option(None, "--beam", help="A proton beam (lbnf, numi, ...): dark vectors per POT from the showers of its pi0 and eta photons in the target (needs --dark-mass; docs/showers.md)."),
     mesons: int = typer.Option(8192, "--mesons", help="pi0 and eta sampled per species for --beam."),
     acceptance: str = typer.Option("direction", "--acceptance", help="--search acceptance: direction (V's line of flight) or daughters (the decay products' energy on the detector face)."),
+    experiment: Optional[str] = typer.Option(None, "--experiment", "-x", help="With --beam: dark-photon events at this catalog detector (shower vectors beside pi0/eta -> gamma A'; docs/shower_events.md)."),
+    epsilon: float = typer.Option(1e-7, "--epsilon", help="Kinetic mixing of the events (--experiment); they reweight exactly in epsilon."),
+    events: int = typer.Option(20000, "--events", help="Draws per production channel (--experiment)."),
+    min_energy: float = typer.Option(0.0, "--min-energy", help="Sample only shower dark vectors that can be above this energy, GeV (--experiment)."),
+    no_direct: bool = typer.Option(False, "--no-direct", help="Shower vectors only, without pi0/eta -> gamma A' (--experiment)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Event file of --experiment (.parquet, .hepmc3, .hepevt)."),
+    formats: Optional[list[str]] = typer.Option(None, "--format", "-f", help="parquet | hepmc3 | hepevt (repeatable; --experiment)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing event files."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Electromagnetic showers in a thick target: per-shower track lengths, energy flow and dark-vector yields."""
@@ -109,6 +117,19 @@ def shower_command(
     if beam is not None:
         if search is not None or layers is not None or thickness is not None:
             raise ParameterError("--beam takes its target from the beam model: not with --search, --layers or --thickness")
+        if experiment is not None:
+            from darkbeam.cli._shower_events import shower_events
+
+            shower_events(beam=beam, experiment=experiment, dark_mass=dark_mass, epsilon=epsilon, events=events,
+                          showers=showers, vectors=vectors, seed=seed, min_energy=min_energy, direct=not no_direct,
+                          output=output, formats=formats, overwrite=overwrite, as_json=as_json)
+            return
+    if experiment is None and (output is not None or formats or no_direct or min_energy != 0.0):
+        raise ParameterError("--output, --format, --no-direct and --min-energy are options of the shower events "
+                             "(--beam with --experiment)")
+    if experiment is not None and beam is None:
+        raise ParameterError("--experiment needs --beam (the proton target whose photon showers make the dark photons)")
+    if beam is not None:
         _beam_command(beam, dark_mass, showers, mesons, seed, cut, dark_brem, as_json)
         return
     if search is not None:

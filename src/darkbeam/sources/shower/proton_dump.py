@@ -114,19 +114,31 @@ def direct_meson_yield(beam, mass: float, species=("pi0", "eta"), n_mesons: int 
     return out
 
 
-def proton_dump_shower_yield(beam, dark_mass: float, *, showers: int = 64, n_mesons: int = 2**13, seed: int = 0,
-                             cut: float = 1e-3, brem_model: str = "ww", species=("pi0", "eta"),
-                             epsilon: float = 1.0) -> dict:
-    """Dark vectors per POT at kinetic mixing ``epsilon`` (every production cross section is ~ eps^2) from the showers of the meson photons in the target of
-    ``beam``, by process (DarkTables.PROCESSES), with the statistical error of the importance sampling."""
+def _basis(d: np.ndarray) -> np.ndarray:
+    """Rotation matrix (3, 3) whose third column is the unit vector ``d``: shower frame (primary along z) ->
+    beam frame."""
+    d = d / np.linalg.norm(d)
+    a = np.array([1.0, 0.0, 0.0]) if abs(d[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = a - d * (a @ d)
+    e1 /= np.linalg.norm(e1)
+    return np.column_stack([e1, np.cross(d, e1), d])
+
+
+#: the slab's faces (cm, both sides of the photon's origin) when the lateral surface bounds the target: the
+#: cylinder (``path_in_target``) is then the only boundary that counts
+_BACK = 1e6
+
+
+def _run_photon_showers(beam, dark_mass, *, showers, n_mesons, seed, cut, brem_model, species, lateral,
+                        keep_segments):
+    """The importance-sampled photon showers of the module docstring: (summary pieces, per-shower terms by
+    process (per POT, eps = 1), kept dark segments in the beam frame with yields per POT, DarkTables)."""
     from darkbeam.physics.shower.materials import shower_material
     from darkbeam.sources.beam.configs import beam_config
     from darkbeam.sources.shower.transport import ShowerSimulator
 
     if not (dark_mass > 0 and math.isfinite(dark_mass)):
         raise ParameterError(f"dark-vector mass must be positive, got {dark_mass}")
-    if not (epsilon > 0 and math.isfinite(epsilon)):
-        raise ParameterError(f"epsilon must be positive, got {epsilon}")
     if showers < 2:
         raise ParameterError(f"showers must be at least 2 (the error needs two), got {showers}")
     cfg = beam_config(beam)
@@ -139,7 +151,6 @@ def proton_dump_shower_yield(beam, dark_mass: float, *, showers: int = 64, n_mes
     L = path_in_target(ph["pos"], u, tg.z_start_cm, tg.length_cm, tg.radius_cm)
     ok = (E > 2.0 * cut) & (L > 0)
     w_all = ph["weight"]
-    photons_per_pot = float(w_all.sum())
     idx = np.flatnonzero(ok)
     if idx.size == 0:
         raise ParameterError(f"no meson photon above twice the cut ({cut} GeV) inside the target of '{beam}'")
@@ -149,14 +160,63 @@ def proton_dump_shower_yield(beam, dark_mass: float, *, showers: int = 64, n_mes
     pick = idx[rng.choice(idx.size, size=showers, p=p)]
     q = p[np.searchsorted(idx, pick)]
     sim = ShowerSimulator(mat, "gamma", float(E[pick].max()), cut=cut, thickness=float(L[pick].max()),
-                          dark_mass=dark_mass, brem_model=brem_model)
+                          dark_mass=dark_mass, brem_model=brem_model, keep_dark_segments=keep_segments)
     seeds = np.random.SeedSequence(seed).generate_state(showers)
     terms = {name: np.zeros(showers) for name in DarkTables.PROCESSES}
+    escaped = np.zeros(showers)
+    segs = []
     for j, i in enumerate(pick):
         sim.set_primary(float(E[i]), float(L[i]))
+        R = _basis(u[i])
+        x0 = ph["pos"][i]
+        if lateral:
+            # the target's cylinder seen from the shower frame is the only boundary: the slab's faces are moved
+            # far away on both sides (a plane across the photon's direction would cut particles that turn
+            # along the rod)
+            sim.bounds = np.array([-_BACK, _BACK])
+            sim.thickness = float(sim.bounds[-1])
+            sim._select_layer(0)
+            sim.boundary = lambda pos, uu, R=R, x0=x0: path_in_target(x0 + pos @ R.T, uu @ R.T, tg.z_start_cm,
+                                                                      tg.length_cm, tg.radius_cm)
         r = sim.run(1, seed=int(seeds[j]))
+        f = w_all[i] / (q[j] * showers)
         for name in DarkTables.PROCESSES:
-            terms[name][j] = r.dark_yield[name][0] * w_all[i] / (q[j] * showers)
+            terms[name][j] = r.dark_yield[name][0] * f
+        escaped[j] = r.escaped[0] / E[i]
+        if keep_segments and r.dark_segments is not None and r.dark_segments["yield"].size:
+            d = dict(r.dark_segments)
+            d["pos"] = x0 + d["pos"] @ R.T
+            d["u"] = d["u"] @ R.T
+            d["yield"] = d["yield"] * f
+            d["shower"] = np.full(d["yield"].size, j)
+            segs.append(d)
+    sim.boundary = None
+    info = {"cfg": cfg, "mat": mat, "tg": tg, "photons_per_pot": float(w_all.sum()),
+            "photon_energy_per_pot_GeV": float((w_all * E).sum()),
+            "photon_energy_showered_per_pot_GeV": float((w_all[idx] * E[idx]).sum()),
+            "mean_path_X0": float((w_all[idx] * E[idx] * L[idx]).sum() / score.sum() / mat.X0_cm),
+            "escaped_fraction": float(np.mean(escaped))}
+    kept = None
+    if keep_segments:
+        keys = ("process", "T0", "T1", "pos", "u", "t", "yield", "shower")
+        kept = {k: np.concatenate([s_[k] for s_ in segs]) if segs else np.zeros((0, 3) if k in ("pos", "u") else 0)
+                for k in keys}
+    return info, terms, kept, sim.dark
+
+
+def proton_dump_shower_yield(beam, dark_mass: float, *, showers: int = 64, n_mesons: int = 2**13, seed: int = 0,
+                             cut: float = 1e-3, brem_model: str = "ww", species=("pi0", "eta"),
+                             epsilon: float = 1.0, lateral: bool = True) -> dict:
+    """Dark vectors per POT at kinetic mixing ``epsilon`` (every production cross section is ~ eps^2) from the
+    showers of the meson photons in the target of ``beam``, by process (DarkTables.PROCESSES), with the
+    statistical error of the importance sampling.  ``lateral``: particles leaving the target's cylinder
+    sideways stop (default); False: every photon's shower is a slab infinitely wide across its direction."""
+    if not (epsilon > 0 and math.isfinite(epsilon)):
+        raise ParameterError(f"epsilon must be positive, got {epsilon}")
+    info, terms, _, _ = _run_photon_showers(beam, dark_mass, showers=showers, n_mesons=n_mesons, seed=seed, cut=cut,
+                                            brem_model=brem_model, species=species, lateral=lateral,
+                                            keep_segments=False)
+    cfg, mat, tg = info["cfg"], info["mat"], info["tg"]
     terms = {k: v * epsilon**2 for k, v in terms.items()}
     tot = sum(terms.values())
     by = {k: float(v.sum()) for k, v in terms.items()}
@@ -165,15 +225,66 @@ def proton_dump_shower_yield(beam, dark_mass: float, *, showers: int = 64, n_mes
         "beam": cfg.name, "dark_mass_GeV": dark_mass,
         "target": {"material": mat.name, "length_cm": tg.length_cm, "radius_cm": tg.radius_cm, "X0_cm": mat.X0_cm},
         "species": list(species), "showers": showers, "mesons_sampled": n_mesons, "seed": seed, "cut_GeV": cut, "epsilon": epsilon,
-        "dark_brem_model": brem_model,
-        "photons_per_pot": photons_per_pot,
-        "photon_energy_per_pot_GeV": float((w_all * E).sum()),
-        "photon_energy_showered_per_pot_GeV": float((w_all[idx] * E[idx]).sum()),
-        "mean_path_X0": float((w_all[idx] * E[idx] * L[idx]).sum() / score.sum() / mat.X0_cm),
+        "dark_brem_model": brem_model, "lateral": lateral,
+        "photons_per_pot": info["photons_per_pot"],
+        "photon_energy_per_pot_GeV": info["photon_energy_per_pot_GeV"],
+        "photon_energy_showered_per_pot_GeV": info["photon_energy_showered_per_pot_GeV"],
+        "mean_path_X0": info["mean_path_X0"],
+        "energy_escaped_fraction": info["escaped_fraction"],
         "dark_yield_per_pot": float(tot.sum()),
         "dark_yield_error": float(tot.std(ddof=1) * math.sqrt(showers)),
         "dark_yield_by_process": by,
         "direct_meson_decay_yield_per_pot": direct,
-        "note": "yields at epsilon (default 1), ~ eps^2; photons sampled by w E (importance); lateral leakage of the shower's e+- ignored; target only (showers leaving the target are not followed)",
+        "note": "yields at epsilon (default 1), ~ eps^2; photons sampled by w E (importance); "
+                + ("particles leaving the target's cylinder (side or faces) stop" if lateral else
+                   "each photon's shower is a slab infinitely wide across its direction (no lateral leakage)")
+                + "; showers leaving the target are not followed",
     }
 
+
+def proton_dump_dark_sample(beam, dark_mass: float, *, showers: int = 64, vectors: int = 20000, n_mesons: int = 2**13,
+                            seed: int = 0, cut: float = 1e-3, brem_model: str = "ww", species=("pi0", "eta"),
+                            lateral: bool = True, min_energy: float = 0.0):
+    """Weighted dark vectors from the meson-photon showers of ``beam``'s target as a
+    :class:`~darkbeam.sources.parents.sample.ParentSample` of species 'zprime' (the LLP itself, as the
+    bremsstrahlung sample): four-momenta and production points in the beam frame, weights = vectors per POT
+    at eps = 1 (they sum to the yield per POT of the segments kept).  ``min_energy`` (GeV): only the track
+    segments that can make a vector above it (T_start + 2 m_e >= min_energy; E_V <= E_parent + m_e in every
+    process) are sampled, so that a search with an energy threshold does not spend vectors below it.
+    Returns (sample, info): info has the yield per POT (eps = 1) of the sampled segments, its statistical error
+    from the spread of the importance-sampled showers, and the yield by process."""
+    from darkbeam.constants import M_E
+    from darkbeam.sources.parents.sample import ParentSample
+    from darkbeam.sources.shower.dark import sample_dark_vectors
+    from darkbeam.sources.shower.transport import ShowerResult
+
+    if vectors < 1:
+        raise ParameterError(f"vectors must be at least 1, got {vectors}")
+    if not (min_energy >= 0 and math.isfinite(min_energy)):
+        raise ParameterError(f"min_energy must be >= 0, got {min_energy}")
+    info, terms, seg, dark = _run_photon_showers(beam, dark_mass, showers=showers, n_mesons=n_mesons, seed=seed, cut=cut,
+                                                 brem_model=brem_model, species=species, lateral=lateral,
+                                                 keep_segments=True)
+    keep = seg["T0"] + 2.0 * M_E >= min_energy
+    seg = {k: v[keep] for k, v in seg.items()}
+    if seg["yield"].size == 0:
+        raise ParameterError(f"no dark vector above {min_energy} GeV from the photon showers of '{beam}' (mass {dark_mass} GeV)")
+    res = ShowerResult(n=1, E0=0.0, T0=0.0, segments=None, track_length=None, deposited=None, below_cut=None,
+                       escaped=None, rest_mass=None, profile=None, track_hist=None, dark_segments=seg)
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(3)[2])
+    v = sample_dark_vectors(res, dark, vectors, rng)
+    p4 = np.column_stack([v["E"], v["p"]])
+    by = {name: float(seg["yield"][seg["process"] == k].sum()) for k, name in enumerate(DarkTables.PROCESSES)}
+    per_shower = np.bincount(seg["shower"].astype(np.int64), weights=seg["yield"], minlength=showers)
+    out = {"yield_per_pot": float(per_shower.sum()), "yield_error": float(per_shower.std(ddof=1) * math.sqrt(showers)),
+            "by_process": by, "showers": showers, "min_energy_GeV": min_energy, "lateral": lateral}
+    cfg = info["cfg"]
+    sample = ParentSample(
+        species="zprime", p4=p4, position=v["pos"], time=v["t"], weight=v["weight"], beam=cfg.name,
+        origin=f"showers of pi0/eta photons in the target of '{cfg.name}' (m = {dark_mass:g} GeV)",
+        notes=("LLP sample: p4 is the dark vector itself, not a parent to decay",
+               "weights are dark vectors per POT at epsilon = 1 (production ~ epsilon^2)",
+               f"{showers} importance-sampled photon showers (sources/shower/proton_dump.py), E_V above "
+               f"{min_energy:g} GeV possible, " + ("lateral leakage of the target's cylinder included" if lateral else
+                                                   "no lateral leakage")))
+    return sample, out

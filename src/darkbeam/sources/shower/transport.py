@@ -163,6 +163,10 @@ class ShowerSimulator:
         self._select_layer(0)
         self.keep_dark_segments = keep_dark_segments and self.dark is not None
         self.record_segments = record_segments
+        #: optional lateral surface of a finite target: a callable (pos (n, 3), u (n, 3)) -> distance (cm) to
+        #: the surface along u in the shower frame; particles reaching it leave the target (proton_dump.py)
+        self.boundary = None
+        self._side = None
 
     # ------------------------------------------------------------------ public
     def set_primary(self, energy: float, thickness: float) -> None:
@@ -251,7 +255,17 @@ class ShowerSimulator:
             back = np.where(uz < 0, (self._zlo - z) / uz, np.inf)
             front = np.where(uz > 0, (self._zhi - z) / uz, np.inf)
         outer = np.where(uz > 0, self._zhi >= self.thickness, self._zlo <= 0.0)
-        return np.maximum(np.minimum(back, front), 0.0), outer
+        d = np.maximum(np.minimum(back, front), 0.0)
+        self._side = None
+        if self.boundary is not None:  # the lateral surface, when nearer than the slab's faces: the particle leaves
+            d_side = np.maximum(np.asarray(self.boundary(pos, u), dtype=float), 0.0)
+            self._side = d_side < d
+            d, outer = np.where(self._side, d_side, d), outer | self._side
+        return d, outer
+
+    def _on_face(self, hit):
+        """The steps in ``hit`` that end on a slab face (not on the lateral surface of ``boundary``)."""
+        return hit if self._side is None else hit & ~self._side
 
     def _record_tracks(self, res, sp, sh, T, length):
         n = res.n
@@ -306,7 +320,7 @@ class ShowerSimulator:
             np.add.at(res.dark_yield["compton"], s.sh, y)
             self._keep(segs, y, "compton", s, s.T, s.T)
         pos = s.pos + ell[:, None] * s.u
-        pos[:, 2] = np.where(hit, np.where(s.u[:, 2] > 0, self._zhi, self._zlo), pos[:, 2])
+        pos[:, 2] = np.where(self._on_face(hit), np.where(s.u[:, 2] > 0, self._zhi, self._zlo), pos[:, 2])
         self._track(s, s.T, pos)
         t = s.t + ell / C_LIGHT_CM_PER_NS
         if np.any(esc):
@@ -408,7 +422,7 @@ class ShowerSimulator:
         esc_geom = at_face & outer
         # a step that reaches a face ends on it (the mean direction may differ slightly: clip z); the
         # particle leaves the target there, or goes on into the next layer with its old direction
-        pos[:, 2] = np.where(at_face, np.where(s.u[:, 2] > 0, self._zhi, self._zlo), pos[:, 2])
+        pos[:, 2] = np.where(self._on_face(at_face), np.where(s.u[:, 2] > 0, self._zhi, self._zlo), pos[:, 2])
         u1 = np.where((at_face & ~outer)[:, None], s.u, u1)
         self._track(s, T1, pos)
         t = s.t + ell / (beta * C_LIGHT_CM_PER_NS)
