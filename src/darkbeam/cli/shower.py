@@ -12,7 +12,7 @@ from darkbeam.errors import ParameterError
 
 
 def shower_summary(material: str, particle: str, energy: float, showers: int, seed: int, cut: float,
-                   thickness_x0: Optional[float], dark_mass: Optional[float], dark_brem: str = "ww",
+                   thickness_x0: Optional[float], dark_mass: Optional[float], dark_brem: str = "exact",
                    layers: Optional[str] = None) -> dict:
     """Per-shower averages of a run (imports the physics on first call: the command line starts without it)."""
     import math
@@ -92,7 +92,7 @@ def shower_command(
     cut: float = typer.Option(1e-3, "--cut", help="Kinetic-energy cut in GeV for e+- and photons."),
     thickness: Optional[float] = typer.Option(None, "--thickness", help="Target thickness in radiation lengths (default: infinite)."),
     dark_mass: Optional[float] = typer.Option(None, "--dark-mass", help="Dark-vector mass in GeV: adds the yields at eps = 1."),
-    dark_brem: str = typer.Option("ww", "--dark-brem", help="Dark bremsstrahlung: ww (angle-dependent flux), iww (improved WW) or exact (tree-level 2 -> 3, ~2 s of tables)."),
+    dark_brem: Optional[str] = typer.Option(None, "--dark-brem", help="Dark bremsstrahlung: exact (tree-level 2 -> 3; default for the shower summary), ww (angle-dependent flux; default for --search and --beam) or iww (improved WW)."),
     layers: Optional[str] = typer.Option(None, "--layers", help="Layered target along the beam, thicknesses in cm: lead:1.5,graphite:inf (replaces --material/--thickness)."),
     search: Optional[str] = typer.Option(None, "--search", help="An electron beam-dump search of the catalog (e137_dark_photon): the excluded eps band per mass (docs/showers.md, E137)."),
     dark_masses: Optional[str] = typer.Option(None, "--dark-masses", help="Comma-separated dark-photon masses in GeV for --search (0.01,0.03,0.1)."),
@@ -110,17 +110,17 @@ def shower_command(
     if beam is not None:
         if search is not None or layers is not None or thickness is not None:
             raise ParameterError("--beam takes its target from the beam model: not with --search, --layers or --thickness")
-        _beam_command(beam, dark_mass, showers, mesons, seed, cut, dark_brem, as_json)
+        _beam_command(beam, dark_mass, showers, mesons, seed, cut, dark_brem or "ww", as_json)
         return
     if search is not None:
-        _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json,
+        _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem or "ww", processes, as_json,
                         acceptance)
         return
     if dark_masses is not None:
         raise ParameterError("--dark-masses needs --search (a single --dark-mass gives the yields)")
     if layers is not None and thickness is not None:
         raise ParameterError("give either --layers or --thickness, not both")
-    out = shower_summary(material, particle, energy, showers, seed, cut, thickness, dark_mass, dark_brem, layers)
+    out = shower_summary(material, particle, energy, showers, seed, cut, thickness, dark_mass, dark_brem or "exact", layers)
     if as_json:
         print_json(out)
         return

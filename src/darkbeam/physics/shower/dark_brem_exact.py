@@ -49,8 +49,18 @@ T_CAP = 4.0
 
 
 def _slash(v):
-    """v_mu gamma^mu for four-vectors v (N, 4) -> (N, 4, 4)."""
-    return ((v * METRIC) @ GAMMA.reshape(4, 16)).reshape(-1, 4, 4)
+    """v_mu gamma^mu for four-vectors v (N, 4) -> (N, 4, 4), Dirac representation:
+    [[v0, -v.sigma], [v.sigma, -v0]], v.sigma = [[v3, v1 - i v2], [v1 + i v2, -v3]]."""
+    v0, v1, v2, v3 = v[:, 0], v[:, 1], v[:, 2], v[:, 3]
+    out = np.zeros((len(v), 4, 4), dtype=complex)
+    out[:, 0, 0] = out[:, 1, 1] = v0
+    out[:, 2, 2] = out[:, 3, 3] = -v0
+    vs = ((v3, v1 - 1j * v2), (v1 + 1j * v2, -v3))
+    for i in range(2):
+        for j in range(2):
+            out[:, i, 2 + j] = -vs[i][j]
+            out[:, 2 + i, j] = vs[i][j]
+    return out
 
 
 def _dot(a, b):
@@ -98,11 +108,24 @@ def lepton_trace_numpy(p, pp, k, J, m_l: float):
     return -tot
 
 
-def lepton_trace(p, pp, k, J, m_l: float):
-    """lepton_trace_numpy through the compiled kernel (_dark_brem_jit, same algebra, ~30x faster)."""
-    from darkbeam.physics.shower._dark_brem_jit import lepton_trace as jit_trace
+#: phase-space points per call from which the compiled kernel (_dark_brem_jit) is used; below it the numpy
+#: twin (same numbers to rounding): loading numba and its cache costs ~1-2 s of CPU per process (a first
+#: compilation ~5-20 s), more than the numpy twin spends on the shower's tables (~10^5 points).  Once the
+#: kernel is loaded in a process it is used for every size.
+JIT_MIN_POINTS = 400_000
 
-    return jit_trace(p, pp, k, J, m_l)
+
+def lepton_trace(p, pp, k, J, m_l: float):
+    """lepton_trace_numpy, through the compiled kernel for large batches (JIT_MIN_POINTS)."""
+    import sys
+
+    if len(p) >= JIT_MIN_POINTS or "darkbeam.physics.shower._dark_brem_jit" in sys.modules:
+        try:
+            from darkbeam.physics.shower._dark_brem_jit import lepton_trace as jit_trace
+        except ImportError:  # numba missing: the numpy twin
+            return lepton_trace_numpy(p, pp, k, J, m_l)
+        return jit_trace(p, pp, k, J, m_l)
+    return lepton_trace_numpy(p, pp, k, J, m_l)
 
 
 def _gl(n):
@@ -115,7 +138,7 @@ def nucleus_mass(A: float) -> float:
 
 
 def dsigma_dx_dcos(Z: float, A: float, E: float, x, theta, m: float, m_l: float = M_E,
-                   n_t: int = 40, n_phi: int = 16, chunk: int = 200000):
+                   n_t: int = 40, n_phi: int = 16, chunk: int = 500000):
     """Exact dsigma/(dx dcos theta) (cm^2 per atom) at arrays x, theta (same shape), lepton total energy E."""
     x = np.atleast_1d(np.asarray(x, dtype=np.float64)).ravel()
     theta = np.broadcast_to(np.asarray(theta, dtype=np.float64), x.shape).ravel()

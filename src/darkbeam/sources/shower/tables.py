@@ -186,7 +186,11 @@ class DarkTables:
     estimated as the track length with T in E_res (1 -+ RES_WINDOW) divided by the window width: for one
     positron slowing down continuously that is n_e (2 pi^2 alpha/m_e) / (dE/dx) up to O(RES_WINDOW^2), the
     closed form, and it averages the rare crossings of E_res over a window (much smaller variance than
-    counting crossings)."""
+    counting crossings).
+
+    Dark bremsstrahlung models: "ww" and "iww" (dark_xsec), and "exact" = WW times the exact/WW ratio of the
+    tree-level 2 -> 3 cross section (dark_brem_exact.ExactBremTable, tabulated on a few energies and
+    interpolated in ln E); muons (species 3, 4) use the same formulas with the muon mass ("brem_mu")."""
 
     PROCESSES = ("brem_e-", "brem_e+", "annihilation_resonant", "annihilation_gamma_V", "compton")
     #: processes of muons in the target (reported for muon primaries; kept apart so that consumers of the
@@ -196,6 +200,7 @@ class DarkTables:
     MODELS = ("exact", "ww", "iww")
 
     def __init__(self, tables: ShowerTables, mass: float, brem_model: str = "ww", muons: bool = False):
+        """``muons``: tables for a muon primary (muon bremsstrahlung only; the electron-photon processes are zero)."""
         if brem_model not in self.MODELS:
             raise ConfigurationError(f"unknown dark-bremsstrahlung model '{brem_model}' (exact, ww or iww)")
         self.mass = m = mass
@@ -205,14 +210,19 @@ class DarkTables:
         T = tables.grid.T
         n_at = mat.atoms_per_cm3
         self.exact = {}
-        brem = self._brem_sigma(mat, n_at, T, m, M_E, brem_model)
-        self.inv_brem_x = self._brem_x_shape(mat, n_at, T + M_E, m, M_E, "iww" if brem_model == "iww" else "ww")
-        self.sigma = {
-            "brem_e-": brem,
-            "brem_e+": brem,
-            "annihilation_gamma_V": tables.n_e * dark_xsec.annihilation_gamma_v_total(T + M_E, m, tables.cut),
-            "compton": tables.n_e * dark_xsec.dark_compton_total(T, m),
-        }
+        if muons:  # a muon primary: no electron, positron or photon is transported (muon.py)
+            zero = np.zeros_like(T)
+            self.inv_brem_x = None
+            self.sigma = {"brem_e-": zero, "brem_e+": zero, "annihilation_gamma_V": zero, "compton": zero}
+        else:
+            brem = self._brem_sigma(mat, n_at, T, m, M_E, brem_model)
+            self.inv_brem_x = self._brem_x_shape(mat, n_at, T + M_E, m, M_E, "iww" if brem_model == "iww" else "ww")
+            self.sigma = {
+                "brem_e-": brem,
+                "brem_e+": brem,
+                "annihilation_gamma_V": tables.n_e * dark_xsec.annihilation_gamma_v_total(T + M_E, m, tables.cut),
+                "compton": tables.n_e * dark_xsec.dark_compton_total(T, m),
+            }
         spec = [("brem_e-", 1), ("brem_e+", 2), ("annihilation_gamma_V", 2)]
         if muons:
             self.sigma["brem_mu"] = self._brem_sigma(mat, n_at, T, m, M_MU, brem_model)
