@@ -13,6 +13,9 @@ whole arrays; secondaries are appended to the arrays.  Per step:
   plus radiative loss below the cut, exact for any step length); multiple scattering deflects the
   direction by Highland's Gaussian (PDG eq. 34.16) at the end of the step, the position moves along the
   mean direction.  Bremsstrahlung photons go along the lepton (angles ~ m_e/E neglected).
+* muons (mu-, mu+; primaries only: photons do not convert to muon pairs here) lose energy continuously
+  by ionisation (physics/shower/muon.py: Bethe with the muon mass; radiative losses neglected) and
+  scatter with Highland's width at their own momentum and velocity; they have no discrete interaction.
 * A lepton reaching T <= cut stops (its kinetic energy is counted "below cut"; a positron annihilates
   at rest into two 511 keV photons, transported if above the cut, else counted below cut).  A photon
   with k <= cut is absorbed (below cut).
