@@ -129,3 +129,33 @@ def test_cli_muon_primary_and_exact_default(capsys):
     assert out["track_length_cm"]["mu+-"] > 0
     assert main(["shower", "--dark-mass", "0.02", "--dark-brem", "exakt", "--showers", "2"]) != 0
     assert "unknown dark-bremsstrahlung model" in capsys.readouterr().err
+
+
+def test_exact_angle_sampling_matches_the_cross_section():
+    """Angles sampled by ExactBremTable (nearest node, scaled variable) against the median of the exact
+    dsigma/(dx dcos theta) on an independent fine angle grid at that node's (E, x)."""
+    tab = X.ExactBremTable(13.0, 26.98, 0.05, M_E, 4.0, n_E=2, **FAST, n_x=8)
+    E, j = float(tab.E[-1]), 5
+    x = 1.0 - (1.0 - 0.05 / E) * ((M_E / E) / (1.0 - 0.05 / E)) ** tab.u[j]
+    th = tab.sample_theta(np.full(4000, E), np.full(4000, x), np.random.default_rng(2))
+    grid = np.geomspace(1e-5, 0.5, 160)
+    f = X.dsigma_dx_dcos(13.0, 26.98, E, np.full(grid.size, x), grid, 0.05, n_t=16, n_phi=6) * np.sin(grid)
+    cdf = np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(grid))])
+    median = np.interp(0.5, cdf / cdf[-1], grid)
+    assert np.median(th) == pytest.approx(median, rel=0.08, abs=0)
+
+
+def test_shower_samples_muon_and_exact_vectors():
+    """A muon primary's dark vectors (exact model): E_V below the muon energy, forward, weights = yield."""
+    from darkbeam.sources.shower.dark import sample_dark_vectors
+    from darkbeam.sources.shower.tables import DarkTables
+    from darkbeam.sources.shower.transport import ShowerSimulator
+
+    sim = ShowerSimulator(shower_material("iron"), "mu-", 1.5, cut=0.05, dark_mass=0.05, keep_dark_segments=True,
+                          brem_model="exact")
+    r = sim.run(2, seed=3)
+    v = sample_dark_vectors(r, sim.dark, 500, np.random.default_rng(1))
+    assert set(v["process"].tolist()) == {DarkTables.ALL_PROCESSES.index("brem_mu")}
+    assert np.all(v["E"] < 1.5) and np.all(v["E"] > 0.05)
+    assert np.median(v["p"][:, 2] / np.linalg.norm(v["p"], axis=1)) > 0.99
+    assert v["weight"].sum() == pytest.approx(float(r.dark_yield["brem_mu"].mean()), rel=1e-12, abs=0)
