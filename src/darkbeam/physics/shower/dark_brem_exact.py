@@ -307,9 +307,11 @@ class ExactBremTable:
         le = np.clip((np.log(E) - np.log(self.E[0])) / np.log(self.E[1] / self.E[0]), 0.0, len(self.E) - 1.0)
         i = np.minimum(le.astype(np.int64), len(self.E) - 2)
         f = le - i
-        u = self._u_of(E, x)
-        r0 = np.array([np.interp(uu, self.u, self.ratio_x[ii]) for uu, ii in zip(u, i)])
-        r1 = np.array([np.interp(uu, self.u, self.ratio_x[ii + 1]) for uu, ii in zip(u, i)])
+        u = np.clip(self._u_of(E, x), self.u[0], self.u[-1])  # constant outside the outer nodes
+        j = np.clip(np.searchsorted(self.u, u) - 1, 0, len(self.u) - 2)
+        g = (u - self.u[j]) / (self.u[j + 1] - self.u[j])
+        r0 = self.ratio_x[i, j] * (1.0 - g) + self.ratio_x[i, j + 1] * g
+        r1 = self.ratio_x[i + 1, j] * (1.0 - g) + self.ratio_x[i + 1, j + 1] * g
         return r0 * (1.0 - f) + r1 * f
 
     def sample_theta(self, E, x, rng: np.random.Generator):
