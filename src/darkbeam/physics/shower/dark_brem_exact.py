@@ -256,21 +256,23 @@ def sigma_total(Z: float, A: float, E: float, m: float, m_l: float = M_E, n_x: i
 class ExactBremTable:
     """Exact-to-WW correction and exact angular distributions on a few lepton energies, for the shower.
 
-    At each node E_i (geometric from just above threshold to ``E_hi``) the exact dsigma/(dx dcos theta) is
+    At each node E_i (uniform in w = ln(E/E_th - 1), E_th = m + m_l, from E = 1.25 E_th to ``E_hi``: dense near
+    threshold, where the ratio to WW changes fastest) the exact dsigma/(dx dcos theta) is
     computed on the nodes (x_j, theta_jk) of the fixed rules above; kept: the total sigma_exact(E_i), the ratios
     R(E_i) = sigma_exact/sigma_WW and r(E_i, u_j) = (dsigma/dx)_exact/(dsigma/dx)_WW at the x-rule abscissae
     u_j (x = 1 - (1-x_min)((1-x_max)/(1-x_min))^u), and the angular weights per (E_i, x_j).  The WW
     forms come from dark_xsec with the same lepton mass.  Element: one (Z, A) (the material's dominant n Z^2;
     the ratios hardly depend on Z, tests check the Z^2 scaling)."""
 
-    def __init__(self, Z: float, A: float, m: float, m_l: float, E_hi: float, n_E: int = 7, n_x: int = 12,
+    def __init__(self, Z: float, A: float, m: float, m_l: float, E_hi: float, n_E: int = 8, n_x: int = 12,
                  n_theta: int = 12, n_t: int = 16, n_phi: int = 6):
         from darkbeam.physics.shower import dark_xsec
 
         self.Z, self.A, self.m, self.m_l = Z, A, m, m_l
-        E_lo = (m + m_l) * 1.25
-        E_hi = max(E_hi, E_lo * 1.5)
-        self.E = np.geomspace(E_lo, E_hi, n_E)
+        self.E_th = m + m_l
+        E_hi = max(E_hi, self.E_th * 1.9)
+        self.w = np.linspace(math.log(0.25), math.log(E_hi / self.E_th - 1.0), n_E)
+        self.E = self.E_th * (1.0 + np.exp(self.w))
         u, _ = _gl(n_x)
         self.u = u
         self.sigma = np.zeros(n_E)
@@ -293,18 +295,21 @@ class ExactBremTable:
             self.ratio[i] = self.sigma[i] / sw if sw > 0 else 1.0
         self.theta_u = _gl(n_theta)[0]
 
+    def _w_of(self, E):
+        return np.log(np.maximum(np.asarray(E, dtype=np.float64) / self.E_th - 1.0, 1e-300))
+
     def total_ratio(self, E):
-        """sigma_exact/sigma_WW at lepton energies E (constant beyond the nodes)."""
-        return np.interp(np.log(E), np.log(self.E), self.ratio)
+        """sigma_exact/sigma_WW at lepton energies E, linear in w (constant beyond the nodes)."""
+        return np.interp(self._w_of(E), self.w, self.ratio)
 
     def _u_of(self, E, x):
         xmin, xmax = self.m / E, 1.0 - self.m_l / E
         return np.clip(np.log((1.0 - x) / (1.0 - xmin)) / np.log((1.0 - xmax) / (1.0 - xmin)), 0.0, 1.0)
 
     def x_ratio(self, E, x):
-        """(dsigma/dx)_exact/(dsigma/dx)_WW at (E, x), bilinear in (ln E, u)."""
+        """(dsigma/dx)_exact/(dsigma/dx)_WW at (E, x), bilinear in (w, u)."""
         E = np.asarray(E, dtype=np.float64)
-        le = np.clip((np.log(E) - np.log(self.E[0])) / np.log(self.E[1] / self.E[0]), 0.0, len(self.E) - 1.0)
+        le = np.clip((self._w_of(E) - self.w[0]) / (self.w[1] - self.w[0]), 0.0, len(self.E) - 1.0)
         i = np.minimum(le.astype(np.int64), len(self.E) - 2)
         f = le - i
         u = np.clip(self._u_of(E, x), self.u[0], self.u[-1])  # constant outside the outer nodes
@@ -319,7 +324,7 @@ class ExactBremTable:
         variable s = ln(E^2 x theta^2 / U0) (U0 = m^2 (1-x)/x + m_l^2 x), uniform within the node's cell."""
         E = np.asarray(E, dtype=np.float64)
         x = np.asarray(x, dtype=np.float64)
-        i = np.clip(np.rint(np.log(E / self.E[0]) / np.log(self.E[1] / self.E[0])).astype(np.int64), 0, len(self.E) - 1)
+        i = np.clip(np.rint((self._w_of(E) - self.w[0]) / (self.w[1] - self.w[0])).astype(np.int64), 0, len(self.E) - 1)
         u = self._u_of(E, x)
         j = np.clip(np.searchsorted(self.u, u), 0, len(self.u) - 1)
         jm = np.maximum(j - 1, 0)
