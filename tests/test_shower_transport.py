@@ -109,7 +109,7 @@ def test_reproducible_and_independent_of_batching():
 
 
 @pytest.mark.parametrize("kwargs, exc", [
-    (dict(particle="mu-"), ConfigurationError),
+    (dict(particle="tau-"), ConfigurationError),
     (dict(energy=5e-4), ParameterError),
     (dict(dark_mass=0.0), ParameterError),
     (dict(dark_mass=-0.1), ParameterError),

@@ -206,13 +206,13 @@ def parent_samples(beam: Any, species: Any = None, *, mode: str = "in-flight", n
 
 def shower(material: Any = "graphite", particle: str = "e-", energy: float = 10.0, showers: int = 100, *,
            seed: int = 0, cut: float = 1e-3, thickness_x0: float | None = None, dark_mass: float | None = None,
-           dark_brem: str = "ww") -> Any:
-    """Electromagnetic showers of ``showers`` primaries (``particle`` 'e-', 'e+' or 'gamma' of total
+           dark_brem: str = "exact") -> Any:
+    """Electromagnetic showers of ``showers`` primaries (``particle`` 'e-', 'e+', 'gamma', 'mu-' or 'mu+' of total
     ``energy`` GeV) in a thick target of ``material`` (a name or a list of (material, thickness cm)
     layers), as ``darkbeam shower``: a :class:`~darkbeam.sources.shower.transport.ShowerResult` of
-    per-shower arrays (``track_length`` cm per species gamma, e-, e+; energy flow; ``dark_yield``
+    per-shower arrays (``track_length`` cm per species gamma, e-, e+, mu-, mu+; energy flow; ``dark_yield``
     {process: yields per shower at eps = 1} when ``dark_mass`` GeV is given; docs/showers.md).
-    ``thickness_x0``: thickness in radiation lengths (default infinite); ``dark_brem``: 'ww' or 'iww'."""
+    ``thickness_x0``: thickness in radiation lengths (default infinite); ``dark_brem``: 'exact' (tree-level 2 -> 3, default), 'ww' or 'iww'."""
     import math
 
     from darkbeam.errors import ParameterError

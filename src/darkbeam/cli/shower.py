@@ -12,7 +12,7 @@ from darkbeam.errors import ParameterError
 
 
 def shower_summary(material: str, particle: str, energy: float, showers: int, seed: int, cut: float,
-                   thickness_x0: Optional[float], dark_mass: Optional[float], dark_brem: str = "ww",
+                   thickness_x0: Optional[float], dark_mass: Optional[float], dark_brem: str = "exact",
                    layers: Optional[str] = None) -> dict:
     """Per-shower averages of a run (imports the physics on first call: the command line starts without it)."""
     import math
@@ -39,7 +39,8 @@ def shower_summary(material: str, particle: str, energy: float, showers: int, se
         "cut_GeV": cut, "thickness_X0": thickness_x0, "X0_cm": X0, "density_g_cm3": mat.density,
         "segments_per_shower": {n: float(r.segments[i].mean()) for i, n in enumerate(NAMES)},
         "track_length_cm": {"e+-": float(charged.mean()), "gamma": float(r.track_length[0].mean()),
-                            "e-": float(r.track_length[1].mean()), "e+": float(r.track_length[2].mean())},
+                            "e-": float(r.track_length[1].mean()), "e+": float(r.track_length[2].mean()),
+                            "mu+-": float((r.track_length[3] + r.track_length[4]).mean())},
         "track_length_X0": ({"e+-": float(charged.mean() / X0), "gamma": float(r.track_length[0].mean() / X0)}
                             if layers is None else None),
         "kinetic_energy_GeV": r.T0,
@@ -84,14 +85,14 @@ def parse_layers(text: str) -> list:
 @app.command("shower")
 def shower_command(
     material: str = typer.Option("graphite", "--material", "-m", help="graphite, beryllium, aluminium, iron, copper, tungsten, lead, water or concrete."),
-    particle: str = typer.Option("e-", "--particle", "-p", help="Primary: e-, e+ or gamma."),
+    particle: str = typer.Option("e-", "--particle", "-p", help="Primary: e-, e+, gamma, mu- or mu+."),
     energy: float = typer.Option(10.0, "--energy", "-E", help="Primary total energy in GeV."),
     showers: int = typer.Option(100, "--showers", "-n", help="Number of showers."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same result)."),
     cut: float = typer.Option(1e-3, "--cut", help="Kinetic-energy cut in GeV for e+- and photons."),
     thickness: Optional[float] = typer.Option(None, "--thickness", help="Target thickness in radiation lengths (default: infinite)."),
     dark_mass: Optional[float] = typer.Option(None, "--dark-mass", help="Dark-vector mass in GeV: adds the yields at eps = 1."),
-    dark_brem: str = typer.Option("ww", "--dark-brem", help="Dark bremsstrahlung: ww (angle-dependent flux) or iww (improved WW)."),
+    dark_brem: Optional[str] = typer.Option(None, "--dark-brem", help="Dark bremsstrahlung: exact (tree-level 2 -> 3; default for the shower summary), ww (angle-dependent flux; default for --search and --beam) or iww (improved WW)."),
     layers: Optional[str] = typer.Option(None, "--layers", help="Layered target along the beam, thicknesses in cm: lead:1.5,graphite:inf (replaces --material/--thickness)."),
     search: Optional[str] = typer.Option(None, "--search", help="An electron beam-dump search of the catalog (e137_dark_photon): the excluded eps band per mass (docs/showers.md, E137)."),
     dark_masses: Optional[str] = typer.Option(None, "--dark-masses", help="Comma-separated dark-photon masses in GeV for --search (0.01,0.03,0.1)."),
@@ -130,17 +131,17 @@ def shower_command(
     if experiment is not None and beam is None:
         raise ParameterError("--experiment needs --beam (the proton target whose photon showers make the dark photons)")
     if beam is not None:
-        _beam_command(beam, dark_mass, showers, mesons, seed, cut, dark_brem, as_json)
+        _beam_command(beam, dark_mass, showers, mesons, seed, cut, dark_brem or "ww", as_json)
         return
     if search is not None:
-        _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem, processes, as_json,
+        _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem or "ww", processes, as_json,
                         acceptance)
         return
     if dark_masses is not None:
         raise ParameterError("--dark-masses needs --search (a single --dark-mass gives the yields)")
     if layers is not None and thickness is not None:
         raise ParameterError("give either --layers or --thickness, not both")
-    out = shower_summary(material, particle, energy, showers, seed, cut, thickness, dark_mass, dark_brem, layers)
+    out = shower_summary(material, particle, energy, showers, seed, cut, thickness, dark_mass, dark_brem or "exact", layers)
     if as_json:
         print_json(out)
         return

@@ -91,20 +91,21 @@ class ChiTable:
         return np.where(lt > self.lg[-1], 0.0, np.exp(np.interp(lt, self.lg, self.logchi)))
 
 
-def dark_brem_ww_dsigma_dx(Z: float, A: float, E: float, x, m: float, n_theta: int = 160, chi_table=None):
+def dark_brem_ww_dsigma_dx(Z: float, A: float, E: float, x, m: float, n_theta: int = 160, chi_table=None,
+                           lepton_mass: float = M_E):
     """Weizsacker-Williams dsigma/dx (cm^2 per atom) with the angle-dependent flux: BEST's dsigma/(dx dcos)
     with chi evaluated at t_min = (U/(2E(1-x)))^2, t_max = t_min + m^2 (BEST app. A; the 'WW' of Liu and
     Miller 1705.01633, closer to the exact 2 -> 3 result than IWW), integrated numerically over
     t_theta = E^2 x theta^2 up to theta = 1 (small-angle form)."""
     x = np.atleast_1d(np.asarray(x, dtype=np.float64))
     out = np.zeros_like(x)
-    ok = (x * E > m) & (x < 1.0 - M_E / E)
+    ok = (x * E > m) & (x < 1.0 - lepton_mass / E)
     if not np.any(ok):
         return out
     if chi_table is None:
         chi_table = ChiTable(Z, A, m, (m**2 / (2.0 * E)) ** 2)
     xs = x[ok][:, None]
-    U0 = m**2 * (1.0 - xs) / xs + M_E**2 * xs
+    U0 = m**2 * (1.0 - xs) / xs + lepton_mass**2 * xs
     tth_max = E**2 * xs  # theta = 1
     w = np.linspace(0.0, 1.0, n_theta)[None, :]
     lo = 1e-6 * U0
@@ -118,20 +119,20 @@ def dark_brem_ww_dsigma_dx(Z: float, A: float, E: float, x, m: float, n_theta: i
     return out
 
 
-def dark_brem_ww_total(Z: float, A: float, E, m: float, n: int = 96):
+def dark_brem_ww_total(Z: float, A: float, E, m: float, n: int = 96, lepton_mass: float = M_E):
     """WW total cross section (cm^2 per atom) for lepton total energies E (array)."""
     E = np.atleast_1d(np.asarray(E, dtype=np.float64))
     out = np.zeros_like(E)
-    if not np.any(E > m + M_E):
+    if not np.any(E > m + lepton_mass):
         return out
     table = ChiTable(Z, A, m, (m**2 / (2.0 * E.max())) ** 2)
     for i, e in enumerate(E):
-        if e <= m + M_E:
+        if e <= m + lepton_mass:
             continue
-        xmin, xmax = m / e, 1.0 - M_E / e
+        xmin, xmax = m / e, 1.0 - lepton_mass / e
         v = np.linspace(0.0, 1.0, n)
         omx = (1.0 - xmin) * ((1.0 - xmax) / (1.0 - xmin)) ** v
-        f = dark_brem_ww_dsigma_dx(Z, A, e, 1.0 - omx, m, chi_table=table) * omx
+        f = dark_brem_ww_dsigma_dx(Z, A, e, 1.0 - omx, m, chi_table=table, lepton_mass=lepton_mass) * omx
         out[i] = np.trapezoid(f, v) * np.log((1.0 - xmin) / (1.0 - xmax))
     return out
 
@@ -170,21 +171,21 @@ def dark_brem_double_differential(E, x, theta, m: float, chi, lepton_mass: float
     return val * HBARC2_GEV2_CM2
 
 
-def dark_brem_total(Z: float, A: float, E, m: float, n: int = 400):
+def dark_brem_total(Z: float, A: float, E, m: float, n: int = 400, lepton_mass: float = M_E):
     """IWW total cross section (cm^2 per atom) for leptons of total energies E (array)."""
     E = np.atleast_1d(np.asarray(E, dtype=np.float64))
     chi = chi_flux(Z, A, E, m)
     out = np.zeros_like(E)
-    ok = E > m + M_E
+    ok = E > m + lepton_mass
     if not np.any(ok):
         return out
     Eo = E[ok]
-    xmin, xmax = m / Eo, 1.0 - M_E / Eo
+    xmin, xmax = m / Eo, 1.0 - lepton_mass / Eo
     # x = 1 - (1-xmin) ((1-xmax)/(1-xmin))^v : log spacing of 1-x resolves the x -> 1 peak
     v = np.linspace(0.0, 1.0, n)[None, :]
     omx = (1.0 - xmin)[:, None] * ((1.0 - xmax) / (1.0 - xmin))[:, None] ** v
     x = 1.0 - omx
-    f = dark_brem_dsigma_dx(Z, A, Eo[:, None], x, m, chi=chi[ok][:, None]) * omx
+    f = dark_brem_dsigma_dx(Z, A, Eo[:, None], x, m, lepton_mass=lepton_mass, chi=chi[ok][:, None]) * omx
     out[ok] = np.trapezoid(f, v, axis=1) * np.log((1.0 - xmin) / (1.0 - xmax))
     return out
 

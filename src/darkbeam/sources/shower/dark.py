@@ -6,8 +6,11 @@ vector carries weight (total yield per primary) / n, so the weights sum to the y
 segment the lepton energy is taken uniformly between its start and end energies (segments lose at most 25%
 of their energy).  Kinematics (dark_xsec for the formulas):
 
-* bremsstrahlung: x from dsigma/dx of the chosen model (tabulated per energy), theta from the IWW angular
-  law 1/U^2 (accept-reject on the bracket of BEST's double-differential), around the lepton direction;
+* bremsstrahlung (e+- and mu, with the lepton's mass): x from dsigma/dx of the chosen model (tabulated per
+  energy; exact: the WW shape accepted with the exact/WW ratio r(E, x) of dark_brem_exact.ExactBremTable),
+  theta from the IWW angular law 1/U^2 (accept-reject on the bracket of BEST's double-differential; exact:
+  the exact angular distribution of the nearest tabulated (E, x) node in the scaled variable
+  ln(E^2 x theta^2 / U0)), around the lepton direction;
 * resonant annihilation: the positron is on resonance, the vector takes its momentum and E_V = E+ + m_e
   (exact 2 -> 1, E_V = m^2/(2 m_e));
 * e+ e- -> gamma V: centre-of-mass cosine from dsigma/dc with the lab photon above the cut, boosted;
@@ -20,7 +23,7 @@ import math
 
 import numpy as np
 
-from darkbeam.constants import M_E
+from darkbeam.constants import M_E, M_MU
 from darkbeam.errors import ParameterError
 from darkbeam.physics.shower import dark_xsec
 from darkbeam.sources.shower.tables import DarkTables, sample_rows
@@ -54,7 +57,7 @@ def sample_dark_vectors(result: ShowerResult, dark: DarkTables, n: int, rng: np.
     u = seg["u"][idx]
     E_out = np.zeros(n)
     p_out = np.zeros((n, 3))
-    names = DarkTables.PROCESSES
+    names = DarkTables.ALL_PROCESSES
     for code, name in enumerate(names):
         sel = proc == code
         if not np.any(sel):
@@ -62,22 +65,36 @@ def sample_dark_vectors(result: ShowerResult, dark: DarkTables, n: int, rng: np.
         k = int(sel.sum())
         Ti, ui = T[sel], u[sel]
         if name.startswith("brem"):
-            E = np.maximum(Ti + M_E, (m + M_E) * (1.0 + 1e-6))  # the segment may end below threshold
-            xmin, xmax = m / E, 1.0 - M_E / E
-            vv = sample_rows(dark.tables.grid, dark.inv_brem_x, Ti, rng)
-            x = 1.0 - (1.0 - xmin) * ((1.0 - xmax) / (1.0 - xmin)) ** vv
-            U0 = m**2 * (1.0 - x) / x + M_E**2 * x
-            tt = np.empty(k)
+            m_l = M_MU if name == "brem_mu" else M_E
+            inv = dark.inv_brem_x_mu if name == "brem_mu" else dark.inv_brem_x
+            exact = dark.exact.get(m_l)
+            E = np.maximum(Ti + m_l, (m + m_l) * (1.0 + 1e-6))  # the segment may end below threshold
+            xmin, xmax = m / E, 1.0 - m_l / E
+            x = np.empty(k)
             todo = np.arange(k)
-            while todo.size:
-                r = rng.random(todo.size)
-                t = U0[todo] * r / (1.0 - r)
-                br = 1.0 - x[todo] + 0.5 * x[todo] ** 2
-                acc = (br - x[todo] * (1.0 - x[todo]) * m**2 * t / (t + U0[todo]) ** 2) / br
-                ok = rng.random(todo.size) < np.nan_to_num(acc, nan=1.0)
-                tt[todo[ok]] = t[ok]
+            rmax = 1.05 * float(exact.ratio_x.max()) if exact is not None else 1.0
+            while todo.size:  # exact: the WW shape accepted with the exact/WW ratio
+                vv = sample_rows(dark.tables.grid, inv, Ti[todo], rng)
+                xs = 1.0 - (1.0 - xmin[todo]) * ((1.0 - xmax[todo]) / (1.0 - xmin[todo])) ** vv
+                ok = (np.ones(todo.size, bool) if exact is None
+                      else rng.random(todo.size) * rmax < exact.x_ratio(E[todo], xs))
+                x[todo[ok]] = xs[ok]
                 todo = todo[~ok]
-            theta = np.sqrt(tt / (E**2 * x))
+            if exact is not None:
+                theta = exact.sample_theta(E, x, rng)
+            else:
+                U0 = m**2 * (1.0 - x) / x + m_l**2 * x
+                tt = np.empty(k)
+                todo = np.arange(k)
+                while todo.size:
+                    r = rng.random(todo.size)
+                    t = U0[todo] * r / (1.0 - r)
+                    br = 1.0 - x[todo] + 0.5 * x[todo] ** 2
+                    acc = (br - x[todo] * (1.0 - x[todo]) * m**2 * t / (t + U0[todo]) ** 2) / br
+                    ok = rng.random(todo.size) < np.nan_to_num(acc, nan=1.0)
+                    tt[todo[ok]] = t[ok]
+                    todo = todo[~ok]
+                theta = np.sqrt(tt / (E**2 * x))
             EV = x * E
             pV = np.sqrt(np.maximum(EV**2 - m**2, 0.0))
             dirs = _rotate(ui, np.cos(np.minimum(theta, math.pi)), 2.0 * math.pi * rng.random(k))

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from darkbeam.constants import M_E
+from darkbeam.constants import M_E, M_MU
 from darkbeam.errors import ConfigurationError
-from darkbeam.physics.shower import dark_xsec, em_xsec
+from darkbeam.physics.shower import dark_brem_exact, dark_xsec, em_xsec
 from darkbeam.physics.shower.materials import ShowerMaterial
+from darkbeam.physics.shower.muon import muon_stopping_power
 
 #: grid points per e-fold of energy, and rows of the inverse cumulative tables
 PER_EFOLD = 16
@@ -116,6 +117,12 @@ class ShowerTables:
             R = np.concatenate([[0.0], np.cumsum(0.5 * (inv[1:] + inv[:-1]) * np.diff(T))])
             self.range[sp] = R
 
+        # --- muons (mu- and mu+ alike): ionisation only (physics/shower/muon.py)
+        S = muon_stopping_power(T, material)
+        self.dedx[3] = self.dedx[4] = S
+        inv = 1.0 / S
+        self.range[3] = self.range[4] = np.concatenate([[0.0], np.cumsum(0.5 * (inv[1:] + inv[:-1]) * np.diff(T))])
+
         # --- positron annihilation in flight (Heitler), per cm
         self.annih = self.n_e * em_xsec.heitler_total(T + M_E)
         emin, _ = em_xsec.heitler_eps_range(T + M_E)
@@ -136,19 +143,28 @@ class ShowerTables:
         self.photon_total = self.compton + self.pair
 
     def charged_total(self, species: np.ndarray, T: np.ndarray) -> np.ndarray:
-        tot = self.grid.interp(self.brem, T)
+        """Discrete interactions per cm: bremsstrahlung above the cut (e+-) and annihilation (e+); none for muons."""
+        tot = np.where(species <= 2, self.grid.interp(self.brem, T), 0.0)
         return tot + np.where(species == 2, self.grid.interp(self.annih, T), 0.0)
 
+    def _by_species(self, tables, species, T):
+        out = self.grid.interp(tables[1], T)
+        for sp in (2, 3):
+            sel = species == sp if sp == 2 else species >= 3
+            if np.any(sel):
+                out = np.where(sel, self.grid.interp(tables[sp], T), out)
+        return out
+
     def dedx_at(self, species, T):
-        return np.where(species == 2, self.grid.interp(self.dedx[2], T), self.grid.interp(self.dedx[1], T))
+        return self._by_species(self.dedx, species, T)
 
     def range_at(self, species, T):
-        return np.where(species == 2, self.grid.interp(self.range[2], T), self.grid.interp(self.range[1], T))
+        return self._by_species(self.range, species, T)
 
     def energy_at_range(self, species, R):
         """Inverse of the range table (linear in T between grid points)."""
         out = np.empty_like(R)
-        for sp in (1, 2):
+        for sp in (1, 2, 3, 4):
             sel = species == sp
             if np.any(sel):
                 out[sel] = np.interp(R[sel], self.range[sp], self.grid.T)
@@ -170,70 +186,107 @@ class DarkTables:
     estimated as the track length with T in E_res (1 -+ RES_WINDOW) divided by the window width: for one
     positron slowing down continuously that is n_e (2 pi^2 alpha/m_e) / (dE/dx) up to O(RES_WINDOW^2), the
     closed form, and it averages the rare crossings of E_res over a window (much smaller variance than
-    counting crossings)."""
+    counting crossings).
+
+    Dark bremsstrahlung models: "ww" and "iww" (dark_xsec), and "exact" = WW times the exact/WW ratio of the
+    tree-level 2 -> 3 cross section (dark_brem_exact.ExactBremTable, tabulated on a few energies and
+    interpolated in ln E); muons (species 3, 4) use the same formulas with the muon mass ("brem_mu")."""
 
     PROCESSES = ("brem_e-", "brem_e+", "annihilation_resonant", "annihilation_gamma_V", "compton")
+    #: processes of muons in the target (reported for muon primaries; kept apart so that consumers of the
+    #: electron-photon list above are unchanged)
+    MUON_PROCESSES = ("brem_mu",)
+    ALL_PROCESSES = PROCESSES + MUON_PROCESSES
+    MODELS = ("exact", "ww", "iww")
 
-    def __init__(self, tables: ShowerTables, mass: float, brem_model: str = "ww"):
-        if brem_model not in ("ww", "iww"):
-            raise ConfigurationError(f"unknown dark-bremsstrahlung model '{brem_model}' (ww or iww)")
+    def __init__(self, tables: ShowerTables, mass: float, brem_model: str = "ww", muons: bool = False):
+        """``muons``: tables for a muon primary (muon bremsstrahlung only; the electron-photon processes are zero)."""
+        if brem_model not in self.MODELS:
+            raise ConfigurationError(f"unknown dark-bremsstrahlung model '{brem_model}' (exact, ww or iww)")
         self.mass = m = mass
         self.brem_model = brem_model
         self.tables = tables
         mat = tables.material
-        g = tables.grid
-        T = g.T
+        T = tables.grid.T
         n_at = mat.atoms_per_cm3
-        if brem_model == "iww":
-            brem = sum(n * dark_xsec.dark_brem_total(z, a, T + M_E, m) for n, z, a in zip(n_at, mat.Z, mat.A))
-        else:  # WW on every 4th grid point above threshold, interpolated in log sigma (smooth in log E)
-            sub = np.unique(np.concatenate([np.arange(0, T.size, 4), [T.size - 1]]))
-            Es = T[sub] + M_E
-            sig = sum(n * dark_xsec.dark_brem_ww_total(z, a, Es, m) for n, z, a in zip(n_at, mat.Z, mat.A))
-            pos = sig > 0
-            brem = np.zeros_like(T)
-            if np.count_nonzero(pos) >= 2:
-                lE = np.log(T + M_E)
-                inside = (T + M_E >= Es[pos][0])
-                brem[inside] = np.exp(np.interp(lE[inside], np.log(Es[pos]), np.log(sig[pos])))
-                # below the first positive point: the exact total on those few points
-                first = ~inside & (T + M_E > m + M_E)
-                if np.any(first):
-                    brem[first] = sum(n * dark_xsec.dark_brem_ww_total(z, a, T[first] + M_E, m)
-                                      for n, z, a in zip(n_at, mat.Z, mat.A))
-        self._brem_x_shape(mat, n_at, T + M_E, m, brem_model)
-        self.sigma = {
-            "brem_e-": brem,
-            "brem_e+": brem,
-            "annihilation_gamma_V": tables.n_e * dark_xsec.annihilation_gamma_v_total(T + M_E, m, tables.cut),
-            "compton": tables.n_e * dark_xsec.dark_compton_total(T, m),
-        }
+        self.exact = {}
+        if muons:  # a muon primary: no electron, positron or photon is transported (muon.py)
+            zero = np.zeros_like(T)
+            self.inv_brem_x = None
+            self.sigma = {"brem_e-": zero, "brem_e+": zero, "annihilation_gamma_V": zero, "compton": zero}
+        else:
+            brem = self._brem_sigma(mat, n_at, T, m, M_E, brem_model)
+            self.inv_brem_x = self._brem_x_shape(mat, n_at, T + M_E, m, M_E, "iww" if brem_model == "iww" else "ww")
+            self.sigma = {
+                "brem_e-": brem,
+                "brem_e+": brem,
+                "annihilation_gamma_V": tables.n_e * dark_xsec.annihilation_gamma_v_total(T + M_E, m, tables.cut),
+                "compton": tables.n_e * dark_xsec.dark_compton_total(T, m),
+            }
+        spec = [("brem_e-", 1), ("brem_e+", 2), ("annihilation_gamma_V", 2)]
+        if muons:
+            self.sigma["brem_mu"] = self._brem_sigma(mat, n_at, T, m, M_MU, brem_model)
+            self.inv_brem_x_mu = self._brem_x_shape(mat, n_at, T + M_MU, m, M_MU, "iww" if brem_model == "iww" else "ww")
+            spec.append(("brem_mu", 3))
         self.G = {}
-        for name, sp in (("brem_e-", 1), ("brem_e+", 2), ("annihilation_gamma_V", 2)):
+        for name, sp in spec:
             f = self.sigma[name] / tables.dedx[sp]
             self.G[name] = np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(T))])
         self.T_res = dark_xsec.resonant_energy(m) - M_E
         self.res_strength = tables.n_e * dark_xsec.resonant_strength()
 
-    def _brem_x_shape(self, mat, n_at, E, m, model):
+    @staticmethod
+    def _dominant(mat, n_at):
+        i = int(np.argmax(n_at * mat.Z**2))
+        return float(mat.Z[i]), float(mat.A[i])
+
+    def _brem_sigma(self, mat, n_at, T, m, m_l, model):
+        """Macroscopic dark-bremsstrahlung cross section (1/cm) of leptons of mass m_l at kinetic energies T.
+        exact: WW times the exact/WW ratio of the dominant element (ExactBremTable; the ratio hardly
+        depends on Z)."""
+        E = T + m_l
+        if model == "iww":
+            return sum(n * dark_xsec.dark_brem_total(z, a, E, m, lepton_mass=m_l) for n, z, a in zip(n_at, mat.Z, mat.A))
+        # WW on every 4th grid point above threshold, interpolated in log sigma (smooth in log E)
+        sub = np.unique(np.concatenate([np.arange(0, T.size, 4), [T.size - 1]]))
+        Es = E[sub]
+        sig = sum(n * dark_xsec.dark_brem_ww_total(z, a, Es, m, lepton_mass=m_l) for n, z, a in zip(n_at, mat.Z, mat.A))
+        pos = sig > 0
+        brem = np.zeros_like(T)
+        if np.count_nonzero(pos) >= 2:
+            inside = E >= Es[pos][0]
+            brem[inside] = np.exp(np.interp(np.log(E[inside]), np.log(Es[pos]), np.log(sig[pos])))
+            first = ~inside & (E > m + m_l)
+            if np.any(first):  # below the first positive point: the exact total on those few points
+                brem[first] = sum(n * dark_xsec.dark_brem_ww_total(z, a, E[first], m, lepton_mass=m_l)
+                                  for n, z, a in zip(n_at, mat.Z, mat.A))
+        if model == "exact" and np.any(brem > 0):
+            Z, A = self._dominant(mat, n_at)
+            tab = dark_brem_exact.ExactBremTable(Z, A, m, m_l, float(E[-1]))
+            self.exact[m_l] = tab
+            brem = brem * tab.total_ratio(E)
+        return brem
+
+    def _brem_x_shape(self, mat, n_at, E, m, m_l, model):
         """Inverse cumulative distributions of v, x = 1 - (1-x_min) ((1-x_max)/(1-x_min))^v, for the dark
         bremsstrahlung of the chosen model at each grid energy (shape of the element with the largest
-        n Z^2: it hardly depends on Z)."""
-        i = int(np.argmax(n_at * mat.Z**2))
-        Z, A = float(mat.Z[i]), float(mat.A[i])
+        n Z^2: it hardly depends on Z).  The exact model samples the WW shape and accepts with the exact/WW
+        ratio (dark.py)."""
+        Z, A = self._dominant(mat, n_at)
         v = np.linspace(0.0, 1.0, 65)
         rows = np.ones((E.size, v.size))
-        above = np.nonzero(E > (m + M_E) * 1.0001)[0]
+        above = np.nonzero(E > (m + m_l) * 1.0001)[0]
         chi_t = dark_xsec.ChiTable(Z, A, m, (m**2 / (2.0 * E.max())) ** 2) if model == "ww" and above.size else None
         for r in above:
-            xmin, xmax = m / E[r], 1.0 - M_E / E[r]
+            xmin, xmax = m / E[r], 1.0 - m_l / E[r]
             omx = (1.0 - xmin) * ((1.0 - xmax) / (1.0 - xmin)) ** v
             if model == "ww":
-                f = dark_xsec.dark_brem_ww_dsigma_dx(Z, A, float(E[r]), 1.0 - omx, m, n_theta=96, chi_table=chi_t)
+                f = dark_xsec.dark_brem_ww_dsigma_dx(Z, A, float(E[r]), 1.0 - omx, m, n_theta=96, chi_table=chi_t,
+                                                     lepton_mass=m_l)
             else:
-                f = dark_xsec.dark_brem_dsigma_dx(Z, A, E[r], 1.0 - omx, m, chi=1.0)
+                f = dark_xsec.dark_brem_dsigma_dx(Z, A, E[r], 1.0 - omx, m, lepton_mass=m_l, chi=1.0)
             rows[r] = f * omx + 1e-300
-        self.inv_brem_x = inverse_cdf_rows(rows, v)
+        return inverse_cdf_rows(rows, v)
 
     def charged_segment_yields(self, species, T0, T1):
         """Yield per process (dict of arrays, eps = 1) of continuous segments T0 -> T1 (T1 <= T0)."""
@@ -244,6 +297,9 @@ class DarkTables:
         out["brem_e+"] = np.where(pos, g.interp(self.G["brem_e+"], T0) - g.interp(self.G["brem_e+"], T1), 0.0)
         out["annihilation_gamma_V"] = np.where(pos, g.interp(self.G["annihilation_gamma_V"], T0)
                                                - g.interp(self.G["annihilation_gamma_V"], T1), 0.0)
+        if "brem_mu" in self.G:
+            mu = species >= 3
+            out["brem_mu"] = np.where(mu, g.interp(self.G["brem_mu"], T0) - g.interp(self.G["brem_mu"], T1), 0.0)
         lo, hi = self.T_res * (1.0 - RES_WINDOW), self.T_res * (1.0 + RES_WINDOW)
         if lo > self.tables.cut and np.any(pos):
             R = self.tables.range[2]

@@ -13,6 +13,9 @@ whole arrays; secondaries are appended to the arrays.  Per step:
   plus radiative loss below the cut, exact for any step length); multiple scattering deflects the
   direction by Highland's Gaussian (PDG eq. 34.16) at the end of the step, the position moves along the
   mean direction.  Bremsstrahlung photons go along the lepton (angles ~ m_e/E neglected).
+* muons (mu-, mu+; primaries only: photons do not convert to muon pairs here) lose energy continuously
+  by ionisation (physics/shower/muon.py: Bethe with the muon mass; radiative losses neglected) and
+  scatter with Highland's width at their own momentum and velocity; they have no discrete interaction.
 * A lepton reaching T <= cut stops (its kinetic energy is counted "below cut"; a positron annihilates
   at rest into two 511 keV photons, transported if above the cut, else counted below cut).  A photon
   with k <= cut is absorbed (below cut).
@@ -32,17 +35,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from darkbeam.constants import M_E
+from darkbeam.constants import M_E, M_MU
 from darkbeam.errors import ConfigurationError, ParameterError
 from darkbeam.physics.shower.materials import ShowerMaterial
 from darkbeam.sources.shower.tables import DarkTables, ShowerTables, sample_rows
 from darkbeam.units import C_LIGHT_CM_PER_NS
 
-SPECIES = {"gamma": 0, "e-": 1, "e+": 2}
+SPECIES = {"gamma": 0, "e-": 1, "e+": 2, "mu-": 3, "mu+": 4}
+#: rest mass per species code
+MASSES = np.array([0.0, M_E, M_E, M_MU, M_MU])
 #: columns of ShowerResult.track_segments: species code, shower index, kinetic energy at the start and
 #: end (GeV), start and end points (cm), direction at the start, time at the start (ns)
 SEGMENT_FIELDS = ("species", "shower", "T_start", "T_end", "start", "end", "direction", "t_start")
-NAMES = ("gamma", "e-", "e+")
+NAMES = ("gamma", "e-", "e+", "mu-", "mu+")
+NSP = len(NAMES)
 #: showers per random-number batch (fixed, so results do not depend on how many are run)
 BATCH = 32
 #: longitudinal profile bins (radiation lengths)
@@ -59,14 +65,14 @@ class ShowerResult:
     n: int
     E0: float
     T0: float
-    segments: np.ndarray  # (3, n) segments per species
-    track_length: np.ndarray  # (3, n) cm
+    segments: np.ndarray  # (5, n) segments per species (NAMES)
+    track_length: np.ndarray  # (5, n) cm
     deposited: np.ndarray
     below_cut: np.ndarray
     escaped: np.ndarray
     rest_mass: np.ndarray
     profile: np.ndarray  # (PROFILE_NBINS,) energy deposited per bin, summed over showers
-    track_hist: np.ndarray  # (3, n_grid) track length per kinetic-energy grid cell, summed over showers
+    track_hist: np.ndarray  # (5, n_grid) track length per kinetic-energy grid cell, summed over showers
     dark_yield: dict = field(default_factory=dict)  # process -> (n,) yields per shower (eps = 1)
     dark_segments: dict | None = None  # arrays describing segments with a dark yield
     track_segments: dict | None = None  # every segment (record_segments=True), see SEGMENT_FIELDS
@@ -123,12 +129,12 @@ class ShowerSimulator:
                  thickness: float = math.inf, dark_mass: float | None = None, keep_dark_segments: bool = False,
                  brem_model: str = "ww", record_segments: bool = False):
         if particle not in SPECIES:
-            raise ConfigurationError(f"unknown particle '{particle}' (known: e-, e+, gamma)")
+            raise ConfigurationError(f"unknown particle '{particle}' (known: e-, e+, gamma, mu-, mu+)")
         if not (cut > 0 and math.isfinite(cut)):
             raise ParameterError(f"energy cut must be positive, got {cut}")
         if not math.isfinite(energy):
             raise ParameterError(f"energy must be finite, got {energy}")
-        mass = 0.0 if particle == "gamma" else M_E
+        mass = float(MASSES[SPECIES[particle]])
         self.T0 = energy - mass
         if self.T0 <= cut:
             raise ParameterError(f"energy {energy} GeV is at or below the cut (kinetic energy {cut} GeV plus the mass)")
@@ -146,12 +152,14 @@ class ShowerSimulator:
         if dark_mass is not None and not (dark_mass > 0 and math.isfinite(dark_mass)):
             raise ParameterError(f"dark-vector mass must be positive, got {dark_mass}")
         self.particle, self.E0, self.cut = particle, energy, cut
+        self.muons = SPECIES[particle] >= 3
         self.material = layers[0][0]
         tables, darks, bounds = {}, {}, [0.0]
         for mat, th in layers:
             if mat.name not in tables:
                 tables[mat.name] = ShowerTables(mat, cut, self.T0)
-                darks[mat.name] = DarkTables(tables[mat.name], dark_mass, brem_model) if dark_mass is not None else None
+                darks[mat.name] = (DarkTables(tables[mat.name], dark_mass, brem_model, muons=self.muons)
+                                   if dark_mass is not None else None)
             bounds.append(bounds[-1] + th)
         self.bounds = np.array(bounds)
         self.thickness = float(self.bounds[-1])
@@ -172,7 +180,7 @@ class ShowerSimulator:
     def set_primary(self, energy: float, thickness: float) -> None:
         """Reuse the tables for another primary energy (at most the one they were built for) and slab
         thickness (cm; one-layer targets only): the proton-dump photons (proton_dump.py) shower one by one."""
-        mass = 0.0 if self.particle == "gamma" else M_E
+        mass = float(MASSES[SPECIES[self.particle]])
         T0 = energy - mass
         if len(self.layers) != 1:
             raise ConfigurationError("set_primary needs a one-layer target")
@@ -231,11 +239,11 @@ class ShowerSimulator:
 
     def _empty(self, n):
         z = lambda: np.zeros(n)  # noqa: E731
-        r = ShowerResult(n=n, E0=self.E0, T0=self.T0, segments=np.zeros((3, n), dtype=np.int64),
-                         track_length=np.zeros((3, n)), deposited=z(), below_cut=z(), escaped=z(), rest_mass=z(),
-                         profile=np.zeros(PROFILE_NBINS), track_hist=np.zeros((3, len(self.tables.grid.T))))
+        r = ShowerResult(n=n, E0=self.E0, T0=self.T0, segments=np.zeros((NSP, n), dtype=np.int64),
+                         track_length=np.zeros((NSP, n)), deposited=z(), below_cut=z(), escaped=z(), rest_mass=z(),
+                         profile=np.zeros(PROFILE_NBINS), track_hist=np.zeros((NSP, len(self.tables.grid.T))))
         if self.dark is not None:
-            r.dark_yield = {p: z() for p in DarkTables.PROCESSES}
+            r.dark_yield = {p: z() for p in DarkTables.PROCESSES + (DarkTables.MUON_PROCESSES if self.muons else ())}
         return r
 
     def _deposit(self, res, sh, z, E):
@@ -270,13 +278,13 @@ class ShowerSimulator:
     def _record_tracks(self, res, sp, sh, T, length):
         n = res.n
         idx = sp.astype(np.int64) * n + sh
-        seg = np.bincount(idx, minlength=3 * n).reshape(3, n)
-        trk = np.bincount(idx, weights=length, minlength=3 * n).reshape(3, n)
+        seg = np.bincount(idx, minlength=NSP * n).reshape(NSP, n)
+        trk = np.bincount(idx, weights=length, minlength=NSP * n).reshape(NSP, n)
         res.segments += seg
         res.track_length += trk
         i, _ = self.tables.grid.locate(T)
         res.track_hist += np.bincount(sp.astype(np.int64) * len(self.tables.grid.T) + i, weights=length,
-                                      minlength=3 * len(self.tables.grid.T)).reshape(3, -1)
+                                      minlength=NSP * len(self.tables.grid.T)).reshape(NSP, -1)
 
     def _run_batch(self, rng, lo, hi, res, segs):
         m = hi - lo
@@ -405,9 +413,10 @@ class ShowerSimulator:
             for name, y in ys.items():
                 np.add.at(res.dark_yield[name], s.sh, y)
                 self._keep(segs, y, name, s, s.T, T1)
-        # multiple scattering (Highland, PDG eq. 34.16), direction kick at the end of the step
-        E = Tm + M_E
-        p = np.sqrt(np.maximum(E**2 - M_E**2, 1e-30))
+        # multiple scattering (Highland, PDG eq. 34.16, with the particle's mass), kick at the end of the step
+        mass = MASSES[s.sp]
+        E = Tm + mass
+        p = np.sqrt(np.maximum(E**2 - mass**2, 1e-30))
         beta = p / E
         xr = np.maximum(ell / tb.X0, 1e-12)
         theta0 = 0.0136 / (beta * p) * np.sqrt(xr) * np.maximum(1.0 + 0.038 * np.log(xr / beta**2), 0.0)
@@ -473,6 +482,6 @@ class ShowerSimulator:
         sel = y > 0
         if not np.any(sel):
             return
-        segs.append({"process": np.full(int(sel.sum()), DarkTables.PROCESSES.index(name), np.int8),
+        segs.append({"process": np.full(int(sel.sum()), DarkTables.ALL_PROCESSES.index(name), np.int8),
                      "T0": T0[sel], "T1": T1[sel], "pos": s.pos[sel], "u": s.u[sel], "t": s.t[sel],
                      "yield": y[sel], "shower": s.sh[sel]})
