@@ -17,7 +17,14 @@ flux (BEST eq. A17, Kim & Tsai 1973) chi = int_{tmin}^{tmax} dt (t - tmin)/t^2 [
 limits tmin = (m^2/(2E))^2, tmax = m^2 + tmin, and Tsai's atomic-nuclear form factors (BEST eqs. A18-A19):
 
     G2el = Z^2 (a^2 t/(1 + a^2 t))^2 (1/(1 + t/d))^2,     a = 111 Z^-1/3 / m_e,  d = 0.164 GeV^2 A^-2/3,
-    G2inel = Z (a'^2 t/(1 + a'^2 t))^2 ((1 + t (mu_p^2 - 1)/(4 m_p^2)) / (1 + t/0.71 GeV^2)^4)^2,  a' = 773 Z^-2/3 / m_e.
+    G2inel = Z (a'^2 t/(1 + a'^2 t))^2 (1 + t (mu_p^2 - 1)/(4 m_p^2)) / (1 + t/0.71 GeV^2)^4,  a' = 773 Z^-2/3 / m_e.
+
+The proton factor of G2inel is used once, not squared as some transcriptions of BEST eq. A19 print it: it is
+already the squared dipole form factor, (G_E^2 + tau G_M^2)/(1 + tau) = G_D^2 (1 + tau (mu_p^2 - 1))/(1 + tau)
+with G_D = (1 + t/0.71)^-2, G_M = mu_p G_D, tau = t/(4 m_p^2), to O(tau^2) (the Rosenbluth structure of
+elastic ep scattering); squaring it again would be G_D^4.  PETITE (2401.06843) uses it once.  The difference
+matters only for heavy m_V near threshold (t ~ 0.1-1 GeV^2): 0.3% of chi at E = 20 GeV, m = 0.3 GeV; x1.8 at
+E = 2 GeV, m = 1 GeV (docs/showers.md).
 
 Liu and Miller (PRD 96 (2017) 016004, arXiv:1705.01633) compare IWW with the exact 2 -> 3 result: IWW is within
 ~10-30% for m_V = 10-100 MeV at E = 10 GeV, worse near x -> 1 and at m_V ~ E (docs/showers.md).
@@ -63,7 +70,7 @@ def g2_elastic_inelastic(Z: float, A: float, t):
     d = 0.164 * A ** (-2.0 / 3.0)
     ap = 773.0 * Z ** (-2.0 / 3.0) / M_E
     el = Z**2 * (a**2 * t / (1.0 + a**2 * t)) ** 2 / (1.0 + t / d) ** 2
-    inel = Z * (ap**2 * t / (1.0 + ap**2 * t)) ** 2 * ((1.0 + t * (MU_P**2 - 1.0) / (4.0 * M_PROTON**2)) / (1.0 + t / 0.71) ** 4) ** 2
+    inel = Z * (ap**2 * t / (1.0 + ap**2 * t)) ** 2 * (1.0 + t * (MU_P**2 - 1.0) / (4.0 * M_PROTON**2)) / (1.0 + t / 0.71) ** 4
     return el + inel
 
 
