@@ -50,10 +50,11 @@ def plot(res):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
-    styles = {"total": ("k", "-", "pi0/eta decays + target photon showers"), "direct": ("C0", "--", "pi0/eta -> gamma A' only"),
-              "shower": ("C3", ":", "target photon showers only")}
+    styles = {"total": ("k", "-", "all sources"), "direct": ("C0", "--", "pi0/eta -> gamma A' only"),
+              "shower": ("C3", ":", "target photon showers only"),
+              "bremsstrahlung": ("C2", "-.", "proton bremsstrahlung only")}
     for src, (c, ls, label) in styles.items():
-        pts = [(r["mass_GeV"], r[src][0], r[src][1]) for r in res["sources"] if r[src][0] is not None]
+        pts = [(r["mass_GeV"], r[src][0], r[src][1]) for r in res["sources"] if r.get(src, (None,))[0] is not None]
         if not pts:
             continue
         m = [p[0] for p in pts] + [p[0] for p in pts[::-1]]

@@ -121,10 +121,10 @@ def test_dune_projection_per_source_and_limit_cli(capsys):
 
     out = projection("dune_nd_dark_photon", [0.05], n=400, seed=1, showers=6)
     r = out["sources"][0]
-    lo = {s: r[s][0] for s in ("total", "direct", "shower")}
+    lo = {s: r[s][0] for s in ("total", "direct", "shower", "bremsstrahlung")}
     assert all(v is not None and 1e-10 < v < 1e-6 for v in lo.values())
-    # the total signal is the sum of the two: its lower edge lies below each source's alone
-    assert lo["total"] <= min(lo["direct"], lo["shower"]) * (1 + 1e-9)
+    # the total signal is the sum of the three: its lower edge lies below each source's alone
+    assert lo["total"] <= min(lo["direct"], lo["shower"], lo["bremsstrahlung"]) * (1 + 1e-9)
     assert main(["limit", "dune_nd_dark_photon", "--masses", "0.05", "--events", "400", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["parameter"] == "epsilon" and d["limit"][0] is not None and d["cl"] == 0.9

@@ -412,7 +412,8 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
     gkey = f"U{flavour}4" if spec.particle == "hnl" else _COUPLING[spec.particle][1]
     for params in models:  # every check before any work: no channel open at any mass is one line
         try:
-            chs = meson_channels(params, parents=_decay_parents(spec), particle=spec.particle)
+            chs = meson_channels(params, parents=_decay_parents(spec), particle=spec.particle,
+                                 bremsstrahlung="p" in spec.parents)
             open_at.append(True)
         except ConfigurationError:
             open_at.append(bool(_shower_channels(spec, params)))
@@ -510,7 +511,8 @@ def _one_mass(st: dict, im: int):
     spec, m, params, seed = st["spec"], st["masses"][im], st["models"][im], st["seed"]
     notes, kept = [], []
     try:
-        chs = meson_channels(params, parents=_decay_parents(spec), particle=spec.particle)
+        chs = meson_channels(params, parents=_decay_parents(spec), particle=spec.particle,
+                                 bremsstrahlung="p" in spec.parents)
     except ConfigurationError as exc:
         chs = []
         if not _shower_channels(spec, params):

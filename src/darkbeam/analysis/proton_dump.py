@@ -1,10 +1,12 @@
-"""Proton beam-dump dark-photon projections with the two sources side by side (docs/shower_events.md):
-pi0/eta -> gamma A' decays and the dark vectors of the pi0/eta photon showers in the target.
+"""Proton beam-dump dark-photon projections with the sources side by side (docs/shower_events.md):
+pi0/eta -> gamma A' decays, the dark vectors of the pi0/eta photon showers in the target, and (where the
+search's parents name 'p') proton bremsstrahlung.
 
 :func:`projection` runs the limit of a catalog search whose parents include 'gamma' (the target's photon
 showers; e.g. ``dune_nd_dark_photon``) through :func:`darkbeam.analysis.meson_limits.limit_curve` (one
 generation per mass, the epsilon axis by exact reweighting) and solves the same counting for the events of
-each source alone: 'total', 'direct' (the meson decays) and 'shower' (the shower channel).
+each source alone: 'total', 'direct' (the meson decays), 'shower' (the shower channel) and 'bremsstrahlung'
+(p N -> p N A', processes/direct_llp.py; None when the search has no 'p' parent).
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import numpy as np
 
 __all__ = ["projection", "SOURCES"]
 
-SOURCES = ("total", "direct", "shower")
+SOURCES = ("total", "direct", "shower", "bremsstrahlung")
 
 
 def projection(search: str, masses: Sequence[float], *, n: int = 4000, seed: int = 1, showers: int | None = None) -> dict:
     """Lower and upper epsilon edges per mass of ``search`` for each of SOURCES (module docstring);
     ``showers``: photon showers per mass for the shower sample (default meson_limits.SHOWER_SHOWERS)."""
     from darkbeam.analysis import meson_limits as ML
+    from darkbeam.processes.direct_llp import CHANNEL_NAME as BREM_NAME
     from darkbeam.processes.shower_llp import CHANNEL_NAME
 
     spec = ML.spec_from_search(search)
@@ -43,14 +46,16 @@ def projection(search: str, masses: Sequence[float], *, n: int = 4000, seed: int
         row = {"mass_GeV": m, "total": (out["limit"][im], out["limit_upper"][im])}
         evs = [(ev, acc) for mm, _, ev, acc in kept if mm == m]
         c = out["ctau_power"][im]
-        for src in ("direct", "shower"):
+        for src in ("direct", "shower", "bremsstrahlung"):
             curves = []
             for ev, acc in evs:
-                names = np.array([cs.name == CHANNEL_NAME for cs in ev.cases])
-                is_shower = names[np.asarray(ev["case"])] if len(names) else np.zeros(len(ev), bool)
-                sel = is_shower if src == "shower" else ~is_shower
+                kind = np.array([("shower" if cs.name == CHANNEL_NAME else "bremsstrahlung" if cs.name == BREM_NAME
+                                  else "direct") for cs in ev.cases])
+                sel = kind[np.asarray(ev["case"])] == src if len(kind) else np.zeros(len(ev), bool)
                 curves.append((ev, np.asarray(acc, dtype=float) * sel))
-            row[src] = _edges(curves, c, out["signal_events_limit"], spec.particle) if curves and c is not None else (None, None)
+            have = any(float(np.sum(a)) > 0 for _, a in curves)
+            row[src] = (_edges(curves, c, out["signal_events_limit"], spec.particle)
+                        if curves and have and c is not None else (None, None))
         rows.append(row)
     out["sources"] = rows
     return out
