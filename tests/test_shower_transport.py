@@ -65,6 +65,26 @@ def test_shower_maximum_vs_pdg(material, particle, c):
     assert tmax == pytest.approx(math.log(4.0 / mat.critical_energy) + c, rel=0, abs=1.0)
 
 
+@pytest.mark.parametrize("material", ["lead", "iron"])
+def test_longitudinal_profile_vs_the_pdg_gamma_parametrisation(material):
+    """The whole longitudinal energy-deposit profile of 10 GeV electrons against the gamma-distribution
+    parametrisation of EGS4 showers (Longo and Sestili 1975; PDG review "Passage of particles through
+    matter", eq. 34.35): dE/dt ~ (bt)^(a-1) e^(-bt), b = 0.5 for heavy elements, t_max = (a-1)/b =
+    ln(E0/E_c) - 0.5.  The cumulative profiles differ by less than 0.06 anywhere (measured 0.034-0.036,
+    32 showers) and the mean depths by less than 0.6 X0 (measured 0.35, 0.29)."""
+    from scipy import stats
+
+    mat = MATERIALS[material]
+    r = ShowerSimulator(mat, "e-", 10.0).run(32, seed=3)
+    p = r.profile / r.profile.sum()
+    t = (np.arange(p.size) + 0.5) * PROFILE_DX0
+    b = 0.5
+    a = b * (math.log(10.0 / mat.critical_energy) - 0.5) + 1.0
+    cdf_ref = stats.gamma.cdf((np.arange(p.size) + 1) * PROFILE_DX0, a, scale=1.0 / b)
+    assert np.abs(np.cumsum(p) - cdf_ref).max() < 0.06
+    assert (p * t).sum() == pytest.approx(a / b, rel=0, abs=0.6)
+
+
 def test_resonant_yield_of_a_slowing_positron_is_the_closed_form():
     """A positron slowing down continuously through E_res yields n_e (2 pi^2 alpha/m_e) / (dE/dx)(E_res)
     (the narrow-width closed form) with dE/dx from the material formula, not the table."""
