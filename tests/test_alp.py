@@ -155,6 +155,22 @@ def test_primakoff_scaling_and_form_factor():
     assert P.sigma(np.array([0.04]), m_a=0.05, g_agg=1e-4, Z=26)[0] == 0.0
 
 
+@pytest.mark.parametrize("E", [3.0, 10.0, 30.0])
+def test_primakoff_total_against_the_gaussian_form_factor_closed_form(E):
+    """Total sigma_P with a Gaussian charge form factor F = exp(-t R^2/6) (carbon, R = 2.47 fm) against the
+    small-angle closed form (docs/alps.md, audit): x = E^2 theta^2, t0 = (m^2/2E)^2, a = 3/R^2,
+    sigma = (g^2 alpha Z^2/8) int_0^inf x e^{-(t0+x)/a} dx/(t0+x)^2
+          = (g^2 alpha Z^2/8) [(1 + t0/a) E1(t0/a) - e^{-t0/a}]."""
+    from scipy.special import exp1
+
+    m_a, g, Z, R = 0.1, 1e-4, 6, 2.47 / 0.1973269804
+    a, t0 = 3.0 / R**2, (m_a * m_a / (2 * E)) ** 2
+    got = float(P.sigma(np.array([E]), m_a=m_a, g_agg=g, Z=Z, form_factor=lambda t: np.exp(-t * R * R / 6.0))[0])
+    c = t0 / a
+    want = g * g * C.ALPHA_EM * Z * Z / 8.0 * ((1 + c) * exp1(c) - np.exp(-c)) * HBARC2_GEV2_CM2
+    assert got == pytest.approx(want, rel=2e-3, abs=0)
+
+
 @pytest.mark.parametrize("m_a", [0.03, 0.3, 1.0])
 def test_alp_pi0_mixing_first_order_against_exact_diagonalisation(m_a):
     from darkbeam.physics import alp_mixing as X
