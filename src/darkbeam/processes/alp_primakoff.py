@@ -71,7 +71,7 @@ class PrimakoffChannel(DirectChannel):
         return {k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items()}
 
     def produce(self, src, place, vol, params, n: int, rng, pot: float) -> dict | None:
-        """ALPs whose rays cross the decay volume: the arrays of meson_decay._produce (one branch)."""
+        """ALPs whose rays cross the decay volume: the arrays of meson_decay.produce_toward_volume (one branch)."""
         from darkbeam.events.weights import path_bounds_from_segments
 
         pilot = self._hits(src, place, vol, max(int(n), 4096), rng)

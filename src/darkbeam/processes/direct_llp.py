@@ -64,7 +64,7 @@ class DirectChannel:
     :class:`BremsstrahlungChannel`, :class:`darkbeam.processes.alp_primakoff.PrimakoffChannel`,
     :class:`darkbeam.processes.shower_llp.ShowerChannel`), as :func:`darkbeam.processes.meson_decay.simulate`
     reads them: a subclass gives the defaults of parent, daughters, llp, source, sample_key and notes,
-    its ``name`` and a ``produce`` method (the arrays of meson_decay._produce, one branch).
+    its ``name`` and a ``produce`` method (the arrays of meson_decay.produce_toward_volume, one branch).
 
     br: the rate factor at the model's coupling (the sample's weights are at the reference coupling);
     scaling: ((coupling, power),) as for the meson channels; mass: the LLP mass (GeV); sample_key: the
@@ -109,7 +109,7 @@ class BremsstrahlungChannel(DirectChannel):
                                             "proton, the companion the proton after the emission (P - k)",))
 
     def produce(self, ps, place, vol, params, n: int, rng, pot: float) -> dict | None:
-        """Azimuth-resampled A' toward the decay volume: the arrays of meson_decay._produce (one branch)."""
+        """Azimuth-resampled A' toward the decay volume: the arrays of meson_decay.produce_toward_volume (one branch)."""
         from darkbeam.events.weights import path_bounds_from_segments
         from darkbeam.sources.beam.configs import beam_config
 

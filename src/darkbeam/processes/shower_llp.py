@@ -55,7 +55,7 @@ class ShowerChannel(DirectChannel):
 
     def produce(self, ps, place, vol, params, n: int, rng, pot: float) -> dict | None:
         """``n`` vectors drawn from the sample, those whose line crosses the decay volume: the arrays of
-        meson_decay._produce (one branch)."""
+        meson_decay.produce_toward_volume (one branch)."""
         from darkbeam.events.weights import path_bounds_from_segments
 
         W = np.asarray(ps.weight, dtype=float)
