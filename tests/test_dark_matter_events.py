@@ -61,13 +61,13 @@ def test_scattering_weight_is_unbiased_for_n_e_L_sigma(target):
 
 
 def test_bremsstrahlung_chi_toward_detector_matches_brute_force():
-    """Forced chi directions from the A' -> chi chi-bar 'parent' (parent_mass path of meson_decay._produce):
+    """Forced chi directions from the A' -> chi chi-bar 'parent' (parent_mass path of meson_decay.produce_toward_volume):
     sum(w_rate) = the chi whose straight line crosses DUNE ND, counted by brute force (isotropic decays,
     boosted, rays intersected with the box)."""
     from darkbeam.detectors.catalog import load_experiment
     from darkbeam.mc.forced_direction import boost_daughters
     from darkbeam.processes.dark_matter import _BremChi, _placement, _TwoBodySampler, setup_of
-    from darkbeam.processes.meson_decay import _produce
+    from darkbeam.processes.meson_decay import produce_toward_volume
     from darkbeam.sources.parents.bremsstrahlung import bremsstrahlung_sample
 
     st = setup_of("dune_nd")
@@ -75,7 +75,7 @@ def test_bremsstrahlung_chi_toward_detector_matches_brute_force():
     place = _placement(st, exp, 0.0)
     ps = bremsstrahlung_sample("lbnf", 0.03, n=2**11, seed=2)
     ch = _BremChi(br=1.0, parent_mass=0.03, llp="chi", sampler=_TwoBodySampler(0.03, 0.01))
-    forced = _produce(ch, ps, place, exp.target_volume, _params(), 20_000, np.random.default_rng(1), 1.0)
+    forced = produce_toward_volume(ch, ps, place, exp.target_volume, _params(), 20_000, np.random.default_rng(1), 1.0)
     rng = np.random.default_rng(2)
     m = 200_000
     W = np.asarray(ps.weight)

@@ -126,7 +126,8 @@ def flux_command(
     stopped_per_pot: Optional[float] = typer.Option(None, "--stopped-per-pot", help="DAR: stopped parents per POT."),
     parent: str = typer.Option("pi", "--parent", help="DAR configuration: pi, mu or k."),
     stats: int = typer.Option(2**16, "--stats", help="Beam model: mesons per species (power of 2)."),
-    seed: int = typer.Option(12345, "--seed", help="Beam model: Sobol scrambling seed."),
+    seed: int = typer.Option(12345, "--seed", help="Beam model: seed of the Sobol scrambling of the "
+                            "production points (the beam model's default; not an event seed)."),
     emin: Optional[float] = typer.Option(None, "--emin", help="Lowest energy shown (GeV)."),
     emax: Optional[float] = typer.Option(None, "--emax", help="Highest energy shown (GeV)."),
     points: Optional[int] = typer.Option(

@@ -97,7 +97,7 @@ def generate_command(
     experiment: Optional[str] = typer.Option(None, "--experiment", "-e", help="Experiment keyword (darkbeam experiments) or a TOML file (default: miniboone_fhc; csi_2017 with --process cevns, dune_nd_fhc with --process trident)."),
     model: Optional[Path] = MODEL_OPTION,
     sets: Optional[list[str]] = SET_OPTION,
-    seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same events, for any number of workers)."),
+    seed: int = typer.Option(1, "--seed", help="Seed of the event generation (same seed, same events, for any number of workers)."),
     events: int = typer.Option(20_000, "--events", "-n", help="Weighted events per process case on average (shared between cases by their error contribution, docs/generator.md)."),
     unweighted: Optional[int] = typer.Option(None, "--unweighted", help="Also write N unweighted events (accept-reject on the decay weight)."),
     output: Optional[str] = typer.Option(

@@ -21,8 +21,9 @@ def parents_command(
                                        "jparc, sps, wanf, cern_ps)."),
     mode: str = typer.Option("in-flight", "--mode", help="in-flight (pi, K, K0_L in the decay region; pi0, eta, ... "
                              "prompt in the target) or at-rest (pi+, K+ stopping in the absorber or walls)."),
-    species: Optional[list[str]] = typer.Option(None, "--species", "-p", help="Parent(s), e.g. pi+ or 'K+,K-' (repeatable; "
-                                                "default: every parent of the mode)."),
+    species: Optional[list[str]] = typer.Option(None, "--species", "-p", "--parent", "-P",
+                                                help="Parent(s), e.g. pi+ or 'K+,K-' (repeatable; default: every "
+                                                "parent of the mode; --parent/-P as in darkbeam production)."),
     site: str = typer.Option("all", "--site", help="at-rest: all, absorber, walls or target (the walls of the target station)."),
     polarity: str = typer.Option("FHC", "--polarity", help="Horn polarity: FHC or RHC."),
     stopped_per_pot: Optional[float] = typer.Option(None, "--stopped-per-pot", help="at-rest: normalise to this many "
@@ -33,7 +34,8 @@ def parents_command(
                                          "the A' mass in GeV; yields per POT at epsilon = 1."),
     pot: Optional[float] = typer.Option(None, "--pot", help="dk2nu: protons on target of the file (default: its metadata)."),
     stats: int = typer.Option(2**13, "--stats", help="Beam model: production points per species (power of 2)."),
-    seed: int = typer.Option(12345, "--seed", help="Beam model: Sobol scrambling seed."),
+    seed: int = typer.Option(12345, "--seed", help="Beam model: seed of the Sobol scrambling of the "
+                            "production points (the beam model's default; not an event seed)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Decays per POT of each parent species and their mean momentum, from the beam model or a file."""

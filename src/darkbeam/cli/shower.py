@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from darkbeam.cli.common import JSON_OPTION, print_json
+from darkbeam.cli.common import JSON_OPTION, print_json, split_list
 from darkbeam.cli.main import app
 from darkbeam.errors import ParameterError
 
@@ -88,14 +88,14 @@ def shower_command(
     particle: str = typer.Option("e-", "--particle", "-p", help="Primary: e-, e+, gamma, mu- or mu+."),
     energy: float = typer.Option(10.0, "--energy", "-E", help="Primary total energy in GeV."),
     showers: int = typer.Option(100, "--showers", "-n", help="Number of showers."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same result)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the showers and dark-vector draws (same seed, same result)."),
     cut: float = typer.Option(1e-3, "--cut", help="Kinetic-energy cut in GeV for e+- and photons."),
     thickness: Optional[float] = typer.Option(None, "--thickness", help="Target thickness in radiation lengths (default: infinite)."),
     dark_mass: Optional[float] = typer.Option(None, "--dark-mass", help="Dark-vector mass in GeV: adds the yields at eps = 1."),
     dark_brem: Optional[str] = typer.Option(None, "--dark-brem", help="Dark bremsstrahlung: exact (tree-level 2 -> 3; default for the shower summary), ww (angle-dependent flux; default for --search and --beam) or iww (improved WW)."),
     layers: Optional[str] = typer.Option(None, "--layers", help="Layered target along the beam, thicknesses in cm: lead:1.5,graphite:inf (replaces --material/--thickness)."),
     search: Optional[str] = typer.Option(None, "--search", help="An electron beam-dump search of the catalog (e137_dark_photon): the excluded eps band per mass (docs/showers.md, E137)."),
-    dark_masses: Optional[str] = typer.Option(None, "--dark-masses", help="Comma-separated dark-photon masses in GeV for --search (0.01,0.03,0.1)."),
+    dark_masses: Optional[list[str]] = typer.Option(None, "--dark-masses", help="Dark-photon masses in GeV for --search: comma- or space-separated, or repeated (0.01,0.03,0.1)."),
     vectors: int = typer.Option(50000, "--vectors", help="Weighted dark vectors sampled per mass (--search)."),
     processes: Optional[str] = typer.Option(None, "--processes", help="Comma-separated production processes for --search (brem_e-,brem_e+); default all."),
     energy_cut: Optional[float] = typer.Option(None, "--energy-cut", help="Signal energy threshold in GeV for --search (default: the geometry's)."),
@@ -137,7 +137,7 @@ def shower_command(
         _search_command(search, dark_mass, dark_masses, showers, vectors, seed, energy_cut, dark_brem or "ww", processes, as_json,
                         acceptance)
         return
-    if dark_masses is not None:
+    if dark_masses:
         raise ParameterError("--dark-masses needs --search (a single --dark-mass gives the yields)")
     if layers is not None and thickness is not None:
         raise ParameterError("give either --layers or --thickness, not both")
@@ -191,11 +191,12 @@ def _search_command(search, dark_mass, dark_masses, showers, vectors, seed, ener
     from darkbeam.analysis.beam_dump import search_limit
 
     masses = [] if dark_mass is None else [dark_mass]
-    if dark_masses:
+    for v in dark_masses or []:  # each value comma- or space-separated, the option repeatable
         try:
-            masses += [float(x) for x in dark_masses.split(",")]
+            masses += [float(x) for item in split_list("--dark-masses", [v]) for x in item.split()]
         except ValueError:
-            raise ParameterError(f"--dark-masses wants comma-separated masses in GeV, got '{dark_masses}'") from None
+            raise ParameterError(f"--dark-masses wants comma-separated (or space-separated, or repeated) masses "
+                                 f"in GeV, got '{v}'") from None
     if not masses:
         raise ParameterError("--search needs --dark-mass or --dark-masses")
     if vectors < 1:

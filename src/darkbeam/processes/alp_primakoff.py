@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
+from darkbeam.processes.direct_llp import DirectChannel
 from darkbeam.sources.parents.primakoff import G_REF, SAMPLE_KEY
 
 __all__ = ["PrimakoffChannel", "primakoff_channel", "MixingChannel", "mixing_channel", "CHANNEL_NAME", "SAMPLE_KEY",
@@ -35,30 +37,19 @@ _BATCH = 2**18
 
 
 @dataclass(frozen=True)
-class PrimakoffChannel:
+class PrimakoffChannel(DirectChannel):
     """ALPs from Primakoff conversion as a production channel of :func:`simulate` (module docstring).
     br: (g_agg / G_REF)^2; the parents mapping of simulate holds the source under :data:`SAMPLE_KEY`."""
 
-    br: float
-    scaling: tuple[tuple[str, int], ...]
-    mass: float
+    name: ClassVar[str] = CHANNEL_NAME
     parent: str = "gamma"
     daughters: tuple[str, ...] = ("alp",)
     llp: str = "alp"
-    width: float = 0.0
     source: str = SOURCE
     sample_key: str = SAMPLE_KEY
     notes: tuple[str, ...] = field(default=("no parent decay: the ALP is made on a target nucleus; the stored "
                                             "parent is the converting photon, no companion (the nucleus is not stored); "
                                             "first-generation meson photons only (no shower photons)",))
-
-    @property
-    def name(self) -> str:
-        return CHANNEL_NAME
-
-    @property
-    def llp_index(self) -> int:
-        return 0
 
     def _hits(self, src, place, vol, n_draws: int, rng):
         out = {"k4": [], "pos": [], "w": [], "a": [], "b": [], "draw": []}
@@ -80,7 +71,7 @@ class PrimakoffChannel:
         return {k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items()}
 
     def produce(self, src, place, vol, params, n: int, rng, pot: float) -> dict | None:
-        """ALPs whose rays cross the decay volume: the arrays of meson_decay._produce (one branch)."""
+        """ALPs whose rays cross the decay volume: the arrays of meson_decay.produce_toward_volume (one branch)."""
         from darkbeam.events.weights import path_bounds_from_segments
 
         pilot = self._hits(src, place, vol, max(int(n), 4096), rng)
@@ -125,15 +116,12 @@ class MixingChannel(PrimakoffChannel):
     hit-or-miss direction as :class:`PrimakoffChannel`, from the source of
     :func:`darkbeam.sources.parents.alp_mixing.mixing_source`."""
 
+    name: ClassVar[str] = MIXING_NAME
     parent: str = "pi0"
     source: str = MIXING_SOURCE
     sample_key: str = "alp (pi0 mixing)"
     notes: tuple[str, ...] = field(default=("the ALP takes the prompt pi0's momentum (mixing), at the pi0's production "
                                             "point; eta/eta' mixing not included; first order in g_agluon",))
-
-    @property
-    def name(self) -> str:
-        return MIXING_NAME
 
 
 def mixing_channel(params) -> MixingChannel | None:

@@ -11,7 +11,7 @@ to the near detector, scattering elastically on its electrons (docs/dark_matter.
   not at 8.9 GeV), the on-shell A' then decaying promptly to chi chi-bar (two-body, isotropic in the
   A' rest frame: its polarisation is not modelled), branching ratio eps^2 BR(A' -> chi chi-bar).
 
-The chi's direction is forced into the detector volume (:func:`darkbeam.processes.meson_decay._produce`:
+The chi's direction is forced into the detector volume (:func:`darkbeam.processes.meson_decay.produce_toward_volume`:
 a point uniform in the volume fixes the direction; Jacobian and direction density in the weight), so
 that ``w_rate`` sums to the chi per exposure whose straight line crosses the volume; chi is stable, so
 the segments [a_j, b_j] of that line in the volume are its whole path there.  The chi-bar has the same
@@ -178,7 +178,7 @@ class _TwoBodySampler:
 @dataclass(frozen=True)
 class _BremChi:
     """The bremsstrahlung A' as a 'parent' decaying to chi chi-bar (duck type of ProductionChannel for
-    meson_decay._produce)."""
+    meson_decay.produce_toward_volume)."""
 
     br: float
     parent_mass: float
@@ -234,10 +234,10 @@ def _channels(params, beam, *, bremsstrahlung: bool, n_parents: int, seed: int, 
 def chi_arrivals(params, setup, *, n: int, rng: np.random.Generator, offset_m: float = 0.0, n_parents: int = 2**14,
                  seed: int = 1, bremsstrahlung: Optional[bool] = None):
     """(list of (channel, arrays), exposure, experiment, notes): for every chi source, ``n`` forced-direction
-    chi toward the detector (arrays of meson_decay._produce: ``lab`` daughters, ``bounds`` path segments
+    chi toward the detector (arrays of meson_decay.produce_toward_volume: ``lab`` daughters, ``bounds`` path segments
     in the detector frame, ``w_rate`` chi per exposure crossing the volume, ``x0``, ``t0``)."""
     from darkbeam.detectors.catalog import load_experiment
-    from darkbeam.processes.meson_decay import _produce
+    from darkbeam.processes.meson_decay import produce_toward_volume
 
     st = setup_of(setup)
     if not params.has_dm:
@@ -256,7 +256,7 @@ def chi_arrivals(params, setup, *, n: int, rng: np.random.Generator, offset_m: f
                             notes=notes):
         if ch.br <= 0:
             continue
-        prod = _produce(ch, ps, place, vol, params, n, rng, st.pot)
+        prod = produce_toward_volume(ch, ps, place, vol, params, n, rng, st.pot)
         if prod is None:
             notes.append(f"{ch.name}: no chi reaches the detector")
             continue

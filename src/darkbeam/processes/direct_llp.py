@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from darkbeam.errors import ConfigurationError
 
-__all__ = ["BremsstrahlungChannel", "bremsstrahlung_channel", "azimuth_range", "CHANNEL_NAME", "SAMPLE_KEY"]
+__all__ = ["DirectChannel", "BremsstrahlungChannel", "bremsstrahlung_channel", "azimuth_range", "CHANNEL_NAME", "SAMPLE_KEY"]
 
 #: the production channel's name in tables and meta
 CHANNEL_NAME = "p N -> p N zprime (bremsstrahlung)"
@@ -58,36 +59,57 @@ def _corners(vol) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class BremsstrahlungChannel:
+class DirectChannel:
+    """The common part of the production channels without a parent decay (the LLP made in the target:
+    :class:`BremsstrahlungChannel`, :class:`darkbeam.processes.alp_primakoff.PrimakoffChannel`,
+    :class:`darkbeam.processes.shower_llp.ShowerChannel`), as :func:`darkbeam.processes.meson_decay.simulate`
+    reads them: a subclass gives the defaults of parent, daughters, llp, source, sample_key and notes,
+    its ``name`` and a ``produce`` method (the arrays of meson_decay.produce_toward_volume, one branch).
+
+    br: the rate factor at the model's coupling (the sample's weights are at the reference coupling);
+    scaling: ((coupling, power),) as for the meson channels; mass: the LLP mass (GeV); sample_key: the
+    key of the channel's sample in the parents mapping of simulate; llp_index: the LLP's place in
+    ``daughters``."""
+
+    br: float
+    scaling: tuple[tuple[str, int], ...]
+    mass: float
+    parent: str
+    daughters: tuple[str, ...]
+    llp: str
+    width: float = 0.0
+    source: str = ""
+    sample_key: str = ""
+    notes: tuple[str, ...] = ()
+
+    #: the channel's name in tables and meta
+    name: ClassVar[str]
+
+    @property
+    def llp_index(self) -> int:
+        return self.daughters.index(self.llp)
+
+
+@dataclass(frozen=True)
+class BremsstrahlungChannel(DirectChannel):
     """A' from proton bremsstrahlung as a production channel of :func:`simulate` (module docstring).
 
     br: epsilon^2 (the sample's weights are at epsilon = 1); scaling: ((coupling, power),) as for the
     meson channels; mass: the A' mass (GeV).  The parents mapping of simulate holds the sample under
     :data:`SAMPLE_KEY`."""
 
-    br: float
-    scaling: tuple[tuple[str, int], ...]
-    mass: float
+    name: ClassVar[str] = CHANNEL_NAME
     parent: str = "p"
     daughters: tuple[str, ...] = ("p", "zprime")
     llp: str = "zprime"
-    width: float = 0.0
     source: str = SOURCE
     sample_key: str = SAMPLE_KEY
     notes: tuple[str, ...] = field(default=("no parent decay: the A' is made in the target; its polarisation is "
                                             "not modelled (unpolarised decays); the stored parent is the beam "
                                             "proton, the companion the proton after the emission (P - k)",))
 
-    @property
-    def name(self) -> str:
-        return CHANNEL_NAME
-
-    @property
-    def llp_index(self) -> int:
-        return 1
-
     def produce(self, ps, place, vol, params, n: int, rng, pot: float) -> dict | None:
-        """Azimuth-resampled A' toward the decay volume: the arrays of meson_decay._produce (one branch)."""
+        """Azimuth-resampled A' toward the decay volume: the arrays of meson_decay.produce_toward_volume (one branch)."""
         from darkbeam.events.weights import path_bounds_from_segments
         from darkbeam.sources.beam.configs import beam_config
 

@@ -61,7 +61,7 @@ from darkbeam.physics.particles import conjugate, mass_of, pdg_code
 from darkbeam.processes.decays import sample_channel
 from darkbeam.processes.upscatter_decay import final_channels
 
-__all__ = ["simulate", "rescale", "reweight", "llp_is_antiparticle", "PROCESS"]
+__all__ = ["simulate", "produce_toward_volume", "rescale", "reweight", "llp_is_antiparticle", "PROCESS"]
 
 #: ``meta["process"]`` of meson-decay event sets
 PROCESS = "meson-decay"
@@ -132,8 +132,24 @@ def _llp_tables(llp: str, params, cache: dict):
     return cache[llp]
 
 
-def _produce(ch, ps, place, vol, params, n: int, rng, pot: float) -> dict | None:
-    """Forced-direction production of one channel: arrays per event (both branches), or None."""
+def produce_toward_volume(ch, ps, place, vol, params, n: int, rng, pot: float) -> dict | None:
+    """Forced-direction production of one channel (steps 1-3 of the module docstring): ``n`` parent
+    decays drawn from the sample ``ps`` by weight, each LLP sent toward a point uniform in ``vol``
+    (docs/meson_decay.md), both roots of its lab momentum kept as separate events.
+
+    ch: a production channel (``parent``, ``daughters``, ``llp``, ``llp_index``, ``br``, ``name`` and a
+    rest-frame ``sampler(n, rng)`` -> (momenta (n, k, 4), polarisations (n,), weights (n,))); a
+    ``parent_mass`` attribute, where given, replaces the parent's mass (an A' 'parent' of dark matter);
+    place: the beam-to-detector placement; vol: the volume (detector frame, ``sample``, ``segments``,
+    ``volume``); params: the model (the LLP mass); pot: the exposure.
+
+    Returns None when no event has a valid root, else arrays per event (detector frame, GeV, cm, ns):
+    ``P4`` (m, 4) parent four-momenta, ``x0`` (m, 3) and ``t0`` (m,) production point and time,
+    ``lab`` (m, k, 4) the daughters' lab four-momenta, ``h`` (m,) the LLP's helicity along its lab
+    momentum, ``w_rate`` (m,) LLPs per exposure crossing the volume (POT x parent decays per POT x BR x
+    sample weight x J / (4 pi q(u))), ``bounds`` (m, 2s) its path's segments in the volume
+    (:func:`darkbeam.events.weights.path_bounds_from_segments`), ``branch`` (m,) the root (0, 1) and
+    ``draw`` (m,) the parent draw (0..n-1; the two roots of one draw share it)."""
     W = np.asarray(ps.weight, dtype=float)
     tot = float(W.sum())
     if not (len(ps) and tot > 0):
@@ -185,6 +201,10 @@ def _produce(ch, ps, place, vol, params, n: int, rng, pot: float) -> dict | None
     out["bounds"] = [np.concatenate([x, np.repeat(x[:, -1:], width - x.shape[1], axis=1)], axis=1)
                      for x in out["bounds"]]
     return {key: np.concatenate(v) for key, v in out.items()}
+
+
+#: the former private name of :func:`produce_toward_volume`
+_produce = produce_toward_volume
 
 
 def _case_summary(name: str, produced: float, w_toward, w_decay, draw, n: int) -> dict:
@@ -251,7 +271,7 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
         placements_used[place.beam] = place.to_dict()
         produce = getattr(ch, "produce", None)  # a direct LLP source forces its own direction
         prod = produce(ps, place, vol, params, n, rng, pot) if produce is not None else \
-            _produce(ch, ps, place, vol, params, n, rng, pot)
+            produce_toward_volume(ch, ps, place, vol, params, n, rng, pot)
         if prod is None:
             skipped.append(f"{ch.name}: no LLP can reach the decay volume")
             continue

@@ -20,8 +20,11 @@ and :func:`darkbeam.analysis.meson_limits.coupling_curve` reweight them exactly 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
+
+from darkbeam.processes.direct_llp import DirectChannel
 
 __all__ = ["ShowerChannel", "shower_channel", "CHANNEL_NAME", "SAMPLE_KEY", "shower_sample", "run_shower_events"]
 
@@ -35,35 +38,24 @@ SOURCE = ("electromagnetic showers of the pi0/eta photons in the target (darkbea
 
 
 @dataclass(frozen=True)
-class ShowerChannel:
+class ShowerChannel(DirectChannel):
     """Dark vectors of the target's photon showers as a production channel of :func:`simulate` (module
     docstring).  br: epsilon^2 (the sample's weights are at epsilon = 1); scaling: ((coupling, power),) as
     for the meson channels; mass: the vector's mass (GeV)."""
 
-    br: float
-    scaling: tuple[tuple[str, int], ...]
-    mass: float
+    name: ClassVar[str] = CHANNEL_NAME
     parent: str = "gamma"
     daughters: tuple[str, ...] = ("zprime",)
     llp: str = "zprime"
-    width: float = 0.0
     source: str = SOURCE
     sample_key: str = SAMPLE_KEY
     notes: tuple[str, ...] = field(default=("no parent decay: V is made by a shower particle in the target; its "
                                             "polarisation is not modelled (unpolarised decays); the stored parent "
                                             "four-momentum is V's own (the shower particle is not kept)",))
 
-    @property
-    def name(self) -> str:
-        return CHANNEL_NAME
-
-    @property
-    def llp_index(self) -> int:
-        return 0
-
     def produce(self, ps, place, vol, params, n: int, rng, pot: float) -> dict | None:
         """``n`` vectors drawn from the sample, those whose line crosses the decay volume: the arrays of
-        meson_decay._produce (one branch)."""
+        meson_decay.produce_toward_volume (one branch)."""
         from darkbeam.events.weights import path_bounds_from_segments
 
         W = np.asarray(ps.weight, dtype=float)
