@@ -305,12 +305,17 @@ def _candidates_block(u, habs, edges, cU, cP, gU, gP, M, ma, mb, mc, ia, ib, ic,
     with np.errstate(divide="ignore", invalid="ignore"):
         pP = habs * IP / ((1.0 - habs) * IU + habs * IP)
         inP = x < pP
-        b = np.empty(habs.size, dtype=np.int64)
-        xs, ps = x[inP], pP[inP]
-        b[inP] = np.searchsorted(cP, (xs / ps) * IP, side="right")
-        out_ = ~inP
-        xs, ps = x[out_], pP[out_]
-        b[out_] = np.searchsorted(cU, ((xs - ps) / (1.0 - ps)) * IU, side="right")
+        n_in = np.count_nonzero(inP)
+        if n_in == habs.size:  # all polarised (|h| = 1 gives pP = 1): no masked copies
+            b = np.searchsorted(cP, (x / pP) * IP, side="right")
+        else:
+            b = np.empty(habs.size, dtype=np.int64)
+            if n_in:
+                xs, ps = x[inP], pP[inP]
+                b[inP] = np.searchsorted(cP, (xs / ps) * IP, side="right")
+            out_ = ~inP
+            xs, ps = x[out_], pP[out_]
+            b[out_] = np.searchsorted(cU, ((xs - ps) / (1.0 - ps)) * IU, side="right")
     np.minimum(b, nb - 1, out=b)
     e0 = edges[b]
     s_out = e0 + (edges[b + 1] - e0) * u[1]

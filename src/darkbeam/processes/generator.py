@@ -34,6 +34,7 @@ from darkbeam.models.couplings import Couplings, darknews_couplings
 from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.decays import decay_table
 from darkbeam.physics.particles import mass_of, pdg_code
+from darkbeam.processes.allocator import keep_freed_memory
 from darkbeam.processes.cases import (DEFAULT_HELICITIES, DEFAULT_REGIMES, CaseSpec, case_label, enumerate_cases,
                                       experiment_flux, run_fallbacks)
 from darkbeam.processes.event_columns import EventColumns
@@ -236,6 +237,7 @@ class PassTask:
 
 
 def _run_task(task):
+    keep_freed_memory()  # in a worker process (once per process)
     return task.run()
 
 
@@ -323,6 +325,7 @@ def generate(
         )
     seed = int(seed)
     ctx.specs = specs
+    keep_freed_memory()  # fewer page faults, same numbers (processes/allocator.py)
     results = [CaseResult(s) for s in specs]
     pool = None
     if workers > 1 and len(specs) > 1:
