@@ -10,7 +10,10 @@ M_TRIM_THRESHOLD of mallopt(3)), so freed blocks are reused: the page faults fal
 peak RSS is unchanged (the blocks are freed and reused, not kept twice; benchmarks/generate_cpu_ab.py,
 docs/performance.md).  Numbers are not affected in any way.
 
-Only on Linux with glibc; anywhere else, or if mallopt is refused, nothing happens.  Set the
+It is process-wide, so darkbeam applies it only in its own processes: the `darkbeam generate` command and
+the generator's worker processes; a Python session that calls :func:`darkbeam.generate` keeps its
+allocator unless it calls this function itself.  Only on Linux with glibc; anywhere else, or if mallopt is
+refused, nothing happens.  Set the
 environment variable ``DARKBEAM_MALLOC_TUNING=0`` to leave the allocator alone.
 """
 

@@ -325,7 +325,8 @@ def generate(
         )
     seed = int(seed)
     ctx.specs = specs
-    keep_freed_memory()  # fewer page faults, same numbers (processes/allocator.py)
+    # the allocator tuning (processes/allocator.py) is done by darkbeam's own processes only: the command
+    # (cli/generate.py) and the workers below; a Python session calling generate() keeps its allocator
     results = [CaseResult(s) for s in specs]
     pool = None
     if workers > 1 and len(specs) > 1:
