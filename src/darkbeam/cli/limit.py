@@ -4,7 +4,6 @@ searches, one generation per mass and the coupling axis by exact reweighting (do
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Optional
 
 import typer
@@ -24,44 +23,6 @@ _PLOT = typer.Option(None, "--plot", metavar="FILE", help="Draw the curve with t
 _HNL_TYPE = typer.Option(None, "--hnl-type", help="dirac or majorana (default: the published curve's, else dirac).")
 _WORKERS = typer.Option(1, "--workers", "-j", help="Processes over the masses (same seed, same limits for any number).")
 _STOPPED = typer.Option(None, "--stopped-per-pot", help="At-rest searches: normalise the stopped K+ to this number per POT.")
-
-
-def _common_options(
-    masses: list[str] = _MASSES,
-    sets: Optional[list[str]] = SET_OPTION,
-    flavour: str = _FLAVOUR,
-    hnl_type: Optional[str] = _HNL_TYPE,
-    events: int = _EVENTS,
-    seed: int = _SEED,
-    stopped_per_pot: Optional[float] = _STOPPED,
-    workers: int = _WORKERS,
-    plot: Optional[str] = _PLOT,
-    as_json: bool = JSON_OPTION,
-) -> None:
-    """The options ``limit`` and ``recast`` share, in their order on the command line (a signature
-    template for :func:`_with_common_options`, never called)."""
-
-
-def _with_common_options(func):
-    """``func(own parameters..., *, o)`` as a typer command whose signature is its own parameters
-    followed by those of :func:`_common_options`: typer reads the options from ``__signature__`` and
-    calls the command with keywords; the common ones reach ``func`` as attributes of ``o``."""
-    import functools
-    import inspect
-
-    own = inspect.signature(func, eval_str=True)
-    common = inspect.signature(_common_options, eval_str=True)
-    params = [p for p in own.parameters.values() if p.name != "o"] + list(common.parameters.values())
-
-    @functools.wraps(func)
-    def command(**kwargs):
-        o = SimpleNamespace(**{name: kwargs.pop(name) for name in common.parameters})
-        return func(**kwargs, o=o)
-
-    command.__signature__ = own.replace(parameters=params)
-    command.__annotations__ = {p.name: p.annotation for p in params} | {"return": own.return_annotation}
-    del command.__wrapped__  # typer must see __signature__, not the wrapped function's
-    return command
 
 
 def _masses(values: list[str]) -> list[float]:
@@ -129,12 +90,19 @@ def _report(out: dict, as_json: bool, plot: Optional[str]) -> None:
 
 
 @app.command("limit")
-@_with_common_options
 def limit_command(
     search: str = typer.Argument(..., help="Search keyword (darkbeam searches)."),
     more: Optional[list[str]] = typer.Argument(None, metavar="[M2 M3 ...]", help="More masses after --masses M1."),
-    *,
-    o: SimpleNamespace,
+    masses: list[str] = _MASSES,
+    sets: Optional[list[str]] = SET_OPTION,
+    flavour: str = _FLAVOUR,
+    hnl_type: Optional[str] = _HNL_TYPE,
+    events: int = _EVENTS,
+    seed: int = _SEED,
+    stopped_per_pot: Optional[float] = _STOPPED,
+    workers: int = _WORKERS,
+    plot: Optional[str] = _PLOT,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Limit of a catalog search on the coupling of its new particle at each mass (|U_a4|^2 for HNLs,
     theta for the scalar, epsilon for the dark photon): one generation per mass, the coupling axis by
@@ -142,34 +110,34 @@ def limit_command(
     from darkbeam.analysis.meson_limits import limit_curve, spec_from_search
     from darkbeam.analysis.searches import load_search
 
-    _check(o.flavour, o.hnl_type, o.events, o.plot, o.stopped_per_pot)
-    ms = _masses(list(o.masses) + list(more or []))
+    _check(flavour, hnl_type, events, plot, stopped_per_pot)
+    ms = _masses(list(masses) + list(more or []))
     if load_search(search).spec.particle == "dark_matter":  # chi scattering: analysis/dm_sensitivity.py
-        ignored = {"--workers": o.workers != 1, "--hnl-type": o.hnl_type is not None,
-                   "--stopped-per-pot": o.stopped_per_pot is not None, "--flavour": o.flavour != "mu", "--set": bool(o.sets)}
+        ignored = {"--workers": workers != 1, "--hnl-type": hnl_type is not None,
+                   "--stopped-per-pot": stopped_per_pot is not None, "--flavour": flavour != "mu", "--set": bool(sets)}
         for opt, given in ignored.items():
             if given:
                 raise ConfigurationError(f"{opt} does not apply to the dark-matter search '{search}' (m_A' = 3 m_chi, "
                                          "alpha_D = 0.5; docs/dark_matter.md)")
         from darkbeam.analysis.dm_sensitivity import search_limit
 
-        return _report(search_limit(search, ms, n=o.events, seed=o.seed), o.as_json, o.plot)
+        return _report(search_limit(search, ms, n=events, seed=seed), as_json, plot)
     if any(e.electrons is not None for e in load_search(search).spec.exposure):
-        ignored = {"--events": o.events != 4000, "--workers": o.workers != 1, "--hnl-type": o.hnl_type is not None,
-                   "--stopped-per-pot": o.stopped_per_pot is not None, "--flavour": o.flavour != "mu"}
+        ignored = {"--events": events != 4000, "--workers": workers != 1, "--hnl-type": hnl_type is not None,
+                   "--stopped-per-pot": stopped_per_pot is not None, "--flavour": flavour != "mu"}
         for opt, given in ignored.items():
             if given:
                 raise ConfigurationError(f"{opt} does not apply to the electron beam-dump search '{search}' (its "
                                          "showers: darkbeam shower --search; docs/showers.md)")
-        return _beam_dump_limit(search, ms, seed=o.seed, sets=o.sets, as_json=o.as_json, plot=o.plot)
+        return _beam_dump_limit(search, ms, seed=seed, sets=sets, as_json=as_json, plot=plot)
     spec = spec_from_search(search)
-    if spec.particle == "hnl" and o.flavour not in _flavours_of(search):
-        raise ConfigurationError(f"search '{search}' looked for HNLs mixing with {', '.join(_flavours_of(search))}, not {o.flavour}")
-    if o.stopped_per_pot is not None and spec.parent_mode != "at-rest":
+    if spec.particle == "hnl" and flavour not in _flavours_of(search):
+        raise ConfigurationError(f"search '{search}' looked for HNLs mixing with {', '.join(_flavours_of(search))}, not {flavour}")
+    if stopped_per_pot is not None and spec.parent_mode != "at-rest":
         raise ConfigurationError("--stopped-per-pot is for searches with parents at rest")
-    out = limit_curve(spec, ms, flavour=o.flavour, n=o.events, seed=o.seed, hnl_type=o.hnl_type, overrides=_overrides(o.sets),
-                      stopped_per_pot=o.stopped_per_pot, workers=o.workers)
-    _report(out, o.as_json, o.plot)
+    out = limit_curve(spec, ms, flavour=flavour, n=events, seed=seed, hnl_type=hnl_type, overrides=_overrides(sets),
+                      stopped_per_pot=stopped_per_pot, workers=workers)
+    _report(out, as_json, plot)
 
 
 def _beam_dump_limit(search: str, masses: list[float], *, seed: int, sets, as_json: bool, plot) -> None:
@@ -201,26 +169,33 @@ def _flavours_of(search: str) -> list[str]:
 
 
 @app.command("recast")
-@_with_common_options
 def recast_command(
     search: str = typer.Argument(..., help="Search keyword with a [recast] entry (microboone_kdar_scalar)."),
     more: Optional[list[str]] = typer.Argument(None, metavar="[M2 M3 ...]", help="More masses after --masses M1."),
     to: str = typer.Option(..., "--to", help="The new particle of the recast (hnl)."),
-    *,
-    o: SimpleNamespace,
+    masses: list[str] = _MASSES,
+    sets: Optional[list[str]] = SET_OPTION,
+    flavour: str = _FLAVOUR,
+    hnl_type: Optional[str] = _HNL_TYPE,
+    events: int = _EVENTS,
+    seed: int = _SEED,
+    stopped_per_pot: Optional[float] = _STOPPED,
+    workers: int = _WORKERS,
+    plot: Optional[str] = _PLOT,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """A search for one new particle recast into a limit on another (the MicroBooNE KDAR scalar search
     into an HNL limit, Kelly-Machado 2106.06548 done with darkbeam's kinematics): same JSON as limit."""
     from darkbeam.analysis.meson_limits import limit_curve, recast_spec
 
     check_choice("--to", to, ("hnl",))
-    _check(o.flavour, o.hnl_type, o.events, o.plot, o.stopped_per_pot)
-    ms = _masses(list(o.masses) + list(more or []))
-    spec = recast_spec(search, to, o.flavour)
-    if o.flavour == "tau":
+    _check(flavour, hnl_type, events, plot, stopped_per_pot)
+    ms = _masses(list(masses) + list(more or []))
+    spec = recast_spec(search, to, flavour)
+    if flavour == "tau":
         raise ConfigurationError("--flavour tau: K+ -> tau+ N is closed; the recast needs e or mu")
-    out = limit_curve(spec, ms, flavour=o.flavour, n=o.events, seed=o.seed, hnl_type=o.hnl_type, overrides=_overrides(o.sets),
-                      stopped_per_pot=o.stopped_per_pot, workers=o.workers)
+    out = limit_curve(spec, ms, flavour=flavour, n=events, seed=seed, hnl_type=hnl_type, overrides=_overrides(sets),
+                      stopped_per_pot=stopped_per_pot, workers=workers)
     out["recast_of"] = search
     out["recast_to"] = to
-    _report(out, o.as_json, o.plot)
+    _report(out, as_json, plot)
