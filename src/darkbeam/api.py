@@ -459,22 +459,9 @@ def mass_model(model: Any) -> dict:
     :class:`~darkbeam.models.massmodel.MassModel`, ``"spectrum"``: its Takagi diagonalisation
     (``.masses`` GeV, ``.U``), ``"notes"``: its warnings and notes ``}``
     (:func:`darkbeam.models.massmodel.model_values`)."""
-    from darkbeam.errors import ConfigurationError
     from darkbeam.models import ModelParameters
-    from darkbeam.models.massmodel import model_values
+    from darkbeam.models.massmodel import model_values, read_massmodel_file
 
-    if isinstance(model, Mapping):
-        table, data = dict(model), {}
-    else:
-        from darkbeam.models.io import read_toml
-
-        data = dict(read_toml(model))
-        table = data.pop("massmodel", None)
-        if "model" in data and isinstance(data["model"], dict):
-            data = dict(data["model"])
-            table = data.pop("massmodel", table)
-        if table is None:
-            raise ConfigurationError(f"{model}: no [massmodel] table (docs/massmodel.md)")
-        data.pop("oscillation", None)
+    table, data = (dict(model), {}) if isinstance(model, Mapping) else read_massmodel_file(model)
     values, mm, notes = model_values(table, data)
     return {"parameters": ModelParameters.from_dict(values), "massmodel": mm, "spectrum": mm.spectrum(), "notes": notes}

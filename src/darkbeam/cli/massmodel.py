@@ -26,18 +26,10 @@ def massmodel_command(
 
     from darkbeam.errors import ConfigurationError
     from darkbeam.models import ModelParameters
-    from darkbeam.models.io import read_toml
-    from darkbeam.models.massmodel import MassModelNote, model_values
+    from darkbeam.models.massmodel import MassModelNote, model_values, read_massmodel_file
     from darkbeam.physics.radiative_masses import one_loop_light_masses, oscillation_warnings
 
-    data = dict(read_toml(model))
-    table = data.pop("massmodel", None)
-    if "model" in data and isinstance(data["model"], dict):
-        data = dict(data["model"])
-        table = data.pop("massmodel", table)
-    if table is None:
-        raise ConfigurationError(f"{model}: no [massmodel] table (docs/massmodel.md)")
-    data.pop("oscillation", None)  # options for --oscillate with this file
+    table, data = read_massmodel_file(model)  # the [oscillation] options (for --oscillate) are dropped
     try:
         values, mm, notes = model_values(table, data)
     except ConfigurationError as exc:

@@ -97,15 +97,23 @@ def model_dict_from_toml(path: str | Path) -> dict[str, Any]:
     return values
 
 
-def _read_model_file(path: str | Path) -> tuple[dict[str, Any], bool]:
-    data = dict(read_toml(path))
+def split_massmodel(data: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """(the ``[massmodel]`` table or None, the model's other keys) of a model file's contents: the keys at
+    the top level or under ``[model]`` (a top-level ``[massmodel]`` first); a mass model's ``[oscillation]``
+    options (for ``--oscillate``, docs/massmodel.md) are not model keys and are dropped."""
+    data = dict(data)
     mm = data.pop("massmodel", None)
-    if mm is not None:
-        data.pop("oscillation", None)  # options for --oscillate with this file (docs/massmodel.md)
     if "model" in data and isinstance(data["model"], dict):
         data = dict(data["model"])
         if mm is None:
             mm = data.pop("massmodel", None)
+    if mm is not None:
+        data.pop("oscillation", None)
+    return mm, data
+
+
+def _read_model_file(path: str | Path) -> tuple[dict[str, Any], bool]:
+    mm, data = split_massmodel(read_toml(path))
     if mm is None:
         return data, False
     import warnings

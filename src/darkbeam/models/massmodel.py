@@ -396,3 +396,16 @@ def model_values(table: Mapping[str, Any], others: Mapping[str, Any]) -> tuple[d
     out.setdefault("name", f"massmodel ({mm.preset or 'matrix'})")
     out.update(values)
     return out, mm, warnings
+
+
+def read_massmodel_file(path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the ``[massmodel]`` table, the other model keys) of a model TOML file
+    (:func:`darkbeam.models.io.split_massmodel`); a file without a ``[massmodel]`` table is a
+    ConfigurationError (docs/massmodel.md)."""
+    from darkbeam.errors import ConfigurationError
+    from darkbeam.models.io import read_toml, split_massmodel
+
+    table, data = split_massmodel(read_toml(path))
+    if table is None:
+        raise ConfigurationError(f"{path}: no [massmodel] table (docs/massmodel.md)")
+    return table, data
