@@ -38,7 +38,6 @@ Widths (GeV):
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 
@@ -66,26 +65,24 @@ def _kallen(a, b, c):
     return a * a + b * b + c * c - 2.0 * (a * b + b * c + c * a)
 
 
-@lru_cache(maxsize=256)
-def _g3pi(r: float, charged: bool, n: int = 200) -> float:
-    lo, hi = 4.0 * r, (1.0 - np.sqrt(r)) ** 2
-    if hi <= lo:
-        return 0.0
+def g_three_pion(r, charged: bool, n: int = 200):
+    """The phase-space function g_+-(r) (``charged``) or g_00(r) of the module docstring, for an array of
+    r: n-point Gauss-Legendre in z = lo + (hi - lo) sin^2 t, which absorbs the square-root edges at both
+    ends (0 where the channel is closed)."""
+    r = np.asarray(r, dtype=float)
     x, w = np.polynomial.legendre.leggauss(n)
-    # z = lo + (hi - lo) sin^2: absorbs the square-root edges at both ends
+    lo, hi = 4.0 * r[..., None], (1.0 - np.sqrt(r[..., None])) ** 2
     t = 0.25 * np.pi * (x + 1.0)
     z = lo + (hi - lo) * np.sin(t) ** 2
     jac = (hi - lo) * 2.0 * np.sin(t) * np.cos(t) * 0.25 * np.pi
-    f = np.sqrt(np.clip(1.0 - 4.0 * r / z, 0.0, None)) * np.sqrt(np.clip(_kallen(1.0, z, r), 0.0, None))
-    if charged:
-        return float(12.0 / (1.0 - r) ** 2 * np.sum(w * jac * f * (z - r) ** 2))
-    return float(2.0 / (1.0 - r) ** 2 * np.sum(w * jac * f))
-
-
-def g_three_pion(r, charged: bool):
-    """The phase-space function g_+-(r) (``charged``) or g_00(r) of the module docstring."""
-    r = np.asarray(r, dtype=float)
-    return np.vectorize(lambda x: _g3pi(float(x), charged), otypes=[float])(r)
+    rr = r[..., None]
+    f = np.sqrt(np.clip(1.0 - 4.0 * rr / z, 0.0, None)) * np.sqrt(np.clip(_kallen(1.0, z, rr), 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):  # closed channels (r >= 1/9) are set to 0 below
+        if charged:
+            out = 12.0 / (1.0 - r) ** 2 * np.sum(w * jac * f * (z - rr) ** 2, axis=-1)
+        else:
+            out = 2.0 / (1.0 - r) ** 2 * np.sum(w * jac * f, axis=-1)
+    return np.where(hi[..., 0] > lo[..., 0], out, 0.0)
 
 
 def delta_c_ud_over_lambda(g_agluon: float) -> float:
