@@ -16,12 +16,12 @@ the derived quantities live in mixins and helpers named after what they hold:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from types import MappingProxyType
 
 import numpy as np
 
 from darkbeam.errors import ConfigurationError, DataError
 from darkbeam.events import construction
+from darkbeam.events.column_store import ColumnStore, coerce_columns
 from darkbeam.events.kinematics import EventKinematics, _p3_names  # noqa: F401  (_p3_names: re-export)
 from darkbeam.events.schema import (COLUMNS, OPTIONAL_COLUMNS, PROBABILITY_COLUMNS, RECOIL2_COLUMNS,
                                     WEIGHT_COLUMNS, column_spec, gap_columns, parse_gap_column)
@@ -31,7 +31,7 @@ from darkbeam.events.weight_views import EventWeightViews
 _FLOAT_COLUMNS = tuple(k for k, c in COLUMNS.items() if c.dtype.kind == "f")
 
 
-class EventSet(EventKinematics, EventWeightViews):
+class EventSet(ColumnStore, EventKinematics, EventWeightViews):
     """Weighted events with full kinematics, positions and separate weight components.
 
     Parameters
@@ -73,42 +73,14 @@ class EventSet(EventKinematics, EventWeightViews):
         missing = [k for k in names if k not in columns]
         if missing:
             raise ConfigurationError(f"EventSet is missing columns {missing}")
-        cols: dict[str, np.ndarray] = {}
-        n = None
-        for name in names:
-            spec = column_spec(name)
-            a = np.asarray(columns[name])
-            if a.ndim != 1:
-                raise ConfigurationError(f"column {name!r} must be 1-D, has shape {a.shape}")
-            if spec.dtype.kind == "u" and a.size and a.dtype.kind not in "iu":
-                raise ConfigurationError(f"index column {name!r} must be integer, is {a.dtype}")
-            if spec.dtype.kind == "u" and a.size and (a.min() < 0 or a.max() > np.iinfo(spec.dtype).max):
-                raise DataError(f"index column {name!r} has entries outside 0..{np.iinfo(spec.dtype).max}")
-            cols[name] = np.ascontiguousarray(a, dtype=spec.dtype)
-            if n is None:
-                n = a.shape[0]
-            elif a.shape[0] != n:
-                raise ConfigurationError(f"column {name!r} has {a.shape[0]} entries, expected {n}")
+        cols, n = coerce_columns(columns, names, lambda k: column_spec(k).dtype)
         self._cols = cols
-        self._n = int(n)
+        self._n = n
         self.n_gaps = len(gaps)
         if validate:
             self.validate()
 
     # ------------------------------------------------------------------ basics
-    def __len__(self) -> int:
-        return self._n
-
-    @property
-    def columns(self) -> Mapping[str, np.ndarray]:
-        """Read-only view of the stored columns."""
-        return MappingProxyType(self._cols)
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes held by the per-event arrays."""
-        return sum(a.nbytes for a in self._cols.values())
-
     @property
     def bytes_per_event(self) -> float:
         if self._n == 0:

@@ -12,11 +12,11 @@ NuHepMC with every outgoing particle of status 1, HEPEVT).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from types import MappingProxyType
 
 import numpy as np
 
 from darkbeam.errors import ConfigurationError, DataError
+from darkbeam.events.column_store import ColumnStore, coerce_columns
 from darkbeam.events.scatter_schema import (AMPLITUDE_COLUMNS, COLUMNS, OPTIONAL_COLUMNS, PAIR_COLUMNS, RESPONSE_COLUMNS, ROLES,
                                             STORED_ROLES, ScatterCase, column_spec)
 
@@ -25,7 +25,7 @@ def _p3_names(role: str):
     return (f"{role}_px", f"{role}_py", f"{role}_pz")
 
 
-class ScatterEvents:
+class ScatterEvents(ColumnStore):
     """Weighted scattering events: columns (:data:`darkbeam.events.scatter_schema.COLUMNS` plus the
     optional pair and amplitude columns), a case table of :class:`ScatterCase` and ``meta``
     (``process``, ``model``, ``experiment``, ``seed``, ``exposure_pot``, ...)."""
@@ -47,40 +47,15 @@ class ScatterEvents:
             have = [k for k in group if k in columns]
             if have and len(have) != len(group):
                 raise ConfigurationError(f"scattering events need all of {list(group)} or none, got {have}")
-        cols, n = {}, None
-        for name in list(COLUMNS) + [k for k in OPTIONAL_COLUMNS if k in columns]:
-            if name not in columns:
-                raise ConfigurationError(f"missing column {name!r}")
-            a = np.ascontiguousarray(columns[name])
-            dt = column_spec(name).dtype
-            if a.dtype != dt:
-                if dt.kind == "u" and a.size and (a.min() < 0 or a.max() > np.iinfo(dt).max):
-                    raise ConfigurationError(f"column {name!r} out of range for {dt}")
-                a = a.astype(dt)
-            if a.ndim != 1:
-                raise ConfigurationError(f"column {name!r} must be 1-D")
-            n = a.shape[0] if n is None else n
-            if a.shape[0] != n:
-                raise ConfigurationError(f"column {name!r} has {a.shape[0]} entries, expected {n}")
-            cols[name] = a
+        names = list(COLUMNS) + [k for k in OPTIONAL_COLUMNS if k in columns]
+        cols, n = coerce_columns(columns, names, lambda k: column_spec(k).dtype)
         if any(c.pair for c in self.cases) and "pair1_px" not in cols:
             raise ConfigurationError("cases with a produced pair need the pair columns")
-        self._cols, self._n = cols, int(n or 0)
+        self._cols, self._n = cols, n
         if validate:
             self.validate()
 
     # ------------------------------------------------------------------ basics
-    def __len__(self) -> int:
-        return self._n
-
-    @property
-    def columns(self) -> Mapping[str, np.ndarray]:
-        return MappingProxyType(self._cols)
-
-    @property
-    def nbytes(self) -> int:
-        return sum(a.nbytes for a in self._cols.values())
-
     @property
     def has_pair(self) -> bool:
         return "pair1_px" in self._cols
