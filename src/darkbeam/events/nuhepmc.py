@@ -78,10 +78,15 @@ def _new_name(code: int) -> str | None:
     return name if code > 0 else name + "_bar"
 
 
-def nuhepmc_header(events) -> str:
-    """HepMC3 file header and run information (NuHepMC G.R.1-11, G.C.1, G.C.2, G.C.5, G.S.1, G.S.2)."""
-    meta = events.meta
-    pids = process_ids(events.cases)
+def run_attributes(meta, cases, pids, codes, *, vertex_status=None, particle_status=None, status_doc=None,
+                   warn_missing_xsec: bool = True, json_default=str) -> tuple[list[str], callable]:
+    """The NuHepMC run attributes both event layouts write (G.R.1-11, G.C.1, G.C.2, G.C.5, G.S.1, G.S.2):
+    versions, exposure, flux-averaged cross section, conventions, units, process, vertex and particle
+    status tables (``vertex_status``/``particle_status``, default: the decay layout's), new particle
+    numbers and darkbeam's provenance.  Returns the ``A ...`` lines and the function that appends more.
+
+    ``status_doc(kind, k, doc)`` may replace a status description (decay files); ``codes`` are the PDG
+    codes the events use."""
     A = []
 
     def att(name, value):
@@ -90,9 +95,8 @@ def nuhepmc_header(events) -> str:
         A.append(f"A {name} {escape(value)}")
 
     conventions = ["G.C.5", "E.C.5", "G.S.1", "G.S.2"]
-    att("NuHepMC.Version.Major", NUHEPMC_VERSION[0])
-    att("NuHepMC.Version.Minor", NUHEPMC_VERSION[1])
-    att("NuHepMC.Version.Patch", NUHEPMC_VERSION[2])
+    for k, v in zip(("Major", "Minor", "Patch"), NUHEPMC_VERSION):
+        att(f"NuHepMC.Version.{k}", v)
     if meta.get("exposure_pot") is not None:
         att("NuHepMC.Exposure.POT", T.fmt_scalar(meta["exposure_pot"]))
         conventions.append("G.C.1")
@@ -102,41 +106,47 @@ def nuhepmc_header(events) -> str:
             att("NuHepMC.FluxAveragedTotalCrossSectionUncertainty",
                 T.fmt_scalar(_pb(meta["flux_averaged_xsec_err_cm2"])))
         conventions.append("G.C.2")
-    elif meta.get("process") != "meson-decay":  # no cross section for decays of beam mesons
+    elif warn_missing_xsec:
         warnings.warn("meta has no 'flux_averaged_xsec_cm2': the HepMC3 file will not satisfy NuHepMC "
-                      "G.R.5 (flux-averaged total cross section)", stacklevel=3)
+                      "G.R.5 (flux-averaged total cross section)", stacklevel=4)
     att("NuHepMC.Conventions", sorted(conventions))
     att("NuHepMC.Units.CrossSection.Unit", "pb")
     att("NuHepMC.Units.CrossSection.TargetScale", "PerAtom")
     att("NuHepMC.ProcessIDs", pids)
-    for pid, case in zip(pids, events.cases):
+    for pid, case in zip(pids, cases):
         att(f"NuHepMC.ProcessInfo[{pid}].Name", case.name)
         att(f"NuHepMC.ProcessInfo[{pid}].Description", case.description or case.name)
-    att("NuHepMC.VertexStatusIDs", sorted(VERTEX_STATUS))
-    decays = any(c.is_decay for c in events.cases)
-    for k, (name, doc) in sorted(VERTEX_STATUS.items()):
-        att(f"NuHepMC.VertexStatusInfo[{k}].Name", name)
-        att(f"NuHepMC.VertexStatusInfo[{k}].Description", DECAY_STATUS_DOCS.get(("vertex", k), doc) if decays else doc)
-    att("NuHepMC.ParticleStatusIDs", sorted(PARTICLE_STATUS))
-    for k, (name, doc) in sorted(PARTICLE_STATUS.items()):
-        att(f"NuHepMC.ParticleStatusInfo[{k}].Name", name)
-        att(f"NuHepMC.ParticleStatusInfo[{k}].Description",
-            DECAY_STATUS_DOCS.get(("particle", k), doc) if decays else doc)
-    new = [c for c in _used_codes(events) if _new_name(c)]
+    for what, table in (("Vertex", vertex_status or VERTEX_STATUS), ("Particle", particle_status or PARTICLE_STATUS)):
+        att(f"NuHepMC.{what}StatusIDs", sorted(table))
+        for k, (name, doc) in sorted(table.items()):
+            att(f"NuHepMC.{what}StatusInfo[{k}].Name", name)
+            att(f"NuHepMC.{what}StatusInfo[{k}].Description", status_doc(what, k, doc) if status_doc else doc)
+    new = [c for c in codes if _new_name(c)]
     att("NuHepMC.AdditionalParticleNumbers", new)
     for c in new:
         att(f"NuHepMC.AdditionalParticleNumber[{c}].Name", _new_name(c))
         doc = NEW_PARTICLE_DOCS[NEW_PARTICLES[abs(c)]] + ("" if c > 0 else ", antiparticle")
         att(f"NuHepMC.AdditionalParticleInfo[{c}].Description", doc + "; see darkbeam docs/pdg_codes.md")
-    if meta.get("seed") is not None:
-        att("NuHepMC.Provenance.darkbeam.seed", meta["seed"])
-    if meta.get("experiment") is not None:
-        att("NuHepMC.Provenance.darkbeam.experiment", meta["experiment"])
+    for key in ("seed", "experiment"):
+        if meta.get(key) is not None:
+            att(f"NuHepMC.Provenance.darkbeam.{key}", meta[key])
     if meta.get("model") is not None:
         att("NuHepMC.Provenance.darkbeam.model", json.dumps(meta["model"], sort_keys=True, default=str))
     if meta.get("fallbacks") is not None:  # substitutes for missing data (JSON list of one-line notes; [] = none)
         att("NuHepMC.Provenance.darkbeam.fallbacks", json.dumps(list(meta["fallbacks"])))
-    att("NuHepMC.Provenance.darkbeam.meta", json.dumps(meta, sort_keys=True, default=str))
+    att("NuHepMC.Provenance.darkbeam.meta", json.dumps(meta, sort_keys=True, default=json_default))
+    return A, att
+
+
+def nuhepmc_header(events) -> str:
+    """HepMC3 file header and run information (NuHepMC G.R.1-11, G.C.1, G.C.2, G.C.5, G.S.1, G.S.2)."""
+    meta = events.meta
+    decays = any(c.is_decay for c in events.cases)
+    status_doc = ((lambda what, k, doc: DECAY_STATUS_DOCS.get((what.lower(), k), doc)) if decays else None)
+    A, att = run_attributes(meta, events.cases, process_ids(events.cases), _used_codes(events),
+                            status_doc=status_doc,
+                            # no cross section for decays of beam mesons
+                            warn_missing_xsec=meta.get("process") != "meson-decay")
     att("darkbeam.ChannelIDs", list(range(len(events.channels))))
     for k, ch in enumerate(events.channels):
         att(f"darkbeam.ChannelInfo[{k}].Name", ch.name)

@@ -15,7 +15,6 @@ seconds; HEPEVT in GeV and mm).  Process IDs: :func:`darkbeam.events.scatter_sch
 from __future__ import annotations
 
 import json
-import warnings
 
 import numpy as np
 import pyarrow as pa
@@ -24,8 +23,7 @@ from darkbeam import __version__
 from darkbeam.errors import ConfigurationError, DataError
 from darkbeam.events import _text as T
 from darkbeam.events.arrow import _array, _json_default
-from darkbeam.events.nuhepmc import (CM_TO_MM, HEPMC3_FOOTER, HEPMC3_VERSION, NEW_PARTICLE_DOCS, NEW_PARTICLES,
-                                     NS_TO_S, NUHEPMC_VERSION, _new_name, _pb, escape)
+from darkbeam.events.nuhepmc import (CM_TO_MM, HEPMC3_FOOTER, HEPMC3_VERSION, NS_TO_S, run_attributes)
 from darkbeam.events.scatter_schema import (AMPLITUDE_COLUMNS, COLUMNS, DERIVED_DOCS, LAYOUT, OPTIONAL_COLUMNS,
                                             ROLE_DOCS, ROLES, SCATTER_SCHEMA_VERSION, column_spec,
                                             scatter_process_ids)
@@ -100,51 +98,10 @@ def from_arrow(cls, table, *, cases=None, meta=None, validate=True):
 # ---------------------------------------------------------------------- HepMC3 / NuHepMC
 def nuhepmc_header(events) -> str:
     """HepMC3 header and NuHepMC run information (G.R.1-11, G.C.1, G.C.2, G.C.5, G.S.1)."""
-    meta, pids = events.meta, scatter_process_ids(events.cases)
-    A = []
-
-    def att(name, value):
-        if isinstance(value, (list, tuple)):
-            value = " ".join(str(v) for v in value)
-        A.append(f"A {name} {escape(value)}")
-
-    conventions = ["G.C.5", "E.C.5", "G.S.1", "G.S.2"]
-    for k, v in zip(("Major", "Minor", "Patch"), NUHEPMC_VERSION):
-        att(f"NuHepMC.Version.{k}", v)
-    if meta.get("exposure_pot") is not None:
-        att("NuHepMC.Exposure.POT", T.fmt_scalar(meta["exposure_pot"]))
-        conventions.append("G.C.1")
-    if meta.get("flux_averaged_xsec_cm2") is not None:
-        att("NuHepMC.FluxAveragedTotalCrossSection", T.fmt_scalar(_pb(meta["flux_averaged_xsec_cm2"])))
-        conventions.append("G.C.2")
-    else:
-        warnings.warn("meta has no 'flux_averaged_xsec_cm2': the HepMC3 file will not satisfy NuHepMC G.R.5",
-                      stacklevel=3)
-    att("NuHepMC.Conventions", sorted(conventions))
-    att("NuHepMC.Units.CrossSection.Unit", "pb")
-    att("NuHepMC.Units.CrossSection.TargetScale", "PerAtom")
-    att("NuHepMC.ProcessIDs", pids)
-    for pid, case in zip(pids, events.cases):
-        att(f"NuHepMC.ProcessInfo[{pid}].Name", case.name)
-        att(f"NuHepMC.ProcessInfo[{pid}].Description", case.description or case.name)
-    for what, table in (("Vertex", VERTEX_STATUS), ("Particle", PARTICLE_STATUS)):
-        att(f"NuHepMC.{what}StatusIDs", sorted(table))
-        for k, (name, doc) in sorted(table.items()):
-            att(f"NuHepMC.{what}StatusInfo[{k}].Name", name)
-            att(f"NuHepMC.{what}StatusInfo[{k}].Description", doc)
+    meta = events.meta
     codes = sorted({c.pdg(r) for c in events.cases for r in ROLES} - {0}, key=lambda v: (abs(v), v))
-    new = [c for c in codes if _new_name(c)]
-    att("NuHepMC.AdditionalParticleNumbers", new)
-    for c in new:
-        att(f"NuHepMC.AdditionalParticleNumber[{c}].Name", _new_name(c))
-        doc = NEW_PARTICLE_DOCS[NEW_PARTICLES[abs(c)]] + ("" if c > 0 else ", antiparticle")
-        att(f"NuHepMC.AdditionalParticleInfo[{c}].Description", doc + "; see darkbeam docs/pdg_codes.md")
-    for key in ("seed", "experiment"):
-        if meta.get(key) is not None:
-            att(f"NuHepMC.Provenance.darkbeam.{key}", meta[key])
-    if meta.get("model") is not None:
-        att("NuHepMC.Provenance.darkbeam.model", json.dumps(meta["model"], sort_keys=True, default=str))
-    att("NuHepMC.Provenance.darkbeam.meta", json.dumps(meta, sort_keys=True, default=_json_default))
+    A, att = run_attributes(meta, events.cases, scatter_process_ids(events.cases), codes,
+                            vertex_status=VERTEX_STATUS, particle_status=PARTICLE_STATUS, json_default=_json_default)
     att("darkbeam.Layout", LAYOUT)
     att("darkbeam.WeightInfo[CV].Description", "expected number of interactions for the exposure NuHepMC.Exposure.POT")
     att("darkbeam.AttributeInfo[darkbeam.Q2].Description", "Q^2 = -(p_target - p_recoil)^2 [GeV^2]")
