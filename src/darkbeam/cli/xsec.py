@@ -70,8 +70,8 @@ def xsec_command(
     """
     if process not in _PROCESSES:  # before anything else, e.g. the energies
         raise ConfigurationError(f"unknown process '{process}' (choose from {', '.join(_PROCESSES)})")
-    if radiative is not None and process != "nu-e":
-        raise ConfigurationError("--radiative applies to --process nu-e only")
+    if radiative is not None and process not in ("nu-e", "cevns"):
+        raise ConfigurationError("--radiative applies to --process nu-e and cevns only")
     if process == "trident":
         from darkbeam.cli._xsec_rare import trident_xsec_command
 
