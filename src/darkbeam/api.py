@@ -404,7 +404,8 @@ def simulate_rare(process: str, experiment: Any, model: Any = None, *, n: int = 
     """Weighted nu-e ('nu-e', at a catalog experiment) or CEvNS ('cevns', at a COHERENT detector) events,
     as ``darkbeam generate --process nu-e|cevns``: a ScatterEvents whose ``meta["summary"]`` holds each
     case's rate (``n`` events per case; model as in :func:`rare_xsec`; ``options`` of
-    :func:`darkbeam.processes.rare_scatter.simulate`: ``sw2``, ``form_factor``, ``t_min``, ``t_max``)."""
+    :func:`darkbeam.processes.rare_scatter.simulate`: ``sw2``, ``form_factor``, ``t_min``, ``t_max``,
+    ``radiative`` (nu-e "ew", "full", "calorimetric"; CEvNS "ew"))."""
     import numpy as np
 
     from darkbeam.processes.rare_scatter import simulate
