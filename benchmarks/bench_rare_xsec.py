@@ -45,6 +45,9 @@ def cases():
     yield "cevns Ar40, SM, Fourier-Bessel", lambda **k: CEvNSXsec("Ar40", form_factor="fourier-bessel", **k), cev
     yield "cevns Cs133, B-L Z' 10 MeV", lambda **k: CEvNSXsec("Cs133", mediator=bl, **k), cev
     yield "cevns Ge72, Lmu-Ltau Z' 20 MeV (loop)", lambda **k: CEvNSXsec("Ge72", mediator=lt, **k), cev
+    yield "nu-e nu_mu, radiative full (BKS electron spectrum)", lambda **k: NuElectronXsec("nu_mu", radiative="full", **k), nue
+    yield "nu-e nu_mu, radiative calorimetric (e + gamma)", lambda **k: NuElectronXsec("nu_mu", radiative="calorimetric", **k), nue
+    yield "cevns Cs133 nu_e, radiative ew (charge radius)", lambda **k: CEvNSXsec("Cs133", "nu_e", radiative="ew", **k), cev
 
 
 def timing(lines):

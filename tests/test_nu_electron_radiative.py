@@ -135,7 +135,7 @@ def test_cli_radiative_and_response_options(capsys, tmp_path):
     d = json.loads(out)
     assert d["radiative"] == "ew" and d["sw2"] == C.SW2_MSBAR_MZ
     assert d["sigma_cm2"][0] == pytest.approx(float(NuElectronXsec("nu_mu", radiative="ew").sigma(10.0)), rel=1e-12, abs=0)
-    for argv in (("xsec", "--process", "cevns", "--radiative", "ew", "-E", "0.03"),
+    for argv in (("xsec", "--process", "cevns", "--radiative", "full", "-E", "0.03"),
                  ("xsec", "--process", "nu-e", "--radiative", "one-loop", "-E", "1"),
                  ("generate", "--process", "cevns", "--detector-response", "auto", "-n", "200"),
                  ("generate", "--process", "nu-e", "--experiment", "miniboone_fhc", "--detector-response", "auto",

@@ -342,15 +342,16 @@ def rare_xsec(process: str, energies: Any, target: str | None = None, projectile
     ``target``, default Cs133) at ``energies`` (GeV), as ``darkbeam xsec --process nu-e|cevns``.
     ``model``: None is the Standard Model; a mapping of parameters on top of it ({"mzprime": 0.01,
     "gzprime": 1e-5, "zprime_charge": "B-L"}) or a model, whose Z' and scalar mediate (docs/rare_scattering.md).
-    ``recoil_min``/``recoil_max``: recoil window in GeV; ``radiative`` (nu-e): "none", "ew" or "full"
-    (one-loop corrections, physics/nu_electron_radiative.py; sw2 is then MSbar s^2(M_Z))."""
-    from darkbeam import constants as C
+    ``recoil_min``/``recoil_max``: recoil window in GeV; ``radiative``: nu-e "none", "ew", "full" or
+    "calorimetric" (one-loop corrections, physics/nu_electron_radiative.py; sw2 is then MSbar
+    s^2(M_Z)); CEvNS "none" or "ew" (one-loop nucleon couplings with the neutrino charge radius,
+    physics/cevns_radiative.py; sw2 stays the low-Q^2 value)."""
     from darkbeam.errors import ConfigurationError
     from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
+    from darkbeam.physics.cevns_radiative import check_radiative, default_sw2
 
-    if radiative != "none" and process != "nu-e":
-        raise ConfigurationError("radiative corrections apply to the 'nu-e' process only")
-    sw2 = (C.SW2_LOW_Q2 if radiative == "none" else C.SW2_MSBAR_MZ) if sw2 is None else sw2
+    check_radiative(process, radiative, "radiative")
+    sw2 = default_sw2(process, radiative) if sw2 is None else sw2
     params = _rare_model(model)
     mediator, scalar = zprime_mediator(params, sw2), scalar_mediator(params)
     if process == "nu-e":
@@ -363,7 +364,8 @@ def rare_xsec(process: str, energies: Any, target: str | None = None, projectile
         from darkbeam.physics.cevns import CEvNSXsec
 
         xs = CEvNSXsec(target or "Cs133", projectile, mediator=mediator, scalar=scalar,
-                       magnetic_moment=magnetic_moment, sw2=sw2, form_factor=form_factor or "helm")
+                       magnetic_moment=magnetic_moment, sw2=sw2, form_factor=form_factor or "helm",
+                       radiative=radiative)
     else:
         raise ConfigurationError(f"unknown rare process '{process}' (choose from nu-e, cevns; "
                                  "tridents: darkbeam.trident_xsec; upscattering: darkbeam.xsec)")
@@ -402,7 +404,8 @@ def simulate_rare(process: str, experiment: Any, model: Any = None, *, n: int = 
     """Weighted nu-e ('nu-e', at a catalog experiment) or CEvNS ('cevns', at a COHERENT detector) events,
     as ``darkbeam generate --process nu-e|cevns``: a ScatterEvents whose ``meta["summary"]`` holds each
     case's rate (``n`` events per case; model as in :func:`rare_xsec`; ``options`` of
-    :func:`darkbeam.processes.rare_scatter.simulate`: ``sw2``, ``form_factor``, ``t_min``, ``t_max``)."""
+    :func:`darkbeam.processes.rare_scatter.simulate`: ``sw2``, ``form_factor``, ``t_min``, ``t_max``,
+    ``radiative`` (nu-e "ew", "full", "calorimetric"; CEvNS "ew"))."""
     import numpy as np
 
     from darkbeam.processes.rare_scatter import simulate

@@ -58,11 +58,12 @@ def nu_e_events(experiment, *, mediator=None, sw2: Optional[float] = None, t_min
 
 
 def cevns_events(detector, *, mediator=None, scalar=None, magnetic_moment: float = 0.0, sw2: float = C.SW2_LOW_Q2,
-                 form_factor: str = "helm", with_response: bool = True) -> dict[str, float]:
+                 form_factor: str = "helm", with_response: bool = True, radiative: str = "none") -> dict[str, float]:
     """Expected CEvNS events at a pi-DAR detector (name or
     :class:`~darkbeam.detectors.cevns_detectors.CEvNSDetector`), per flavour and 'total'.
 
-    ``with_response``: apply the detector's threshold and efficiency (else every recoil counts)."""
+    ``with_response``: apply the detector's threshold and efficiency (else every recoil counts);
+    ``radiative``: "none" (tree level) or "ew" (:mod:`darkbeam.physics.cevns_radiative`)."""
     from darkbeam.detectors.cevns_detectors import cevns_detector
     from darkbeam.physics.cevns import CEvNSXsec
     from darkbeam.sources.dar import dar_config
@@ -77,7 +78,7 @@ def cevns_events(detector, *, mediator=None, scalar=None, magnetic_moment: float
     for nuc, n in det.n_nuclei().items():
         for f in fl.flavours:
             x = CEvNSXsec(nuc, f, mediator=mediator, scalar=scalar, magnetic_moment=magnetic_moment, sw2=sw2,
-                          form_factor=form_factor)
+                          form_factor=form_factor, radiative=radiative)
             per = fl.fold(lambda E, x=x: x.sigma(E, t_min=t_min, efficiency=eff) if E.size else E, f)
             out[f] += per * n * det.pot
     out["total"] = sum(out.values())

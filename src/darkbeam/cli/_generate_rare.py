@@ -43,7 +43,9 @@ def generate_rare(process: str, experiment: str, model: Optional[Path], sets, se
         from darkbeam.detectors import load_experiment
 
         target = load_experiment(experiment)
-    check_choice("--radiative", radiative, ("none", "ew", "full"))
+    from darkbeam.physics.cevns_radiative import check_radiative
+
+    check_radiative(process, radiative)
     resp = None
     if response is not None:
         from darkbeam.detectors.nu_e_response import nu_e_response

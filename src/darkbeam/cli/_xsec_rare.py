@@ -30,16 +30,13 @@ def _model(model: Optional[Path], sets: Optional[list[str]]):
 def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: str, form_factor: Optional[str],
               sw2: Optional[float], recoil_min: float, recoil_max: Optional[float], magnetic_moment: float,
               model: Optional[Path], sets: Optional[list[str]], as_json: bool, radiative: str = "none") -> None:
-    from darkbeam import constants as C
-    from darkbeam.cli.common import check_choice
     from darkbeam.models.zprime_charges import scalar_mediator, zprime_mediator
+    from darkbeam.physics.cevns_radiative import check_radiative, default_sw2
 
     if process not in ALL_PROCESSES:
         raise ConfigurationError(f"unknown process '{process}' (choose from {', '.join(ALL_PROCESSES)})")
-    check_choice("--radiative", radiative, ("none", "ew", "full"))
-    if radiative != "none" and process != "nu-e":
-        raise ConfigurationError("--radiative applies to --process nu-e only")
-    sw2 = (C.SW2_LOW_Q2 if radiative == "none" else C.SW2_MSBAR_MZ) if sw2 is None else sw2
+    check_radiative(process, radiative)
+    sw2 = default_sw2(process, radiative) if sw2 is None else sw2
     params = _model(model, sets)
     mediator = zprime_mediator(params, sw2)
     scalar = scalar_mediator(params)
@@ -62,10 +59,15 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
         from darkbeam.physics.cevns import CEvNSXsec
 
         xs = CEvNSXsec(target or "Cs133", projectile, mediator=mediator, scalar=scalar, magnetic_moment=magnetic_moment, sw2=sw2,
-                       form_factor=form_factor or "helm")
-        info.update(per="nucleus", target=xs.nucleus.name, nuclear_ff=xs.form_factor, weak_charge=xs.weak_charge)
+                       form_factor=form_factor or "helm", radiative=radiative)
+        info.update(per="nucleus", target=xs.nucleus.name, nuclear_ff=xs.form_factor, weak_charge=xs.weak_charge,
+                    radiative=radiative)
     sigma = xs.sigma(E, t_min=recoil_min, t_max=recoil_max)
     info.update(recoil_min_GeV=recoil_min, recoil_max_GeV=recoil_max)
+    from darkbeam.physics.cevns_radiative import radiative_caveat
+
+    if radiative_caveat(process, radiative):
+        info["caveats"] = radiative_caveat(process, radiative)
     if as_json:
         print_json({**info, "energies_GeV": [float(e) for e in E], "sigma_cm2": [float(s) for s in sigma]})
         return
@@ -79,11 +81,16 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
     extra = f", Q_W = {info['weak_charge']:.4f}, form factor {info['nuclear_ff']}" if process == "cevns" else ""
     scal = f", scalar {info['scalar']}" if scalar is not None else ""
     rad = {"none": "", "ew": "; radiative corrections: electroweak (BKS 1995)",
-           "full": "; radiative corrections: electroweak + QED electron spectrum (BKS 1995)"}[radiative]
+           "full": "; radiative corrections: electroweak + QED electron spectrum (BKS 1995)",
+           "calorimetric": "; radiative corrections: electroweak + QED electron-plus-photon energy (BKS 1995, collinear photons added back)"}[radiative]
+    if process == "cevns" and radiative == "ew":
+        rad = "; radiative corrections: one-loop g_V^p(nu_l, Q^2) with the neutrino charge radius, g_V^n = -0.5117"
     console.print(f"sin^2 theta_W = {sw2:g}{extra}; mediator: {info['mediator'] or 'none (Standard Model)'}{scal}{rad}",
                   highlight=False)
     window = f"recoil {recoil_min:g} GeV to {'T_max' if recoil_max is None else f'{recoil_max:g} GeV'}"
     console.print(f"sigma per {info['per']}, {window}", highlight=False)
+    for c in info.get("caveats", []):
+        console.print(f"caveat: {c}", highlight=False)
     t = Table()
     t.add_column(escape("E [GeV]"), justify="right", no_wrap=True)
     t.add_column(escape("sigma [cm^2]"), justify="right", no_wrap=True)

@@ -127,7 +127,7 @@ def generate_command(
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),
     no_brem: bool = typer.Option(False, "--no-bremsstrahlung", help="meson-decay: leave out the dark photons of proton bremsstrahlung (included for a kinetically mixed Z')."),
     channel: Optional[str] = typer.Option(None, "--channel", help="trident: the channel, e.g. 'nu_mu -> nu_mu mu+ mu-' (docs/tridents.md)."),
-    radiative: Optional[str] = typer.Option(None, "--radiative", help="nu-e: one-loop radiative corrections none (default), ew or full (docs/rare_scattering.md, section 2a)."),
+    radiative: Optional[str] = typer.Option(None, "--radiative", help="nu-e: one-loop radiative corrections none (default), ew, full (electron spectrum) or calorimetric (electron + photon energy); cevns: none or ew (one-loop nucleon couplings with the neutrino charge radius); docs/rare_scattering.md, sections 2a, 2b, 3a."),
     response: Optional[str] = typer.Option(None, "--detector-response", help="nu-e: smear the electron and apply the cuts of a detector: auto (the experiment's), minerva, charmii, dune_nd or lartpc_bnb; adds electron_E_smeared, electron_theta_smeared, pass_cuts (docs/rare_scattering.md, section 8a)."),
     off_axis: Optional[float] = typer.Option(None, "--off-axis", help="dark-matter: the detector moved this many m off the beam axis (DUNE-PRISM-like; docs/dark_matter.md)."),
 ) -> None:
@@ -138,9 +138,10 @@ def generate_command(
     check_process(process)
     if channel is not None and process != "trident":
         raise ConfigurationError("--channel is an option of --process trident")
-    for opt, value in (("--radiative", radiative), ("--detector-response", response)):
-        if value is not None and process != "nu-e":
-            raise ConfigurationError(f"{opt} is an option of --process nu-e")
+    if radiative is not None and process not in ("nu-e", "cevns"):
+        raise ConfigurationError("--radiative is an option of --process nu-e and cevns")
+    if response is not None and process != "nu-e":
+        raise ConfigurationError("--detector-response is an option of --process nu-e")
     if off_axis is not None and process != "dark-matter":
         raise ConfigurationError("--off-axis is an option of --process dark-matter")
     if process == "dark-matter":  # cli/_generate_dm.py; docs/dark_matter.md

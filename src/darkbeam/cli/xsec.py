@@ -51,7 +51,7 @@ def xsec_command(
     recoil_min: float = typer.Option(0.0, "--recoil-min", help="nu-e, cevns: lowest recoil kinetic energy counted, GeV."),
     recoil_max: Optional[float] = typer.Option(None, "--recoil-max", help="nu-e, cevns: highest recoil kinetic energy counted, GeV."),
     magnetic_moment: float = typer.Option(0.0, "--magnetic-moment", help="nu-e, cevns: neutrino magnetic moment in Bohr magnetons (needs --recoil-min > 0)."),
-    radiative: Optional[str] = typer.Option(None, "--radiative", help="nu-e: one-loop radiative corrections none (default, tree level), ew (effective couplings rho, kappa(T); --sw2 is then MSbar s^2(M_Z), default 0.23129) or full (ew plus QED of the electron spectrum); Bahcall-Kamionkowski-Sirlin 1995."),
+    radiative: Optional[str] = typer.Option(None, "--radiative", help="nu-e: one-loop radiative corrections none (default, tree level), ew (effective couplings rho, kappa(T); --sw2 is then MSbar s^2(M_Z), default 0.23129), full (ew plus QED of the electron spectrum) or calorimetric (ew plus QED of the electron + photon energy); Bahcall-Kamionkowski-Sirlin 1995. cevns: none or ew (one-loop g_V^p, g_V^n with the flavour- and Q^2-dependent neutrino charge radius; --sw2 stays 0.23857)."),
     form_factor: Optional[str] = typer.Option(None, "--form-factor", help="Nuclear form factors: default, fourier-bessel, fermi or helm (upscattering default: the couplings scheme's, 'default' for darkbeam; cevns: helm by default, also none)."),
     nucleon_model: Optional[str] = typer.Option(None, "--nucleon-model", help="Bound nucleons (p-el, n-el): fermi-gas (Pauli blocked) or free (default: the couplings scheme's, fermi-gas for darkbeam; docs/xsec.md)."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, as in 'generate' (docs/xsec_vs_darknews.md)."),
@@ -70,8 +70,8 @@ def xsec_command(
     """
     if process not in _PROCESSES:  # before anything else, e.g. the energies
         raise ConfigurationError(f"unknown process '{process}' (choose from {', '.join(_PROCESSES)})")
-    if radiative is not None and process != "nu-e":
-        raise ConfigurationError("--radiative applies to --process nu-e only")
+    if radiative is not None and process not in ("nu-e", "cevns"):
+        raise ConfigurationError("--radiative applies to --process nu-e and cevns only")
     if process == "trident":
         from darkbeam.cli._xsec_rare import trident_xsec_command
 

@@ -10,7 +10,9 @@ nucleus of mass M, recoil kinetic energy T, Q^2 = 2 M T:
 i.e. at F = 1 the familiar (G_F^2 M / 4 pi) Q_W^2 (1 - T/E - M T/(2E^2)) with the weak charge
 Q_W = N - (1 - 4 s_W^2) Z = -2 Q_V(0); s_W^2 = 0.23857 (low-Q^2 MSbar, PDG 2024 eq. 10.21) by default.
 Freedman's original keeps 1 - M T/(2 E^2) only; T/E <= 2E/M is below 1e-3 for CsI at pi-DAR energies.
-Nucleon-level radiative corrections and the axial (spin-dependent) part are not included.
+``radiative="ew"`` replaces g_V^p and g_V^n by the one-loop couplings, g_V^p flavour and Q^2 dependent
+through the neutrino charge radius (:mod:`darkbeam.physics.cevns_radiative`; default "none", tree
+level).  The axial (spin-dependent) part is not included.
 
 Form factors (``form_factor``, :class:`~darkbeam.physics.form_factors.NuclearFormFactors` schemes):
 'helm' (default: Helm with the Lewin-Smith radius for protons and neutrons, the usual CEvNS choice),
@@ -64,12 +66,16 @@ class CEvNSXsec:
 
     ``target``: nucleus name ('Cs133', 'Ar40', ...); ``mediator``: vector (e.g. ``zprime_mediator``),
     ``scalar``: :class:`ScalarMediator`; ``magnetic_moment``: mu_nu in Bohr magnetons; ``sw2``;
-    ``form_factor``: one of :data:`FORM_FACTORS`.
+    ``form_factor``: one of :data:`FORM_FACTORS`; ``radiative``: "none" (tree level) or "ew" (one-loop
+    nucleon couplings, :mod:`darkbeam.physics.cevns_radiative`).
     """
 
     def __init__(self, target: str, projectile: str = "nu_mu", *, mediator: Optional[VectorMediator] = None,
                  scalar: Optional[ScalarMediator] = None, magnetic_moment: float = 0.0, sw2: float = C.SW2_LOW_Q2,
-                 form_factor: str = "helm", n_panels: int = N_PANELS, n_nodes: int = N_NODES):
+                 form_factor: str = "helm", n_panels: int = N_PANELS, n_nodes: int = N_NODES,
+                 radiative: str = "none"):
+        from darkbeam.physics.cevns_radiative import CEVNS_RADIATIVE_CHOICES
+
         self.flavour, self.antineutrino = parse_projectile(projectile)
         self.projectile = projectile
         self.nucleus = nuclear.nucleus(target)
@@ -77,6 +83,10 @@ class CEvNSXsec:
             raise ConfigurationError(f"CEvNS needs a nucleus with A > 1; {self.nucleus.name} is a single proton")
         if form_factor not in FORM_FACTORS:
             raise ConfigurationError(f"unknown CEvNS form factor '{form_factor}' (choose from {', '.join(FORM_FACTORS)})")
+        if radiative not in CEVNS_RADIATIVE_CHOICES:
+            hint = " ('full' and 'calorimetric' are QED corrections of nu-e)" if radiative in ("full", "calorimetric") else ""
+            raise ConfigurationError(f"unknown CEvNS radiative correction '{radiative}' (choose from "
+                                     f"{', '.join(CEVNS_RADIATIVE_CHOICES)}){hint}")
         if not (0.0 < sw2 < 1.0):
             raise ConfigurationError(f"sin^2 theta_W = {sw2} must lie in (0, 1)")
         if not math.isfinite(magnetic_moment):
@@ -86,6 +96,7 @@ class CEvNSXsec:
         self.mediator, self.scalar = mediator, scalar
         self.magnetic_moment = float(magnetic_moment)
         self.sw2 = float(sw2)
+        self.radiative = radiative
         self._quad = (n_panels, n_nodes)
 
     @property
@@ -94,8 +105,20 @@ class CEvNSXsec:
 
     @property
     def weak_charge(self) -> float:
-        """Q_W = N - (1 - 4 s_W^2) Z."""
-        return self.nucleus.N - (1.0 - 4.0 * self.sw2) * self.nucleus.Z
+        """Q_W = N - (1 - 4 s_W^2) Z at tree level; -2 (Z g_V^p + N g_V^n) at Q^2 = 0 with ``radiative="ew"``."""
+        if self.radiative == "none":
+            return self.nucleus.N - (1.0 - 4.0 * self.sw2) * self.nucleus.Z
+        gp, gn = self.nucleon_couplings(0.0)
+        return float(-2.0 * (self.nucleus.Z * gp + self.nucleus.N * gn))
+
+    def nucleon_couplings(self, Q2) -> tuple[np.ndarray, float]:
+        """(g_V^p(Q^2), g_V^n) of the Standard Model: tree level or one loop (``radiative``)."""
+        Q2 = np.asarray(Q2, dtype=float)
+        if self.radiative == "none":
+            return np.full(Q2.shape, 0.5 - 2.0 * self.sw2), -0.5
+        from darkbeam.physics.cevns_radiative import gv_neutron, gv_proton
+
+        return gv_proton(self.flavour, Q2, self.sw2), gv_neutron()
 
     def form_factors(self, Q2) -> tuple[np.ndarray, np.ndarray]:
         """(F_p, F_n) at Q^2 (GeV^2)."""
@@ -114,7 +137,8 @@ class CEvNSXsec:
         Q2 = np.asarray(Q2, dtype=float)
         Z, N = self.nucleus.Z, self.nucleus.N
         fp, fn = self.form_factors(Q2)
-        qv = Z * (0.5 - 2.0 * self.sw2) * fp - 0.5 * N * fn
+        gvp, gvn = self.nucleon_couplings(Q2)
+        qv = Z * gvp * fp + N * gvn * fn
         med = self.mediator
         if med is not None:
             gp, gn = med.nucleons(Q2)

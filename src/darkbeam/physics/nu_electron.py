@@ -16,7 +16,8 @@ with the low-Q^2 s_W^2 = 0.23857 (``darkbeam.constants.SW2_LOW_Q2``, PDG 2024 eq
 (``sw2`` switches it; MSbar(M_Z) 0.23129 raises sigma(nu_mu e) by about 4 %).  One-loop radiative
 corrections (Bahcall, Kamionkowski, Sirlin 1995, after Sarantakos, Sirlin, Marciano 1983) are an option,
 ``radiative`` = "none" (default, tree level), "ew" (effective couplings rho_NC, kappa(T) with ``sw2`` =
-MSbar s^2(M_Z), default 0.23129) or "full" (plus the QED correction of the electron spectrum):
+MSbar s^2(M_Z), default 0.23129), "full" (plus the QED correction of the electron spectrum) or
+"calorimetric" (plus QED, spectrum of the electron + photon energy):
 :mod:`darkbeam.physics.nu_electron_radiative`.
 
 A vector mediator V (:class:`~darkbeam.models.zprime_charges.VectorMediator`: couplings g_nu to the
@@ -149,8 +150,9 @@ class NuElectronXsec:
     ``mediator``: a :class:`VectorMediator` (e.g. ``zprime_mediator(params)``) or None (SM);
     ``sw2``: sin^2 theta_W in the SM couplings (None: the low-Q^2 0.23857 at tree level, MSbar(M_Z)
     0.23129 with radiative corrections); ``magnetic_moment``: mu_nu in Bohr magnetons;
-    ``scalar``: a :class:`ScalarMediator` (its g_nu and g_e enter); ``radiative``: "none", "ew" or
-    "full" (:mod:`darkbeam.physics.nu_electron_radiative`).
+    ``scalar``: a :class:`ScalarMediator` (its g_nu and g_e enter); ``radiative``: "none", "ew",
+    "full" (electron spectrum) or "calorimetric" (electron + photon energy; T is then that energy)
+    (:mod:`darkbeam.physics.nu_electron_radiative`).
     """
 
     projectile: str = "nu_mu"
@@ -221,11 +223,20 @@ class NuElectronXsec:
     def _dsigma(self, E, T) -> np.ndarray:
         cl, cr = self.chiral_couplings(T)
         a, b = (cr, cl) if self.antineutrino else (cl, cr)
-        if self.radiative == "full":
-            from darkbeam.physics.nu_electron_radiative import dsigma_bracket
+        if self.radiative in ("full", "calorimetric"):
+            from darkbeam.physics.nu_electron_radiative import dsigma_bracket, fsr_subtraction
 
             with np.errstate(divide="ignore", invalid="ignore"):  # outside 0 < T <= T_max: masked below
                 out = 2.0 * C.M_E * C.G_F**2 / math.pi * dsigma_bracket(E, T, a, b, qed=True)
+            if self.radiative == "calorimetric":  # electron + photon energy: final-state photons added back
+                Eb, Tb = np.broadcast_arrays(E, T)
+
+                def tree(Tp, Eb=Eb):
+                    cl_, cr_ = self.chiral_couplings(Tp)
+                    a_, b_ = (cr_, cl_) if self.antineutrino else (cl_, cr_)
+                    return dsigma_bracket(Eb[..., None], Tp, a_, b_, qed=False)
+
+                out = out - 2.0 * C.M_E * C.G_F**2 / math.pi * fsr_subtraction(Tb, tree, self.t_max(Eb))
         else:
             y = T / E
             out = 2.0 * C.M_E * C.G_F**2 / math.pi * (a**2 + b**2 * (1.0 - y) ** 2 - a * b * C.M_E * T / E**2)

@@ -68,11 +68,9 @@ def _xsec(process: str, target: str, flavour: str, params: ModelParameters, sw2:
         from darkbeam.physics.nu_electron import NuElectronXsec
 
         return NuElectronXsec(flavour, med, sw2, 0.0, sca, radiative=radiative)
-    if radiative != "none":
-        raise ConfigurationError("radiative corrections are an option of nu-e only (CEvNS: tree level)")
     from darkbeam.physics.cevns import CEvNSXsec
 
-    return CEvNSXsec(target, flavour, mediator=med, scalar=sca, sw2=sw2, form_factor=form_factor)
+    return CEvNSXsec(target, flavour, mediator=med, scalar=sca, sw2=sw2, form_factor=form_factor, radiative=radiative)
 
 
 def _t0(params: ModelParameters, sw2: float, M: float) -> float:
@@ -157,11 +155,14 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
     a scalar from its parameters as in ``darkbeam xsec``).  ``t_min``, ``t_max``: nu-e electron-recoil
     window in GeV (default: CHARM-II's 3-24 GeV at charmii_*, else all recoils).  sum(w) of each case
     is its rate (module docstring); ``meta["summary"]`` lists rates, MC estimates and errors.
-    ``radiative``: nu-e radiative corrections, "none" (tree level), "ew" or "full"
-    (:mod:`darkbeam.physics.nu_electron_radiative`); ``sw2`` None: 0.23857 at tree level, MSbar(M_Z)
-    0.23129 with them."""
+    ``radiative``: "none" (tree level); nu-e "ew", "full" or "calorimetric"
+    (:mod:`darkbeam.physics.nu_electron_radiative`; ``sw2`` None: MSbar(M_Z) 0.23129 with them); CEvNS
+    "ew" (:mod:`darkbeam.physics.cevns_radiative`; ``sw2`` None: 0.23857 as at tree level)."""
+    from darkbeam.physics.cevns_radiative import check_radiative, default_sw2
+
+    check_radiative(process, radiative, "radiative")
     if sw2 is None:
-        sw2 = C.SW2_LOW_Q2 if radiative == "none" else C.SW2_MSBAR_MZ
+        sw2 = default_sw2(process, radiative)
     if process not in PROCESSES:
         raise ConfigurationError(f"unknown rare process '{process}' (choose from {', '.join(PROCESSES)})")
     n = int(n)
@@ -174,6 +175,9 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
         raise ConfigurationError(f"empty recoil window: t_max = {t_max} <= t_min = {t_min} GeV")
     params = _model(params)
     label, flux, pot, targets, t_lo, t_hi, eff, volume, caveats = _setup(process, experiment, t_min, t_max)
+    from darkbeam.physics.cevns_radiative import radiative_caveat
+
+    caveats = caveats + radiative_caveat(process, radiative)
     flavours = list(flux.flavours)
     if projectiles:
         for p in projectiles:
