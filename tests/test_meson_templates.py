@@ -1,5 +1,5 @@
 """Sensitivity templates of the meson-decay catalog and the detector positions they rest on: ICARUS in
-the NuMI frame (icarus_numi_hnl), DUNE ND-GAr dark photons (dune_ndgar_dark_photon), the ND280 TPC
+the NuMI frame (icarus_numi_hnl, icarus_numi_kdar_hnl), DUNE ND-GAr dark photons (dune_ndgar_dark_photon), the ND280 TPC
 and FGD positions.  Each template loads and runs a tiny limit; the positions are compared with the
 numbers of their sources."""
 
@@ -82,6 +82,36 @@ def test_icarus_numi_hnl_limit():
     d = _api_limit("icarus_numi_hnl", 0.2, n=200, n_parents=2**11)
     assert d["parameter"] == "|U_mu4|^2" and d["exposures"] == [{"mode": "FHC", "experiment": "icarus", "pot": 2.41e20}]
     assert 1e-9 < d["limit"][0] < 1e-5
+
+
+def test_icarus_kdar_hnls_from_the_numi_absorber():
+    """K+ -> mu+ N at rest in the NuMI absorber (end of the decay pipe, z = 722.4 m) seen by ICARUS in the
+    NuMI frame: monoenergetic N, E = (M_K^2 + m^2 - m_mu^2)/(2 M_K), made ~106 m away and flying into the
+    detector (within its angular size from there, 10 m / 100 m)."""
+    from darkbeam.models.parameters import ModelParameters
+    from darkbeam.physics.particles import mass_of
+    from darkbeam.processes.meson_run import meson_channels, run_meson_decay
+
+    m = 0.15
+    params = ModelParameters(m4=m, Umu4=1e-3)
+    chs = [c for c in meson_channels(params, parents=["K+"]) if c.name == "K+ -> mu+ N4"]
+    ev = run_meson_decay(params, "icarus", beam="numi_me", mode="at-rest", n=100, seed=1, n_parents=2**10,
+                         channels=chs).events
+    mk, mmu = mass_of("K+"), mass_of("mu+")
+    np.testing.assert_allclose(ev.energy("hnl"), (mk**2 + m**2 - mmu**2) / (2 * mk), rtol=1e-12, atol=0)
+    prod = np.stack([ev["x"], ev["y"], ev["z"]], 1)
+    b = placement("icarus", "numi_me").points_to_beam(prod)
+    assert b[:, 2].min() >= 72240.0 and b[:, 2].max() < 72240.0 + 500.0
+    dist = np.linalg.norm(prod, axis=1)
+    assert dist.min() > 100e2 and dist.max() < 112e2
+    n = ev.p3("hnl") / np.linalg.norm(ev.p3("hnl"), axis=1)[:, None]
+    assert np.all(np.sum(n * (-prod / dist[:, None]), axis=1) > math.cos(math.atan(980.0 / 100e2)))
+
+
+def test_icarus_numi_kdar_hnl_limit():
+    d = _api_limit("icarus_numi_kdar_hnl", 0.15, n=200, n_parents=2**11)
+    assert d["parameter"] == "|U_mu4|^2" and d["exposures"][0]["experiment"] == "icarus"
+    assert 1e-8 < d["limit"][0] < 1e-3
 
 
 def test_ndgar_dark_photon_limit(capsys):
