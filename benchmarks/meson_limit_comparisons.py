@@ -1,6 +1,7 @@
 """darkbeam's meson-decay limits against the catalog's published curves, and the physicist's figures
 (docs/meson_decay_limits.md).  Writes benchmarks/results/meson_limit_comparisons.{txt,json} and
-docs/figures/meson_limits_*.png.  CPU: a few minutes on the shared machine (nice it)."""
+docs/figures/meson_limits_*.png.  CPU: a few minutes on the shared machine (nice it).  ``positions``
+as the only argument redraws only docs/figures/meson_limits_decay_positions.png."""
 
 from __future__ import annotations
 
@@ -153,7 +154,20 @@ def plot_timing_and_shapes():
     fig.tight_layout()
     fig.savefig(FIG / "meson_limits_timing_angles.png", dpi=110)
     plt.close(fig)
-    # decay positions along the beam-facing axis
+    plot_decay_positions()
+    return info
+
+
+def plot_decay_positions():
+    """Decay positions along the beam-facing axis at ND280 (three gas TPCs) and PS191."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from darkbeam.models.parameters import ModelParameters
+    from darkbeam.processes.meson_run import run_meson_decay
+
     fig, ax = plt.subplots(1, 2, figsize=(10, 4))
     for i, (exp, mode, beam, m) in enumerate((("nd280_fhc", "in-flight", None, 0.3), ("ps191", "in-flight", None, 0.3))):
         for U, col in ((1e-3, "C0"), (0.1, "C3")):
@@ -167,10 +181,14 @@ def plot_timing_and_shapes():
     fig.tight_layout()
     fig.savefig(FIG / "meson_limits_decay_positions.png", dpi=110)
     plt.close(fig)
-    return info
 
 
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["positions"]:  # only the decay-position figure (e.g. after a geometry change)
+        plot_decay_positions()
+        raise SystemExit(0)
     res = compute()
     txt = table(res)
     info = plot_timing_and_shapes()

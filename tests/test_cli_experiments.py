@@ -65,7 +65,7 @@ def test_show_json_microboone(capsys):
     assert d["flux"]["energy_range_reason"] == t["flux"].get("energy_range_reason")
     assert [f["name"] for f in d["flux"]["registered_files"]] == ["MicroBooNE_BNB_fullflux"]
     assert d["beam"]["baseline_m"] == 470.0 and d["beam"]["production"] == "bnb"
-    assert set(d["placements"]) == {"bnb", "numi"} and d["beam"]["frame"] == "bnb"
+    assert set(d["placements"]) == {"bnb", "numi", "numi_me"} and d["beam"]["frame"] == "bnb"  # numi_me: the numi frame
     assert d["placements"]["numi"]["distance_m"] == pytest.approx(684.022, rel=1e-6)
     vols = d["geometry"]["volumes"]
     assert set(vols) == {"detector", "tpc", "decay_volume"} and d["geometry"]["status"] == "darknews"

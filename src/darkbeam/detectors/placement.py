@@ -13,6 +13,11 @@ parallel to the beam frame's, so that the target sits at -baseline (sin t cos f,
 in detector coordinates (the convention of :attr:`darkbeam.detectors.catalog.Experiment.source_position`).
 ``[beam] frame`` names that beam.  Placements in other beams' frames (MicroBooNE in the NuMI frame)
 are explicit ``[placement.<beam>]`` tables with ``center`` and ``axes``.
+
+Beam configurations that share one frame (:data:`SHARED_FRAMES`: NuMI's low- and medium-energy tunes,
+whose beam frames both have their origin at MCZERO, the upstream face of horn 1, and z along the same
+protons; darkbeam.sources.beam.configs) share placements: a detector placed in the 'numi' frame is
+placed in the 'numi_me' frame too, unless its file gives that frame its own table.
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ import numpy as np
 
 from darkbeam.errors import ConfigurationError
 
-__all__ = ["Placement", "placement", "placements"]
+__all__ = ["Placement", "placement", "placements", "SHARED_FRAMES"]
+
+#: beam configurations whose frame is another's (same origin, same axes): {beam: beam whose frame it uses}
+SHARED_FRAMES = {"numi_me": "numi"}
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,11 @@ def placements(exp) -> dict[str, Placement]:
         axes = np.eye(3) if spec.axes is None else np.array(spec.axes, dtype=float)
         out[_canonical(beam)] = Placement(_canonical(beam), np.array(spec.center, dtype=float), axes,
                                           source=spec.source, note=spec.note)
+    for beam, frame in SHARED_FRAMES.items():
+        if frame in out and beam not in out:
+            p = out[frame]
+            out[beam] = Placement(beam, p.center, p.axes, source=p.source,
+                                  note=(p.note + " " if p.note else "") + f"(the '{frame}' placement: '{beam}' shares its frame)")
     return out
 
 
