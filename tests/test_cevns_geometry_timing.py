@@ -18,7 +18,13 @@ from scipy.special import log_ndtr, ndtr
 from darkbeam.detectors.cevns_detectors import CEVNS_DETECTORS, DENSITY
 from darkbeam.errors import ConfigurationError
 from darkbeam.processes.rare_scatter import simulate
-from darkbeam.sources.dar import SNS_PULSE, TAU_NS, ProtonPulse, dar_config, production_times
+from darkbeam.sources.dar import (
+    SNS_PULSE,
+    TAU_NS,
+    ProtonPulse,
+    dar_config,
+    production_times,
+)
 from darkbeam.units import C_LIGHT_CM_PER_NS
 
 TAU_PI, TAU_MU = TAU_NS["pi+"], TAU_NS["mu+"]

@@ -92,8 +92,8 @@ def test_nu_e_events_at_ingrid(ingrid, small_flux, monkeypatch):
     """nu-e at INGRID: sum(w) per flavour = flux x sigma x electrons x POT (rare_rates.nu_e_events with the
     same flux), vertices in the iron plates, t = flight from the target (280 m: 934 ns), the fallback
     among the caveats."""
-    import darkbeam.processes.cases as cases
     from darkbeam.analysis.rare_rates import nu_e_events
+    from darkbeam.processes import cases
     from darkbeam.processes.rare_scatter import simulate
 
     monkeypatch.setattr(cases, "experiment_flux", lambda exp, *a, **k: small_flux)
