@@ -29,6 +29,8 @@ def _flux_entries(exp) -> list:
 
 def _beam_line(exp) -> str | None:
     """The beam line named by the registry for the experiment's flux file(s), if any."""
+    if exp.flux.model:
+        return exp.flux.model
     beams = {e.beam for e in _flux_entries(exp) if e.beam}
     return beams.pop() if len(beams) == 1 else None
 
@@ -41,8 +43,7 @@ def _beam_text(exp) -> str:
 
 
 def _flux_label(exp) -> str:
-    f = exp.flux
-    return f.name or " + ".join((f.files or {}).values()) or str(f.path)
+    return exp.flux.label
 
 
 def _row(exp) -> dict[str, Any]:
@@ -80,6 +81,7 @@ def _details(exp) -> dict[str, Any]:
     files = [{"name": e.name, "path": e.path, "units": e.units, "status": _data_status(e)} for e in _flux_entries(exp)]
     flux: dict[str, Any] = {
         "name": f.name, "files": dict(f.files) if f.files else None, "path": str(f.path) if f.path else None,
+        "model": f.model, "polarity": f.polarity if f.model else None,
         "normalisation": f.normalisation, "scale_on_registry": f.scale, "energy_range_GeV": [_finite(lo), _finite(hi)],
         "energy_range_reason": f.energy_range_reason or None, "note": f.note or None, "registered_files": files,
     }

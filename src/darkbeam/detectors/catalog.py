@@ -93,6 +93,18 @@ class FluxSpec:
     energy_grid: str = "points"
     #: the physics reason for a narrower energy range (empty: the whole file is used)
     energy_range_reason: str = ""
+    #: a beam line of darkbeam's beam model (sources/beam) run at the experiment's position, where no
+    #: official file exists (``[flux] model``); None: a file
+    model: str | None = None
+    #: horn polarity of the beam model ('FHC' or 'RHC')
+    polarity: str = "FHC"
+
+    @property
+    def label(self) -> str:
+        """Short description: the file name(s), the user file or the beam model."""
+        if self.model:
+            return f"beam model '{self.model}' ({self.polarity})"
+        return self.name or " + ".join((self.files or {}).values()) or str(self.path)
 
     @property
     def scale(self) -> float:
@@ -209,7 +221,8 @@ class Experiment:
         return {
             "keyword": self.keyword,
             "name": self.name,
-            "flux": self.flux.name or dict(self.flux.files or {}) or str(self.flux.path),
+            "flux": self.flux.name or dict(self.flux.files or {}) or (self.flux.label if self.flux.model
+                                                                       else str(self.flux.path)),
             "flux_normalisation": self.flux.normalisation,
             "energy_range_GeV": (list(self.energy_range) if self.flux.energy_range_reason else "whole flux file"),
             "targets_t": self.masses,
@@ -243,6 +256,17 @@ def _registry_entry(name: str, src: str, where: str = "[flux].name"):
 def _flux_spec(f: schema.FluxSection, src: str, base: Path | None) -> FluxSpec:
     name = files = path = None
     reg_norm = 1.0
+    if f.model is not None:
+        from darkbeam.sources.beam.configs import BEAMS, _ALIASES
+
+        key = _ALIASES.get(f.model.lower(), f.model.lower())
+        if key not in BEAMS:
+            raise ConfigurationError(f"{src}: [flux].model: {unknown('beam line', f.model, sorted(BEAMS))}")
+        energy_range = tuple(f.energy_range) if f.energy_range is not None else (0.0, math.inf)
+        return FluxSpec(None, None, None, f.normalisation, 1.0, energy_range, f.note,
+                        tuple(f.columns) if f.columns is not None else FLAVOURS, f.energy_grid,
+                        energy_range_reason=(f.energy_range_reason or "").strip(), model=key,
+                        polarity=f.polarity or "FHC")
     if f.name is not None:
         name = f.name
         reg_norm = float(_registry_entry(name, src).normalisation)

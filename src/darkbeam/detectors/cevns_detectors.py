@@ -20,6 +20,15 @@ signal of LY x T_ee photoelectrons (PE); the detection efficiency is a function 
 * ``ge_2024``: COHERENT Ge-Mini, arXiv:2406.13806: 10.66 kg of Ge (natural), 19.2 m, Lindhard
   quenching (k = 0.157), 1.5 keVee threshold; no event count is reproduced here.
 
+Geometry (:attr:`CEvNSDetector.geometry`, docs/rare_scattering.md section 8b): each detector is one
+solid cylinder of its material holding exactly its mass (length = mass / (density pi r^2)), centred at
+the origin of its frame, whose +z axis points from the SNS target to the detector centre (the source
+sits at z = -distance); the cylinder's axis is vertical (y).  Radii: CsI[Na] 5.5 cm (an 11 cm diameter
+crystal, 34.0 cm long at 4.51 g/cm^3), CENNS-10 10.8 cm (a 21.6 cm diameter active volume, 47.7 cm of
+liquid argon at 1.3954 g/cm^3 for 24.4 kg), Ge-Mini one equivalent cylinder as long as it is wide
+(5.323 g/cm^3) in place of its array of crystals.  The diameters and orientations are from memory, not
+verified (``caveats``); the masses and distances are the papers' (above).
+
 The numbers from memory of these papers are marked ``verified=False`` in :data:`CEVNS_DETECTORS`
 and flagged in the docs; the CsI 2017 rate check (docs/rare_scattering.md) reproduces the published
 prediction with them.
@@ -30,13 +39,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
+import math
+
 import numpy as np
 
+from darkbeam.detectors.shapes import Cylinder
 from darkbeam.errors import ConfigurationError
 
 AVOGADRO = 6.02214076e23
 #: molar masses (g/mol) of the detector materials (IUPAC standard atomic weights)
 MOLAR_MASS = {"CsI": 132.905 + 126.904, "Ar": 39.948, "Ge": 72.630}
+#: densities (g/cm^3): CsI 4.51 (CRC handbook), liquid argon at 87 K 1.3954 (as in the catalog's ICARUS
+#: and MicroBooNE files), germanium 5.323 (CRC handbook)
+DENSITY = {"CsI": 4.51, "Ar": 1.3954, "Ge": 5.323}
+#: the vertical axis of the detector frames (+z: from the SNS target to the detector)
+VERTICAL = (0.0, 1.0, 0.0)
+
+
+def mass_cylinder(material: str, mass_kg: float, radius_cm: float | None = None, name: str = "") -> Cylinder:
+    """A vertical cylinder of ``material`` that holds ``mass_kg``: radius ``radius_cm`` and the length that
+    gives the mass at :data:`DENSITY` (``radius_cm`` None: as long as it is wide)."""
+    vol = mass_kg * 1e3 / DENSITY[material]
+    if radius_cm is None:
+        radius_cm = (vol / (2.0 * math.pi)) ** (1.0 / 3.0)
+    return Cylinder(radius_cm, vol / (math.pi * radius_cm**2), axis=VERTICAL, name=name)
 
 
 def lindhard(T_nr_keV, Z: int, k: float = 0.157) -> np.ndarray:
@@ -70,6 +96,13 @@ class CEvNSDetector:
     citation: str
     caveats: tuple[str, ...] = field(default_factory=tuple)
     verified: bool = False
+    #: the active volume (cm) in the detector frame: origin at the detector centre, +z from the source
+    geometry: Cylinder | None = None
+
+    @property
+    def source_position(self) -> np.ndarray:
+        """Position (cm) of the SNS target in the detector frame: ``distance_m`` upstream along -z."""
+        return np.array([0.0, 0.0, -100.0 * self.distance_m])
 
     def n_nuclei(self) -> dict[str, float]:
         """Number of nuclei of each species in the detector."""
@@ -102,6 +135,9 @@ def _ar_qf(T_nr_keV) -> np.ndarray:
     return 0.246 + 0.00078 * np.asarray(T_nr_keV, dtype=float)
 
 
+_CSI_GEOMETRY_CAVEAT = ("geometry: one vertical CsI[Na] cylinder of 11 cm diameter, its length from the mass at "
+                        "4.51 g/cm^3 (34 cm); the diameter and orientation are from memory, not verified")
+
 CEVNS_DETECTORS: dict[str, CEvNSDetector] = {
     "csi_2017": CEvNSDetector(
         name="csi_2017", description="COHERENT CsI[Na] 2017 (14.57 kg, 1.76e23 POT)",
@@ -111,7 +147,9 @@ CEVNS_DETECTORS: dict[str, CEvNSDetector] = {
         observed=(134.0, 22.0), predicted=(173.0, 48.0),
         citation="COHERENT, Science 357, 1123 (2017), arXiv:1708.01294; data release arXiv:1804.09459",
         caveats=("quenching, light yield and efficiency parameters quoted from the data release from memory "
-                 "(not re-read here); the rate check in docs/rare_scattering.md is consistent with them",),
+                 "(not re-read here); the rate check in docs/rare_scattering.md is consistent with them",
+                 _CSI_GEOMETRY_CAVEAT),
+        geometry=mass_cylinder("CsI", 14.57, 5.5, "CsI[Na] crystal (11 cm diameter, 34.0 cm)"),
     ),
     "csi_2021": CEvNSDetector(
         name="csi_2021", description="COHERENT CsI[Na] full data set (14.6 kg, 3.20e23 POT)",
@@ -121,7 +159,8 @@ CEVNS_DETECTORS: dict[str, CEvNSDetector] = {
         observed=(306.0, 20.0), predicted=(341.0, 43.0),
         citation="COHERENT, Phys. Rev. Lett. 129, 081801 (2022), arXiv:2110.07730",
         caveats=("the 2021 analysis has an energy-dependent quenching and a new efficiency, not encoded: "
-                 "the 2017 response is used, so the rate is indicative only",),
+                 "the 2017 response is used, so the rate is indicative only", _CSI_GEOMETRY_CAVEAT),
+        geometry=mass_cylinder("CsI", 14.6, 5.5, "CsI[Na] crystal (11 cm diameter, 34.1 cm)"),
     ),
     "ar_2020": CEvNSDetector(
         name="ar_2020", description="COHERENT CENNS-10 liquid argon (24.4 kg, 3.2e23 POT)",
@@ -130,7 +169,10 @@ CEVNS_DETECTORS: dict[str, CEvNSDetector] = {
         threshold_keVnr=20.0, efficiency_nr=lambda t: np.where(np.asarray(t) >= 20.0 * (1 - 1e-12), 0.5, 0.0),
         observed=(159.0, 43.0), predicted=(128.0, 17.0),
         citation="COHERENT, Phys. Rev. Lett. 126, 012002 (2021), arXiv:2003.10630",
-        caveats=("flat 50 % efficiency above 20 keVnr stands in for the published curve",),
+        caveats=("flat 50 % efficiency above 20 keVnr stands in for the published curve",
+                 "geometry: the 24.4 kg fiducial argon as one vertical cylinder of 21.6 cm diameter (47.7 cm at "
+                 "1.3954 g/cm^3); the diameter and orientation are from memory, not verified"),
+        geometry=mass_cylinder("Ar", 24.4, 10.8, "CENNS-10 fiducial liquid argon (21.6 cm diameter, 47.7 cm)"),
     ),
     "ge_2024": CEvNSDetector(
         name="ge_2024", description="COHERENT Ge-Mini (10.66 kg natural Ge)",
@@ -140,7 +182,10 @@ CEVNS_DETECTORS: dict[str, CEvNSDetector] = {
         observed=None, predicted=None,
         citation="COHERENT Ge-Mini, arXiv:2406.13806",
         caveats=("natural Ge approximated by Ge72; threshold 1.5 keVee taken as 7.5 keVnr (QF ~ 0.2); "
-                 "exposure 1e23 POT is a reference value, not the published one",),
+                 "exposure 1e23 POT is a reference value, not the published one",
+                 "geometry: one equivalent Ge cylinder as long as it is wide (10.66 kg at 5.323 g/cm^3) stands in "
+                 "for the array of point-contact crystals, whose layout is not encoded"),
+        geometry=mass_cylinder("Ge", 10.66, None, "Ge-Mini: equivalent cylinder of the crystals' mass"),
     ),
 }
 

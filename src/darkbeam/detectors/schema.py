@@ -150,11 +150,15 @@ SHAPES = {
 # --------------------------------------------------------------------------- sections
 class FluxSection(_Strict):
     """[flux]: exactly one of ``name`` (registered six-column table), ``files`` (registered one-flavour
-    files) or ``path`` (a user file, relative to the experiment file)."""
+    files), ``path`` (a user file, relative to the experiment file) or ``model`` (a beam line of
+    darkbeam's beam model, run at the [beam] baseline and off-axis angle with horn ``polarity``, where
+    no official flux file exists for the position: T2K INGRID on axis)."""
 
     name: Optional[str] = None
     files: Optional[dict[str, str]] = None
     path: Optional[str] = None
+    model: Optional[str] = None
+    polarity: Optional[Literal["FHC", "RHC"]] = None
     normalisation: Positive  # file numbers -> nu/cm^2/GeV/POT (total factor)
     energy_range: Optional[EnergyRange] = None  # GeV; absent: the whole file
     energy_range_reason: Optional[str] = None  # required with energy_range: why the file is cut
@@ -164,9 +168,12 @@ class FluxSection(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> "FluxSection":
-        given = [k for k in ("name", "files", "path") if getattr(self, k) is not None]
+        given = [k for k in ("name", "files", "path", "model") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("needs exactly one of 'name', 'files', 'path'" + (f" (got {', '.join(given)})" if given else ""))
+            raise ValueError("needs exactly one of 'name', 'files', 'path', 'model'"
+                             + (f" (got {', '.join(given)})" if given else ""))
+        if self.polarity is not None and self.model is None:
+            raise ValueError("'polarity' is the horn polarity of a beam 'model'; a flux file has its own")
         # no silent truncation: the whole file is integrated unless a range is given with its physics reason
         reason = (self.energy_range_reason or "").strip()
         if self.energy_range is None and reason:

@@ -57,7 +57,9 @@ COLUMNS: dict[str, Column] = {
     "x": Column(_F8, "cm", "x of the interaction vertex, detector frame"),
     "y": Column(_F8, "cm", "y of the interaction vertex"),
     "z": Column(_F8, "cm", "z of the interaction vertex (beam axis)"),
-    "t": Column(_F8, "ns", "time of the interaction"),
+    "t": Column(_F8, "ns", "time of the interaction: neutrino flight from its production point (beam experiments, "
+                           "t = 0 at production) or proton pulse + decays at rest + flight (decay-at-rest sources, "
+                           "t = 0 at the pulse centre); meta['time_origin'] says which"),
     **_p3("projectile"), **_p3("scattered"), **_p3("recoil"),
 }
 #: optional: the produced pair (all six or none)

@@ -70,6 +70,29 @@ def _flux_position(exp: Experiment, name: str | None) -> tuple[str | None, float
     return beam, dist, angle, mode
 
 
+def _model_flux(exp: Experiment, source: str, n: int, seed: int) -> Flux:
+    """The beam-model flux of an experiment whose file names ``[flux] model`` (no official file exists for
+    its position): 'auto' and 'model' run the model (validated or not there, as its provenance says) with
+    a one-line ``meta["fallback"]`` naming the substitution; 'file' is one DataError."""
+    from darkbeam.sources.select import flux_for
+
+    spec = exp.flux
+    dist, angle = exp.baseline / 100.0, exp.off_axis_angle * 1e3
+    if source == "file":
+        raise DataError(f"experiment {exp.keyword} has no official flux file: its [flux] is the beam model "
+                        f"'{spec.model}' at {dist:g} m, {angle:g} mrad (use --flux-source auto or model)")
+    fl = flux_for(spec.model, dist, off_axis_mrad=angle, mode=spec.polarity, source="model", n=n, seed=seed)
+    if spec.normalisation != 1.0:
+        fl = fl.scaled(spec.normalisation)
+    ok = bool(fl.meta.get("validated"))
+    meta = dict(fl.meta)
+    meta["fallback"] = (f"flux: beam model '{spec.model}' ({dist:g} m, {angle:g} mrad, {spec.polarity}; "
+                        f"{'validated' if ok else 'NOT validated'} there, docs/beam_model.md): no official flux file "
+                        f"exists for {exp.keyword}")
+    return Flux(fl.energies, fl.values, lines=fl.lines, provenance=fl.provenance, description=fl.description,
+                meta=meta)
+
+
 def experiment_flux(exp: Experiment, source: str = "auto", *, n: int = 2**16, seed: int = 12345) -> Flux:
     """The flux (nu/cm^2/GeV/POT) an experiment sees.
 
@@ -85,6 +108,8 @@ def experiment_flux(exp: Experiment, source: str = "auto", *, n: int = 2**16, se
 
     source = check_source(source, "flux source")
     spec = exp.flux
+    if spec.model is not None:
+        return _model_flux(exp, source, n, seed)
     if spec.path is not None:
         if source == "model":
             raise ConfigurationError(f"experiment {exp.keyword} reads the user flux file {spec.path}; there is no "

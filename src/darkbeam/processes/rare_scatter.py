@@ -19,6 +19,12 @@ Kinematics (2 -> 2 on a target of mass M at rest, the neutrino along +z of the d
 E_r = M + T, |p_r| = sqrt(T (T + 2 M)), cos theta_r = (E + M) T / (E |p_r|) (= sqrt(T/(T + 2M)) (E + M)/E),
 uniform azimuth, p_nu' = p_nu - p_r, Q^2 = 2 M T.
 
+Vertices and times (docs/rare_scattering.md, section 8b): uniform in the experiment's target volume
+(nu-e) or in the COHERENT detector's active cylinder (CEvNS); ``t`` is the neutrino's flight from its
+production point (nu-e: as upscattering events, t = 0 at the neutrino's production) or, at the SNS, the
+proton's arrival in its pulse + the pi+ (prompt: the lines) or pi+ and mu+ (delayed: the Michel
+continua) decay times + the flight from the target (:mod:`darkbeam.detectors.arrival`).
+
 Events (docs/events.md, "Scattering events"): a :class:`~darkbeam.events.ScatterEvents` of process
 ``"nu-e"`` or ``"cevns"``: the incoming neutrino (``projectile``), the scattered neutrino
 (``scattered``) and the struck electron or nucleus (``recoil``), all final-state particles; no decay.
@@ -81,9 +87,10 @@ def _t0(params: ModelParameters, sw2: float, M: float) -> float:
 
 
 def _setup(process: str, experiment, t_min, t_max):
-    """(label, flux, pot, targets {name: (count, mass, pdg)}, t_lo, t_hi, efficiency, vertex volume, caveats):
-    ``caveats`` name every stand-in the run uses (the detector's or experiment's caveats, the CHARM-II
-    window quoted from memory), for the summary, the JSON and the file metadata."""
+    """(label, flux, pot, targets {name: (count, mass, pdg)}, t_lo, t_hi, efficiency, vertex volume, caveats,
+    timing): ``caveats`` name every stand-in the run uses (the detector's or experiment's caveats, the
+    CHARM-II window quoted from memory), for the summary, the JSON and the file metadata; ``timing`` is
+    ("beam", production model) or ("dar", source position, proton pulse) (:func:`_times`)."""
     if process == "nu-e":
         from darkbeam.analysis.rare_rates import CHARMII_WINDOW
         from darkbeam.detectors.catalog import Experiment, load_experiment
@@ -96,8 +103,11 @@ def _setup(process: str, experiment, t_min, t_max):
             caveats.append(f"recoil window {CHARMII_WINDOW[0]:g}-{CHARMII_WINDOW[1]:g} GeV: CHARM-II's selection as "
                            "quoted from memory, not re-read (docs/rare_scattering.md)")
         electrons = sum(t.n_nuclei * t.Z for t in exp.targets)
-        return (exp.keyword, experiment_flux(exp), exp.pot, {"e-": (electrons, C.M_E, 11)},
-                t_min or 0.0, t_max, None, exp.target_volume, caveats)
+        fl = experiment_flux(exp)
+        if fl.meta.get("fallback"):
+            caveats.append(str(fl.meta["fallback"]))
+        return (exp.keyword, fl, exp.pot, {"e-": (electrons, C.M_E, 11)},
+                t_min or 0.0, t_max, None, exp.target_volume, caveats, ("beam", exp.production_model(warn=False)))
     from darkbeam.detectors.cevns_detectors import CEvNSDetector, cevns_detector
     from darkbeam.physics import nuclear
     from darkbeam.sources.dar import dar_config
@@ -105,12 +115,32 @@ def _setup(process: str, experiment, t_min, t_max):
     det = experiment if isinstance(experiment, CEvNSDetector) else cevns_detector(str(experiment))
     if t_min is not None or t_max is not None:
         raise ConfigurationError("CEvNS events use the detector's threshold and efficiency: no recoil window option")
-    fl = dar_config("coherent").flux("pi", distance_m=det.distance_m, stopped_per_pot=det.nu_per_flavour_per_pot)
+    sns = dar_config("coherent")
+    fl = sns.flux("pi", distance_m=det.distance_m, stopped_per_pot=det.nu_per_flavour_per_pot)
+    caveats = list(det.caveats) + ([sns.pulse.caveat] if sns.pulse is not None and sns.pulse.caveat else [])
     targets = {}
     for name, count in det.n_nuclei().items():
         nuc = nuclear.nucleus(name)
         targets[name] = (count, nuc.mass, _nucleus_pdg(nuc))
-    return det.name, fl, det.pot, targets, det.threshold_keVnr * 1e-6, None, det.efficiency_gev, None, list(det.caveats)
+    return (det.name, fl, det.pot, targets, det.threshold_keVnr * 1e-6, None, det.efficiency_gev, det.geometry, caveats,
+            ("dar", det.source_position, sns.pulse))
+
+
+def _times(timing, E, on_line, vtx, rng) -> np.ndarray:
+    """Interaction times (ns) of a case's events (module docstring; :mod:`darkbeam.detectors.arrival`)."""
+    from darkbeam.detectors.arrival import beam_interaction_times, dar_interaction_times
+    from darkbeam.sources.dar import pion_dar_chain
+
+    if timing[0] == "beam":
+        return beam_interaction_times(timing[1], E, vtx, rng)
+    return dar_interaction_times(timing[1], vtx, pion_dar_chain(on_line), rng, timing[2])
+
+
+#: what t = 0 of the events is (meta["time_origin"]; docs/rare_scattering.md, section 8b)
+_TIME_ORIGIN = {
+    "beam": "t = 0 at the neutrino's production (flight from the production point at c; no bunch structure)",
+    "dar": "t = 0 at the centre of the proton pulse on the target (pulse + decays at rest + flight at c)",
+}
 
 
 def _segment_table(flux, flavour: str, sigma):
@@ -174,7 +204,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
     if t_min is not None and t_max is not None and t_max <= t_min:
         raise ConfigurationError(f"empty recoil window: t_max = {t_max} <= t_min = {t_min} GeV")
     params = _model(params)
-    label, flux, pot, targets, t_lo, t_hi, eff, volume, caveats = _setup(process, experiment, t_min, t_max)
+    label, flux, pot, targets, t_lo, t_hi, eff, volume, caveats, timing = _setup(process, experiment, t_min, t_max)
     from darkbeam.physics.cevns_radiative import radiative_caveat
 
     caveats = caveats + radiative_caveat(process, radiative)
@@ -248,6 +278,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
             vtx = np.zeros((n, 4))
             if volume is not None:
                 vtx[:, :3] = volume.sample(n, rng)
+            vtx[:, 3] = _times(timing, E, ~on_seg, vtx[:, :3], rng)
             for key, val in (("case", np.full(n, case_id)), ("w", w), ("Q2", 2.0 * M * T), ("vertex", vtx), ("p_nu", p_nu),
                              ("p_out", p_out), ("p_rec", p_rec)):
                 parts.setdefault(key, []).append(val)
@@ -261,7 +292,7 @@ def simulate(process: str, experiment, params=None, *, n: int = 10_000, rng: np.
     meta = {"process": process, "flux_averaged_xsec_cm2": total / (pot * n_targets * phi) if phi > 0 else 0.0, "model": params.model_dump(exclude_none=True), "experiment": label,
             "exposure_pot": pot, "seed": seed, "events_per_case": n, "sw2": sw2, "form_factor": form_factor,
             "radiative": radiative, "recoil_window_GeV": [t_lo, t_hi], "summary": summary,
-            "total_events": total, "caveats": caveats}
+            "total_events": total, "caveats": caveats, "time_origin": _TIME_ORIGIN[timing[0]]}
     vtx, p_nu, p_out, p_rec = cols["vertex"], cols["p_nu"], cols["p_out"], cols["p_rec"]
     columns = {"case": cols["case"], "w": cols["w"], "Q2": cols["Q2"],
                **{k: vtx[:, j] for j, k in enumerate("xyzt")},

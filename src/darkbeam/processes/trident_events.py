@@ -26,7 +26,9 @@ boosted to the lab, where the nucleus is at rest and the neutrino moves along +z
 q0 = -Q^2/(2M) (elastic recoil), q_z = q0 - (s_hat + Q^2)/(2E) and a uniform azimuth.  Diffractive
 events recoil on a proton or a neutron, drawn per point with the probability of its part of the
 hadronic tensor (:func:`_split_nucleons`).  Interaction vertices are uniform in the experiment's target
-volume (``Experiment.target_volume``, as for upscattering events), at t = 0.
+volume (``Experiment.target_volume``, as for upscattering events), at the time t = |vertex - production
+point|/c of the neutrino's flight from where it was made (the experiment's production model; t = 0 at the
+neutrino's production, as for upscattering events; no bunch structure: :mod:`darkbeam.detectors.arrival`).
 """
 
 from __future__ import annotations
@@ -159,6 +161,7 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
     ``p_l1`` (negative lepton), ``p_l2`` (positive lepton), ``p_recoil``, the weight parts ``w_vv``,
     ``w_aa``, ``w_va`` and ``t_nu`` (GeV^2), ``vertex`` (n, 4: x, y, z in cm, t in ns) and ``nucleon``
     (diffractive: 2212 or 2112, the struck nucleon; coherent: 0); and ``targets``, ``summary``, ``meta``."""
+    from darkbeam.detectors.arrival import beam_interaction_times
     from darkbeam.detectors.catalog import Experiment, load_experiment
     from darkbeam.physics.trident import E_MAX, threshold_energy, trident_xsec
     from darkbeam.physics.trident_channels import channel as get_channel
@@ -181,6 +184,7 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
         raise ConfigurationError(f"a flavour-diagonal Z' does not contribute to the charged-current channel '{ch.name}'")
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     flux = experiment_flux(exp)
+    production = exp.production_model(warn=False)
     f = ch.nu_in
     if f not in flux.flavours:
         raise ConfigurationError(f"no {f} flux at {exp.keyword} (it has {', '.join(flux.flavours)})")
@@ -243,6 +247,9 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
         t_nu = np.asarray(pt["t"], dtype=float) * np.ones(n)
         raw = _combine(parts, t_nu, cv, ca, zprime)
         moms = lab_kinematics(E, s_hat, Q2, M, pt, rng)
+        # t: the neutrino's flight from its production point (docs/tridents.md, "Events"; drawn after the
+        # kinematics, so that these do not depend on the production model)
+        vertex[:, 3] = beam_interaction_times(production, E, vertex[:, :3], rng)
         mc = float(raw.sum())
         mc_err = float(math.sqrt(n * np.var(raw, ddof=1)))
         # points outside the physical region carry no weight (the integrand vanishes there) and no
@@ -268,7 +275,9 @@ def simulate_trident(experiment, channel: str, *, regime: str = "coherent", n: i
     res.update(targets=targets, summary=summary,
                meta={"process": "trident", "channel": ch.name, "regime": regime, "experiment": exp.keyword,
                      "model": params.model_dump(exclude_none=True), "sm_couplings": [cv, ca],
-                     "caveats": [],
+                     "caveats": [str(flux.meta["fallback"])] if flux.meta.get("fallback") else [],
+                     "time_origin": "t = 0 at the neutrino's production (flight from the production point at c; "
+                                    "no bunch structure)",
                      "exposure_pot": pot, "seed": seed, "events_per_target": n, "vegas": [int(neval), int(nitn), int(n_bins)],
                      "total_events": float(sum(s["events"] for s in summary)),
                      # NuHepMC G.R.5: events / (POT x nuclei x the incoming flavour's integrated flux)

@@ -15,6 +15,13 @@ Per stopped K+ (PDG 2024 branching ratios, darkbeam.sources.spectra.BR_K):
     pi+ pi+ pi-, pi+ pi0 pi0) and the mu+ (K_mu2 + K_mu3 + from those pi+) that stop and decay at
     rest in a thick absorber.  The pi- of pi+ pi+ pi- is captured by a nucleus and gives no nu.
 
+Timing (:class:`ProtonPulse`, :func:`production_times`): a neutrino is made at the proton's arrival
+on the target (a pulse of the source's time profile, centred at t = 0) plus the mean lives of the
+decays in its chain, each exponential: the pi+ (26.033 ns, PDG 2024) for the prompt nu_mu line and
+the pi -> e nu line, the pi+ then the mu+ (2196.98 ns) for the delayed Michel nu_e and nu_mu_bar
+(:func:`pion_dar_chain`).  A Gaussian pulse of FWHM w gives, for the chain of mean lives tau_i, the
+mean sum(tau_i) and the variance (w / 2.3548)^2 + sum(tau_i^2) (docs/rare_scattering.md, section 8b).
+
 Contamination from pi- and mu- decays at rest (suppressed by nuclear capture to ~1e-3, see
 JSNS2 proposal arXiv:1310.1437) and from decays in flight is not included.
 
@@ -38,6 +45,7 @@ from typing import Mapping, Optional
 import numpy as np
 
 from darkbeam.errors import ConfigurationError
+from darkbeam.physics.production.parents import LIFETIME_S
 from darkbeam.sources import spectra as S
 from darkbeam.sources.flux import Flux
 
@@ -160,16 +168,81 @@ def dar_flux(parent: str, distance_m: float, stopped_per_pot: float, *, n_nodes:
 
 _PARENT = {"pi": "pi+", "mu": "mu+", "k": "K+"}
 
+#: mean lives (ns) of the parents that decay at rest (PDG 2024, :data:`LIFETIME_S`)
+TAU_NS = {"pi+": LIFETIME_S["pi+"] * 1e9, "mu+": LIFETIME_S["mu+"] * 1e9, "K+": LIFETIME_S["K+"] * 1e9}
+#: FWHM of a Gaussian in units of its sigma, 2 sqrt(2 ln 2)
+FWHM_PER_SIGMA = 2.0 * math.sqrt(2.0 * math.log(2.0))
+
+
+@dataclass(frozen=True)
+class ProtonPulse:
+    """Proton pulses on the target: ``rate_hz`` pulses per second, each with a Gaussian time profile
+    of full width at half maximum ``fwhm_ns``, centred at t = 0 (the time origin of the events)."""
+
+    rate_hz: float
+    fwhm_ns: float
+    citation: str = ""
+    caveat: str = ""
+
+    def __post_init__(self):
+        for k in ("rate_hz", "fwhm_ns"):
+            v = float(getattr(self, k))
+            if not (math.isfinite(v) and v > 0):
+                raise ConfigurationError(f"proton pulse: {k} must be positive, got {v}")
+
+    @property
+    def sigma_ns(self) -> float:
+        return self.fwhm_ns / FWHM_PER_SIGMA
+
+    @property
+    def period_ns(self) -> float:
+        return 1e9 / self.rate_hz
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Arrival times (ns) of ``n`` protons on the target."""
+        return self.sigma_ns * rng.standard_normal(int(n))
+
+
+#: the SNS first target station: 60 Hz, ~360 ns FWHM proton pulses on the Hg target
+SNS_PULSE = ProtonPulse(
+    rate_hz=60.0, fwhm_ns=360.0,
+    citation="COHERENT, Science 357, 1123 (2017), arXiv:1708.01294 (SNS: 60 Hz, ~360 ns FWHM proton pulses)",
+    caveat="SNS pulse: 60 Hz and 360 ns FWHM quoted from memory, not verified; the real pulse is not Gaussian "
+           "(a Gaussian of that FWHM stands in for it)")
+
+
+def pion_dar_chain(on_line) -> np.ndarray:
+    """Number of decays in the chain of a pi-DAR neutrino: 1 (the pi+ alone: the prompt nu_mu line and the
+    pi -> e nu line) for a line, 2 (pi+ then mu+: the delayed Michel nu_e and nu_mu_bar) for the continuum."""
+    return np.where(np.asarray(on_line, dtype=bool), 1, 2)
+
+
+def production_times(n_decays, rng: np.random.Generator, pulse: Optional[ProtonPulse] = None,
+                     chain: tuple = ("pi+", "mu+")) -> np.ndarray:
+    """Production times (ns) of neutrinos whose parent chain is the first ``n_decays`` (array, 1 or 2
+    per neutrino) of ``chain`` (default pi+ -> mu+): the proton's arrival (``pulse``; None: at t = 0)
+    plus an exponential proper decay time of each parent, at rest (mean lives :data:`TAU_NS`)."""
+    k = np.asarray(n_decays, dtype=np.int64)
+    n = k.size
+    if k.size and (k.min() < 0 or k.max() > len(chain)):
+        raise ConfigurationError(f"a decay chain has 0 to {len(chain)} decays ({', '.join(chain)})")
+    t = pulse.sample(n, rng) if pulse is not None else np.zeros(n)
+    for i, parent in enumerate(chain):
+        t = t + np.where(k > i, rng.exponential(TAU_NS[parent], n), 0.0)
+    return t
+
 
 @dataclass(frozen=True)
 class DARConfig:
-    """A stopped-meson source: distance (m), stopped parents per POT by parent, citation."""
+    """A stopped-meson source: distance (m), stopped parents per POT by parent, citation; ``pulse``:
+    the proton pulses on its target (None: no time structure is known)."""
 
     name: str
     description: str
     distance_m: float
     stopped_per_pot: Mapping[str, Optional[float]]
     citation: str
+    pulse: Optional[ProtonPulse] = None
 
     def flux(self, parent: str = "pi", *, distance_m: float | None = None, stopped_per_pot: float | None = None,
              **kw) -> Flux:
@@ -193,6 +266,7 @@ DAR_CONFIGS: dict[str, DARConfig] = {
         distance_m=19.3,
         stopped_per_pot={"pi": 0.08, "mu": 0.08, "k": None},
         citation="COHERENT, Science 357 (2017) 1123, arXiv:1708.01294: 0.08 nu/flavour/POT, 19.3 m",
+        pulse=SNS_PULSE,
     ),
     "jsns2": DARConfig(
         name="jsns2",

@@ -271,6 +271,8 @@ def experiment_beam(exp) -> str | None:
     experiment that file belongs to (:data:`darkbeam.sources.select.EXPERIMENTS`), else 'bnb' for BNB
     production, else None (no decay-pipe average)."""
     spec = exp.flux
+    if getattr(spec, "model", None):
+        return spec.model
     names = ([spec.name] if spec.name else []) + list(spec.names or [])
     for n in names:
         try:
