@@ -203,6 +203,23 @@ def test_coherent_events_sum_to_the_quadrature_rate(coherent_mb):
     np.testing.assert_allclose(ev.columns["Q2"], 2 * M * (ev.energy("recoil") - M), rtol=1e-6, atol=0)
 
 
+def test_nucleus_threshold_override_is_the_window(coherent_mb):
+    """A 1 MeVnr threshold (a what-if for a MeV-threshold readout) is the generator's window: recoils only
+    above 1 MeV, fewer events than above 100 keVnr for the same chi (same seed), recorded in the meta; a
+    bad threshold is one line."""
+    from darkbeam.processes.dark_matter import simulate
+
+    ev = simulate(_params(), "miniboone_dump", n=400, rng=np.random.default_rng(4), n_parents=2**11, seed=4,
+                  target="nucleus", nucleus_threshold_keVnr=1000.0)
+    assert ev.meta["nucleus_response"][0]["threshold_keVnr"] == 1000.0
+    T = ev.energy("recoil") - ev.mass("recoil")
+    assert T.min() >= 1e-3 * (1 - 1e-6)
+    assert 0 < ev.w.sum() < coherent_mb.w.sum()
+    with pytest.raises(ConfigurationError, match="keVnr"):
+        simulate(_params(), "miniboone_dump", n=10, rng=np.random.default_rng(4), target="nucleus",
+                 nucleus_threshold_keVnr=-1.0)
+
+
 def test_coherent_events_reweight_exactly_and_observables(coherent_mb):
     """eps x 3: weights x 81 (rescale; the coherent rate ~ eps^2 like the production); the quenched
     energy (Lindhard for C) is below T_nr and above 0; efficiency 1 above the threshold."""

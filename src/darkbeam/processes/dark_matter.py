@@ -346,7 +346,8 @@ def build_events(parts: dict, cases: list, meta: dict):
 
 
 def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generator, offset_m: float = 0.0,
-             n_parents: int = 2**14, seed=None, bremsstrahlung: Optional[bool] = None, target="e"):
+             n_parents: int = 2**14, seed=None, bremsstrahlung: Optional[bool] = None, target="e",
+             nucleus_threshold_keVnr: Optional[float] = None):
     """Weighted chi scattering events of ``params`` (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
     ``dm_type``) at ``setup`` (:data:`SETUPS` or a DMSetup), the detector ``offset_m`` metres off the
     beam axis; ``n`` forced chi directions per production channel; ``bremsstrahlung``: include the
@@ -354,7 +355,8 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
     'e' (chi e -> chi e, the setup's electron window), 'p' and 'n' (chi p, chi n elastic on the detector's
     nucleons, Sachs form factors, the setup's ``proton_window``; bound nucleons taken as free) and
     'nucleus' (coherent chi A -> chi A on each nucleus of the detector above its nuclear-recoil threshold),
-    :mod:`darkbeam.processes.dm_targets`.  sum(w) = expected events in the recoil windows for the setup's
+    :mod:`darkbeam.processes.dm_targets`; ``nucleus_threshold_keVnr`` replaces the nuclear-recoil
+    threshold of the response (the coherent window starts there).  sum(w) = expected events in the recoil windows for the setup's
     exposure (module docstring); one case per (chi source, target); ``meta["summary"]`` per case."""
     from darkbeam.events.scatter_schema import ScatterCase
     from darkbeam.physics.particles import pdg_code
@@ -364,10 +366,12 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
     if n < 1:
         raise ConfigurationError(f"n must be a positive number of chi per channel, got {n}")
     targets = parse_targets(target)
+    if nucleus_threshold_keVnr is not None and not (math.isfinite(nucleus_threshold_keVnr) and nucleus_threshold_keVnr > 0):
+        raise ConfigurationError(f"nuclear-recoil threshold must be a positive number of keVnr, got {nucleus_threshold_keVnr}")
     arrivals, st, exp, place, notes = chi_arrivals(params, setup, n=n, rng=rng, offset_m=offset_m,
                                                    n_parents=n_parents, seed=1 if seed is None else int(seed),
                                                    bremsstrahlung=bremsstrahlung)
-    scat = scatterers(exp, st, targets)
+    scat = scatterers(exp, st, targets, nucleus_threshold_keVnr=nucleus_threshold_keVnr)
     for sc in scat:
         if sc.response is not None:
             notes.extend(c for c in sc.response.caveats if c not in notes)

@@ -142,10 +142,16 @@ class Scatterer:
     response: Optional[NucleusResponse] = None
 
 
-def scatterers(exp, setup, targets) -> list:
-    """The Scatterers of ``targets`` (:func:`parse_targets`) in experiment ``exp`` for DMSetup ``setup``."""
+def scatterers(exp, setup, targets, *, nucleus_threshold_keVnr: Optional[float] = None) -> list:
+    """The Scatterers of ``targets`` (:func:`parse_targets`) in experiment ``exp`` for DMSetup ``setup``;
+    ``nucleus_threshold_keVnr`` replaces the nuclear-recoil threshold of :func:`nucleus_response` as the
+    generator's window (quenching and efficiency, applied by :func:`recoil_observables`, stay the response's)."""
+    from dataclasses import replace
+
     from darkbeam.physics.nuclear import nucleus
 
+    if nucleus_threshold_keVnr is not None and not (math.isfinite(nucleus_threshold_keVnr) and nucleus_threshold_keVnr > 0):
+        raise ConfigurationError(f"nuclear-recoil threshold must be a positive number of keVnr, got {nucleus_threshold_keVnr}")
     vol = exp.target_volume.volume
     out = []
     for t in parse_targets(targets):
@@ -167,6 +173,10 @@ def scatterers(exp, setup, targets) -> list:
             for x in nuclei:
                 nuc = nucleus(x.name)
                 r = nucleus_response(nuc.name, setup.name)
+                if nucleus_threshold_keVnr is not None:
+                    r = replace(r, threshold_keVnr=float(nucleus_threshold_keVnr),
+                                caveats=r.caveats + (f"{nuc.name} recoils: generator threshold set to "
+                                                     f"{nucleus_threshold_keVnr:g} keVnr by the user",))
                 out.append(Scatterer(nuc.name, nuc.name, nuc.pdg_code, nuc.mass, x.n_nuclei / vol,
                                      (r.threshold_keVnr * 1e-6, None), "dm-coherent", r))
     return out
