@@ -84,7 +84,7 @@ def dune_coherent(masses, n):
         t0 = time.process_time()
         a = simulate(p, "dune_nd", n=n, rng=np.random.default_rng(1), seed=1, target="nucleus")
         cpu = time.process_time() - t0
-        T, Tee, eff = recoil_observables(a)
+        T, _, eff = recoil_observables(a)
         o = np.argsort(T)
         cw = np.cumsum(a.w[o])
         rows.append({"m_chi": m, "Y_ref": a.meta["yield_Y"], "chi_e": e.meta["total_events"],
@@ -110,7 +110,7 @@ def main(quick: bool = False) -> None:
     for r in out["miniboone_nucleon"]:
         lines.append(f"{1e3 * r['m_chi']:g}  {r['Y_pub']:.3g}  {r['p_on_curve']:.3g}  {r['n_on_curve']:.3g}  "
                      f"{r['n_over_p']:.3f}  {r['p_on_curve'] + r['n_on_curve']:.3g}")
-    ref = [r for r in out["coherent_csi"] if abs(r["m_chi"] - 0.002) < 1e-9][0]["events_per_pi0_per_pot_on_curve"]
+    ref = next(r for r in out["coherent_csi"] if abs(r["m_chi"] - 0.002) < 1e-9)["events_per_pi0_per_pot_on_curve"]
     lines += ["", "COHERENT CsI (scalar chi, pi0 at rest): coherent events per (pi0/POT) on the published curve",
               "m_chi_MeV  Y_pub  events/(pi0/POT)  relative to 2 MeV"]
     for r in out["coherent_csi"]:
@@ -142,7 +142,7 @@ def plot(out) -> None:
               title="MiniBooNE dump, nucleon channel (1807.06137)")
     ax[0].legend()
     coh = out["coherent_csi"]
-    ref = [r for r in coh if abs(r["m_chi"] - 0.002) < 1e-9][0]["events_per_pi0_per_pot_on_curve"]
+    ref = next(r for r in coh if abs(r["m_chi"] - 0.002) < 1e-9)["events_per_pi0_per_pot_on_curve"]
     ax[1].plot([1e3 * r["m_chi"] for r in coh], [r["events_per_pi0_per_pot_on_curve"] / ref for r in coh], "o-")
     ax[1].axhline(1.0, color="grey", lw=0.8)
     ax[1].set(xscale="log", yscale="log", xlabel="m_chi (MeV)", ylabel="events on the curve / value at 2 MeV",

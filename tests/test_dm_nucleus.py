@@ -157,7 +157,7 @@ def test_event_weights_are_unbiased_for_the_quadrature_rate(target):
         lab[:, 0, 3] = np.sqrt(E * E - 0.01**2)
         prod = {"lab": lab, "bounds": np.tile([10.0, 60.0, 80.0, 130.0], (n, 1)), "x0": np.zeros((n, 3)),
                 "t0": np.zeros(n)}
-        f, T, p_in, p_rec, p_out, vtx = _scatter(prod, 0, p, 1e22, lo, None, np.random.default_rng(7), target)
+        f, T, p_in, p_rec, p_out, _ = _scatter(prod, 0, p, 1e22, lo, None, np.random.default_rng(7), target)
         sig = S.sigma_total(dsig, [2.0], M=M, m_chi=0.01, er_min=lo, n=400, scalar_chi=dm_type == "scalar", **KW)[0]
         ref = 2.0 * 1e22 * 100.0 * sig
         assert f.mean() == pytest.approx(ref, rel=4 * f.std() / math.sqrt(n) / ref, abs=0)
@@ -183,9 +183,9 @@ def test_coherent_events_sum_to_the_quadrature_rate(coherent_mb):
     from darkbeam.processes.dark_matter import chi_arrivals
 
     ev = coherent_mb
-    arr, st, exp, _, _ = chi_arrivals(_params(), "miniboone_dump", n=400, rng=np.random.default_rng(4),
+    arr, _, exp, _, _ = chi_arrivals(_params(), "miniboone_dump", n=400, rng=np.random.default_rng(4),
                                       n_parents=2**11, seed=4)
-    c12 = [t for t in load_experiment("miniboone_fhc").targets if t.name == "C12"][0]
+    c12 = next(t for t in load_experiment("miniboone_fhc").targets if t.name == "C12")
     dens = c12.n_nuclei / exp.target_volume.volume
     M = nucleus("C12").mass
     expect = 0.0
@@ -255,7 +255,7 @@ def test_targets_and_cli_errors(capsys):
 def _coherent_curve():
     from pathlib import Path
 
-    import darkbeam.analysis.searches as searches
+    from darkbeam.analysis import searches
 
     f = Path(searches.__file__).parent / "curves" / "coherent_csi_dm_y.csv"
     rows = [ln for ln in f.read_text().splitlines() if ln and not ln.startswith("#")][1:]

@@ -53,7 +53,6 @@ from typing import Optional
 
 import numpy as np
 
-from darkbeam import constants as C
 from darkbeam.errors import ConfigurationError, KinematicsError
 
 __all__ = ["SETUPS", "DMSetup", "setup_of", "chi_arrivals", "simulate", "build_events", "rescale", "PROCESS",
