@@ -195,7 +195,7 @@ def test_bad_input_one_line(capsys):
                          (("generate", "--process", "dark-matter", "-e", "t2k", "--set", "mchi=0.01"),
                           "unknown dark-matter setup"),
                          (("generate", "--process", "dark-matter", "--workers", "2"), "--workers is not an option"),
-                         (("generate", "--process", "dark-matter", "--regime", "coherent"), "unknown value 'coherent'")):
+                         (("generate", "--process", "dark-matter", "--regime", "diffractive"), "unknown value 'diffractive'")):
         code = main(list(argv))
         err = capsys.readouterr().err
         assert code == 2 and needle in err and len(err.strip().splitlines()) == 1

@@ -425,11 +425,12 @@ def simulate_rare(process: str, experiment: Any, model: Any = None, *, n: int = 
 
 def simulate_dark_matter(model: Any = None, setup: str = "dune_nd", *, n: int = 20_000, seed: int = 1,
                          offset_m: float = 0.0, **options) -> "EventSet":
-    """Weighted chi e -> chi e events of light dark matter (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
+    """Weighted chi scattering events of light dark matter (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
     ``dm_type``) made in the target or dump of ``setup`` ('dune_nd', 'miniboone_dump'), the detector
     ``offset_m`` off axis, as ``darkbeam generate --process dark-matter``; sum(w) = events in the recoil
-    window, ``meta["summary"]`` per chi source (``options`` of :func:`darkbeam.processes.dark_matter.
-    simulate`: ``n_parents``, ``bremsstrahlung``; docs/dark_matter.md)."""
+    window, ``meta["summary"]`` per chi source and target (``options`` of :func:`darkbeam.processes.dark_matter.
+    simulate`: ``target`` ('e' default, 'p', 'n', 'nucleus' or a list such as 'p,n'), ``n_parents``,
+    ``bremsstrahlung``; docs/dark_matter.md)."""
     import numpy as np
 
     from darkbeam.processes.dark_matter import simulate

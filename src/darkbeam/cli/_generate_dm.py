@@ -1,5 +1,5 @@
-"""``darkbeam generate --process dark-matter``: chi e -> chi e events of light dark matter made in the
-target or beam dump (docs/dark_matter.md, "Events").  Imported by cli/generate.py only for this process."""
+"""``darkbeam generate --process dark-matter``: chi e, chi p, chi n and coherent chi-nucleus events of light
+dark matter made in the target or beam dump (docs/dark_matter.md, "Events").  Imported by cli/generate.py only for this process."""
 
 from __future__ import annotations
 
@@ -26,11 +26,14 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
         raise ConfigurationError(f"--events must be at least 100 per channel, got {events}")
     from darkbeam.cli.common import check_choice, split_list
 
+    from darkbeam.processes.dm_targets import REGIME_TARGET
+
     regs = split_list("--regime", regimes) or ["electron"]
-    if len(regs) != 1:
-        raise ConfigurationError("--process dark-matter takes one --regime: electron (chi e) or p-el (chi p)")
-    check_choice("--regime", regs[0], ("electron", "p-el"))
-    target = "e" if regs[0] == "electron" else "p"
+    for r in regs:
+        check_choice("--regime", r, tuple(REGIME_TARGET))
+    if len(set(regs)) != len(regs):
+        raise ConfigurationError(f"--regime lists a regime twice: {','.join(regs)}")
+    target = ",".join(REGIME_TARGET[r] for r in regs)
     st = setup_of(setup)  # one line for an unknown setup (choices: SETUPS)
     assert st.name in SETUPS
     files, _ = event_files(output, formats, None, overwrite, DEFAULT_NAME)
@@ -67,17 +70,18 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     out = Console()
     t = Table(title=escape(f"darkbeam generate --process dark-matter: {m['setup']} ({m['offset_m']:g} m off axis, "
                            f"seed {seed})"))
-    for c in ("chi source", "BR", "chi toward detector", f"chi {'e' if target == 'e' else 'p'} events", "MC err"):
-        t.add_column(c, justify="left" if c == "chi source" else "right")
+    for c in ("chi source", "target", "BR", "chi toward detector", "events", "MC err"):
+        t.add_column(c, justify="left" if c in ("chi source", "target") else "right")
     for s in m["summary"]:
-        t.add_row(escape(s["channel"]), f"{s['br']:.4g}", f"{s['chi_toward_detector']:.4g}", f"{s['events']:.5g}",
-                  f"{s['events_err']:.2g}")
+        t.add_row(escape(s["channel"]), escape(s["target"]), f"{s['br']:.4g}", f"{s['chi_toward_detector']:.4g}",
+                  f"{s['events']:.5g}", f"{s['events_err']:.2g}")
     out.print(t)
-    lo, hi = m["recoil_window_GeV"]
-    out.print(f"total: {m['total_events']:.6g} chi {'e' if target == 'e' else 'p'} events for "
+    win = m["recoil_window_GeV"]
+    wins = win if isinstance(win, dict) else {",".join(sorted({s["target"] for s in m["summary"]})): win}
+    text = "; ".join(f"{k} {lo:g} GeV to {'T_max' if hi is None else f'{hi:g} GeV'}" for k, (lo, hi) in wins.items())
+    out.print(f"total: {m['total_events']:.6g} chi scattering events ({target}) for "
               f"{m['exposure_pot']:.4g} POT at Y = {m['yield_Y']:.4g} "
-              f"(events ~ Y^2 at fixed masses and alphaD); recoil window {lo:g} GeV to "
-              f"{'T_max' if hi is None else f'{hi:g} GeV'}", highlight=False)
+              f"(events ~ Y^2 at fixed masses and alphaD); recoil window: {text}", highlight=False)
     for c in m["caveats"]:
         out.print(f"caveat: {c}", markup=False, highlight=False)
     for f in written:

@@ -108,7 +108,7 @@ def generate_command(
     formats: Optional[list[str]] = typer.Option(None, "--format", "-f", help="parquet | hepmc3 | hepevt (repeatable; default parquet)."),
     workers: int = typer.Option(1, "--workers", "-j", help="Parallel processes over process cases."),
     projectiles: Optional[list[str]] = typer.Option(None, "--projectile", help="Neutrino flavours (default: all in the flux)."),
-    regimes: Optional[list[str]] = typer.Option(None, "--regime", help="coherent, p-el, n-el, electron (default: coherent, p-el, n-el)."),
+    regimes: Optional[list[str]] = typer.Option(None, "--regime", help="coherent, p-el, n-el, electron (default: coherent, p-el, n-el; --process dark-matter: electron)."),
     flux_source: str = typer.Option("auto", "--flux-source", help="auto (official file; the beam model only where it is validated and the file is missing, named as a fallback), file or model."),
     scheme: str = typer.Option("darkbeam", "--couplings", help="darkbeam, or darknews: DarkNews 0.4.8's electroweak inputs and modelling choices, for comparisons (docs/generator.md)."),
     nucleon_model: Optional[str] = typer.Option(None, "--nucleon-model", help="Bound nucleons (p-el, n-el): fermi-gas (Pauli blocked) or free (default: the couplings scheme's, fermi-gas for darkbeam; docs/xsec.md)."),
@@ -121,7 +121,7 @@ def generate_command(
     as_json: bool = JSON_OPTION,
     # --- other processes: meson-decay (cli/_meson_generate.py; docs/meson_decay_limits.md), nu-e and cevns
     # (cli/_generate_rare.py; docs/rare_scattering.md)
-    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...), trident (--channel, --regime coherent|diffractive; SM plus an Le-Lmu, Le-Ltau or Lmu-Ltau Z' from --model/--set) or dark-matter (chi e -> chi e, or chi p with --regime p-el; --experiment dune_nd|miniboone_dump, --off-axis)."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu + target -> N + target, default), meson-decay (new particles made in decays of beam mesons), nu-e (nu e -> nu e), cevns (COHERENT detectors: --experiment csi_2017, ...), trident (--channel, --regime coherent|diffractive; SM plus an Le-Lmu, Le-Ltau or Lmu-Ltau Z' from --model/--set) or dark-matter (chi e -> chi e; --regime p-el, n-el (chi nucleon) or coherent (chi nucleus), comma lists allowed; --experiment dune_nd|miniboone_dump, --off-axis)."),
     parent_mode: Optional[str] = typer.Option(None, "--mode", help="meson-decay: parents in-flight (default) or at-rest (stopped pi+, K+ in the absorber)."),
     parents_file: Optional[str] = typer.Option(None, "--parents-file", metavar="FILE", help="meson-decay: parents from a dk2nu ROOT file or a parent table (docs/parents.md) instead of the beam model."),
     beam: Optional[str] = typer.Option(None, "--beam", help="meson-decay: beam frame of the parents (default: the experiment's [beam] frame; e.g. numi for MicroBooNE's NuMI absorber)."),

@@ -25,8 +25,14 @@ For a point-like electron this is the closed form of de Romeri, Kelly, Machado 1
                            / [(E^2 - m_chi^2)(m_A'^2 + 2 m_e E_R)^2]
 
 (tested against the tensor form).  Kinematic limit E_R^max = 2 M p^2 / (m_chi^2 + M^2 + 2 M E).
-The neutron's electromagnetic form factors (G_E^n, G_M^n) are not included: chi-n scattering through
-the A' is not provided.  Units: energies GeV, cross sections cm^2 (GeV^-2 x HBARC2_GEV2_CM2).
+
+The neutron couples to the A' through its electromagnetic form factors only (charge 0): the same
+spin-1/2 tensor with the Galster G_E^n = -mu_n tau G_D/(1 + 5.6 tau) (Galster et al., Nucl. Phys. B 32,
+221 (1971)) and the dipole G_M^n = mu_n G_D, mu_n = -1.913 (CODATA 2018), G_D = (1 + Q^2/0.71 GeV^2)^-2
+(:class:`darkbeam.physics.form_factors.NucleonFormFactors`).  G_E^n(0) = 0, so chi n / chi p -> 0 as
+Q^2 -> 0: to first order in tau the ratio is mu_n^2 tau p^2/E^2 for both chi spins (the G_M^2 t P^2 and
+tau G_M^2 (K.P)^2 terms; docs/dark_matter.md "chi-neutron").  Units: energies GeV, cross sections cm^2
+(GeV^-2 x HBARC2_GEV2_CM2).
 """
 
 from __future__ import annotations
@@ -101,6 +107,17 @@ def dsigma_dER_proton(E, E_R, *, m_chi, m_aprime, eps, alpha_d, scalar_chi=False
                       scalar_chi=scalar_chi, G_E=gep, G_M=gmp)
 
 
+def dsigma_dER_neutron(E, E_R, *, m_chi, m_aprime, eps, alpha_d, scalar_chi=False):
+    """chi n -> chi n through the neutron's Sachs form factors (Galster G_E^n, dipole G_M^n = mu_n G_D;
+    module docstring), cm^2/GeV."""
+    from darkbeam.physics.form_factors import NucleonFormFactors
+
+    Q2 = 2.0 * C.M_NEUTRON * np.asarray(E_R, dtype=float)
+    _, _, gen, gmn = NucleonFormFactors().sachs(Q2, C.M_NEUTRON)
+    return dsigma_dER(E, E_R, m_chi=m_chi, m_aprime=m_aprime, eps=eps, alpha_d=alpha_d, M=C.M_NEUTRON,
+                      scalar_chi=scalar_chi, G_E=gen, G_M=gmn)
+
+
 def dsigma_dER_nucleus(E, E_R, nucleus: str, *, m_chi, m_aprime, eps, alpha_d, scalar_chi=False, scheme="default"):
     """Coherent chi A -> chi A on a spin-0 nucleus ('Ar40', 'C12', ...) with Z^2 F_ch(Q^2)^2, cm^2/GeV."""
     from darkbeam.physics.form_factors import NuclearFormFactors
@@ -139,7 +156,7 @@ def sigma_total(dsigma, E, *, M: float, m_chi: float, er_min: float = 0.0, er_ma
 
 def cross_section(params, E, target: str = "e", *, er_min: float = 0.0, er_max: float = np.inf, n: int = 200):
     """sigma(E) in cm^2 per target for the chi of a model (``mchi``, ``dm_type``, ``mzprime``,
-    kinetic mixing, ``gD``/``alphaD``): ``target`` 'e' (per electron), 'p' (per proton) or a nucleus
+    kinetic mixing, ``gD``/``alphaD``): ``target`` 'e' (per electron), 'p' (per proton), 'n' (per neutron) or a nucleus
     ('Ar40', 'C12': coherent, per nucleus), with a recoil window er_min <= E_R <= er_max (GeV).
 
     Couplings: e eps Q to the target (light A', m_A' << m_Z) and g_D cos(beta) to chi, as in the A'
@@ -158,6 +175,8 @@ def cross_section(params, E, target: str = "e", *, er_min: float = 0.0, er_max: 
         return sigma_total(dsigma_dER_electron, E, M=C.M_E, m_chi=m_chi, er_min=er_min, er_max=er_max, n=n, **kw)
     if target == "p":
         return sigma_total(dsigma_dER_proton, E, M=C.M_PROTON, m_chi=m_chi, er_min=er_min, er_max=er_max, n=n, **kw)
+    if target == "n":
+        return sigma_total(dsigma_dER_neutron, E, M=C.M_NEUTRON, m_chi=m_chi, er_min=er_min, er_max=er_max, n=n, **kw)
     from darkbeam.physics.nuclear import nucleus
 
     M = nucleus(target).mass

@@ -18,9 +18,9 @@ the segments [a_j, b_j] of that line in the volume are its whole path there.  Th
 distribution (the production matrix elements are symmetric under chi <-> chi-bar, docs/dark_matter.md
 DM3), so the pair counts twice: the weights carry the factor 2 and the events are labelled chi.
 
-**Scattering** chi e -> chi e (or chi p -> chi p with ``target='p'``: the detector's protons, one per
-unit of charge, with the dipole form factors of :func:`darkbeam.physics.dm_scattering.dsigma_dER_proton`,
-bound protons taken as free, neutrons left out) in the thin-target limit (the interaction length is ~1e20 cm): the
+**Scattering** chi e -> chi e (or, with ``target``, chi p and chi n elastic on the detector's nucleons
+through their Sachs form factors, bound nucleons taken as free, and coherent chi A -> chi A on its
+nuclei above their nuclear-recoil threshold: :mod:`darkbeam.processes.dm_targets`) in the thin-target limit (the interaction length is ~1e20 cm): the
 probability n_e sigma(E) L, L = sum_j (b_j - a_j), n_e = (the catalog's electrons) / (the target
 volume), the same electrons that the nu-e background counts.  The recoil kinetic energy T is drawn
 log-uniformly in the window [t_min, min(t_max, T_max(E))] and the weight is
@@ -40,7 +40,8 @@ fixed alpha_D and masses, so one run per mass gives the whole coupling axis (:fu
 
 Event layout: :class:`~darkbeam.events.scattering.ScatterEvents` (docs/events.md, "Scattering events"),
 process ``"dm-scattering"``: the incoming chi in the ``projectile`` role, the outgoing chi in the
-``scattered`` role, the struck electron (or proton) in the ``recoil`` role; regime ``"dm-e"`` (``"dm-p"``);
+``scattered`` role, the struck electron (nucleon, nucleus: PDG 100ZZZAAA0) in the ``recoil`` role; regime
+``"dm-e"`` (``"dm-p"``, ``"dm-n"``, ``"dm-coherent"``);
 built in :func:`build_events` only.
 """
 
@@ -52,7 +53,6 @@ from typing import Optional
 
 import numpy as np
 
-from darkbeam import constants as C
 from darkbeam.errors import ConfigurationError, KinematicsError
 
 __all__ = ["SETUPS", "DMSetup", "setup_of", "chi_arrivals", "simulate", "build_events", "rescale", "PROCESS",
@@ -98,8 +98,8 @@ def _setups() -> dict:
                    "not the collaboration's selection",
                    "electrons: the catalog's 818 t of CH2 spread over the 574.6 cm sphere (the nu-e background "
                    "counts the same electrons)",
-                   "proton recoils (--regime p-el): kinetic energy 35-600 MeV, assumed; the protons of CH2 as free "
-                   "protons (carbon's bound: no Pauli blocking or nuclear response; neutrons left out)",
+                   "nucleon recoils (--regime p-el, n-el): kinetic energy 35-600 MeV, assumed; the nucleons of CH2 as free "
+                   "nucleons (carbon's are bound: no Pauli blocking or nuclear response)",
                    "chi from pi0, eta, eta' decays only: proton bremsstrahlung at 8.9 GeV is outside the "
                    "Weizsacker-Williams splitting function's validity (docs/parents.md)")),
         "dune_nd": DMSetup(
@@ -275,10 +275,12 @@ def _perp_basis(u):
 
 
 def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng, target: str = "e"):
-    """Per chi: weight factor, recoil T, recoil (electron or proton) and outgoing chi four-momenta, vertex
-    (module docstring); ``n_e``: density of the targets (electrons, or protons for ``target`` 'p')."""
+    """Per chi: weight factor, recoil T, recoil (electron, nucleon or nucleus) and outgoing chi four-momenta,
+    vertex (module docstring); ``n_e``: density of the targets of ``target`` ('e', 'p', 'n' or a nucleus
+    name: :func:`darkbeam.processes.dm_targets.kernel`)."""
     from darkbeam.models.couplings import Couplings
     from darkbeam.physics import dm_scattering as S
+    from darkbeam.processes.dm_targets import kernel
     from darkbeam.units import C_LIGHT_CM_PER_NS
 
     c = Couplings(params)
@@ -292,7 +294,7 @@ def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng,
     a, b = bnd[:, 0::2], bnd[:, 1::2]
     seg = np.clip(b - a, 0.0, None)
     L = seg.sum(axis=1)
-    M, dsig = (C.M_E, S.dsigma_dER_electron) if target == "e" else (C.M_PROTON, S.dsigma_dER_proton)
+    M, dsig = kernel(target)
     hi = S.recoil_max(E, m_chi, M)
     if t_max is not None:
         hi = np.minimum(hi, t_max)
@@ -343,72 +345,92 @@ def build_events(parts: dict, cases: list, meta: dict):
 
 
 def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generator, offset_m: float = 0.0,
-             n_parents: int = 2**14, seed=None, bremsstrahlung: Optional[bool] = None, target: str = "e"):
-    """Weighted chi e -> chi e events of ``params`` (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
+             n_parents: int = 2**14, seed=None, bremsstrahlung: Optional[bool] = None, target="e",
+             nucleus_threshold_keVnr: Optional[float] = None):
+    """Weighted chi scattering events of ``params`` (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
     ``dm_type``) at ``setup`` (:data:`SETUPS` or a DMSetup), the detector ``offset_m`` metres off the
     beam axis; ``n`` forced chi directions per production channel; ``bremsstrahlung``: include the
-    bremsstrahlung A' (default: the setup's choice); ``target``: 'e' (chi e -> chi e, the setup's
-    electron window) or 'p' (chi p -> chi p on the detector's protons, dipole form factors, the setup's
-    ``proton_window``; bound protons taken as free, neutrons left out).  sum(w) = expected events in the
-    recoil window for the setup's exposure (module docstring); ``meta["summary"]`` per channel."""
+    bremsstrahlung A' (default: the setup's choice); ``target``: one or several (a sequence or 'p,n') of
+    'e' (chi e -> chi e, the setup's electron window), 'p' and 'n' (chi p, chi n elastic on the detector's
+    nucleons, Sachs form factors, the setup's ``proton_window``; bound nucleons taken as free) and
+    'nucleus' (coherent chi A -> chi A on each nucleus of the detector above its nuclear-recoil threshold),
+    :mod:`darkbeam.processes.dm_targets`; ``nucleus_threshold_keVnr`` replaces the nuclear-recoil
+    threshold of the response (the coherent window starts there).  sum(w) = expected events in the recoil windows for the setup's
+    exposure (module docstring); one case per (chi source, target); ``meta["summary"]`` per case."""
     from darkbeam.events.scatter_schema import ScatterCase
     from darkbeam.physics.particles import pdg_code
+    from darkbeam.processes.dm_targets import parse_targets, scatterers
 
     n = int(n)
     if n < 1:
         raise ConfigurationError(f"n must be a positive number of chi per channel, got {n}")
-    if target not in ("e", "p"):
-        raise ConfigurationError(f"unknown dark-matter target '{target}' (choose from e, p)")
+    targets = parse_targets(target)
+    if nucleus_threshold_keVnr is not None and not (math.isfinite(nucleus_threshold_keVnr) and nucleus_threshold_keVnr > 0):
+        raise ConfigurationError(f"nuclear-recoil threshold must be a positive number of keVnr, got {nucleus_threshold_keVnr}")
     arrivals, st, exp, place, notes = chi_arrivals(params, setup, n=n, rng=rng, offset_m=offset_m,
                                                    n_parents=n_parents, seed=1 if seed is None else int(seed),
                                                    bremsstrahlung=bremsstrahlung)
-    electrons = sum(t.n_nuclei * t.Z for t in exp.targets)  # = protons
-    n_e = electrons / exp.target_volume.volume
-    t_min, t_max = (st.t_min, st.t_max) if target == "e" else st.proton_window
-    M_t, pdg_t, lab_t = (C.M_E, 11, "e-") if target == "e" else (C.M_PROTON, 2212, "p")
+    scat = scatterers(exp, st, targets, nucleus_threshold_keVnr=nucleus_threshold_keVnr)
+    for sc in scat:
+        if sc.response is not None:
+            notes.extend(c for c in sc.response.caveats if c not in notes)
     m_chi = float(params.mchi)
     lab = params.dm_label
     code = pdg_code(lab)
     cases, parts, summary = [], {}, []
     path_sum = 0.0  # sum over chi of 2 w_rate L: the chi flux through the detector (per cm^2) times its volume
     for ch, prod in arrivals:
-        f, T, p_in, p_e, p_out, vtx = _scatter(prod, ch.llp_index, params, n_e, t_min, t_max, rng, target)
-        w = prod["w_rate"] * f
         bnd = prod["bounds"]
         path_sum += 2.0 * float(np.sum(prod["w_rate"] * np.clip(bnd[:, 1::2] - bnd[:, 0::2], 0.0, None).sum(axis=1)))
-        keep = w > 0
-        if not np.isfinite(w).all():
-            raise KinematicsError(f"{ch.name}: non-finite weights")
-        per = np.bincount(prod["draw"][keep], weights=w[keep], minlength=n)
-        summary.append({"channel": ch.name, "br": float(ch.br), "chi_toward_detector": 2.0 * float(prod["w_rate"].sum()),
-                        "events": float(w.sum()), "events_err": float(math.sqrt(n * per.var(ddof=1))) if n > 1 else 0.0,
-                        "n": int(keep.sum())})
-        if not keep.any():
-            continue
-        cid = len(cases)
-        cases.append(ScatterCase(name=f"{ch.name}; {lab} {lab_t} -> {lab} {lab_t}", process="dm-scattering",
-                                 projectile=code, target=pdg_t, scattered=code, recoil=pdg_t, m_projectile=m_chi,
-                                 m_target=M_t, m_scattered=m_chi, m_recoil=M_t, regime=f"dm-{target}",
-                                 description=f"chi {lab_t} elastic through a kinetically mixed A' (de Romeri, Kelly, Machado "
-                                             f"1903.10505 eq. 3.1; docs/dark_matter.md for the proton); chi from {ch.name} "
-                                             f"({ch.source or 'source not given'})"))
-        k = int(keep.sum())
-        for key, val in (("case", np.full(k, cid)), ("w", w[keep]),
-                         ("Q2", 2.0 * M_t * T[keep]), ("vertex", vtx[keep]), ("p_in", p_in[keep]),
-                         ("p_out", p_out[keep]), ("p_rec", p_e[keep])):
-            parts.setdefault(key, []).append(val)
+        for sc in scat:
+            t_min, t_max = sc.window
+            f, T, p_in, p_e, p_out, vtx = _scatter(prod, ch.llp_index, params, sc.density, t_min, t_max, rng, sc.key)
+            w = prod["w_rate"] * f
+            keep = w > 0
+            if not np.isfinite(w).all():
+                raise KinematicsError(f"{ch.name}: non-finite weights")
+            per = np.bincount(prod["draw"][keep], weights=w[keep], minlength=n)
+            summary.append({"channel": ch.name, "target": sc.label, "br": float(ch.br),
+                            "chi_toward_detector": 2.0 * float(prod["w_rate"].sum()),
+                            "events": float(w.sum()), "events_err": float(math.sqrt(n * per.var(ddof=1))) if n > 1 else 0.0,
+                            "n": int(keep.sum())})
+            if not keep.any():
+                continue
+            cid = len(cases)
+            ref = ("1903.10505 eq. 3.1" if sc.key == "e" else
+                   "spin-1/2 tensor with Sachs form factors, docs/dark_matter.md" if sc.key in ("p", "n") else
+                   "coherent on the spin-0 nucleus, Z^2 F_ch^2, docs/dark_matter.md")
+            cases.append(ScatterCase(name=f"{ch.name}; {lab} {sc.label} -> {lab} {sc.label}", process="dm-scattering",
+                                     projectile=code, target=sc.pdg, scattered=code, recoil=sc.pdg, m_projectile=m_chi,
+                                     m_target=sc.mass, m_scattered=m_chi, m_recoil=sc.mass, regime=sc.regime,
+                                     description=f"chi {sc.label} elastic through a kinetically mixed A' ({ref}); chi "
+                                                 f"from {ch.name} ({ch.source or 'source not given'})"))
+            k = int(keep.sum())
+            for key, val in (("case", np.full(k, cid)), ("w", w[keep]),
+                             ("Q2", 2.0 * sc.mass * T[keep]), ("vertex", vtx[keep]), ("p_in", p_in[keep]),
+                             ("p_out", p_out[keep]), ("p_rec", p_e[keep])):
+                parts.setdefault(key, []).append(val)
+    labels = ", ".join(sc.label for sc in scat)
+    windows = {sc.label: [sc.window[0], sc.window[1]] for sc in scat}
     if not parts:
-        raise KinematicsError(f"no chi {lab_t} events at {st.name}: the recoil window is closed for every chi "
-                              f"(window {t_min:g}-{t_max or 'T_max'} GeV)")
+        raise KinematicsError(f"no chi {labels} events at {st.name}: the recoil window is closed for every chi "
+                              f"(windows {windows} GeV)")
     cols = {k: np.concatenate(v) for k, v in parts.items()}
+    dens = sum(sc.density for sc in scat)
+    one = len(scat) == 1
     meta = {"process": PROCESS, "model": params.model_dump(exclude_none=True), "experiment": st.experiment,
             "setup": st.name, "offset_m": float(offset_m), "exposure_pot": st.pot, "seed": seed,
-            "events_per_channel": n, "recoil_window_GeV": [t_min, t_max], "target": target,
-            "target_density_cm3": n_e, "yield_Y": yield_variable(params), "placement": place.to_dict(),
+            "events_per_channel": n, "recoil_window_GeV": list(scat[0].window) if one else windows,
+            "target": ",".join(targets), "target_density_cm3": scat[0].density if one else {sc.label: sc.density for sc in scat},
+            "yield_Y": yield_variable(params), "placement": place.to_dict(),
             "resolution": {"stochastic": st.res_stoch, "constant": st.res_const, "angle_rad": st.res_angle},
             "summary": summary, "total_events": float(cols["w"].sum()), "caveats": notes,
-            # events / (targets x chi fluence), NuHepMC G.R.5; the fluence is sum(2 w_rate L) / V
-            "flux_averaged_xsec_cm2": float(cols["w"].sum()) / (n_e * path_sum) if path_sum > 0 else 0.0}
+            # events / (targets x chi fluence), NuHepMC G.R.5; the fluence is sum(2 w_rate L) / V; several
+            # kinds of target: per target particle of any of them
+            "flux_averaged_xsec_cm2": float(cols["w"].sum()) / (dens * path_sum) if path_sum > 0 else 0.0}
+    responses = [sc.response.to_dict() for sc in scat if sc.response is not None]
+    if responses:
+        meta["nucleus_response"] = responses
     return build_events(cols, cases, meta)
 
 
