@@ -14,7 +14,7 @@ Two channels (docs/nc_pi0.md):
 sigma(E) per nucleus = sigma_coh(A) + pi0_survival (2/3) A sigma_Delta(E) (in this model
 sigma(nu p -> nu Delta+) = sigma(nu n -> nu Delta0): one isospin amplitude).  sigma_Delta and sigma_coh
 are tabulated once per process (56 nodes E - E_th from 1 MeV to 300 GeV, log-log cubic spline; the
-error is checked in the tests) because each Delta node costs about 30 ms of 4x4 Dirac traces.
+error is checked in the tests; the Delta table takes about 1 s).
 
 **Kinematics for events** (:func:`sample_pi0`): weighted draws in (E given) -- resonant: W from the
 Breit-Wigner (tan map), Q^2 uniform, the Delta decaying isotropically in its rest frame (the

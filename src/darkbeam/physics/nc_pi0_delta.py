@@ -39,7 +39,10 @@ so sigma(nu N -> nu N pi0) = (2/3) sigma(nu N -> nu Delta) on protons and neutro
 **Cross section.**  |M|^2 = (G_F^2/2) L_{mu nu} H^{mu nu}, the lepton tensor L = Tr[k'slash gamma^mu
 (1 - gamma5) kslash gamma^nu (1 - gamma5)] (k <-> k' for antineutrinos) and the hadron tensor
 H = Tr[P_{beta alpha}(p') Gamma^{alpha mu} (pslash + M) Gamma-bar^{beta nu}] are evaluated as explicit
-4x4 Dirac traces (numpy), with the spin-3/2 projector
+4x4 Dirac traces (numpy; the neutrino's single helicity makes L = j j* of rank one, so the trace runs over
+the four matrices Gamma^{alpha mu} j_mu, and the projector is applied without being built, :func:`project`;
+both shortcuts are tested against the full L_{mu nu} H^{mu nu} with the explicit projector), with the
+spin-3/2 projector
 
     P_{beta alpha} = -(p'slash + W) [g_{beta alpha} - gamma_beta gamma_alpha/3 - 2 p'_beta p'_alpha/(3 W^2)
                                      + (p'_beta gamma_alpha - p'_alpha gamma_beta)/(3 W)].
@@ -130,6 +133,24 @@ def rs_projector(pd) -> np.ndarray:
     return np.einsum("...ij,...bajk->...baik", front, br, optimize=True)
 
 
+def project(pd, A) -> np.ndarray:
+    """sum_alpha P_{beta alpha}(p') A^alpha for matrices A^alpha (n, 4, 4, 4) with an upper index alpha,
+    without building the projector: -(p'slash + W) [A_beta - gamma_beta (gamma.A)/3 - 2 p'_beta (p'.A)/(3 W^2)
+    + (p'_beta (gamma.A) - gamma_beta (p'.A))/(3 W)], gamma.A = gamma_alpha A^alpha, p'.A = p'_alpha A^alpha
+    (equal to the contraction with :func:`rs_projector`, tested)."""
+    W = np.sqrt(np.maximum(pd[:, 0] ** 2 - np.sum(pd[:, 1:] ** 2, axis=-1), 1e-300))[:, None, None, None]
+    gl = GAMMA * _METRIC[:, None, None]  # gamma_alpha
+    pl = pd * _METRIC
+    gA = np.einsum("aij,najk->nik", gl, A)[:, None]
+    pA = np.einsum("na,naij->nij", pl, A)[:, None]
+    Al = A * _METRIC[None, :, None, None]
+    glb = gl[None]
+    plb = pl[:, :, None, None]
+    br = Al - glb @ gA / 3.0 - 2.0 * plb * pA / (3.0 * W**2) + (plb * gA - glb @ pA) / (3.0 * W)
+    front = -(slash(pd) + W[:, 0] * np.eye(4))
+    return front[:, None] @ br
+
+
 def delta_width(W, f_star: float = F_STAR, m_n: float = M_N, m_pi: float = C.M_PI) -> tuple[np.ndarray, np.ndarray]:
     """Delta -> N pi width at mass W (GeV) two ways: (trace with :func:`rs_projector`, closed form
     f*^2 |k|^3 (E_N + M)/(12 pi m_pi^2 W)).  Both sum the two charge channels."""
@@ -187,15 +208,9 @@ def _vertex(q, p, pd, ff, vector_scale: float) -> np.ndarray:
     return vec + axi
 
 
-def squared_amplitude(E, W, Q2, *, antineutrino: bool = False, vector_scale: float = 1.0 - 2.0 * C.SW2_LOW_Q2,
-                      ff=None) -> np.ndarray:
-    """Nucleon-spin-averaged sum |M|^2 / G_F^2 (GeV^4 / GeV^... dimension: GeV^2 x GeV^2/G_F^2) of
-    nu N -> nu Delta at (E, W, Q^2) (arrays, broadcast), nucleon at rest, isospin factor 1 (NC);
-    ``vector_scale`` multiplies the vector form factors (1 - 2 s_W^2 for the NC).  Returns |M|^2 in GeV^-0
-    units of G_F^2 GeV^4: multiply by G_F^2.  Zero outside the physical region."""
-    E, W, Q2 = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (E, W, Q2)))
-    shape = E.shape
-    E, W, Q2 = E.ravel(), W.ravel(), Q2.ravel()
+def _kinematics(E, W, Q2):
+    """Four-vectors (k, k', p, q, p') in the nucleon rest frame, neutrino along +z, k' in the xz plane,
+    and the mask of physical points."""
     nu = (W * W - M_N**2 + Q2) / (2.0 * M_N)
     Ep = E - nu
     ok = (Ep > 0) & (nu > 0)
@@ -207,20 +222,71 @@ def squared_amplitude(E, W, Q2, *, antineutrino: bool = False, vector_scale: flo
     kp = np.stack([Ep_s, Ep_s * sth, z, Ep_s * cth], -1)
     p = np.stack([np.full_like(E, M_N), z, z, z], -1)
     q = k - kp
-    pd = p + q
-    ff_ = form_factors(Q2, ff)
-    G = _vertex(q, p, pd, ff_, vector_scale)  # [n, alpha, mu, i, j]
-    P = rs_projector(pd)  # [n, beta, alpha, i, j]
-    A = G @ (slash(p) + M_N * np.eye(4))[:, None, None]  # Gamma^{alpha mu} (pslash + M)
-    X = np.einsum("nbaij,namjk->nbmik", P, A, optimize=True)
-    H = np.einsum("nbmik,nbvki->nmv", X, _bar(G), optimize=True)
+    return k, kp, p, q, p + q, ok
+
+
+def lepton_tensor(k, kp, antineutrino: bool) -> np.ndarray:
+    """L^{mu nu} = Tr[k'slash gamma^mu (1 - gamma5) kslash gamma^nu (1 - gamma5)] (k <-> k' for
+    antineutrinos), (n, 4, 4) complex, upper indices."""
     one = np.eye(4) - GAMMA5
     a, b = (kp, k) if not antineutrino else (k, kp)
-    La = slash(a)[:, None] @ GAMMA[None]  # [n, mu, i, j]: aslash gamma^mu
-    Lb = one @ slash(b)[:, None] @ GAMMA[None] @ one  # (1 - g5) bslash gamma^nu (1 - g5)
-    L = np.einsum("nmij,nvji->nmv", La, Lb)
-    Ll = L * _METRIC[:, None] * _METRIC[None, :]
-    m2 = 0.5 * 0.5 * np.einsum("nmv,nmv->n", Ll, H).real  # (G_F^2/2) L H, averaged over the nucleon spin
+    La = slash(a)[:, None] @ GAMMA[None]
+    Lb = one @ slash(b)[:, None] @ GAMMA[None] @ one
+    return np.einsum("nmij,nvji->nmv", La, Lb)
+
+
+def _squared_amplitude_tensor(E, W, Q2, *, antineutrino=False, vector_scale=1.0 - 2.0 * C.SW2_LOW_Q2, ff=None):
+    """|M|^2/G_F^2 as L_{mu nu} H^{mu nu} with the full hadron tensor (16 (alpha, mu) vertex matrices): the
+    slow reference of :func:`squared_amplitude` (tested equal)."""
+    E, W, Q2 = (np.atleast_1d(np.asarray(v, dtype=float)) for v in np.broadcast_arrays(E, W, Q2))
+    k, kp, p, q, pd, ok = _kinematics(E, W, Q2)
+    G = _vertex(q, p, pd, form_factors(Q2, ff), vector_scale)  # [n, alpha, mu, i, j]
+    P = rs_projector(pd)
+    A = G @ (slash(p) + M_N * np.eye(4))[:, None, None]
+    X = np.einsum("nbaij,namjk->nbmik", P, A, optimize=True)
+    H = np.einsum("nbmik,nbvki->nmv", X, _bar(G), optimize=True)
+    Ll = lepton_tensor(k, kp, antineutrino) * _METRIC[:, None] * _METRIC[None, :]
+    return np.where(ok, 0.25 * np.einsum("nmv,nmv->n", Ll, H).real, 0.0)
+
+
+def squared_amplitude(E, W, Q2, *, antineutrino: bool = False, vector_scale: float = 1.0 - 2.0 * C.SW2_LOW_Q2,
+                      ff=None) -> np.ndarray:
+    """Nucleon-spin-averaged sum |M|^2 / G_F^2 (GeV^4) of nu N -> nu Delta at (E, W, Q^2) (arrays,
+    broadcast), nucleon at rest, isospin factor 1 (NC); ``vector_scale`` multiplies the vector form
+    factors (1 - 2 s_W^2 for the NC, 1 for the CC).  Zero outside the physical region.
+
+    The massless neutrino has one helicity, so L^{mu nu} = j^mu j^{nu*} is of rank one (j the lepton
+    current, read off a column of L up to a phase) and |M|^2 = (G_F^2/2) (1/2) Tr[P_{beta alpha}
+    G^alpha (pslash + M) G-bar^beta] with G^alpha = Gamma^{alpha mu} j_mu: four vertex matrices instead of
+    sixteen (equal to the full L_{mu nu} H^{mu nu}, :func:`_squared_amplitude_tensor`, tested)."""
+    E, W, Q2 = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (E, W, Q2)))
+    shape = E.shape
+    E, W, Q2 = E.ravel(), W.ravel(), Q2.ravel()
+    k, kp, p, q, pd, ok = _kinematics(E, W, Q2)
+    L = lepton_tensor(k, kp, antineutrino)
+    diag = np.einsum("nmm->nm", L).real
+    i0 = np.argmax(diag, axis=1)
+    idx = np.arange(E.size)
+    j = L[idx, :, i0] / np.sqrt(np.maximum(diag[idx, i0], 1e-300))[:, None]  # j^mu (upper), up to a phase
+    ff_ = form_factors(Q2, ff)
+    jl = j * _METRIC
+    qp, qpn = np.einsum("ni,ni->n", q * _METRIC, pd), np.einsum("ni,ni->n", q * _METRIC, p)
+    pdj, pj = np.einsum("ni,ni->n", pd * _METRIC, j), np.einsum("ni,ni->n", p * _METRIC, j)
+    eye = np.eye(4)
+    t3 = j[:, :, None, None] * slash(q)[:, None] - q[:, :, None, None] * slash(j)[:, None]
+    t4 = (j * qp[:, None] - q * pdj[:, None])[:, :, None, None] * eye
+    t5 = (j * qpn[:, None] - q * pj[:, None])[:, :, None, None] * eye
+
+    def c(name):
+        return ff_[name][:, None, None, None]
+
+    vec = (c("C3V") / M_N * t3 + c("C4V") / M_N**2 * t4 + c("C5V") / M_N**2 * t5) @ GAMMA5 * vector_scale
+    axi = c("C3A") / M_N * t3 + c("C4A") / M_N**2 * t4 + c("C5A") * (j[:, :, None, None] * eye)
+    G = vec + axi  # same sign convention as _vertex (module docstring, "Sign")
+    del jl
+    A = G @ (slash(p) + M_N * eye)[:, None]  # G^alpha (pslash + M)
+    X = project(pd, A)  # sum_alpha P_{beta alpha} A^alpha
+    m2 = 0.25 * np.einsum("nbik,nbki->n", X, _bar(G), optimize=True).real
     return np.where(ok, m2, 0.0).reshape(shape)
 
 
