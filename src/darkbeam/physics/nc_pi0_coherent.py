@@ -24,10 +24,10 @@ Delta(1232) alone (PDG Kinematics review, resonance cross section: sigma = (2J+1
 4 pi/k^2 BW = 8 pi/k^2 BW for J = 3/2, elasticity 1) enters pi0 p with the isospin weights
 |<3/2|pi0 p>|^2 = 2/3 (total) and 2/9 (charge exchange pi0 p -> pi+ n, which removes the coherent pi0:
 "inelastic" in the absorption factor).  Smooth non-resonant parts (assumed, approximate; docs/nc_pi0.md
-compares them with the tabulated cross sections): sigma_tot += 30 mb (1 - exp(-(p/0.6 GeV)^2)),
+compares them with the tabulated cross sections): sigma_tot += 25 mb (1 - exp(-(p/0.6 GeV)^2)),
 sigma_inel += 21 mb (1 - exp(-(p - 0.3 GeV)/0.4 GeV)) above p = 0.3 GeV (two-pion threshold), tending to
 the high-energy values (sigma_inel(pi N) ~ 21 mb at p > 10 GeV as in the CERN-HERA 79-01 compilation
-used by Rein-Sehgal).
+used by Rein-Sehgal; sigma_tot(pi+- p) ~ 25 mb there, from memory).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def pion_nucleon_xsec(p_pi) -> tuple[np.ndarray, np.ndarray]:
     (module docstring)."""
     p = np.asarray(p_pi, dtype=float)
     sd = sigma_delta_pin(p)
-    tot = 2.0 / 3.0 * sd + 30.0 * (1.0 - np.exp(-((p / 0.6) ** 2)))
+    tot = 2.0 / 3.0 * sd + 25.0 * (1.0 - np.exp(-((p / 0.6) ** 2)))
     inel = 2.0 / 9.0 * sd + 21.0 * (1.0 - np.exp(-np.clip(p - 0.3, 0.0, None) / 0.4))
     return tot, inel
 
