@@ -11,16 +11,13 @@ Delta's Rarita-Schwinger field psi_alpha (index alpha) and p' = p + q the Delta 
                                       + C4A/M^2 (g^{alpha mu} q.p' - q^alpha p'^mu)
                                       + C5A g^{alpha mu} + C6A/M^2 q^alpha q^mu ] u(p)
 
-for the charged current p -> Delta++ with the isospin factor sqrt(3) taken out.
-
-**Sign.**  The relative sign of the vector and axial terms depends on the gamma5 convention and the
-phase of the Rarita-Schwinger field; with darkbeam's gamma5 = i gamma0 gamma1 gamma2 gamma3 (Dirac
-representation) and the lepton current nu-bar gamma^mu (1 - gamma5) nu, the combination V + A of the
-vertices above gives the observed ordering sigma(nu p -> mu- Delta++) > sigma(nu-bar n -> mu+ Delta-)
-(the V-A interference term is positive for neutrinos), and it is used (tested: nu > nu-bar).  Form factors
-(Lalakulich-Paschos 2005 "set" with the dipole-modified Q^2 dependence; from memory of that paper, not
-re-checked against it here: C3V(0) = 2.13, C4V(0) = -1.51, C5V(0) = 0.48, M_V = 0.84 GeV,
-C5A(0) = 1.2, M_A = 1.05 GeV, C4A = -C5A/4, C3A = 0, Adler's relations):
+for the charged current p -> Delta++ with the isospin factor sqrt(3) taken out.  Form factors: the
+vector set fitted to electroproduction by Lalakulich, Paschos and Piranishvili (PRD 74 (2006) 014009,
+hep-ph/0602210) with the modified-dipole Q^2 dependence, and the axial ones with Adler's relations
+(values and attribution from memory, not re-checked against the papers here: C3V(0) = 2.13,
+C4V(0) = -1.51, C5V(0) = 0.48, M_V = 0.84 GeV, C5A(0) = 1.2, M_A = 1.05 GeV, C4A = -C5A/4, C3A = 0).  The
+older 2005 vector set (C3V = 1.95, C4V = -1.95 M/W, C5V = 0, as coded in GENIE's
+P33PaschosLalakulichPXSec) changes sigma(NC Delta) by -5 % (nu) and +0-5 % (nu-bar) at 0.5-2 GeV:
 
     C3V = 2.13 D_V / (1 + Q^2/(4 M_V^2)),  C4V = -1.51 D_V / (1 + Q^2/(4 M_V^2)),
     C5V = 0.48 D_V / (1 + Q^2/(0.776 M_V^2)),  D_V = (1 + Q^2/M_V^2)^-2,
@@ -28,6 +25,12 @@ C5A(0) = 1.2, M_A = 1.05 GeV, C4A = -C5A/4, C3A = 0, Adler's relations):
 
 C6A (the pion pole) multiplies q^mu and drops out against the conserved massless-neutrino current.
 C5A(0) = 1.2 is the off-diagonal Goldberger-Treiman value sqrt(2/3) f* f_pi/m_pi (f* = 2.14).
+
+**Sign.**  The relative sign of the vector and axial terms depends on the gamma5 convention and the
+phase of the Rarita-Schwinger field; with darkbeam's gamma5 = i gamma0 gamma1 gamma2 gamma3 (Dirac
+representation) and the lepton current nu-bar gamma^mu (1 - gamma5) nu, the combination V + A of the
+vertices above gives the observed ordering sigma(nu p -> mu- Delta++) > sigma(nu-bar n -> mu+ Delta-)
+(the V-A interference term is positive for neutrinos), and it is used (tested: nu > nu-bar).
 
 **Neutral current.**  The Z couples to the isovector current (1 - 2 s_W^2) V^3 - A^3 (the isoscalar
 part of J_em cannot excite an I = 3/2 state).  With the Wigner-Eckart theorem (derivation in
