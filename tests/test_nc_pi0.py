@@ -91,7 +91,8 @@ def test_coherent_closed_t_integral_and_quadrature():
     E = 1.0
     for nu, Q2 in ((0.3, 0.02), (0.5, 0.1), (0.8, 0.3)):
         tmin, tmax = xs.t_limits(nu, Q2)
-        f, _ = integrate.quad(lambda t: float(xs.d3sigma(E, nu, Q2, t)), tmin, tmax, limit=200, epsrel=1e-10)
+        f, _ = integrate.quad(lambda t, nu=nu, Q2=Q2: float(xs.d3sigma(E, nu, Q2, t)), tmin, tmax, limit=200,
+                              epsrel=1e-10)
         assert float(xs.d2sigma_dQ2dnu(E, nu, Q2)) == pytest.approx(f / (2.0 * coh.M_N * nu * E), rel=1e-7)
     ref, _ = integrate.dblquad(lambda Q2, nu: float(xs.d2sigma_dQ2dnu(E, nu, Q2)), coh.M_PI * (1 + 1e-9), E, 0.0,
                                lambda nu: float(xs.q2_max(E, nu)), epsabs=0, epsrel=1e-5)
@@ -232,7 +233,7 @@ def test_pi0_misid_hook_adds_to_the_nu_e_background():
 
     e = np.linspace(0.0, 10.0, 101)
     fl = Flux(e, {"nu_mu": 1e-9 * np.exp(-e / 2.0)})
-    kw = dict(n=300, n_parents=2**10, flux=fl, seed=3)
+    kw = {"n": 300, "n_parents": 2**10, "flux": fl, "seed": 3}
     base = y_sensitivity(0.01, "dune_nd", **kw)
     mis = Pi0Misid(0.03, 0.05, 0.1)
     both = y_sensitivity(0.01, "dune_nd", pi0_misid=mis, **kw)

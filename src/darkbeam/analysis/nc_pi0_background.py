@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -87,7 +86,7 @@ def single_shower(g1, g2, misid: Pi0Misid):
 
 
 def pi0_misid_events(flux, targets, *, pot: float, misid: Pi0Misid, e_max: float = 20.0, n: int = 40_000,
-                     seed: int = 5, flavours=None, pi0_survival: Optional[float] = None):
+                     seed: int = 5, flavours=None, pi0_survival: float | None = None):
     """Single-shower events from NC pi0 production: arrays (T, theta, weight, kind) of Monte Carlo draws,
     weight = events (for ``pot``), theta = angle to the neutrino direction, kind 0 coherent / 1 resonant;
     ``targets``: iterable of (nucleus name, number of nuclei) (module docstring).  Draws without a single

@@ -4,13 +4,11 @@ Imported by cli/xsec.py only when this process is asked for (not a command modul
 
 from __future__ import annotations
 
-from typing import Optional
-
 from darkbeam.cli.common import print_json
 from darkbeam.errors import ConfigurationError
 
 
-def nc_pi0_xsec_command(E: list[float], target: Optional[str], projectile: str, regime: Optional[str],
+def nc_pi0_xsec_command(E: list[float], target: str | None, projectile: str, regime: str | None,
                         as_json: bool) -> None:
     from darkbeam.api import nc_pi0_xsec
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 import numpy as np
 
@@ -94,7 +93,7 @@ class NCPi0Xsec:
     target: str = "C12"
     projectile: str = "nu_mu"
     channels: tuple = CHANNELS
-    pi0_survival: Optional[float] = None
+    pi0_survival: float | None = None
 
     def __post_init__(self):
         from darkbeam.physics import nuclear
@@ -122,7 +121,7 @@ class NCPi0Xsec:
     def survival(self) -> float:
         return default_survival(self.nucleus.A) if self.pi0_survival is None else float(self.pi0_survival)
 
-    def coherent(self) -> Optional[CoherentPi0Xsec]:
+    def coherent(self) -> CoherentPi0Xsec | None:
         A = self.nucleus.A
         return CoherentPi0Xsec(A) if ("coherent" in self.channels and A >= 2) else None
 
@@ -244,7 +243,7 @@ def pi0_to_photons(p_pi, rng: np.random.Generator):
 
 
 def sample_pi0(E, rng: np.random.Generator, target: str = "C12", projectile: str = "nu_mu",
-               pi0_survival: Optional[float] = None, channels=CHANNELS):
+               pi0_survival: float | None = None, channels=CHANNELS):
     """Weighted pi0 draws at energies E (n,) on ``target``: (pi0 four-momenta (n, 4), weights in cm^2 per
     nucleus, channel index 0 coherent / 1 resonant).  Each draw picks a channel with probability 1/2 (or
     the one channel); mean weight = NCPi0Xsec(target, projectile).sigma(E)."""
