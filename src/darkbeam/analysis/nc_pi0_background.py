@@ -25,9 +25,10 @@ e_threshold 0.05 GeV, merge_angle 0.2 rad (two rings overlap), e_like 1; DUNE ND
 ~18 cm conversion length), e_like 0.1 (dE/dx rejects ~90 % of photon showers).
 
 **Rate**: events = POT sum over flavours of int dE phi(E) sum over the detector's nuclei
-n_nuclei sigma_NC pi0(E) P(single shower passes), by Monte Carlo: E log-uniform on [E_th, e_max] with
-weight phi(E) E ln(e_max/E_th), then :func:`~darkbeam.physics.nc_pi0.sample_pi0` (weighted draws whose
-mean is sigma(E)).  Same seed, same draws.
+n_nuclei sigma_NC pi0(E) P(single shower passes), by Monte Carlo: E drawn from the flux on [E_th, e_max]
+(half of the draws spread evenly over log-E cells) with weight phi(E)/pdf(E), then
+:func:`~darkbeam.physics.nc_pi0.sample_pi0` (weighted draws whose mean is sigma(E)).  Same seed, same
+draws.
 """
 
 from __future__ import annotations
@@ -105,8 +106,7 @@ def pi0_misid_events(flux, targets, *, pot: float, misid: Pi0Misid, e_max: float
     Ts, ths, ws, ks = [], [], [], []
     for f in flav:
         for name, count in targets:
-            E = np.exp(rng.uniform(math.log(lo), math.log(hi), m))
-            wE = flux(E, f) * E * math.log(hi / lo) / m
+            E, wE = _draw_energies(flux, f, lo, hi, m, rng)
             p, w, kind = sample_pi0(E, rng, name, f, pi0_survival)
             g1, g2 = pi0_to_photons(p, rng)
             T, d, ok = single_shower(g1, g2, misid)
@@ -115,6 +115,23 @@ def pi0_misid_events(flux, targets, *, pot: float, misid: Pi0Misid, e_max: float
             ws.append(np.where(ok, wE * w * float(count) * pot * misid.e_like, 0.0))
             ks.append(kind)
     return np.concatenate(Ts), np.concatenate(ths), np.concatenate(ws), np.concatenate(ks)
+
+
+def _draw_energies(flux, flavour: str, lo: float, hi: float, m: int, rng: np.random.Generator):
+    """m energies drawn from the flux itself (piecewise constant on 400 log cells between lo and hi, cell
+    chosen by its share of the flux, uniform inside) and weights phi(E)/pdf(E)/m, so that sum w g(E) estimates
+    int phi g dE; log-uniform where the flux vanishes on the range."""
+    edges = np.geomspace(lo, hi, 401)
+    mid = np.sqrt(edges[:-1] * edges[1:])
+    cell = np.clip(flux(mid, flavour), 0.0, None) * np.diff(edges)
+    if not cell.sum() > 0:
+        E = np.exp(rng.uniform(math.log(lo), math.log(hi), m))
+        return E, flux(E, flavour) * E * math.log(hi / lo) / m
+    prob = 0.5 * cell / cell.sum() + 0.5 / cell.size  # half the draws flat in the cells: no empty corners
+    i = rng.choice(cell.size, size=m, p=prob)
+    E = edges[i] + (edges[i + 1] - edges[i]) * rng.random(m)
+    pdf = prob[i] / (edges[i + 1] - edges[i])
+    return E, flux(E, flavour) / pdf / m
 
 
 def experiment_targets(experiment) -> list:
