@@ -157,6 +157,8 @@ def misid_background(setup="dune_nd", flux=None, *, misid=None, bins=None, varia
     st = setup_of(setup)
     mis = misid_for(st.name, misid)
     exp = load_experiment(st.experiment)
+    if flux is None and st.name != "dune_nd":
+        raise ConfigurationError(f"setup '{st.name}': pass a neutrino flux (the default is the LBNF flux at DUNE ND)")
     fl = dm.dune_flux(offset_m) if flux is None else flux
     if bins is None:
         bins = np.geomspace(st.t_min, st.t_max or 20.0, 13)
