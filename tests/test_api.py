@@ -27,7 +27,7 @@ def test_import_is_light_and_names_are_lazy():
                             "beam_dump_limit", "ccqe_events", "ccqe_xsec", "list_searches", "load_search", "mass_model",
                             "parent_samples", "plane_limit", "production_channels", "rare_xsec", "shower",
                             "simulate_dark_matter", "simulate_rare", "simulate_trident", "trident_xsec", "simulate_alps",
-                            "background_counts", "shower_events", "proton_dump_projection"])
+                            "background_counts", "shower_events", "proton_dump_projection", "nc_pi0_xsec"])
     assert set(darkbeam.__all__) <= set(dir(darkbeam))
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         darkbeam.nonsense  # noqa: B018

@@ -20,7 +20,7 @@ The public API, one call per job of the command line::
 and one function per other command (README.md, "Python API"): ``production_channels``, ``parent_samples``,
 ``shower``, ``beam_dump_limit``, ``plane_limit``, ``ccqe_xsec``, ``ccqe_events``, ``mass_model``,
 ``list_searches``, ``load_search``, ``rare_xsec``, ``trident_xsec``, ``simulate_rare``, ``simulate_trident``,
-``simulate_dark_matter``.
+``simulate_dark_matter``, ``nc_pi0_xsec``.
 
 The names are loaded on first use (module ``__getattr__``): ``import darkbeam`` imports neither numpy
 nor scipy nor pydantic.
@@ -54,6 +54,7 @@ _LAZY = {
     "simulate_trident": "darkbeam.api",
     "simulate_dark_matter": "darkbeam.api",
     "trident_xsec": "darkbeam.api",
+    "nc_pi0_xsec": "darkbeam.api",
     "load_search": "darkbeam.analysis.searches",
     "list_searches": "darkbeam.analysis.searches",
     "load_model": "darkbeam.models.io",
@@ -63,7 +64,7 @@ _LAZY = {
 
 __all__ = ["__version__", "EventSet", "background_counts", "beam_dump_limit", "ccqe_events", "ccqe_xsec", "decay_table",
            "generate", "list_searches", "load_experiment", "load_model", "load_search", "mass_model",
-           "parent_samples", "plane_limit", "production_channels", "proton_dump_projection", "rare_xsec", "read",
+           "nc_pi0_xsec", "parent_samples", "plane_limit", "production_channels", "proton_dump_projection", "rare_xsec", "read",
            "reweight", "search_limit", "shower", "shower_events", "simulate_alps", "simulate_dark_matter",
            "simulate_meson_decays", "simulate_rare", "simulate_trident", "trident_xsec", "xsec"]
 

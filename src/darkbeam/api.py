@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from darkbeam.physics.decays import DecayTable
     from darkbeam.processes.generator import RunResult
 
-__all__ = ["as_model", "background_counts", "beam_dump_limit", "shower_events", "proton_dump_projection", "ccqe_events", "ccqe_xsec", "decay_table", "generate", "mass_model",
+__all__ = ["as_model", "nc_pi0_xsec", "background_counts", "beam_dump_limit", "shower_events", "proton_dump_projection", "ccqe_events", "ccqe_xsec", "decay_table", "generate", "mass_model",
            "parent_samples", "plane_limit", "production_channels", "rare_xsec", "read", "reweight", "search_limit",
            "shower", "simulate_alps", "simulate_dark_matter", "simulate_meson_decays", "simulate_rare", "simulate_trident",
            "trident_xsec", "xsec"]
@@ -469,3 +469,24 @@ def mass_model(model: Any) -> dict:
     table, data = (dict(model), {}) if isinstance(model, Mapping) else read_massmodel_file(model)
     values, mm, notes = model_values(table, data)
     return {"parameters": ModelParameters.from_dict(values), "massmodel": mm, "spectrum": mm.spectrum(), "notes": notes}
+
+
+def nc_pi0_xsec(energies: Any, target: str = "C12", projectile: str = "nu_mu", *,
+                channels: Any = ("coherent", "resonant"), pi0_survival: float | None = None) -> dict:
+    """NC single-pi0 production nu A -> nu pi0 X per nucleus (``darkbeam xsec --process nc-pi0``;
+    :class:`darkbeam.physics.nc_pi0.NCPi0Xsec`, docs/nc_pi0.md): the JSON of the command, sigma_cm2 per
+    nucleus with its coherent and resonant parts and per nucleon."""
+    import numpy as np
+
+    from darkbeam.physics.nc_pi0 import NCPi0Xsec
+    from darkbeam.physics.nu_electron import check_energies
+
+    E = check_energies(np.atleast_1d(np.asarray(energies, dtype=float)))
+    xs = NCPi0Xsec(target, projectile, tuple(channels), pi0_survival)
+    parts = xs.sigma_channels(E)
+    tot = parts["coherent"] + parts["resonant"]
+    return {"unit": "cm2", "process": "nc-pi0", "projectile": projectile, "per": "nucleus", "target": xs.nucleus.name,
+            "channels": list(channels), "pi0_survival": xs.survival, "energies_GeV": [float(e) for e in E],
+            "sigma_cm2": [float(s) for s in tot], "coherent_cm2": [float(s) for s in parts["coherent"]],
+            "resonant_cm2": [float(s) for s in parts["resonant"]],
+            "per_nucleon_cm2": [float(s) / xs.nucleus.A for s in tot]}

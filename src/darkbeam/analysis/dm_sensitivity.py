@@ -13,6 +13,9 @@ spectral likelihoods, and the limit on Y = eps^2 alpha_D (m_chi/m_A')^4 (docs/da
   (:func:`darkbeam.sources.beam.model.beam_flux`, LBNF, a point at the position) on and off axis, so
   that on- and off-axis ratios are consistent; where a search quotes its own background (MiniBooNE's
   beam-dump run), that number is used instead.
+* **NC pi0** (optional, ``pi0_misid``): single showers from pi0 -> gamma gamma with a photon lost or the
+  two merged (:mod:`darkbeam.analysis.nc_pi0_background`, assumed photon threshold, merging angle and
+  e/gamma separation), through the same response; off by default.
 * **Statistics**: a counting (total-rate) likelihood, :class:`darkbeam.analysis.statistics.Counting`,
   or a binned Poisson likelihood in T or in T theta^2, :class:`darkbeam.analysis.statistics.Binned`
   (asymptotic CLs), both with normalisation systematics on signal and background (profiled).
@@ -171,7 +174,7 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
                   dm_type: str = "fermion", n: int = 20_000, seed: int = 1, n_parents: int = 2**14,
                   background: Optional[float] = None, observed: Optional[float] = None, variable: str = "T",
                   bins=None, sigma_signal: float = 0.1, sigma_background: float = 0.1, cl: float = 0.9,
-                  flux=None, bremsstrahlung: Optional[bool] = None) -> dict:
+                  flux=None, bremsstrahlung: Optional[bool] = None, pi0_misid=None) -> dict:
     """Limit (``observed`` given) or sensitivity (Asimov) on Y at one dark-matter mass: m_A' = ``ratio``
     m_chi, ``alpha_d``; one run at epsilon = 1e-3 (:func:`darkbeam.processes.dark_matter.simulate`),
     electrons smeared and selected (:func:`selected_hist`), the nu e background of ``flux`` (default: the
@@ -179,7 +182,10 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
     ``background`` (counting only).  Returns signal and background totals at Y_ref, their spectra in
     ``variable`` (``bins``: default 12 log bins of T from the threshold to 20 GeV), and Y limits from the
     counting (``y_counting``) and binned (``y_binned``) likelihoods with normalisation uncertainties
-    ``sigma_signal``, ``sigma_background``."""
+    ``sigma_signal``, ``sigma_background``.  ``pi0_misid`` (off by default; True for the setup's assumed
+    model or a :class:`darkbeam.analysis.nc_pi0_background.Pi0Misid`) adds the NC pi0 single-shower
+    background (:mod:`darkbeam.analysis.nc_pi0_background`) to the flux-computed nu e one, reported as
+    ``background_pi0_misid``."""
     from darkbeam.detectors.catalog import load_experiment
     from darkbeam.models import ModelParameters
     from darkbeam.processes.dark_matter import setup_of, simulate
@@ -209,6 +215,14 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
         fl = dune_flux(offset_m) if flux is None else flux
         Tb, thb, wb = nue_background_grid(fl, electrons=electrons, pot=st.pot, t_min=0.5 * st.t_min)
         b = selected_hist(Tb, thb, wb, st, bins, variable, np.random.default_rng(seed + 11))
+        if pi0_misid:  # additive hook: NC pi0 faking a single electron (docs/nc_pi0.md)
+            from darkbeam.analysis import nc_pi0_background as npb
+
+            Tp, thp, wp, _ = npb.pi0_misid_events(fl, npb.experiment_targets(exp), pot=st.pot,
+                                                  misid=npb.misid_for(st.name, pi0_misid), seed=seed + 13)
+            bp = selected_hist(Tp, thp, wp, st, bins, variable, np.random.default_rng(seed + 17))
+            out["background_pi0_misid"] = float(bp.sum())
+            b = b + bp
         b_tot = float(b.sum())
     out["background"] = b_tot
     out["background_spectrum"] = None if b is None else b.tolist()

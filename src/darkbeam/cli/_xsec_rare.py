@@ -14,7 +14,8 @@ from darkbeam.cli.common import model_from_options, print_json
 from darkbeam.errors import ConfigurationError
 
 RARE_PROCESSES = ("nu-e", "cevns", "trident")
-ALL_PROCESSES = ("upscattering",) + RARE_PROCESSES
+#: every value of ``darkbeam xsec --process`` (nc-pi0 is handled by cli/_xsec_nc_pi0.py)
+ALL_PROCESSES = ("upscattering",) + RARE_PROCESSES + ("nc-pi0",)
 
 
 def _model(model: Optional[Path], sets: Optional[list[str]]):
@@ -35,6 +36,8 @@ def rare_xsec(process: str, E: list[float], target: Optional[str], projectile: s
 
     if process not in ALL_PROCESSES:
         raise ConfigurationError(f"unknown process '{process}' (choose from {', '.join(ALL_PROCESSES)})")
+    if process not in ("nu-e", "cevns"):
+        raise ConfigurationError(f"process '{process}' has its own cross-section function (this one: nu-e, cevns)")
     check_radiative(process, radiative)
     sw2 = default_sw2(process, radiative) if sw2 is None else sw2
     params = _model(model, sets)

@@ -33,17 +33,17 @@ def _energies(first: Optional[list[str]], rest: Optional[list[str]]) -> list[flo
 
 #: the values of --process (the same list as cli/_xsec_rare.py's ALL_PROCESSES, kept here so that a bad
 #: value is refused without importing the rare-scattering module)
-_PROCESSES = ("upscattering", "nu-e", "cevns", "trident")
+_PROCESSES = ("upscattering", "nu-e", "cevns", "trident", "nc-pi0")
 
 
 @app.command("xsec", context_settings={"ignore_unknown_options": True, "allow_extra_args": False})
 def xsec_command(
     rest: Optional[list[str]] = typer.Argument(None, hidden=True, metavar="E"),
     energies: Optional[list[str]] = typer.Option(None, "--energies", "-E", help="Neutrino energies in GeV: --energies 0.5 1 2."),
-    process: str = typer.Option("upscattering", "--process", help="upscattering (nu T -> N T), nu-e (nu e -> nu e, per electron), cevns (per nucleus) or trident (nu A -> nu l+ l- A, per nucleus; needs --channel)."),
+    process: str = typer.Option("upscattering", "--process", help="upscattering (nu T -> N T), nu-e (nu e -> nu e, per electron), cevns (per nucleus), trident (nu A -> nu l+ l- A, per nucleus; needs --channel) or nc-pi0 (nu A -> nu pi0 X, per nucleus; --regime coherent or resonant)."),
     channel: Optional[str] = typer.Option(None, "--channel", help="Trident channel, e.g. 'nu_mu -> nu_mu mu+ mu-' (docs/tridents.md lists all 16)."),
     target: Optional[str] = typer.Option(None, "--target", "-t", help="Target nucleus: H1 ... Pb208 (element symbol + mass number); default C12 (upscattering), Cs133 (cevns); nu-e: optional, adds its electrons per atom."),
-    regime: Optional[str] = typer.Option(None, "--regime", "-r", help="Upscattering: coherent (default), p-el, n-el or electron; trident: coherent (default) or diffractive."),
+    regime: Optional[str] = typer.Option(None, "--regime", "-r", help="Upscattering: coherent (default), p-el, n-el or electron; trident: coherent (default) or diffractive; nc-pi0: coherent or resonant (default both)."),
     helicity: Optional[str] = typer.Option(None, "--helicity", help="Upscattering: N helicity conserving (default), flipping or both."),
     projectile: Optional[str] = typer.Option(None, "--projectile", "-p", help="nu_e, nu_mu (default), nu_tau, nu_e_bar, nu_mu_bar or nu_tau_bar (trident: the channel's)."),
     hnl: Optional[str] = typer.Option(None, "--hnl", help="Upscattering: the HNL, N4 (default), N5 or N6."),
@@ -84,6 +84,17 @@ def xsec_command(
             raise ConfigurationError("--couplings applies to --process upscattering only")
         trident_xsec_command(_energies(energies, rest), channel, regime, target, projectile, form_factor, sw2, model, sets,
                              as_json)
+        return
+    if process == "nc-pi0":
+        from darkbeam.cli._xsec_nc_pi0 import nc_pi0_xsec_command
+
+        for opt, value in (("--channel", channel), ("--helicity", helicity), ("--hnl", hnl), ("--nucleon-model", nucleon_model),
+                           ("--recoil-max", recoil_max), ("--sw2", sw2), ("--form-factor", form_factor), ("--model", model)):
+            if value is not None:
+                raise ConfigurationError(f"{opt} does not apply to --process nc-pi0")
+        if recoil_min or magnetic_moment or sets or scheme != "darkbeam":
+            raise ConfigurationError("--recoil-min, --magnetic-moment, --set and --couplings do not apply to --process nc-pi0")
+        nc_pi0_xsec_command(_energies(energies, rest), target, projectile or "nu_mu", regime, as_json)
         return
     if channel is not None:
         raise ConfigurationError("--channel applies to --process trident only")
