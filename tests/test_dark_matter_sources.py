@@ -184,3 +184,15 @@ def test_run_lists_every_source_with_its_share():
                    vector_mesons=False)
     names = [r["channel"] for r in old.meta["summary"]]
     assert not any("VMD" in c or "shower" in c for c in names) and "eta -> gamma chi chi_bar" in names
+
+
+def test_shower_materials_take_the_beam_configs_element_symbols():
+    """The BNB dump's target is 'Fe' and the BNB's 'Be' (sources/beam/configs.py): the shower materials take
+    the symbols as the named single-element materials (same object); an unknown one is still one line."""
+    from darkbeam.physics.shower.materials import shower_material
+
+    assert shower_material("Fe") is shower_material("iron") and shower_material("Be") is shower_material("beryllium")
+    assert shower_material("C").name == "graphite"
+    with pytest.raises(ConfigurationError, match="unknown material 'Xx'") as exc:
+        shower_material("Xx")
+    assert "fe," not in str(exc.value) and "iron" in str(exc.value)

@@ -426,7 +426,7 @@ def simulate_dark_matter(model: Any = None, setup: str = "dune_nd", *, n: int = 
     ``dm_type``) made in the target or dump of ``setup`` ('dune_nd', 'miniboone_dump'), the detector
     ``offset_m`` off axis, as ``darkbeam generate --process dark-matter``; sum(w) = events in the recoil
     window, ``meta["summary"]`` per chi source (``options`` of :func:`darkbeam.processes.dark_matter.
-    simulate`: ``n_parents``, ``bremsstrahlung``; docs/dark_matter.md)."""
+    simulate`: ``n_parents``, ``bremsstrahlung``, ``shower``, ``vector_mesons``; docs/dark_matter.md)."""
     import numpy as np
 
     from darkbeam.processes.dark_matter import simulate
