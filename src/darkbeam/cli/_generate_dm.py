@@ -37,7 +37,7 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     params = model_from_options(model, sets, [])
     from darkbeam.events.memory import check_memory
 
-    check_memory(events * 8, f"up to 4 channels x 2 roots x {events} events")
+    check_memory(events * 16, f"up to 8 chi sources x 2 roots x {events} events")
     import numpy as np
 
     from darkbeam.processes.dark_matter import simulate
@@ -67,11 +67,11 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     out = Console()
     t = Table(title=escape(f"darkbeam generate --process dark-matter: {m['setup']} ({m['offset_m']:g} m off axis, "
                            f"seed {seed})"))
-    for c in ("chi source", "BR", "chi toward detector", f"chi {'e' if target == 'e' else 'p'} events", "MC err"):
+    for c in ("chi source", "BR", "chi toward detector", f"chi {'e' if target == 'e' else 'p'} events", "MC err", "share"):
         t.add_column(c, justify="left" if c == "chi source" else "right")
     for s in m["summary"]:
         t.add_row(escape(s["channel"]), f"{s['br']:.4g}", f"{s['chi_toward_detector']:.4g}", f"{s['events']:.5g}",
-                  f"{s['events_err']:.2g}")
+                  f"{s['events_err']:.2g}", f"{s['share']:.3f}")
     out.print(t)
     lo, hi = m["recoil_window_GeV"]
     out.print(f"total: {m['total_events']:.6g} chi {'e' if target == 'e' else 'p'} events for "
