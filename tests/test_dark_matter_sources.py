@@ -180,6 +180,11 @@ def test_run_lists_every_source_with_its_share():
     assert sum(r["share"] for r in vmd.values()) > 0.5
     sh = rows["gamma(pi0, eta) shower -> zprime, zprime -> chi chi_bar"]
     assert sh["shower_yield_per_pot_eps1"] > 0 and sh["showers"] == 8
+    from darkbeam.physics.decays import decay_table
+
+    tab = decay_table(p, "zprime")  # the shower A' -> chi chi-bar: eps^2 x the decay table's invisible share
+    inv = sum(c.width for c in tab.channels if "chi" in c.daughters) / tab.total_width
+    assert sh["br"] == pytest.approx(1e-6 * inv, rel=1e-9, abs=0) and 0.99 < inv < 1.0
     old = simulate(p, st, n=300, rng=np.random.default_rng(1), n_parents=2**10, seed=1, shower=False,
                    vector_mesons=False)
     names = [r["channel"] for r in old.meta["summary"]]
