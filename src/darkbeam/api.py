@@ -430,7 +430,7 @@ def simulate_dark_matter(model: Any = None, setup: str = "dune_nd", *, n: int = 
     ``offset_m`` off axis, as ``darkbeam generate --process dark-matter``; sum(w) = events in the recoil
     window, ``meta["summary"]`` per chi source and target (``options`` of :func:`darkbeam.processes.dark_matter.
     simulate`: ``target`` ('e' default, 'p', 'n', 'nucleus' or a list such as 'p,n'), ``n_parents``,
-    ``bremsstrahlung``; docs/dark_matter.md)."""
+    ``bremsstrahlung``, ``shower``, ``vector_mesons``; docs/dark_matter.md)."""
     import numpy as np
 
     from darkbeam.processes.dark_matter import simulate

@@ -174,7 +174,8 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
                   dm_type: str = "fermion", n: int = 20_000, seed: int = 1, n_parents: int = 2**14,
                   background: Optional[float] = None, observed: Optional[float] = None, variable: str = "T",
                   bins=None, sigma_signal: float = 0.1, sigma_background: float = 0.1, cl: float = 0.9,
-                  flux=None, bremsstrahlung: Optional[bool] = None, pi0_misid=None) -> dict:
+                  flux=None, bremsstrahlung: Optional[bool] = None, pi0_misid=None, shower: Optional[bool] = None,
+                  vector_mesons: Optional[bool] = None) -> dict:
     """Limit (``observed`` given) or sensitivity (Asimov) on Y at one dark-matter mass: m_A' = ``ratio``
     m_chi, ``alpha_d``; one run at epsilon = 1e-3 (:func:`darkbeam.processes.dark_matter.simulate`),
     electrons smeared and selected (:func:`selected_hist`), the nu e background of ``flux`` (default: the
@@ -185,7 +186,9 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
     ``sigma_signal``, ``sigma_background``.  ``pi0_misid`` (off by default; True for the setup's assumed
     model or a :class:`darkbeam.analysis.nc_pi0_background.Pi0Misid`) adds the NC pi0 single-shower
     background (:mod:`darkbeam.analysis.nc_pi0_background`) to the flux-computed nu e one, reported as
-    ``background_pi0_misid``."""
+    ``background_pi0_misid``; ``bremsstrahlung``, ``shower``, ``vector_mesons``: the chi sources of
+    :func:`~darkbeam.processes.dark_matter.simulate` (default: the setup's).  ``summary``: the run's
+    per-source rows (events and shares)."""
     from darkbeam.detectors.catalog import load_experiment
     from darkbeam.models import ModelParameters
     from darkbeam.processes.dark_matter import setup_of, simulate
@@ -196,7 +199,7 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
     params = ModelParameters.from_dict({"mchi": m_chi, "mzprime": ratio * m_chi, "epsilon": 1e-3, "alphaD": alpha_d,
                                         "dm_type": dm_type})
     ev = simulate(params, st, n=n, rng=np.random.default_rng(seed), offset_m=offset_m, n_parents=n_parents, seed=seed,
-                  bremsstrahlung=bremsstrahlung)
+                  bremsstrahlung=bremsstrahlung, shower=shower, vector_mesons=vector_mesons)
     y_ref = float(ev.meta["yield_Y"])
     if bins is None:
         hi = 20.0 if variable == "T" else 2e-2
@@ -206,7 +209,8 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
     s = selected_hist(T, th, ev.w, st, bins, variable, np.random.default_rng(seed + 7))
     out = {"m_chi": m_chi, "m_aprime": ratio * m_chi, "alpha_D": alpha_d, "dm_type": dm_type, "setup": st.name,
            "offset_m": offset_m, "Y_ref": y_ref, "signal": float(s.sum()), "signal_spectrum": s.tolist(),
-           "bins": np.asarray(bins, dtype=float).tolist(), "variable": variable}
+           "bins": np.asarray(bins, dtype=float).tolist(), "variable": variable,
+           "summary": [{k: r[k] for k in ("channel", "events", "share", "chi_share")} for r in ev.meta["summary"]]}
     if background is not None:
         b_tot, b = float(background), None
     else:

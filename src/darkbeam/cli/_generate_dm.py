@@ -40,7 +40,7 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     params = model_from_options(model, sets, [])
     from darkbeam.events.memory import check_memory
 
-    check_memory(events * 8, f"up to 4 channels x 2 roots x {events} events")
+    check_memory(events * 16, f"up to 8 chi sources x 2 roots x {events} events")
     import numpy as np
 
     from darkbeam.processes.dark_matter import simulate
@@ -70,11 +70,11 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     out = Console()
     t = Table(title=escape(f"darkbeam generate --process dark-matter: {m['setup']} ({m['offset_m']:g} m off axis, "
                            f"seed {seed})"))
-    for c in ("chi source", "target", "BR", "chi toward detector", "events", "MC err"):
+    for c in ("chi source", "target", "BR", "chi toward detector", "events", "MC err", "share"):
         t.add_column(c, justify="left" if c in ("chi source", "target") else "right")
     for s in m["summary"]:
         t.add_row(escape(s["channel"]), escape(s["target"]), f"{s['br']:.4g}", f"{s['chi_toward_detector']:.4g}",
-                  f"{s['events']:.5g}", f"{s['events_err']:.2g}")
+                  f"{s['events']:.5g}", f"{s['events_err']:.2g}", f"{s['share']:.3f}")
     out.print(t)
     win = m["recoil_window_GeV"]
     wins = win if isinstance(win, dict) else {",".join(sorted({s["target"] for s in m["summary"]})): win}

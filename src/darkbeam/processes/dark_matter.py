@@ -10,6 +10,10 @@ to the near detector, scattering elastically on its electrons (docs/dark_matter.
 * proton bremsstrahlung p N -> p N A' (:mod:`darkbeam.sources.parents.bremsstrahlung`, where valid:
   not at 8.9 GeV), the on-shell A' then decaying promptly to chi chi-bar (two-body, isotropic in the
   A' rest frame: its polarisation is not modelled), branching ratio eps^2 BR(A' -> chi chi-bar).
+* V -> A'* -> chi chi-bar, V = rho0, omega, phi of the beam model (VMD mixing, eq. DMV of
+  :mod:`darkbeam.physics.production.dark_matter_vectors`), and the on-shell A' of the electromagnetic
+  showers of the pi0/eta photons in the target decaying to chi chi-bar (:mod:`darkbeam.processes.
+  dark_matter_sources`; both two-body, isotropic in the parent's rest frame).
 
 The chi's direction is forced into the detector volume (:func:`darkbeam.processes.meson_decay.produce_toward_volume`:
 a point uniform in the volume fixes the direction; Jacobian and direction density in the weight), so
@@ -68,7 +72,8 @@ class DMSetup:
     ``beam`` (a beam name or :class:`~darkbeam.sources.beam.configs.BeamConfig`; its frame must hold a
     placement of the detector, or ``baseline_cm`` places it on the beam axis), ``pot``, the electron
     recoil window (GeV), the resolutions used by the analyses (sigma_E/E = ``res_stoch``/sqrt(E/GeV)
-    (+) ``res_const``; ``res_angle`` rad) and ``notes``."""
+    (+) ``res_const``; ``res_angle`` rad), the chi sources beyond the P -> gamma chi chi-bar decays
+    (``bremsstrahlung``, ``shower`` with ``showers`` photon showers sampled, ``vector_mesons``) and ``notes``."""
 
     name: str
     experiment: str
@@ -82,6 +87,9 @@ class DMSetup:
     res_angle: float = 0.0
     bremsstrahlung: bool = True
     proton_window: tuple = (0.035, None)
+    shower: bool = True
+    vector_mesons: bool = True
+    showers: int = 64
     notes: tuple = field(default_factory=tuple)
 
 
@@ -100,8 +108,9 @@ def _setups() -> dict:
                    "counts the same electrons)",
                    "nucleon recoils (--regime p-el, n-el): kinetic energy 35-600 MeV, assumed; the nucleons of CH2 as free "
                    "nucleons (carbon's are bound: no Pauli blocking or nuclear response)",
-                   "chi from pi0, eta, eta' decays only: proton bremsstrahlung at 8.9 GeV is outside the "
-                   "Weizsacker-Williams splitting function's validity (docs/parents.md)")),
+                   "chi from pi0, eta, eta' decays, rho0/omega/phi mixing and the A' of the photon showers in the "
+                   "steel: proton bremsstrahlung at 8.9 GeV is outside the Weizsacker-Williams splitting "
+                   "function's validity (docs/parents.md)")),
         "dune_nd": DMSetup(
             "dune_nd", "dune_nd_fhc", "lbnf", 1e22, t_min=0.03, baseline_cm=57400.0,
             res_stoch=0.05, res_const=0.05, res_angle=math.radians(1.0),
@@ -197,8 +206,12 @@ class _BremChi:
         return f"p N -> p N zprime (bremsstrahlung), zprime -> {self.llp} {self.llp}_bar"
 
 
-def _channels(params, beam, *, bremsstrahlung: bool, n_parents: int, seed: int, notes: list):
-    """[(channel, ParentSample)] of every open chi source of ``params`` in ``beam``."""
+def _channels(params, beam, *, bremsstrahlung: bool, n_parents: int, seed: int, notes: list, shower: bool = False,
+              vector_mesons: bool = False, showers: int = 64):
+    """[(channel, ParentSample)] of every open chi source of ``params`` in ``beam``: P -> gamma chi chi-bar,
+    with ``bremsstrahlung`` the bremsstrahlung A', with ``vector_mesons`` V -> A'* -> chi chi-bar (rho0,
+    omega, phi) and with ``shower`` the A' of the target's photon showers
+    (:mod:`darkbeam.processes.dark_matter_sources`; ``showers`` photon showers sampled)."""
     from darkbeam.models.couplings import Couplings
     from darkbeam.physics.decays import decay_table
     from darkbeam.physics.production.dark_channels import dark_matter_channels
@@ -228,11 +241,23 @@ def _channels(params, beam, *, bremsstrahlung: bool, n_parents: int, seed: int, 
 
                 out.append((_BremChi(br=eps * eps * br_inv, parent_mass=m_a, llp=params.dm_label,
                                      sampler=_TwoBodySampler(m_a, m_chi), source=SOURCE), ps))
+    if vector_mesons:
+        from darkbeam.processes.dark_matter_sources import vector_meson_chi_channels
+
+        out += vector_meson_chi_channels(params, beam, n_parents=n_parents, seed=seed, notes=notes)
+    if shower:
+        from darkbeam.processes.dark_matter_sources import shower_chi_channel
+
+        got = shower_chi_channel(params, beam, vectors=max(int(n_parents), 4096), showers=showers, seed=seed,
+                                 notes=notes)
+        if got is not None:
+            out.append(got[:2])
     return out
 
 
 def chi_arrivals(params, setup, *, n: int, rng: np.random.Generator, offset_m: float = 0.0, n_parents: int = 2**14,
-                 seed: int = 1, bremsstrahlung: Optional[bool] = None):
+                 seed: int = 1, bremsstrahlung: Optional[bool] = None, shower: Optional[bool] = None,
+                 vector_mesons: Optional[bool] = None):
     """(list of (channel, arrays), exposure, experiment, notes): for every chi source, ``n`` forced-direction
     chi toward the detector (arrays of meson_decay.produce_toward_volume: ``lab`` daughters, ``bounds`` path segments
     in the detector frame, ``w_rate`` chi per exposure crossing the volume, ``x0``, ``t0``)."""
@@ -252,8 +277,10 @@ def chi_arrivals(params, setup, *, n: int, rng: np.random.Generator, offset_m: f
     notes: list[str] = list(st.notes)
     out = []
     brem = st.bremsstrahlung if bremsstrahlung is None else bool(bremsstrahlung)
-    for ch, ps in _channels(params, st.beam, bremsstrahlung=brem, n_parents=n_parents, seed=seed,
-                            notes=notes):
+    for ch, ps in _channels(params, st.beam, bremsstrahlung=brem, n_parents=n_parents, seed=seed, notes=notes,
+                            shower=st.shower if shower is None else bool(shower),
+                            vector_mesons=st.vector_mesons if vector_mesons is None else bool(vector_mesons),
+                            showers=st.showers):
         if ch.br <= 0:
             continue
         prod = produce_toward_volume(ch, ps, place, vol, params, n, rng, st.pot)
@@ -346,17 +373,20 @@ def build_events(parts: dict, cases: list, meta: dict):
 
 def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generator, offset_m: float = 0.0,
              n_parents: int = 2**14, seed=None, bremsstrahlung: Optional[bool] = None, target="e",
-             nucleus_threshold_keVnr: Optional[float] = None):
+             nucleus_threshold_keVnr: Optional[float] = None, shower: Optional[bool] = None,
+             vector_mesons: Optional[bool] = None):
     """Weighted chi scattering events of ``params`` (``mchi``, ``mzprime``, ``epsilon``, ``alphaD``,
     ``dm_type``) at ``setup`` (:data:`SETUPS` or a DMSetup), the detector ``offset_m`` metres off the
     beam axis; ``n`` forced chi directions per production channel; ``bremsstrahlung``: include the
-    bremsstrahlung A' (default: the setup's choice); ``target``: one or several (a sequence or 'p,n') of
+    bremsstrahlung A' (default: the setup's choice); ``shower``, ``vector_mesons``: include the A' of the
+    target's photon showers and rho0/omega/phi -> A'* -> chi chi-bar (default: the setup's choice); ``target``: one or several (a sequence or 'p,n') of
     'e' (chi e -> chi e, the setup's electron window), 'p' and 'n' (chi p, chi n elastic on the detector's
     nucleons, Sachs form factors, the setup's ``proton_window``; bound nucleons taken as free) and
     'nucleus' (coherent chi A -> chi A on each nucleus of the detector above its nuclear-recoil threshold),
     :mod:`darkbeam.processes.dm_targets`; ``nucleus_threshold_keVnr`` replaces the nuclear-recoil
     threshold of the response (the coherent window starts there).  sum(w) = expected events in the recoil windows for the setup's
-    exposure (module docstring); one case per (chi source, target); ``meta["summary"]`` per case."""
+    exposure (module docstring); one case per (chi source, target); ``meta["summary"]`` per case, with
+    each row's ``share`` of the events and its source's ``chi_share`` of the chi toward the detector."""
     from darkbeam.events.scatter_schema import ScatterCase
     from darkbeam.physics.particles import pdg_code
     from darkbeam.processes.dm_targets import parse_targets, scatterers
@@ -369,7 +399,8 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
         raise ConfigurationError(f"nuclear-recoil threshold must be a positive number of keVnr, got {nucleus_threshold_keVnr}")
     arrivals, st, exp, place, notes = chi_arrivals(params, setup, n=n, rng=rng, offset_m=offset_m,
                                                    n_parents=n_parents, seed=1 if seed is None else int(seed),
-                                                   bremsstrahlung=bremsstrahlung)
+                                                   bremsstrahlung=bremsstrahlung, shower=shower,
+                                                   vector_mesons=vector_mesons)
     scat = scatterers(exp, st, targets, nucleus_threshold_keVnr=nucleus_threshold_keVnr)
     for sc in scat:
         if sc.response is not None:
@@ -393,7 +424,7 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
             summary.append({"channel": ch.name, "target": sc.label, "br": float(ch.br),
                             "chi_toward_detector": 2.0 * float(prod["w_rate"].sum()),
                             "events": float(w.sum()), "events_err": float(math.sqrt(n * per.var(ddof=1))) if n > 1 else 0.0,
-                            "n": int(keep.sum())})
+                            "n": int(keep.sum()), **getattr(ch, "info", {})})
             if not keep.any():
                 continue
             cid = len(cases)
@@ -418,6 +449,11 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
     cols = {k: np.concatenate(v) for k, v in parts.items()}
     dens = sum(sc.density for sc in scat)
     one = len(scat) == 1
+    tot_ev = sum(s["events"] for s in summary)
+    tot_chi = sum(s["chi_toward_detector"] for s in summary if s["target"] == scat[0].label)  # each source once
+    for s in summary:  # each row's share of the events, its source's share of the chi toward the detector
+        s["share"] = s["events"] / tot_ev if tot_ev > 0 else 0.0
+        s["chi_share"] = s["chi_toward_detector"] / tot_chi if tot_chi > 0 else 0.0
     meta = {"process": PROCESS, "model": params.model_dump(exclude_none=True), "experiment": st.experiment,
             "setup": st.name, "offset_m": float(offset_m), "exposure_pot": st.pot, "seed": seed,
             "events_per_channel": n, "recoil_window_GeV": list(scat[0].window) if one else windows,

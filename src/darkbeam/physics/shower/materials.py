@@ -184,12 +184,16 @@ MATERIALS = {
     )
 }
 MATERIALS["aluminum"] = MATERIALS["aluminium"]
+#: the element symbols that the beam configurations name their targets by (sources/beam/configs.py: "Be", "Fe")
+for _sym, _name in (("be", "beryllium"), ("c", "graphite"), ("al", "aluminium"), ("fe", "iron"), ("cu", "copper"),
+                    ("w", "tungsten"), ("pb", "lead")):
+    MATERIALS[_sym] = MATERIALS[_name]
 
 
 def shower_material(name: str) -> ShowerMaterial:
     """The material called ``name`` (case-insensitive); ConfigurationError for an unknown one."""
     key = name.strip().lower()
     if key not in MATERIALS:
-        known = ", ".join(k for k in MATERIALS if k != "aluminum")
+        known = ", ".join(k for k, m in MATERIALS.items() if k == m.name)
         raise ConfigurationError(f"unknown material '{name}' (known: {known})")
     return MATERIALS[key]
