@@ -239,7 +239,10 @@ def test_pi0_misid_hook_adds_to_the_nu_e_background():
     both = y_sensitivity(0.01, "dune_nd", pi0_misid=mis, **kw)
     assert "background_pi0_misid" not in base and both["background_pi0_misid"] > 0
     assert both["background"] == pytest.approx(base["background"] + both["background_pi0_misid"], rel=1e-12)
-    assert both["signal"] == base["signal"] and both["y_binned"] >= base["y_binned"]
+    assert both["signal"] == base["signal"] and both["y_counting"] > base["y_counting"]
+    # binned: more background in signal-free bins also constrains the shared background normalisation, so
+    # the binned limit need not weaken; it must not move by more than the background's share allows
+    assert both["y_binned"] == pytest.approx(base["y_binned"], rel=0.05)
 
 
 def test_cli_nc_pi0(capsys):
