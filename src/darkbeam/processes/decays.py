@@ -31,8 +31,9 @@ import numpy as np
 
 from darkbeam.errors import ConfigurationError, KinematicsError
 from darkbeam.mc._jit import outer_batch
+from darkbeam.mc.dalitz import DalitzSampler
 from darkbeam.mc.fourvec import helicity_frame_to_lab
-from darkbeam.mc.phasespace import DalitzSampler, two_body_rest
+from darkbeam.mc.phasespace import two_body_rest
 from darkbeam.physics.channels import Channel, ThreeBody, TwoBody
 from darkbeam.physics.particles import conjugate, mass_of
 
