@@ -160,7 +160,7 @@ def _fill_body(M, ma, mb, mc, s_ab, s_bc, out, j, ia, ib, ic):  # pragma: no cov
 
 
 @njit(cache=True)
-def candidates(u, edges, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells):  # pragma: no cover
+def candidates(u, edges, logw, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells):  # pragma: no cover
     """Candidates of DalitzSampler (twin: dalitz._candidates_np)."""
     m = u.shape[1]
     ncell = cum.size
@@ -171,11 +171,17 @@ def candidates(u, edges, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells): 
             c = ncell - 1
         b = c // nt
         jj = c - b * nt
-        s_out = edges[b] + (edges[b + 1] - edges[b]) * u[1, j]
+        lw = logw[b]
+        if lw > 0.0:
+            s_out = min(edges[b] * np.exp(lw * u[1, j]), edges[b + 1])
+            scale = s_out
+        else:
+            s_out = edges[b] + (edges[b + 1] - edges[b]) * u[1, j]
+            scale = 1.0
         lo, hi = _limits_scalar(M, ma, mb, mc, s_out)
         d = max(hi - lo, 0.0)
         s_in = lo + d * ((jj + u[2, j]) / nt)
-        env[j] = G[c] / d if d > 0.0 else np.inf
+        env[j] = G[c] / (d * scale) if d > 0.0 else np.inf
         cells[j] = c
         _fill_body(M, ma, mb, mc, s_out, s_in, k, j, ia, ib, ic)
 

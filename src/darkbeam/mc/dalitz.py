@@ -117,12 +117,14 @@ def _fill_body_np(M, ma, mb, mc, s_ab, s_bc, out, ia, ib, ic) -> None:
     out[:, ic, 3] = -(pa + bz)
 
 
-def _candidates_np(u, edges, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells) -> None:
+def _candidates_np(u, edges, logw, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells) -> None:
     """numpy twin of the compiled candidate generator (in blocks of _BLOCK): per candidate, u[0] picks
     the envelope cell by inverse CDF (first cell whose cumulative integral exceeds u[0] x total,
-    np.searchsorted side='right' = bisect_right), u[1] places s_out in the cell's outer bin, u[2] t in
-    its inner interval, s_in = lo + (hi - lo) t.  Fills k (m, 3, 4) (body frame), env (m,) the
-    envelope density per unit s_in (inf where the inner range is empty) and cells (m,)."""
+    np.searchsorted side='right' = bisect_right), u[1] places s_out in the cell's outer bin
+    (log-uniform, s = e_b exp(logw_b u), in bins with logw_b = ln(e_b+1/e_b) > 0; uniform where
+    logw_b = 0), u[2] t in its inner interval, s_in = lo + (hi - lo) t.  Fills k (m, 3, 4) (body
+    frame), env (m,) the envelope density per unit s_in (G/Delta, over s_out in log bins; inf where
+    the inner range is empty) and cells (m,)."""
     total = cum[-1]
     ncell = cum.size
     for sl in _blocks(u.shape[1]):
@@ -131,12 +133,15 @@ def _candidates_np(u, edges, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cell
         b = c // nt
         j = c - b * nt
         e0 = edges[b]
-        s_out = e0 + (edges[b + 1] - e0) * u[1, sl]
+        e1 = edges[b + 1]
+        lw = logw[b]
+        islog = lw > 0.0
+        s_out = np.where(islog, np.minimum(e0 * np.exp(lw * u[1, sl]), e1), e0 + (e1 - e0) * u[1, sl])
         lo, hi = _limits_np(M, ma, mb, mc, s_out)
         d = np.maximum(hi - lo, 0.0)
         s_in = lo + d * ((j + u[2, sl]) / nt)
         with np.errstate(divide="ignore", invalid="ignore"):
-            env[sl] = np.where(d > 0.0, G[c] / d, np.inf)
+            env[sl] = np.where(d > 0.0, G[c] / (d * np.where(islog, s_out, 1.0)), np.inf)
         cells[sl] = c
         _fill_body_np(M, ma, mb, mc, s_out, s_in, k[sl], ia, ib, ic)
 
@@ -281,6 +286,20 @@ def _outer_edges(s_min: float, s_max: float, n_lin: int, n_log: int) -> np.ndarr
     return _unique_sorted(edges)
 
 
+def _log_widths(edges: np.ndarray) -> np.ndarray:
+    """ln(e_b+1 / e_b) of each bin with e_b > 0 (s_out log-uniform there: a 1/s peak, the photon
+    propagator at a light pair's threshold, is then flat in the bin), 0 for a bin starting at s = 0."""
+    lo, hi = edges[:-1], edges[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(lo > 0.0, np.log(hi / np.where(lo > 0.0, lo, 1.0)), 0.0)
+
+
+def _bin_measure(edges: np.ndarray, logw: np.ndarray) -> np.ndarray:
+    """Integral over each bin of the envelope's s_out dependence: ln(e_b+1/e_b) (1/s, log bins) or the
+    width (uniform bins)."""
+    return np.where(logw > 0.0, logw, np.diff(edges))
+
+
 def _rotation_columns(u: np.ndarray) -> np.ndarray:
     """Rotations (m, 3, 3) that take the body frame of :func:`_fill_body_np` to the orientation of
     :func:`darkbeam.mc.phasespace.three_body_rest` for uniforms u (3, m): z -> n, x -> cos(psi) e1 +
@@ -360,6 +379,7 @@ class DalitzSampler:
         self.perm = best["perm"]
         self.edges = best["edges"]
         self.G = best["G"]
+        self._logw = best["logw"]
         self._dmax = best["dmax"]
         #: largest weight seen by the scans (any spin direction where probed)
         self.scan_max = best["amax"]
@@ -373,7 +393,7 @@ class DalitzSampler:
         if msq_max is not None:
             if self.scan_max > float(msq_max) * (1.0 + 1e-9):
                 raise ValueError(f"|M|^2 exceeds its declared msq_max by a factor {self.scan_max / float(msq_max):.6g}")
-            self.G = np.minimum(self.G, float(msq_max) * self._dmax[:, None])
+            self.G = np.minimum(self.G, float(msq_max) * (self._dmax * self._log_scale())[:, None])
         if not self.G.sum() > 0:
             raise ValueError("the three-body weight vanishes on the whole Dalitz plot")
         self._update_cumulative()
@@ -420,7 +440,16 @@ class DalitzSampler:
         # largest A of each inner interval (its ns + 1 points, ends shared), then of the bin's rows
         cols = ns * np.arange(nt)[:, None] + np.arange(ns + 1)[None, :]
         Acell = A[:, cols].max(axis=2)  # (npts, nt)
-        amax_cell = np.maximum(np.maximum(Acell[:nb], Acell[1:nb + 1]), Acell[nb + 1:])
+        # each bin is uniform or log-uniform in s_out (possible where s > 0 at its lower edge; the
+        # envelope then bounds A x s), whichever gives the smaller envelope integral: log-uniform
+        # bins absorb a 1/s peak (the photon propagator at a light pair's threshold)
+        rows = (Acell[:nb], Acell[1:nb + 1], Acell[nb + 1:])
+        srow = (pts[:nb, None], pts[1:nb + 1, None], pts[nb + 1:, None])
+        amax_uni = np.maximum(np.maximum(rows[0], rows[1]), rows[2])
+        amax_log = np.maximum(np.maximum(rows[0] * srow[0], rows[1] * srow[1]), rows[2] * srow[2])
+        logw = _log_widths(edges) if self.weight is not None else np.zeros(nb)
+        logw = np.where(logw * amax_log.sum(axis=1) < np.diff(edges) * amax_uni.sum(axis=1), logw, 0.0)
+        amax_cell = np.where((logw > 0.0)[:, None], amax_log, amax_uni)
         # largest inner range in each bin: 17 points per bin (Delta is smooth inside the region and
         # monotonic near its square-root ends); 1 + 1e-4 covers the spacing
         tb = np.linspace(0.0, 1.0, 17)
@@ -434,9 +463,9 @@ class DalitzSampler:
         wt = np.full(t.size, 1.0 / (t.size - 1))
         wt[0] = wt[-1] = 0.5 / (t.size - 1)
         integ = np.sum(width * (A[nb + 1:] @ wt) * delta[nb + 1:])
-        env = np.sum(width[:, None] * G) / nt
+        env = np.sum(_bin_measure(edges, logw)[:, None] * G) / nt
         eff = float(integ / env) if env > 0 else 0.0
-        return {"perm": perm, "edges": edges, "G": G, "eff": eff, "dmax": dmax, "amax": float(A.max())}
+        return {"perm": perm, "edges": edges, "logw": logw, "G": G, "eff": eff, "dmax": dmax, "amax": float(A.max())}
 
     def _refine(self, n_per_bin: int) -> None:
         """Raise the cells to cover A at ``n_per_bin`` random points per bin (spread evenly over its
@@ -454,7 +483,7 @@ class DalitzSampler:
         A = self._weight_unpolarised(self._body(self.perm, s_out, s_in))
         _check_finite_nonnegative(A)
         amax = np.zeros(nb * nt)
-        np.maximum.at(amax, c, A)
+        np.maximum.at(amax, c, A * np.where(self._logw[b] > 0.0, s_out, 1.0))
         self.scan_max = max(self.scan_max, float(A.max(initial=0.0)))
         self.G = np.maximum(self.G, self.margin * amax.reshape(nb, nt) * self._dmax[:, None])
 
@@ -503,17 +532,21 @@ class DalitzSampler:
         self.spin_dependent = bool(np.any(Bn > 1e-12 * scale.max()))
         self.in_plane = bool(np.all(np.abs(B[:, 1]) <= 1e-9 * scale))
 
+    def _log_scale(self) -> np.ndarray:
+        """Largest s_out of each bin where it is log-uniform (the envelope bounds A x s there), 1 else."""
+        return np.where(self._logw > 0.0, self.edges[1:], 1.0)
+
     def _update_cumulative(self) -> None:
-        width = np.diff(self.edges)
+        measure = _bin_measure(self.edges, self._logw)
         self._Gflat = np.ascontiguousarray(self.G.ravel())
-        self._cum = np.cumsum((self.G * (width[:, None] / self.nt)).ravel())
+        self._cum = np.cumsum((self.G * (measure[:, None] / self.nt)).ravel())
 
     def use_declared_bound(self) -> None:
         """Envelope = msq_max * Delta (the declared bound alone), after the scanned envelope, capped
         at it, was exceeded by a weight that the declared bound still covers."""
         if self.msq_max is None:
             raise ValueError("no declared bound")
-        self.G = np.repeat(float(self.msq_max) * self._dmax[:, None], self.nt, axis=1)
+        self.G = np.repeat(float(self.msq_max) * (self._dmax * self._log_scale())[:, None], self.nt, axis=1)
         self._update_cumulative()
 
     def enlarge(self, factor: float) -> None:
@@ -533,7 +566,7 @@ class DalitzSampler:
         cells = np.empty(m, dtype=np.int64)
         ma, mb, mc = (self.masses[i] for i in self.perm)
         fn = _candidates_np if kern is None else kern.candidates
-        fn(u, self.edges, self._cum, self._Gflat, self.nt, self.M, ma, mb, mc,
+        fn(u, self.edges, self._logw, self._cum, self._Gflat, self.nt, self.M, ma, mb, mc,
            self.perm[0], self.perm[1], self.perm[2], k, env, cells)
         return k, env, cells
 
