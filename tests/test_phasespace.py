@@ -318,7 +318,7 @@ def test_sampler_rejects_closed_decays():
 # (here: 1e-12 of the momentum scale; the selections and comparisons must agree exactly).
 from darkbeam.errors import ConfigurationError  # noqa: E402
 from darkbeam.mc import _jit  # noqa: E402
-from darkbeam.mc import dalitz as dz  # noqa: E402
+from darkbeam.mc import _dalitz_np as dnp  # noqa: E402
 
 
 def _compiled():
@@ -423,7 +423,7 @@ def test_acceptance_agrees_between_paths():
     cells = rng.integers(0, 40, m)
     k = rng.normal(size=(m, 3, 4))
     res = []
-    for fn in (dz._accept_np, kern.accept):
+    for fn in (dnp._accept_np, kern.accept):
         out = np.full((n_ev, 3, 4), -7.0)
         w_out = np.full(n_ev, -7.0)
         done = np.zeros(n_ev, dtype=bool)
@@ -472,7 +472,7 @@ def test_orientation_agrees_between_paths():
     v = rng.random((3, n))
     ia, ib, ic = sampler.perm
     ka, kb = k0.copy(), k0.copy()
-    bad_a = dz._orient_np(ka, A, B[:, 0], B[:, 1], B[:, 2], h, v, ia, ib, ic)
+    bad_a = dnp._orient_np(ka, A, B[:, 0], B[:, 1], B[:, 2], h, v, ia, ib, ic)
     bad_b = kern.orient(kb, A, B[:, 0].copy(), B[:, 1].copy(), B[:, 2].copy(), h, v, ia, ib, ic)
     assert bad_a == bad_b == 20
     _assert_close(ka, kb, 1.0, 1e-12)
@@ -483,8 +483,8 @@ def test_orientation_agrees_between_paths():
     Bp = B.copy()
     Bp[:, 1] = 0.0
     kp, kg = k0.copy(), k0.copy()
-    dz._orient_np(kp, A, Bp[:, 0], None, Bp[:, 2], h, v, ia, ib, ic)
-    dz._orient_np(kg, A, Bp[:, 0], Bp[:, 1], Bp[:, 2], h, v, ia, ib, ic)
+    dnp._orient_np(kp, A, Bp[:, 0], None, Bp[:, 2], h, v, ia, ib, ic)
+    dnp._orient_np(kg, A, Bp[:, 0], Bp[:, 1], Bp[:, 2], h, v, ia, ib, ic)
     np.testing.assert_array_equal(kp, kg)
 
 

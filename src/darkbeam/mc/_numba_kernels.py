@@ -124,7 +124,7 @@ def _bisect_right(c, x):  # pragma: no cover - compiled
 
 @njit(cache=True, inline="always")
 def _fill_body(M, ma, mb, mc, s_ab, s_bc, out, j, ia, ib, ic):  # pragma: no cover - compiled
-    """Body-frame momenta of one Dalitz point (twin: dalitz._fill_body_np)."""
+    """Body-frame momenta of one Dalitz point (twin: _dalitz_np._fill_body_np)."""
     two_m = 2.0 * M
     Ea = (M * M + ma * ma - s_bc) / two_m
     Ec = (M * M + mc * mc - s_ab) / two_m
@@ -161,7 +161,7 @@ def _fill_body(M, ma, mb, mc, s_ab, s_bc, out, j, ia, ib, ic):  # pragma: no cov
 
 @njit(cache=True)
 def candidates(u, edges, logw, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells):  # pragma: no cover
-    """Candidates of DalitzSampler (twin: dalitz._candidates_np)."""
+    """Candidates of DalitzSampler (twin: _dalitz_np._candidates_np)."""
     m = u.shape[1]
     ncell = cum.size
     total = cum[ncell - 1]
@@ -191,7 +191,7 @@ def accept(w, env, u_acc, idx, cells, k, out, w_out, done, cell_ratio):  # pragm
     """Accept candidate j for event idx[j] if u < w/env and the event has none yet (candidates
     are in generation order, so this keeps each event's first accepted one); its weight goes to
     w_out.  Negative or non-finite weights count as bad and are rejected.  Returns (n_bad, largest
-    weight).  Twin: dalitz._accept_np."""
+    weight).  Twin: _dalitz_np._accept_np."""
     n_bad = 0
     w_max = 0.0
     for j in range(w.size):
@@ -216,7 +216,7 @@ def accept(w, env, u_acc, idx, cells, k, out, w_out, done, cell_ratio):  # pragm
 
 @njit(cache=True)
 def orient(k, A, Bx, By, Bz, h, v, ia, ib, ic):  # pragma: no cover - compiled
-    """Exact orientation of body-frame decays from the spin vector B (twin: dalitz._orient_np).
+    """Exact orientation of body-frame decays from the spin vector B (twin: _dalitz_np._orient_np).
     Returns the number of points with |B| > A (1 + 1e-9)."""
     n_bad = 0
     two_pi = 2.0 * np.pi
