@@ -384,39 +384,70 @@ def test_errors():
         dec.sample_channel(zero, 0.1, P, 0.0, rng)
 
 
-def _odd(P, a, b, c, s):
-    """|M|^2 = 1 + 20 when |s| = 1/2 and daughter a points within cos > 0.9 of +y: the envelope scans
-    probe |s| = 0 and 1 only, so they miss it (not a spin-1/2 |M|^2: a test of the safety net)."""
-    half = np.abs(np.sqrt(np.sum(s[:, 1:] ** 2, axis=1)) - 0.5) < 0.1
-    return 1.0 + 20.0 * half * (a[:, 2] > 0.9 * np.sqrt(np.sum(a[:, 1:] ** 2, axis=1)))
+def _central(P, a, b, c, s):
+    """|M|^2 = 1 + 20 where all three (massless) daughters have energies within 0.05 of M/3 at rest
+    (M = 1): p = 24 x 0.05^2 = 0.06 of phase space (tests/test_phasespace.py); spin-independent."""
+    E = np.stack([a[:, 0], b[:, 0], c[:, 0]], axis=1)
+    return 1.0 + 20.0 * np.all(np.abs(E - 1.0 / 3.0) < 0.05, axis=1)
 
 
-def test_declared_bound_backs_up_the_scan():
+#: fraction of decays in the feature: 21 p / (1 + 20 p)
+_P_CENTRAL = 24 * 0.05**2
+_FRAC_CENTRAL = 21 * _P_CENTRAL / (1 + 20 * _P_CENTRAL)
+
+
+@pytest.fixture
+def coarse_scan(monkeypatch):
+    """Samplers built with a scan too coarse to see the central feature (inner ends of the Dalitz plot
+    at a few outer points, no random points)."""
+    import functools
+
+    from darkbeam.mc import dalitz
+
+    monkeypatch.setattr(dec, "DalitzSampler", functools.partial(dalitz.DalitzSampler, n_lin=4, n_log=1, n_cells=1, n_sub=1, n_refine=0))
+
+
+def _in_central(k):
+    return np.all(np.abs(k[:, :, 0] - 1.0 / 3.0) < 0.05, axis=1)
+
+
+def test_declared_bound_backs_up_the_scan(coarse_scan):
     """With msq_max declared (and right), a feature the scans miss needs no warning: the sampler
-    falls back to the declared bound and the result is exact (fraction 21 p/(1 + 20 p) = 0.525)."""
-    ch = Channel("X", ("nu_e", "nu_mu", "nu_tau"), 1.0, ThreeBody(_odd, msq_max=21.0))
+    falls back to the declared bound and the result is exact."""
+    ch = Channel("X", ("nu_e", "nu_mu", "nu_tau"), 1.0, ThreeBody(_central, msq_max=21.0), masses=(0.0, 0.0, 0.0))
     M, n = 1.0, 20000
     P = np.tile([M, 0.0, 0.0, 0.0], (n, 1))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         k = dec.sample_channel(ch, M, P, 0.5, np.random.default_rng(3))
-    frac = np.mean(k[:, 0, 2] / fv.three_momentum(k[:, 0]) > 0.9)
-    assert abs(frac - 0.525) < 5 * np.sqrt(0.525 * 0.475 / n)
+    frac = np.mean(_in_central(k))
+    assert abs(frac - _FRAC_CENTRAL) < 5 * np.sqrt(_FRAC_CENTRAL * (1 - _FRAC_CENTRAL) / n)
 
 
-def test_missed_feature_is_repaired_with_a_warning():
-    """A weight with a feature the envelope scans cannot see (they probe |s| = 0 and 1, this one
-    jumps at |s| = 1/2; see tests/test_phasespace.py): the glue warns, raises the envelope and
-    resamples, and the fraction of decays in the feature is then right: with p = P(cos > 0.9) = 0.05
-    for an isotropic direction and weight 1 + 20 there, (21 p) / (1 + 20 p) = 0.525."""
-
-    ch = Channel("X", ("nu_e", "nu_mu", "nu_tau"), 1.0, ThreeBody(_odd))
+def test_missed_feature_is_repaired_with_a_warning(coarse_scan):
+    """A weight with a feature the envelope scans cannot see: the glue warns, raises the envelope and
+    resamples, and the fraction of decays in the feature is then right (21 p / (1 + 20 p))."""
+    ch = Channel("X", ("nu_e", "nu_mu", "nu_tau"), 1.0, ThreeBody(_central), masses=(0.0, 0.0, 0.0))
     M, n = 1.0, 20000
     P = np.tile([M, 0.0, 0.0, 0.0], (n, 1))  # at rest: the rest frame is the lab, +z the spin axis
     with pytest.warns(dec.BoundExceededWarning):
         k = dec.sample_channel(ch, M, P, 0.5, np.random.default_rng(3))
-    frac = np.mean(k[:, 0, 2] / fv.three_momentum(k[:, 0]) > 0.9)
-    assert abs(frac - 0.525) < 5 * np.sqrt(0.525 * 0.475 / n)
+    frac = np.mean(_in_central(k))
+    assert abs(frac - _FRAC_CENTRAL) < 5 * np.sqrt(_FRAC_CENTRAL * (1 - _FRAC_CENTRAL) / n)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         dec.sample_channel(ch, M, P, 0.5, np.random.default_rng(4))  # the raised envelope is kept
+
+
+def test_weight_not_of_spin_half_form_is_an_error():
+    """A weight that is not A + B.s (it jumps at |s| = 1/2) is refused with a clear error (the exact
+    orientation sampling relies on the linear spin dependence of a spin-1/2 |M|^2)."""
+
+    def odd(P, a, b, c, s):
+        half = np.abs(np.sqrt(np.sum(s[:, 1:] ** 2, axis=1)) - 0.5) < 0.1
+        return 1.0 + 20.0 * half * (a[:, 2] > 0.9 * np.sqrt(np.sum(a[:, 1:] ** 2, axis=1)))
+
+    ch = Channel("X", ("nu_e", "nu_mu", "nu_tau"), 1.0, ThreeBody(odd))
+    P = np.tile([1.0, 0.0, 0.0, 0.0], (10, 1))
+    with pytest.raises(KinematicsError, match="spin-1/2 or spinless"):
+        dec.sample_channel(ch, 1.0, P, 0.5, np.random.default_rng(3))

@@ -255,22 +255,56 @@ def test_peaked_weight_sampled_efficiently_and_exactly():
     assert p > 1e-3
 
 
+def _central_feature(k, s3):
+    """1 + 20 where every daughter's energy is within 0.05 of M/3 = 1/3 (massless daughters, M = 1):
+    a hexagon of area 3 delta^2 in the (E1, E2) Dalitz triangle of area 1/8, i.e. p = 24 delta^2 = 0.06
+    of phase space; spin-independent and rotation invariant."""
+    E = k[:, :, 0]
+    return 1.0 + 20.0 * np.all(np.abs(E - 1.0 / 3.0) < 0.05, axis=1)
+
+
+#: a scan that sees only the Dalitz plot's inner ends at a few outer points (no random points): it
+#: misses the central feature
+_COARSE = dict(n_lin=4, n_log=1, n_cells=1, n_sub=1, n_refine=0)
+
+
 def test_sampler_reports_a_missed_feature():
-    """A weight with a feature that the scans cannot see is reported (max_ratio > 1; the glue then
-    raises the envelope and resamples: tests/test_decay_sampling.py).  The scans probe |s| = 0 and
-    1 only (|M|^2 of a spin-1/2 parent is linear in s); this weight is not, it jumps at |s| = 1/2."""
-    M, m = 1.0, (0.1, 0.1, 0.1)
-
-    def weight(k, s3):
-        half = np.abs(np.linalg.norm(s3, axis=1) - 0.5) < 0.1
-        return 1.0 + 20.0 * half * (k[:, 0, 2] > 0.9 * fv.three_momentum(k[:, 0]))
-
-    sampler = ps.DalitzSampler(M, m, weight)
+    """A feature the envelope scans miss is reported (max_ratio > 1, per cell; the glue then raises
+    the envelope and resamples: tests/test_decay_sampling.py), and after :meth:`enlarge` the sample is
+    exact: the fraction of decays in the feature is 21 p / (1 + 20 p) with p = 0.06."""
+    M, m = 1.0, (0.0, 0.0, 0.0)
+    sampler = ps.DalitzSampler(M, m, _central_feature, **_COARSE)
     _, st = sampler.sample(np.random.default_rng(1), np.full(5000, 0.5))
     assert st.max_ratio > 1.0
     assert np.all(st.bin_max_ratio >= 0) and st.bin_max_ratio.max() == st.max_ratio
-    _, st = sampler.sample(np.random.default_rng(1), np.full(5000, 1.0))
+    assert st.bin_max_ratio.size == sampler.G.size
+    sampler.enlarge(st.max_ratio * 1.25)
+    n = 40000
+    k, st = sampler.sample(np.random.default_rng(2), np.full(n, 0.5))
     assert st.max_ratio <= 1.0
+    frac = np.mean(_central_feature(k, None) > 1.0)
+    p = 24 * 0.05**2
+    expect = 21 * p / (1 + 20 * p)
+    assert abs(frac - expect) < 5 * np.sqrt(expect * (1 - expect) / n)
+
+
+def test_sampler_refuses_weights_that_are_not_spin_half():
+    """The orientation is drawn from |M|^2 = A + B.s, so a weight not of that form (here: it jumps at
+    |s| = 1/2 for one orientation; or not rotation invariant) is refused at set-up, not sampled wrong."""
+
+    def jump(k, s3):
+        half = np.abs(np.linalg.norm(s3, axis=1) - 0.5) < 0.1
+        return 1.0 + 20.0 * half * (k[:, 0, 2] > 0.9 * fv.three_momentum(k[:, 0]))
+
+    def along_x(k, s3):  # prefers daughter 0 along +x whatever the spin: not rotation invariant
+        return 2.0 + k[:, 0, 1] / fv.three_momentum(k[:, 0])
+
+    for w in (jump, along_x):
+        with pytest.raises(ValueError, match="spin-1/2 or spinless"):
+            ps.DalitzSampler(1.0, (0.1, 0.1, 0.1), w)
+    # the spin-1/2 weight of these tests passes, with B in the decay plane
+    sampler = ps.DalitzSampler(1.0, (0.0, 0.01, 0.01), _polarised_weight)
+    assert sampler.spin_dependent and sampler.in_plane
 
 
 def test_sampler_rejects_closed_decays():
@@ -284,6 +318,7 @@ def test_sampler_rejects_closed_decays():
 # (here: 1e-12 of the momentum scale; the selections and comparisons must agree exactly).
 from darkbeam.errors import ConfigurationError  # noqa: E402
 from darkbeam.mc import _jit  # noqa: E402
+from darkbeam.mc import _dalitz_np as dnp  # noqa: E402
 
 
 def _compiled():
@@ -342,33 +377,34 @@ def test_limits_and_configurations_agree_between_paths(M, m):
 
 
 def test_candidates_agree_between_paths():
-    """The candidate generator of DalitzSampler (bin choice by inverse CDF of the two-component
-    envelope, Dalitz point, configuration, envelope density) for |h| = 0, 1 and in between."""
+    """The candidate generator of DalitzSampler (cell choice by inverse CDF of the envelope, Dalitz
+    point, body-frame configuration, envelope density) agrees between the paths; the body frame has
+    p_a along +z and p_b in the xz plane; the cells are drawn with the envelope's probabilities."""
     kern = _compiled()
     sampler = ps.DalitzSampler(1.0, (0.0, 0.01, 0.01), _polarised_weight)
     rng = np.random.default_rng(5)
     m = 20000
-    u = rng.random((7, m))
-    habs = rng.random(m)
-    habs[:2000] = 0.0
-    habs[2000:4000] = 1.0
-    k_a, env_a, b_a = sampler._candidates(u, habs, None)
-    k_b, env_b, b_b = sampler._candidates(u, habs, kern)
-    np.testing.assert_array_equal(b_a, b_b)
+    u = rng.random((4, m))
+    k_a, env_a, c_a = sampler._candidates(u, None)
+    k_b, env_b, c_b = sampler._candidates(u, kern)
+    np.testing.assert_array_equal(c_a, c_b)
     assert np.all(env_a > 0) and np.array_equal(np.isinf(env_a), np.isinf(env_b))
     fin = np.isfinite(env_a)
     np.testing.assert_allclose(env_a[fin], env_b[fin], rtol=1e-12, atol=0)
     _assert_close(k_a, k_b, 1.0, 1e-12)
-    # the bins are drawn from the envelope: the polarised component's bins for |h| = 1
-    cdf = sampler.cP / sampler.cP[-1]
-    expect = np.diff(np.concatenate([[0.0], cdf]))
-    counts = np.bincount(b_a[2000:4000], minlength=expect.size)
-    assert abs(counts @ np.arange(expect.size) / 2000 - expect @ np.arange(expect.size)) < 5 * np.sqrt(expect @ np.arange(expect.size) ** 2 / 2000)
+    ia, ib, _ = sampler.perm
+    assert np.all(k_a[:, :, 2] == 0.0) and np.all(k_a[:, ia, 1] == 0.0) and np.all(k_a[:, ib, 1] >= 0.0)
+    _assert_close(k_a.sum(axis=1), np.array([1.0, 0.0, 0.0, 0.0]), 1.0, 1e-12)
+    prob = np.diff(np.concatenate([[0.0], sampler._cum])) / sampler._cum[-1]
+    keep = prob * m > 20
+    counts = np.bincount(c_a, minlength=prob.size)
+    _, p = _chi2_pvalue(np.append(counts[keep], counts[~keep].sum()), m * np.append(prob[keep], prob[~keep].sum()))
+    assert p > 1e-3
 
 
 def test_acceptance_agrees_between_paths():
-    """Acceptance: first accepted candidate per event, bad weights (negative, NaN, inf) rejected and
-    counted, the largest ratio above 1 per bin, already-finished events untouched."""
+    """Acceptance: first accepted candidate per event (its weight kept), bad weights (negative, NaN,
+    inf) rejected and counted, the largest ratio above 1 per cell, already-finished events untouched."""
     kern = _compiled()
     rng = np.random.default_rng(6)
     n_ev, mult = 3000, 4
@@ -384,19 +420,21 @@ def test_acceptance_agrees_between_paths():
     env[rng.choice(m, 50, replace=False)] = np.inf  # empty inner range
     env[rng.choice(m, 200, replace=False)] = 0.05  # ratios above 1
     u_acc = rng.random(m)
-    bins = rng.integers(0, 40, m)
+    cells = rng.integers(0, 40, m)
     k = rng.normal(size=(m, 3, 4))
     res = []
-    for fn in (ps._accept_np, kern.accept):
+    for fn in (dnp._accept_np, kern.accept):
         out = np.full((n_ev, 3, 4), -7.0)
+        w_out = np.full(n_ev, -7.0)
         done = np.zeros(n_ev, dtype=bool)
         done[pending[:100]] = True  # finished earlier: must stay untouched
-        bin_ratio = np.zeros(40)
-        n_bad, w_max = fn(w, env, u_acc, idx, bins, k, out, done, bin_ratio)
-        res.append((out, done, bin_ratio, n_bad, w_max))
-    (out_a, done_a, br_a, nb_a, wm_a), (out_b, done_b, br_b, nb_b, wm_b) = res
+        ratio = np.zeros(40)
+        n_bad, w_max = fn(w, env, u_acc, idx, cells, k, out, w_out, done, ratio)
+        res.append((out, w_out, done, ratio, n_bad, w_max))
+    (out_a, wo_a, done_a, br_a, nb_a, wm_a), (out_b, wo_b, done_b, br_b, nb_b, wm_b) = res
     np.testing.assert_array_equal(done_a, done_b)
     np.testing.assert_array_equal(out_a, out_b)
+    np.testing.assert_array_equal(wo_a, wo_b)
     np.testing.assert_array_equal(br_a, br_b)
     assert nb_a == nb_b == 90 and wm_a == wm_b
     # independent check of the rule: each event's first candidate with u < w/env (bad weights never)
@@ -411,8 +449,43 @@ def test_acceptance_agrees_between_paths():
         if e not in set(pending[:100]):
             expect_done[e] = True
             np.testing.assert_array_equal(out_a[e], k[j])
+            assert wo_a[e] == w[j]
     np.testing.assert_array_equal(done_a, expect_done)
     assert np.all(out_a[pending[:100]] == -7.0)
+
+
+def test_orientation_agrees_between_paths():
+    """The exact orientation: numpy (general and in-plane forms) and compiled agree; it is a rotation
+    (lengths and the angles between daughters kept, momentum conserved); |B| > A is counted as bad."""
+    kern = _compiled()
+    rng = np.random.default_rng(7)
+    sampler = ps.DalitzSampler(1.0, (0.0, 0.01, 0.01), _polarised_weight)
+    n = 6000
+    k0, _, _ = sampler._candidates(rng.random((4, n)), None)
+    A = rng.uniform(0.5, 2.0, n)
+    B = rng.normal(size=(n, 3))
+    B *= (A * rng.uniform(0.0, 1.0, n) / np.linalg.norm(B, axis=1))[:, None]
+    B[:300] = 0.0  # no spin dependence
+    B[300:600] = [0.0, 1.0, 0.0] * A[300:600, None]  # along the normal: the e1 = x branch
+    B[600:620] *= 1.5 * A[600:620, None] / np.linalg.norm(B[600:620], axis=1)[:, None]  # |B| > A: bad
+    h = rng.uniform(-1, 1, n)
+    v = rng.random((3, n))
+    ia, ib, ic = sampler.perm
+    ka, kb = k0.copy(), k0.copy()
+    bad_a = dnp._orient_np(ka, A, B[:, 0], B[:, 1], B[:, 2], h, v, ia, ib, ic)
+    bad_b = kern.orient(kb, A, B[:, 0].copy(), B[:, 1].copy(), B[:, 2].copy(), h, v, ia, ib, ic)
+    assert bad_a == bad_b == 20
+    _assert_close(ka, kb, 1.0, 1e-12)
+    np.testing.assert_allclose(np.linalg.norm(ka[:, :, 1:], axis=2), np.linalg.norm(k0[:, :, 1:], axis=2), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(np.einsum("ni,ni->n", ka[:, 0, 1:], ka[:, 1, 1:]), np.einsum("ni,ni->n", k0[:, 0, 1:], k0[:, 1, 1:]), atol=1e-14)
+    _assert_close(ka.sum(axis=1), np.array([1.0, 0.0, 0.0, 0.0]), 1.0, 1e-12)
+    # in-plane form (B_y = 0 and body momenta in the xz plane) = the general one with B_y = 0
+    Bp = B.copy()
+    Bp[:, 1] = 0.0
+    kp, kg = k0.copy(), k0.copy()
+    dnp._orient_np(kp, A, Bp[:, 0], None, Bp[:, 2], h, v, ia, ib, ic)
+    dnp._orient_np(kg, A, Bp[:, 0], Bp[:, 1], Bp[:, 2], h, v, ia, ib, ic)
+    np.testing.assert_array_equal(kp, kg)
 
 
 def test_lab_transform_agrees_between_paths():

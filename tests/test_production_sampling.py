@@ -132,11 +132,16 @@ def test_polarisation_in_the_lab_against_the_particle_rest_frame():
 
 
 def test_three_body_polarisation_goes_to_minus_one_for_a_light_hnl():
+    """|h + 1| is O((m_N/E_N)^2): below 1e-4 except for the ~3e-4 of decays whose N is slow (E_N down
+    to 4 MeV for m_N = 0.1 MeV; 3.1e-4 of 5 x 10^5 decays with the sampler before and after issue 10's
+    envelope, so a strict bound on 2000 decays held or failed by the draw of the seed)."""
     ch = _chan("K+ -> pi0 mu+ N4", m4=1e-4, Umu4=1e-3)
-    rest = ch.sampler(2000, np.random.default_rng(1))
-    np.testing.assert_allclose(rest.polarisation, -1.0, rtol=0, atol=1e-4)
-    anti = _chan("K- -> pi0 mu- N4_bar", m4=1e-4, Umu4=1e-3).sampler(2000, np.random.default_rng(1))
-    np.testing.assert_allclose(anti.polarisation, 1.0, rtol=0, atol=1e-4)
+    rest = ch.sampler(4000, np.random.default_rng(1))
+    anti = _chan("K- -> pi0 mu- N4_bar", m4=1e-4, Umu4=1e-3).sampler(4000, np.random.default_rng(1))
+    for pol, h in ((rest.polarisation, -1.0), (anti.polarisation, 1.0)):
+        np.testing.assert_allclose(pol, h, rtol=0, atol=1e-2)
+        assert np.mean(np.abs(pol - h) > 1e-4) < 0.005
+        assert abs(np.mean(pol) - h) < 1e-5
 
 
 def test_bad_parents_are_clear_errors():

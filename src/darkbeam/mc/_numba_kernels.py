@@ -4,7 +4,7 @@ This module imports numba at its top and is itself imported only through
 :func:`darkbeam.mc._jit.kernels`, i.e. the first time a batch at or above the JIT threshold is
 processed: importing darkbeam and running small batches never loads numba (whose initialisation
 costs ~0.5-1 s of CPU per process).  Each kernel has a pure-numpy twin in
-:mod:`darkbeam.mc.phasespace` / :mod:`darkbeam.mc.fourvec` that evaluates the same expressions in
+:mod:`darkbeam.mc.phasespace`, :mod:`darkbeam.mc.dalitz` and :mod:`darkbeam.mc.fourvec` that evaluates the same expressions in
 the same order, so that both give the same numbers to rounding (tests/test_phasespace.py checks it).
 Formulas and their sources: the docstrings of the numpy twins and docs/decay_sampling.md.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["limits_vec", "three_body_rest", "candidates", "accept", "helicity_frame_to_lab"]
+__all__ = ["limits_vec", "three_body_rest", "candidates", "accept", "orient", "helicity_frame_to_lab"]
 
 
 @njit(cache=True, inline="always")
@@ -122,40 +122,76 @@ def _bisect_right(c, x):  # pragma: no cover - compiled
     return lo
 
 
+@njit(cache=True, inline="always")
+def _fill_body(M, ma, mb, mc, s_ab, s_bc, out, j, ia, ib, ic):  # pragma: no cover - compiled
+    """Body-frame momenta of one Dalitz point (twin: _dalitz_np._fill_body_np)."""
+    two_m = 2.0 * M
+    Ea = (M * M + ma * ma - s_bc) / two_m
+    Ec = (M * M + mc * mc - s_ab) / two_m
+    Eb = M - Ea - Ec
+    pa2 = max(Ea * Ea - ma * ma, 0.0)
+    pb2 = max(Eb * Eb - mb * mb, 0.0)
+    pc2 = max(Ec * Ec - mc * mc, 0.0)
+    pa = np.sqrt(pa2)
+    pb = np.sqrt(pb2)
+    pc = np.sqrt(pc2)
+    den = 2.0 * pa * pb
+    if den > 0.0:
+        cab = min(max((pc2 - pa2 - pb2) / den, -1.0), 1.0)
+        heron = (pa + pb + pc) * (-pa + pb + pc) * (pa - pb + pc) * (pa + pb - pc)
+        sab = min(np.sqrt(max(heron, 0.0)) / den, 1.0)
+    else:
+        cab = 1.0
+        sab = 0.0
+    bx = pb * sab
+    bz = pb * cab
+    out[j, ia, 0] = Ea
+    out[j, ia, 1] = 0.0
+    out[j, ia, 2] = 0.0
+    out[j, ia, 3] = pa
+    out[j, ib, 0] = Eb
+    out[j, ib, 1] = bx
+    out[j, ib, 2] = 0.0
+    out[j, ib, 3] = bz
+    out[j, ic, 0] = Ec
+    out[j, ic, 1] = -bx
+    out[j, ic, 2] = 0.0
+    out[j, ic, 3] = -(pa + bz)
+
+
 @njit(cache=True)
-def candidates(u, habs, edges, cU, cP, gU, gP, M, ma, mb, mc, ia, ib, ic, k, env, bins):  # pragma: no cover
-    """Candidates of DalitzSampler (twin: phasespace._candidates_np)."""
-    m = habs.size
-    nb = edges.size - 1
-    IU = cU[nb - 1]
-    IP = cP[nb - 1]
+def candidates(u, edges, logw, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells):  # pragma: no cover
+    """Candidates of DalitzSampler (twin: _dalitz_np._candidates_np)."""
+    m = u.shape[1]
+    ncell = cum.size
+    total = cum[ncell - 1]
     for j in range(m):
-        ha = habs[j]
-        # one uniform picks the mixture component and, rescaled, the bin (inverse CDF)
-        pP = ha * IP / ((1.0 - ha) * IU + ha * IP)
-        x = u[0, j]
-        if x < pP:
-            b = _bisect_right(cP, (x / pP) * IP)
+        c = _bisect_right(cum, u[0, j] * total)
+        if c > ncell - 1:
+            c = ncell - 1
+        b = c // nt
+        jj = c - b * nt
+        lw = logw[b]
+        if lw > 0.0:
+            s_out = min(edges[b] * np.exp(lw * u[1, j]), edges[b + 1])
+            scale = s_out
         else:
-            b = _bisect_right(cU, ((x - pP) / (1.0 - pP)) * IU)
-        if b > nb - 1:
-            b = nb - 1
-        s_out = edges[b] + (edges[b + 1] - edges[b]) * u[1, j]
+            s_out = edges[b] + (edges[b + 1] - edges[b]) * u[1, j]
+            scale = 1.0
         lo, hi = _limits_scalar(M, ma, mb, mc, s_out)
         d = max(hi - lo, 0.0)
-        s_in = lo + d * u[2, j]
-        g = (1.0 - ha) * gU[b] + ha * gP[b]
-        env[j] = g / d if d > 0.0 else np.inf
-        bins[j] = b
-        _fill_three_body(M, ma, mb, mc, s_out, s_in, u[3, j], u[4, j], u[5, j], k, j, ia, ib, ic)
+        s_in = lo + d * ((jj + u[2, j]) / nt)
+        env[j] = G[c] / (d * scale) if d > 0.0 else np.inf
+        cells[j] = c
+        _fill_body(M, ma, mb, mc, s_out, s_in, k, j, ia, ib, ic)
 
 
 @njit(cache=True)
-def accept(w, env, u_acc, idx, bins, k, out, done, bin_ratio):  # pragma: no cover - compiled
+def accept(w, env, u_acc, idx, cells, k, out, w_out, done, cell_ratio):  # pragma: no cover - compiled
     """Accept candidate j for event idx[j] if u < w/env and the event has none yet (candidates
-    are in generation order, so this keeps each event's first accepted one).  Negative or
-    non-finite weights count as bad and are rejected.  Returns (n_bad, largest weight).
-    Twin: phasespace._accept_np."""
+    are in generation order, so this keeps each event's first accepted one); its weight goes to
+    w_out.  Negative or non-finite weights count as bad and are rejected.  Returns (n_bad, largest
+    weight).  Twin: _dalitz_np._accept_np."""
     n_bad = 0
     w_max = 0.0
     for j in range(w.size):
@@ -166,15 +202,99 @@ def accept(w, env, u_acc, idx, bins, k, out, done, bin_ratio):  # pragma: no cov
         if wj > w_max:
             w_max = wj
         r = wj / env[j]
-        if r > 1.0 and r > bin_ratio[bins[j]]:
-            bin_ratio[bins[j]] = r
+        if r > 1.0 and r > cell_ratio[cells[j]]:
+            cell_ratio[cells[j]] = r
         e = idx[j]
         if u_acc[j] < r and not done[e]:
             done[e] = True
+            w_out[e] = wj
             for a in range(3):
                 for c in range(4):
                     out[e, a, c] = k[j, a, c]
     return n_bad, w_max
+
+
+@njit(cache=True)
+def orient(k, A, Bx, By, Bz, h, v, ia, ib, ic):  # pragma: no cover - compiled
+    """Exact orientation of body-frame decays from the spin vector B (twin: _dalitz_np._orient_np).
+    Returns the number of points with |B| > A (1 + 1e-9)."""
+    n_bad = 0
+    two_pi = 2.0 * np.pi
+    for j in range(A.size):
+        a_ = A[j]
+        Bn = np.sqrt(Bx[j] * Bx[j] + By[j] * By[j] + Bz[j] * Bz[j])
+        if not (Bn <= a_ * (1.0 + 1e-9)):
+            n_bad += 1
+        if Bn > 0.0:
+            r = min(Bn / a_, 1.0)
+            bx = Bx[j] / Bn
+            by = By[j] / Bn
+            bz = Bz[j] / Bn
+        else:
+            r = 0.0
+            bx = 0.0
+            by = 0.0
+            bz = 1.0
+        # cos of d with +z from (1 + slope c)/2 (twin: phasespace.sample_cos_linear)
+        slope = h[j] * r
+        kk = 2.0 - slope - 4.0 * v[0, j]
+        c = -kk / (1.0 + np.sqrt(max(1.0 - slope * kk, 0.0)))
+        c = min(max(c, -1.0), 1.0)
+        s = np.sqrt(max(1.0 - c * c, 0.0))
+        phi = two_pi * v[1, j]
+        psi = two_pi * v[2, j]
+        cf = np.cos(phi)
+        sf = np.sin(phi)
+        cp = np.cos(psi)
+        sp = np.sin(psi)
+        if abs(by) < 0.5:
+            tb = by
+            e1x = 0.0 - tb * bx
+            e1y = 1.0 - tb * by
+        else:
+            tb = bx
+            e1x = 1.0 - tb * bx
+            e1y = 0.0 - tb * by
+        e1z = -tb * bz
+        nrm = np.sqrt(e1x * e1x + e1y * e1y + e1z * e1z)
+        e1x = e1x / nrm
+        e1y = e1y / nrm
+        e1z = e1z / nrm
+        e2x = by * e1z - bz * e1y
+        e2y = bz * e1x - bx * e1z
+        e2z = bx * e1y - by * e1x
+        dx = s * cf
+        dy = s * sf
+        dz = c
+        fx = cp * c * cf - sp * sf
+        fy = cp * c * sf + sp * cf
+        fz = -cp * s
+        gx = -sp * c * cf - cp * sf
+        gy = -sp * c * sf + cp * cf
+        gz = sp * s
+        sx = 0.0
+        sy = 0.0
+        sz = 0.0
+        for i in (ia, ib):
+            qx = k[j, i, 1]
+            qy = k[j, i, 2]
+            qz = k[j, i, 3]
+            x1 = qx * bx + qy * by + qz * bz
+            x2 = qx * e1x + qy * e1y + qz * e1z
+            x3 = qx * e2x + qy * e2y + qz * e2z
+            nx = x1 * dx + x2 * fx + x3 * gx
+            ny = x1 * dy + x2 * fy + x3 * gy
+            nz = x1 * dz + x2 * fz + x3 * gz
+            k[j, i, 1] = nx
+            k[j, i, 2] = ny
+            k[j, i, 3] = nz
+            sx += nx
+            sy += ny
+            sz += nz
+        k[j, ic, 1] = -sx
+        k[j, ic, 2] = -sy
+        k[j, ic, 3] = -sz
+    return n_bad
 
 
 @njit(cache=True)

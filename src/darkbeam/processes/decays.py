@@ -10,9 +10,11 @@ with its :class:`TwoBody` / :class:`ThreeBody` kinematics) to the samplers of
 * two-body: dGamma/dcos(theta) = Gamma/2 (1 + alpha h cos(theta)), theta the angle of daughters[0]
   with the spin axis (physics/channels.py);
 * three-body: |M|^2(P, k1, k2, k3, s) of the channel (the particle's matrix element), sampled exactly
-  by accept-reject against an envelope found by scanning (capped at ``ThreeBody.msq_max`` when that
-  is declared; a weight above a declared msq_max is a KinematicsError, one above the scanned
-  envelope raises it, warns with :class:`BoundExceededWarning` and resamples);
+  by :class:`darkbeam.mc.dalitz.DalitzSampler`: the Dalitz point by accept-reject of the spin average
+  against a tabulated envelope found by scanning (capped at ``ThreeBody.msq_max`` when that is
+  declared; a weight above a declared msq_max is a KinematicsError, one above the scanned envelope
+  raises it, warns with :class:`BoundExceededWarning` and resamples), the orientation exactly from
+  the linear spin dependence |M|^2 = A + B.s (a weight not of that form is a KinematicsError);
 * antiparticle parents by CP: labels conjugated and s -> -s (CP takes a particle of momentum p and
   spin s to an antiparticle of momentum -p and spin s; with all daughter momenta also reversed, the
   angular correlation with s flips sign, i.e. alpha h -> -alpha h and msq(..., s) -> msq(..., -s));
@@ -31,8 +33,9 @@ import numpy as np
 
 from darkbeam.errors import ConfigurationError, KinematicsError
 from darkbeam.mc._jit import outer_batch
+from darkbeam.mc.dalitz import DalitzSampler
 from darkbeam.mc.fourvec import helicity_frame_to_lab
-from darkbeam.mc.phasespace import DalitzSampler, two_body_rest
+from darkbeam.mc.phasespace import two_body_rest
 from darkbeam.physics.channels import Channel, ThreeBody, TwoBody
 from darkbeam.physics.particles import conjugate, mass_of
 

@@ -27,11 +27,15 @@ from typing import NamedTuple
 import numpy as np
 
 from darkbeam.errors import ConfigurationError, KinematicsError
+from darkbeam.mc.dalitz import DalitzSampler
 from darkbeam.mc.fourvec import boost_from_rest
-from darkbeam.mc.phasespace import DalitzSampler, two_body_rest
+from darkbeam.mc.phasespace import two_body_rest
 from darkbeam.physics.production.channel import ProductionChannel, RestFrameSample
 from darkbeam.physics.production.hnl_currents import helicity_vector, mdot
-from darkbeam.physics.production.kinematics import ThreeBodyKinematics, TwoBodyKinematics
+from darkbeam.physics.production.kinematics import (
+    ThreeBodyKinematics,
+    TwoBodyKinematics,
+)
 
 __all__ = ["sample_rest_frame", "sample_production", "ProductionSample", "lab_polarisation"]
 

@@ -1,0 +1,204 @@
+"""numpy kernels of :class:`darkbeam.mc.dalitz.DalitzSampler`: body-frame Dalitz configurations,
+candidate generation, acceptance and the exact orientation.
+
+Each is the twin of a numba kernel in :mod:`darkbeam.mc._numba_kernels` (same expressions in the
+same order, same random numbers: the same results to rounding; tests/test_phasespace.py).  Formulas:
+docs/decay_sampling.md and the docstring of :mod:`darkbeam.mc.dalitz`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from darkbeam.mc.phasespace import _blocks, _limits_np, sample_cos_linear
+
+_TWO_PI = 2.0 * np.pi
+#: a weight is bad when |B| exceeds A by more than this (relative): |M|^2 < 0 for some spin
+_SPIN_TOL = 1e-9
+
+
+def _fill_body_np(M, ma, mb, mc, s_ab, s_bc, out, ia, ib, ic) -> None:
+    """Rest-frame momenta of Dalitz points (s_ab, s_bc) (m,) in the body frame: p_a along +z, p_b in
+    the xz plane with p_b,x >= 0, p_c = -(p_a + p_b); particle a in column ia of out (m, 3, 4), b in
+    ib, c in ic.  The formulas of :func:`darkbeam.mc.phasespace.three_body_rest` at the orientation
+    cos(theta) = 1, phi = psi = 0 (sin(ab) from Heron's formula)."""
+    two_m = 2.0 * M
+    Ea = (M * M + ma * ma - s_bc) / two_m
+    Ec = (M * M + mc * mc - s_ab) / two_m
+    Eb = M - Ea - Ec
+    pa2 = np.maximum(Ea * Ea - ma * ma, 0.0)
+    pb2 = np.maximum(Eb * Eb - mb * mb, 0.0)
+    pc2 = np.maximum(Ec * Ec - mc * mc, 0.0)
+    pa = np.sqrt(pa2)
+    pb = np.sqrt(pb2)
+    pc = np.sqrt(pc2)
+    den = 2.0 * pa * pb
+    heron = (pa + pb + pc) * (-pa + pb + pc) * (pa - pb + pc) * (pa + pb - pc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cab = np.minimum(np.maximum((pc2 - pa2 - pb2) / den, -1.0), 1.0)
+        sab = np.minimum(np.sqrt(np.maximum(heron, 0.0)) / den, 1.0)
+    flat = ~(den > 0.0)
+    if flat.any():
+        cab[flat] = 1.0
+        sab[flat] = 0.0
+    bx = pb * sab
+    bz = pb * cab
+    out[:, ia, 0] = Ea
+    out[:, ia, 1] = 0.0
+    out[:, ia, 2] = 0.0
+    out[:, ia, 3] = pa
+    out[:, ib, 0] = Eb
+    out[:, ib, 1] = bx
+    out[:, ib, 2] = 0.0
+    out[:, ib, 3] = bz
+    out[:, ic, 0] = Ec
+    out[:, ic, 1] = -bx
+    out[:, ic, 2] = 0.0
+    out[:, ic, 3] = -(pa + bz)
+
+
+def _candidates_np(u, edges, logw, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells) -> None:
+    """numpy twin of the compiled candidate generator (in blocks of _BLOCK): per candidate, u[0] picks
+    the envelope cell by inverse CDF (first cell whose cumulative integral exceeds u[0] x total,
+    np.searchsorted side='right' = bisect_right), u[1] places s_out in the cell's outer bin
+    (log-uniform, s = e_b exp(logw_b u), in bins with logw_b = ln(e_b+1/e_b) > 0; uniform where
+    logw_b = 0), u[2] t in its inner interval, s_in = lo + (hi - lo) t.  Fills k (m, 3, 4) (body
+    frame), env (m,) the envelope density per unit s_in (G/Delta, over s_out in log bins; inf where
+    the inner range is empty) and cells (m,)."""
+    total = cum[-1]
+    ncell = cum.size
+    for sl in _blocks(u.shape[1]):
+        c = np.searchsorted(cum, u[0, sl] * total, side="right")
+        np.minimum(c, ncell - 1, out=c)
+        b = c // nt
+        j = c - b * nt
+        e0 = edges[b]
+        e1 = edges[b + 1]
+        lw = logw[b]
+        islog = lw > 0.0
+        s_out = np.where(islog, np.minimum(e0 * np.exp(lw * u[1, sl]), e1), e0 + (e1 - e0) * u[1, sl])
+        lo, hi = _limits_np(M, ma, mb, mc, s_out)
+        d = np.maximum(hi - lo, 0.0)
+        s_in = lo + d * ((j + u[2, sl]) / nt)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            env[sl] = np.where(d > 0.0, G[c] / (d * np.where(islog, s_out, 1.0)), np.inf)
+        cells[sl] = c
+        _fill_body_np(M, ma, mb, mc, s_out, s_in, k[sl], ia, ib, ic)
+
+
+def _accept_np(w, env, u_acc, idx, cells, k, out, w_out, done, cell_ratio) -> tuple[int, float]:
+    """numpy twin of the compiled acceptance: candidate j is accepted for event idx[j] if
+    u_acc[j] < w[j]/env[j] and the event has none yet, keeping each event's first accepted candidate
+    in generation order (idx must be non-decreasing, as np.repeat(pending, mult) is); accepted
+    momenta are copied into out and their weights into w_out, done is set, and cell_ratio[c] is
+    raised to the largest ratio > 1 seen in cell c.  Negative or non-finite weights are bad and
+    rejected.  Returns (n_bad, largest good weight)."""
+    good = (w >= 0.0) & (w < np.inf)
+    n_good = int(np.count_nonzero(good))
+    n_bad = w.size - n_good
+    if n_good == 0:
+        return n_bad, 0.0
+    if n_bad:
+        w = np.where(good, w, 0.0)
+    w_max = float(w.max())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = w / env
+    over = r > 1.0
+    if n_bad:
+        over &= good
+    if over.any():
+        np.maximum.at(cell_ratio, cells[over], r[over])
+    acc = u_acc < r
+    if n_bad:
+        acc &= good
+    ja = np.flatnonzero(acc)
+    e = idx[ja]
+    keep = ~done[e]
+    if e.size > 1:
+        keep[1:] &= e[1:] != e[:-1]  # first accepted candidate of each event (idx sorted)
+    ja = ja[keep]
+    e = e[keep]
+    done[e] = True
+    out[e] = k[ja]
+    w_out[e] = w[ja]
+    return n_bad, w_max
+
+
+def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
+    """numpy twin of the compiled orientation: rotate the body-frame decays k (n, 3, 4) in place by
+    the rotation R whose image d of B/|B| has density (1 + a d_z)/2 in d_z, a = h |B|/A (v[0], exact
+    inverse CDF), azimuth 2 pi v[1], and twist 2 pi v[2] about d.  B = 0 gives a uniform rotation.
+    The body basis is (b, e1, e2 = b x e1), e1 the unit part of y (of x when |b_y| >= 1/2)
+    orthogonal to b; the lab basis (d, f, g = d x f), f = cos(psi) theta_hat + sin(psi) phi_hat of d.
+    ``By = None``: B and the momenta lie in the body's xz plane (B_y = k_y = 0), where e1 = y and
+    the terms in e1 vanish (the same numbers as the general formulas, which add exact zeros).
+    Returns the number of points with |B| > A (1 + 1e-9) (negative |M|^2 for some spin)."""
+    n_bad = 0
+    for sl in _blocks(A.size):
+        a_, bx_, bz_ = A[sl], Bx[sl], Bz[sl]
+        by_ = None if By is None else By[sl]
+        Bn2 = bx_ * bx_
+        if by_ is not None:
+            Bn2 += by_ * by_
+        Bn2 += bz_ * bz_
+        Bn = np.sqrt(Bn2)
+        n_bad += int(np.count_nonzero(~(Bn <= a_ * (1.0 + _SPIN_TOL))))
+        pos = Bn > 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(pos, np.minimum(Bn / a_, 1.0), 0.0)
+            bx = np.where(pos, bx_ / Bn, 0.0)
+            bz = np.where(pos, bz_ / Bn, 1.0)
+            by = None if by_ is None else np.where(pos, by_ / Bn, 0.0)
+        c = sample_cos_linear(v[0, sl], h[sl] * r)
+        s = np.sqrt(np.maximum(1.0 - c * c, 0.0))
+        phi = _TWO_PI * v[1, sl]
+        psi = _TWO_PI * v[2, sl]
+        cf = np.cos(phi)
+        sf = np.sin(phi)
+        cp = np.cos(psi)
+        sp = np.sin(psi)
+        if by is None:
+            e1x = e1y = e1z = None
+            e2x, e2y, e2z = -bz, None, bx
+        else:
+            usey = np.abs(by) < 0.5
+            tb = np.where(usey, by, bx)
+            e1x = np.where(usey, 0.0, 1.0) - tb * bx
+            e1y = np.where(usey, 1.0, 0.0) - tb * by
+            e1z = -tb * bz
+            nrm = np.sqrt(e1x * e1x + e1y * e1y + e1z * e1z)
+            e1x = e1x / nrm
+            e1y = e1y / nrm
+            e1z = e1z / nrm
+            e2x = by * e1z - bz * e1y
+            e2y = bz * e1x - bx * e1z
+            e2z = bx * e1y - by * e1x
+        ccf = c * cf
+        csf = c * sf
+        d = (s * cf, s * sf, c)
+        f = (cp * ccf - sp * sf, cp * csf + sp * cf, -cp * s)
+        g = (-sp * ccf - cp * sf, -sp * csf + cp * cf, sp * s)
+        ks = k[sl]
+        tot = [None, None, None]
+        for i in (ia, ib):
+            qx = ks[:, i, 1]
+            qz = ks[:, i, 3]
+            if by is None:
+                x1 = qx * bx + qz * bz
+                x3 = qx * e2x + qz * e2z
+                for col in range(3):
+                    q = x1 * d[col] + x3 * g[col]
+                    ks[:, i, col + 1] = q
+                    tot[col] = q if tot[col] is None else tot[col] + q
+            else:
+                qy = ks[:, i, 2]
+                x1 = qx * bx + qy * by + qz * bz
+                x2 = qx * e1x + qy * e1y + qz * e1z
+                x3 = qx * e2x + qy * e2y + qz * e2z
+                for col in range(3):
+                    q = x1 * d[col] + x2 * f[col] + x3 * g[col]
+                    ks[:, i, col + 1] = q
+                    tot[col] = q if tot[col] is None else tot[col] + q
+        for col in range(3):
+            np.negative(tot[col], out=ks[:, ic, col + 1])
+    return n_bad
