@@ -158,7 +158,7 @@ def write_parquet(events, path, *, full: bool = False, compression: str = "zstd"
     every column's unit and meaning; each field also carries its unit and doc.  ``full=True`` adds the
     derived columns (:meth:`EventSet.to_arrow`), built one row group at a time.  Floating-point
     columns are written without dictionary encoding (their values hardly repeat: the dictionary only
-    cost memory and made the file larger), the integer and name columns with it.  Returns the path.
+    cost memory and time, and made the file larger), the integer and name columns with it.  Returns the path.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
