@@ -443,3 +443,26 @@ def test_validate_in_slices_reports_over_all_events(es, monkeypatch):
     with pytest.raises(DataError, match="path lengths"):
         EventSet(cols, es.cases, es.channels, es.meta, validate=False).validate()
     assert EventSet(es.columns, es.cases, es.channels, es.meta, validate=False).validate() is not None
+
+
+def test_reader_fills_columns_batch_by_batch(es, tmp_path, monkeypatch):
+    """read_parquet fills preallocated columns in batches that straddle the row groups (memory: the
+    columns once); a column with nulls takes the whole-table path and is refused as before."""
+    import pyarrow as pa
+
+    readers = sys.modules["darkbeam.events.readers"]
+    monkeypatch.setattr(readers, "READ_BATCH", 100)
+    p = write_parquet(es, tmp_path / "ev.parquet", chunk_size=128)
+    names = [k for k in pq.read_schema(p).names]
+    table = readers._read_into_columns(p, names)
+    assert table is not None and table.column("w_rate").num_chunks == 1
+    back = read_parquet(p)
+    assert back.equals(es) and len(back) == 600
+    t = es.to_arrow()
+    i = t.schema.get_field_index("l1")
+    l1 = pa.array([None] + list(es["l1"][1:]), pa.float64())
+    t = t.set_column(i, pa.field("l1", pa.float64()), l1).replace_schema_metadata(t.schema.metadata)
+    pq.write_table(t, tmp_path / "nulls.parquet")
+    assert readers._read_into_columns(tmp_path / "nulls.parquet", ["l1"]) is None
+    with pytest.raises(DataError):
+        read_parquet(tmp_path / "nulls.parquet")
