@@ -411,3 +411,58 @@ def test_hepmc3_warns_without_cross_section(es, tmp_path):
                      tmp_path / "x.hepmc3")
     text = (tmp_path / "x.hepmc3").read_text()
     assert "FluxAveragedTotalCrossSection" not in text and "G.C.2" not in text
+
+
+# ---------------------------------------------------------------- memory-bounded parquet write
+def test_parquet_row_groups_hold_the_whole_table(es, tmp_path):
+    """Row groups built one at a time (derived columns per chunk) read back as the table built at once:
+    same columns, values, field metadata and darkbeam metadata; floats are stored without a dictionary."""
+    p = write_parquet(es, tmp_path / "full.parquet", full=True, chunk_size=128)
+    meta = pq.ParquetFile(p).metadata
+    assert meta.num_row_groups == 5
+    back = pq.read_table(p)
+    assert back.equals(es.to_arrow(full=True), check_metadata=True)
+    assert read_parquet(p).equals(es)
+    rg = meta.row_group(0)
+    enc = {rg.column(j).path_in_schema: rg.column(j).encodings for j in range(rg.num_columns)}
+    assert not any("DICTIONARY" in e for e in enc["w_rate"]) and any("DICTIONARY" in e for e in enc["case"])
+
+
+def test_validate_in_slices_reports_over_all_events(es, monkeypatch):
+    """validate() checks in slices; a message still counts the bad events of every slice and names the
+    first one (the same message as one pass over the whole columns)."""
+    monkeypatch.setattr(sys.modules["darkbeam.events.eventset"], "VALIDATE_CHUNK", 50)
+    cols = dict(es.columns)
+    cols["w_rate"] = cols["w_rate"].copy()
+    cols["w_rate"][[7, 420]] = -1.0
+    with pytest.raises(DataError, match=r"^2 events .* 'w_rate'.*first: event 7, value .*-1\.0"):
+        EventSet(cols, es.cases, es.channels, es.meta, validate=False).validate()
+    cols = dict(es.columns)
+    cols["l2"] = cols["l2"].copy()
+    cols["l2"][555] = -1.0
+    with pytest.raises(DataError, match="path lengths"):
+        EventSet(cols, es.cases, es.channels, es.meta, validate=False).validate()
+    assert EventSet(es.columns, es.cases, es.channels, es.meta, validate=False).validate() is not None
+
+
+def test_reader_fills_columns_batch_by_batch(es, tmp_path, monkeypatch):
+    """read_parquet fills preallocated columns in batches that straddle the row groups (memory: the
+    columns once); a column with nulls takes the whole-table path and is refused as before."""
+    import pyarrow as pa
+
+    readers = sys.modules["darkbeam.events.readers"]
+    monkeypatch.setattr(readers, "READ_BATCH", 100)
+    p = write_parquet(es, tmp_path / "ev.parquet", chunk_size=128)
+    names = [k for k in pq.read_schema(p).names]
+    table = readers._read_into_columns(p, names)
+    assert table is not None and table.column("w_rate").num_chunks == 1
+    back = read_parquet(p)
+    assert back.equals(es) and len(back) == 600
+    t = es.to_arrow()
+    i = t.schema.get_field_index("l1")
+    l1 = pa.array([None] + list(es["l1"][1:]), pa.float64())
+    t = t.set_column(i, pa.field("l1", pa.float64()), l1).replace_schema_metadata(t.schema.metadata)
+    pq.write_table(t, tmp_path / "nulls.parquet")
+    assert readers._read_into_columns(tmp_path / "nulls.parquet", ["l1"]) is None
+    with pytest.raises(DataError):
+        read_parquet(tmp_path / "nulls.parquet")

@@ -29,6 +29,8 @@ from darkbeam.events.tables import CaseInfo, ChannelInfo, check_unique_names
 from darkbeam.events.weight_views import EventWeightViews
 
 _FLOAT_COLUMNS = tuple(k for k, c in COLUMNS.items() if c.dtype.kind == "f")
+#: events checked at a time by :meth:`EventSet.validate`
+VALIDATE_CHUNK = 1 << 16
 
 
 class EventSet(ColumnStore, EventKinematics, EventWeightViews):
@@ -122,30 +124,41 @@ class EventSet(ColumnStore, EventKinematics, EventWeightViews):
         for name, table in (("case", self.cases), ("channel", self.channels)):
             if self._n and int(c[name].max(initial=0)) >= len(table):
                 raise DataError(f"column {name!r} points past the {len(table)} entries of its table")
+        # each check in slices of VALIDATE_CHUNK events, so that the temporaries stay small for any
+        # number of events (peak RSS of a write, benchmarks/memory_per_event.py); checks in the same
+        # order as on the whole columns, and the messages count over all events
+        slices = [slice(a, a + VALIDATE_CHUNK) for a in range(0, self._n, VALIDATE_CHUNK)]
         for name in WEIGHT_COLUMNS:
-            a = c[name]
-            bad = ~(a >= 0.0) | ~np.isfinite(a)
-            if name in PROBABILITY_COLUMNS:
-                bad |= a > 1.0 + 1e-12
-            if name == "q_channel":
-                bad |= (a <= 0.0) & (c["br"] > 0.0)
-            if bad.any():
+            if any(self._bad_weight(name, sl).any() for sl in slices):
+                bad = self._bad_weight(name, slice(None))
                 i = int(np.flatnonzero(bad)[0])
                 raise DataError(f"{int(bad.sum())} events have a NaN, infinite, negative or >1 weight "
                                 f"component {name!r}, or q_channel = 0 with br > 0 (first: event {i}, value "
-                                f"{a[i]!r})")
-        ctau = c["ctau"]
-        if not (ctau > 0.0).all():
+                                f"{c[name][i]!r})")
+        if not all((c["ctau"][sl] > 0.0).all() for sl in slices):
             raise DataError("ctau must be > 0 (or +inf) for every event")
-        b = self.path_bounds()
-        if not ((b[:, 0] >= 0.0).all() and (np.diff(b, axis=1) >= 0.0).all()):
-            raise DataError("path lengths must satisfy 0 <= l1 <= gap1_start <= gap1_end <= ... <= l2")
+        names = ["l1"] + [x for k in range(1, self.n_gaps + 1) for x in gap_columns(k)] + ["l2"]
+        for sl in slices:
+            b = np.stack([c[k][sl] for k in names], axis=1)  # path_bounds() of these events
+            if not ((b[:, 0] >= 0.0).all() and (np.diff(b, axis=1) >= 0.0).all()):
+                raise DataError("path lengths must satisfy 0 <= l1 <= gap1_start <= gap1_end <= ... <= l2")
         for name in _FLOAT_COLUMNS + tuple(k for k in self._cols if k not in COLUMNS):
             if name in WEIGHT_COLUMNS or name == "ctau":
                 continue
-            if not np.isfinite(c[name]).all():
+            if not all(np.isfinite(c[name][sl]).all() for sl in slices):
                 raise DataError(f"column {name!r} has NaN or infinite entries")
         return self
+
+    def _bad_weight(self, name: str, sl: slice) -> np.ndarray:
+        """Events of ``sl`` whose weight component ``name`` fails :meth:`validate`."""
+        c = self._cols
+        a = c[name][sl]
+        bad = ~(a >= 0.0) | ~np.isfinite(a)
+        if name in PROBABILITY_COLUMNS:
+            bad |= a > 1.0 + 1e-12
+        if name == "q_channel":
+            bad |= (a <= 0.0) & (c["br"][sl] > 0.0)
+        return bad
 
     # ------------------------------------------------------------------ selection, concatenation
     def select(self, which) -> "EventSet":

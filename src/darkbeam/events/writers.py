@@ -142,24 +142,39 @@ def _chunk_bounds(n, chunk_size):
     return [(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)] or [(0, 0)]
 
 
+#: events per parquet row group (write_parquet's default chunk_size): the writer holds one encoded row
+#: group in memory, so 2^16 events (~17 MB) keep the peak memory of a write independent of the number of
+#: events (benchmarks/memory_per_event.py, docs/performance.md)
+PARQUET_ROW_GROUP = 1 << 16
+
+
 def write_parquet(events, path, *, full: bool = False, compression: str = "zstd",
-                  chunk_size: int = 1 << 20, overwrite: bool = True) -> Path:
+                  chunk_size: int = PARQUET_ROW_GROUP, overwrite: bool = True) -> Path:
     """Write ``events`` to a parquet file (one row group per ``chunk_size`` events).
 
     The schema metadata key ``darkbeam`` holds a JSON document with the meta (model parameters,
     experiment, seed, exposure, flux provenance, ``fallbacks``: the substitutes for missing data, one
     line each, [] for none), the darkbeam version, units, the case and channel tables and
     every column's unit and meaning; each field also carries its unit and doc.  ``full=True`` adds the
-    derived columns (:meth:`EventSet.to_arrow`).  Returns the path.
+    derived columns (:meth:`EventSet.to_arrow`), built one row group at a time.  Floating-point
+    columns are written without dictionary encoding (their values hardly repeat: the dictionary only
+    cost memory and time, and made the file larger), the integer and name columns with it.  Returns the path.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     _check(events, overwrite, path)
-    table = events.to_arrow(full=full)
+    # one Table per row group, built when it is written: with full=True the derived columns exist for
+    # one row group at a time (every chunk's schema, metadata included, is the same)
+    chunks = (events.select(slice(a, b)).to_arrow(full=full) for a, b in _chunk_bounds(len(events), chunk_size))
+    first = next(chunks)
+    dictionary = [f.name for f in first.schema if not pa.types.is_floating(f.type)]
     with atomic_output(path) as tmp:
-        with pq.ParquetWriter(tmp, table.schema, compression=compression) as writer:
-            for a, b in _chunk_bounds(len(events), chunk_size):
-                _write_row_group(writer, table.slice(a, b - a))
+        with pq.ParquetWriter(tmp, first.schema, compression=compression, use_dictionary=dictionary) as writer:
+            _write_row_group(writer, first)
+            del first
+            for table in chunks:
+                _write_row_group(writer, table)
     return Path(path)
 
 
