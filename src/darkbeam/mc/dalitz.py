@@ -82,13 +82,26 @@ def _unique_sorted(x: np.ndarray) -> np.ndarray:
     return x[keep]
 
 
-def _outer_edges(s_min: float, s_max: float, n_lin: int, n_log: int) -> np.ndarray:
+#: offsets of the extra outer edges around a declared pole, in units of m Gamma (the Breit-Wigner's
+#: half width in s): fine across the peak, geometric in the tails out to 2^16 half widths
+_POLE_OFFSETS = np.concatenate([[0.0], np.array([0.125, 0.25, 0.375, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0]),
+                                2.0 ** np.arange(2, 17, 0.5)])
+
+
+def _outer_edges(s_min: float, s_max: float, n_lin: int, n_log: int, poles=()) -> np.ndarray:
     """Bin edges of the outer invariant: uniform, plus geometric clustering towards both ends (down
-    to 1e-9 of the range) to resolve threshold peaks and the square-root edges of the Dalitz plot."""
+    to 1e-9 of the range) to resolve threshold peaks and the square-root edges of the Dalitz plot, plus
+    edges clustered around each declared pole (mass, width) of the outer pair (a narrow resonance that
+    a uniform grid would straddle)."""
     width = s_max - s_min
     t = np.concatenate([np.linspace(0.0, 1.0, n_lin + 1), np.logspace(-9.0, -0.3, n_log), 1.0 - np.logspace(-9.0, -0.3, n_log)])
     t = _unique_sorted(np.clip(t, 0.0, 1.0))
     edges = s_min + width * t
+    extra = [m * m + m * g * np.concatenate([-_POLE_OFFSETS[::-1], _POLE_OFFSETS]) for m, g in poles if m > 0 and g > 0]
+    if extra:
+        e = np.concatenate(extra)
+        edges = np.concatenate([edges, e[(e > s_min) & (e < s_max)]])
+    edges = _unique_sorted(edges)
     edges[0], edges[-1] = s_min, s_max
     return _unique_sorted(edges)
 
@@ -164,6 +177,7 @@ class DalitzSampler:
         n_sub: int = 4,
         n_refine: int = 128,
         n_check: int = 1024,
+        poles=(),
     ) -> None:
         masses = tuple(float(m) for m in masses)
         if len(masses) != 3:
@@ -179,6 +193,14 @@ class DalitzSampler:
         self._n_sub = 1 if weight is None else int(n_sub)
         best = None
         perms = [(0, 1, 2)] if weight is None else [(0, 1, 2), (1, 2, 0), (2, 0, 1)]
+        #: declared resonances (i, j, mass, width) of the daughter pair (i, j): the outer invariant is
+        #: then that pair's, with edges clustered across the peak (module docstring)
+        self.poles = tuple((int(i), int(j), float(m), float(g)) for i, j, m, g in poles)
+        if self.poles and weight is not None:
+            pair = {self.poles[0][0], self.poles[0][1]}
+            perms = [p for p in perms if {p[0], p[1]} == pair]
+            if not perms:
+                raise ValueError(f"pole pair {sorted(pair)} is not a pair of the three daughters")
         for perm in perms:
             env = self._build(perm, n_lin, n_log)
             if best is None or env["eff"] > best["eff"]:
@@ -241,7 +263,8 @@ class DalitzSampler:
         M, nt, ns = self.M, self.nt, self._n_sub
         ma, mb, mc = (self.masses[i] for i in perm)
         s_min, s_max = (ma + mb) ** 2, (M - mc) ** 2
-        edges = _outer_edges(s_min, s_max, n_lin, n_log)
+        poles = [(m, g) for i, j, m, g in self.poles if {i, j} == {perm[0], perm[1]}]
+        edges = _outer_edges(s_min, s_max, n_lin, n_log, poles)
         nb = edges.size - 1
         mids = 0.5 * (edges[:-1] + edges[1:])
         pts = np.concatenate([edges, mids])  # edges: 0..nb, mids: nb+1..2nb

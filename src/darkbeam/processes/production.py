@@ -56,7 +56,7 @@ class ProductionSample(NamedTuple):
 
 
 def _dalitz(kin: ThreeBodyKinematics) -> DalitzSampler:
-    key = (kin.key or id(kin.msq), kin.parent_mass, kin.masses)
+    key = (kin.key or id(kin.msq), kin.parent_mass, kin.masses, kin.poles)
     s = _SAMPLERS.get(key)
     if s is not None:
         _SAMPLERS.move_to_end(key)
@@ -70,7 +70,7 @@ def _dalitz(kin: ThreeBodyKinematics) -> DalitzSampler:
         return np.ascontiguousarray(msq(P, k[:, 0], k[:, 1], k[:, 2]), dtype=np.float64)
 
     try:
-        s = DalitzSampler(M, kin.masses, weight)
+        s = DalitzSampler(M, kin.masses, weight, poles=kin.poles)
     except ValueError as err:
         raise KinematicsError(f"three-body production M = {M:.6g} GeV -> masses {kin.masses}: {err}") from None
     _SAMPLERS[key] = s

@@ -125,7 +125,8 @@ def dark_matter_channels(params, eps2: float, *, sw2: float | None = None,
         msq = partial(gamma_chichi_msq, gamma_gg=br_gg * PD.total_width(parent), eps2=eps2, alpha_d=alpha_d, m_a=m_a,
                       gamma_a=gamma_a, m_chi=m_chi, scalar=scalar)
         kin = ThreeBodyKinematics(parent_mass=m_p, masses=(0.0, m_chi, m_chi), llp_index=1, msq=msq,
-                                  key=("gamma chi chi", parent, m_a, gamma_a, m_chi, scalar))
+                                  key=("gamma chi chi", parent, m_a, gamma_a, m_chi, scalar),
+                                  poles=((1, 2, m_a, gamma_a),))
         out.append(ProductionChannel(parent=parent, daughters=("gamma", lab, lab + "_bar"), llp=lab,
                                      width=br * PD.total_width(parent), br=br, scaling=scaling, sampler=kin, source=SRC_DM))
     return out

@@ -45,6 +45,8 @@ class ThreeBodyKinematics:
     msq: Callable[..., np.ndarray] = field(repr=False, compare=False)
     polarisation: Optional[Callable[..., np.ndarray]] = field(default=None, repr=False, compare=False)
     key: tuple = ()
+    #: resonances of a daughter pair, (i, j, mass, width) in GeV: the sampler's envelope resolves them
+    poles: tuple = ()
 
     def __call__(self, n: int, rng: np.random.Generator):
         from darkbeam.processes.production import sample_rest_frame
