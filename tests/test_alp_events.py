@@ -102,7 +102,7 @@ def test_dune_nd_alp_template_loads():
     from darkbeam.analysis.meson_limits import spec_from_search
 
     spec = spec_from_search("dune_nd_alp")
-    assert spec.particle == "alp" and spec.parents == ("gamma",)
+    assert spec.particle == "alp" and spec.parents == ("gamma", "gamma-shower")
     assert any("NOT TRANSCRIBED" in n for n in spec.notes)
     assert len(spec.published) == 2
     assert spec.exposures == [("FHC", "dune_ndgar_fhc", 7.7e21)]   # ND-GAr, 7 x 1.1e21 POT (2011.07054)

@@ -135,12 +135,16 @@ def simulate_meson_decays(model: Any = None, experiment: Any = "ps191", **option
     return run_meson_decay(as_model(model), experiment, **options)
 
 
-def simulate_alps(model: Any, experiment: Any = "dune_nd_fhc", *, beam: str = "lbnf", **options) -> Any:
+def simulate_alps(model: Any, experiment: Any = "dune_nd_fhc", *, beam: str = "lbnf", shower: bool = True,
+                  **options) -> Any:
     """ALP events (docs/alps.md): ALPs made by Primakoff conversion of the target's pi0/eta photons (g_agg)
     and in K -> pi a (g_agluon), flown to ``experiment`` and decayed there (gamma gamma, l+ l-, 3 pi), as
-    ``darkbeam generate --process meson-decay --model alp.toml``.  ``model``: ModelParameters, a TOML path,
-    or a mapping of the ALP's parameters (``{"ma": 0.3, "g_agg": 1e-6}``: the ALP alone, NOT on top of the
-    default HNL model).  Returns a MesonRun; ``options`` of :func:`darkbeam.processes.meson_run.run_meson_decay`."""
+    ``darkbeam generate --process meson-decay --model alp.toml``.  ``shower`` (default True): also the
+    Primakoff conversion of the photons of the showers those photons start in the target (a channel of its
+    own; its yield and shower-to-shower error in the summary's ``source_info``).  ``model``: ModelParameters, a
+    TOML path, or a mapping of the ALP's parameters (``{"ma": 0.3, "g_agg": 1e-6}``: the ALP alone, NOT on top
+    of the default HNL model).  Returns a MesonRun; ``options`` of
+    :func:`darkbeam.processes.meson_run.run_meson_decay`."""
     from darkbeam.errors import ConfigurationError
     from darkbeam.models import ModelParameters
     from darkbeam.processes.meson_run import run_meson_decay
@@ -151,7 +155,7 @@ def simulate_alps(model: Any, experiment: Any = "dune_nd_fhc", *, beam: str = "l
         params = as_model(model)
     if not params.has_alp:
         raise ConfigurationError("simulate_alps: the model has no ALP (set ma and a coupling)")
-    return run_meson_decay(params, experiment, beam=beam, **options)
+    return run_meson_decay(params, experiment, beam=beam, alp_shower=bool(shower), **options)
 
 
 def background_counts(sample: Any, search: str, **options) -> dict:

@@ -316,7 +316,7 @@ _LLP = {"hnl": "N4", "scalar": "hprime", "dark_photon": "zprime", "alp": "alp"}
 #: experiment's baseline (so that p_decay does not underflow at the reference, whatever the mass)
 E_TYPICAL_GEV = 10.0
 #: parents that are not meson species: sources made in the target (built per mass)
-_DIRECT = ("gamma", "p")
+_DIRECT = ("gamma", "p", "gamma-shower")   # 'gamma-shower': meson_run.ALP_SHOWER_PARENT
 
 
 def parameter_name(particle: str, flavour: str = "mu") -> str:
@@ -460,6 +460,8 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
     for res, c, nn, kk in results:
         for key in ("limit", "expected", "limit_upper", "expected_upper"):
             out[key].append(res.get(key))
+        if res.get("sources"):   # LLPs made in the target, per source (per mass)
+            out.setdefault("sources", [None] * len(masses))[len(out["limit"]) - 1] = res["sources"]
         out["ctau_power"].append(c)
         notes += nn
         kept += kk
@@ -537,6 +539,11 @@ def _one_mass(st: dict, im: int):
             got, why = direct_sample(ch, spec.beam, mode=spec.parent_mode, n=st.get("n_parents", 2**14), seed=seed)
             if got is not None:
                 direct[ch.sample_key] = got
+                info = getattr(got, "info", None)
+                if isinstance(info, dict) and "yield_rel_error" in info:   # the shower Primakoff ALPs
+                    notes.append(f"m = {m} GeV: {ch.name}: {got.decays_per_pot:.4g} ALPs per POT at g_agg = 1 GeV^-1, "
+                                 f"relative error {info['yield_rel_error']:.2g} (shower to shower, {info['showers']} "
+                                 "showers; not in the limit's MC error)")
             else:
                 notes.append(f"m = {m} GeV: {why}")
     curves = []
@@ -556,7 +563,7 @@ def _one_mass(st: dict, im: int):
     N = np.zeros_like(Y_GRID)
     for ev, acc in curves:
         N += coupling_curve(ev, acc, Y_GRID, ctau_power=c)
-    res = {}
+    res = {"sources": _source_shares(chs, direct, curves, st, im, c)}
     for tag, nl in (("limit", st["n_obs"]), ("expected", st["n_exp"])):
         res[tag], res[tag + "_upper"] = None, None
         if not math.isfinite(nl):
@@ -569,6 +576,38 @@ def _one_mass(st: dict, im: int):
         # the short-lifetime edge: None when the region stays open to the end of the scan
         res[tag + "_upper"] = None if hi >= Y_GRID[-1] else float(_to_parameter(spec.particle, hi, g0))
     return res, c, notes, kept
+
+
+def _source_shares(chs, direct, curves, st, im, c) -> dict:
+    """Per production channel made in the target (Primakoff ALPs of the first-generation and of the shower
+    photons): its LLPs per POT at unit coupling, the source's own relative error where it has one (the shower
+    to shower spread), and its share of the selected signal at the expected lower edge."""
+    out = {}
+    for ch in chs:
+        ps = direct.get(getattr(ch, "sample_key", None))
+        if ps is None:
+            continue
+        info = getattr(ps, "info", None) or {}
+        out[ch.name] = {"llp_per_pot_unit_coupling": float(ps.decays_per_pot),
+                        "source_rel_error": info.get("yield_rel_error")}
+    if not out or not curves or not math.isfinite(st["n_exp"]):
+        return out
+    N = np.zeros_like(Y_GRID)
+    for ev, acc in curves:
+        N += coupling_curve(ev, acc, Y_GRID, ctau_power=c)
+    lo, _ = solve_edges(Y_GRID, N, st["n_exp"])
+    if math.isnan(lo):
+        return out
+    tot = sum(float(coupling_curve(ev, acc, [lo], ctau_power=c)[0]) for ev, acc in curves)
+    for name in out:
+        part = 0.0
+        for ev, acc in curves:
+            ids = [i for i, cs in enumerate(ev.cases) if cs.name == name]
+            if ids:
+                sel = np.isin(np.asarray(ev["case"]), ids)
+                part += float(coupling_curve(ev, np.asarray(acc, dtype=float) * sel, [lo], ctau_power=c)[0])
+        out[name]["share_at_expected_lower_edge"] = part / tot if tot > 0 else None
+    return out
 
 
 def search_limit(search: str, masses: Sequence[float], **options) -> dict:

@@ -25,10 +25,12 @@ import numpy as np
 from darkbeam.processes.direct_llp import DirectChannel
 from darkbeam.sources.parents.primakoff import G_REF, SAMPLE_KEY
 
-__all__ = ["PrimakoffChannel", "primakoff_channel", "MixingChannel", "mixing_channel", "CHANNEL_NAME", "SAMPLE_KEY",
-           "MAX_DRAWS"]
+__all__ = ["PrimakoffChannel", "primakoff_channel", "MixingChannel", "mixing_channel", "ShowerPrimakoffChannel",
+           "primakoff_shower_channel", "CHANNEL_NAME", "SHOWER_CHANNEL_NAME", "SAMPLE_KEY", "MAX_DRAWS"]
 
 CHANNEL_NAME = "gamma N -> alp N (Primakoff)"
+#: the channel of the target's shower photons (sources/shower/primakoff_shower.py)
+SHOWER_CHANNEL_NAME = "gamma(pi0, eta) shower, gamma N -> alp N (Primakoff)"
 SOURCE = ("Primakoff conversion of the target's pi0/eta photons: Tsai PRD 34 (1986) 1326; Dobrich et al. "
           "arXiv:1512.03069 eq. 2.1 (darkbeam.sources.parents.primakoff)")
 #: at most this many meson draws per run (the rarest hits then come with fewer than n events)
@@ -49,7 +51,8 @@ class PrimakoffChannel(DirectChannel):
     sample_key: str = SAMPLE_KEY
     notes: tuple[str, ...] = field(default=("no parent decay: the ALP is made on a target nucleus; the stored "
                                             "parent is the converting photon, no companion (the nucleus is not stored); "
-                                            "first-generation meson photons only (no shower photons)",))
+                                            "first-generation meson photons (their shower photons: the channel "
+                                            f"'{SHOWER_CHANNEL_NAME}')",))
 
     def _hits(self, src, place, vol, n_draws: int, rng):
         out = {"k4": [], "pos": [], "w": [], "a": [], "b": [], "draw": []}
@@ -134,3 +137,33 @@ def mixing_channel(params) -> MixingChannel | None:
         return None
     th = float(theta_a_pi0(float(params.ma), float(params.g_agluon)))
     return MixingChannel(br=th * th, scaling=(("g_agluon", 2),), mass=float(params.ma))
+
+
+SHOWER_SOURCE = ("Primakoff conversion of the photons of the electromagnetic showers started by the target's pi0/eta "
+                 "photons (track-length estimator over the shower transport of darkbeam.sources.shower; the primary "
+                 "photons' first flights excluded); sigma_P: Tsai PRD 34 (1986) 1326, Dobrich et al. arXiv:1512.03069 "
+                 "eq. 2.1 (darkbeam.sources.shower.primakoff_shower)")
+
+
+@dataclass(frozen=True)
+class ShowerPrimakoffChannel(PrimakoffChannel):
+    """ALPs from the Primakoff conversion of the target's shower photons (br = (g_agg/G_REF)^2, scaling
+    g_agg^2), with the hit-or-miss direction of :class:`PrimakoffChannel` on the source of
+    :func:`darkbeam.sources.shower.primakoff_shower.primakoff_shower_source` (parents key
+    :data:`darkbeam.sources.shower.primakoff_shower.SAMPLE_KEY`).  Beside :class:`PrimakoffChannel`, not in its
+    place: the primary photons' first flights are that channel's and are left out of this one."""
+
+    name: ClassVar[str] = SHOWER_CHANNEL_NAME
+    source: str = SHOWER_SOURCE
+    sample_key: str = "alp (Primakoff, target shower)"
+    notes: tuple[str, ...] = field(default=("no parent decay: the ALP is made on a target nucleus by a photon of a "
+                                            "shower; the stored parent is that photon, along the ALP; the source's "
+                                            "yield has a shower-to-shower error (source_info), not in "
+                                            "decays_in_volume_err",))
+
+
+def primakoff_shower_channel(params) -> ShowerPrimakoffChannel | None:
+    """The shower-photon Primakoff channel of a model with an ALP coupled to photons, else None."""
+    if not params.has_alp or not params.g_agg:
+        return None
+    return ShowerPrimakoffChannel(br=(float(params.g_agg) / G_REF) ** 2, scaling=(("g_agg", 2),), mass=float(params.ma))

@@ -296,7 +296,9 @@ def simulate(params: ModelParameters, experiment, channels: Sequence, parents: M
                            "parents_origin": ps.origin, "parents_notes": list(ps.notes),
                            # a direct LLP sample (bremsstrahlung) counts LLPs at unit coupling, not parent decays
                            ("llp_per_pot_unit_coupling" if direct else "parent_decays_per_pot"): ps.decays_per_pot,
-                           "notes": list(getattr(ch, "notes", ()))})
+                           "notes": list(getattr(ch, "notes", ())),
+                           # a source with its own statistical summary (the shower Primakoff ALPs: shower-to-shower error)
+                           **({"source_info": dict(ps.info)} if isinstance(getattr(ps, "info", None), dict) else {})})
         # LLP decay
         lab = prod["lab"]
         nev = lab.shape[0]

@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from darkbeam.errors import ConfigurationError
+from darkbeam.errors import ConfigurationError, ParameterError
 
 __all__ = ["MesonRun", "run_meson_decay", "meson_channels", "meson_parents", "beam_of", "polarity_of",
            "check_new_particles", "direct_sample"]
@@ -65,26 +65,43 @@ def polarity_of(exp, mode: Optional[str] = None) -> str:
     return "RHC" if "rhc" in text.lower() else "FHC"
 
 
+#: the parent label of the Primakoff conversion of the target's shower photons (ALPs; a search entry's
+#: ``parents`` may name it, :func:`meson_channels` ``alp_shower``)
+ALP_SHOWER_PARENT = "gamma-shower"
+#: showers per mass of that source (measured: ~10 % shower-to-shower error, ~2 s per mass; docs/alps.md)
+ALP_SHOWERS = 256
+
+
 def meson_channels(params, *, parents: Optional[Iterable[str]] = None, particle: Optional[str] = None,
-                   bremsstrahlung: bool = False) -> list:
+                   bremsstrahlung: bool = False, alp_shower: bool = False) -> list:
     """Open production channels of the model's new particles (:func:`darkbeam.physics.production.
     production_channels`), optionally only those of ``parents`` and of one LLP family ('hnl', 'scalar',
     'dark_photon', 'alp').  ``bremsstrahlung``: add the dark photons of proton bremsstrahlung for a kinetically
     mixed Z' (:func:`darkbeam.processes.direct_llp.bremsstrahlung_channel`, parent 'p'; not with
     ``parents`` unless it names 'p').  An ALP with ``g_agg`` gets the Primakoff conversion of the target's
     photons (:func:`darkbeam.processes.alp_primakoff.primakoff_channel`, parent 'gamma'; not with ``parents``
-    unless it names 'gamma').  No open channel is a ConfigurationError (closed at this mass)."""
+    unless it names 'gamma'); with ``alp_shower`` (or ``parents`` naming 'gamma-shower') also that of the
+    photons of the showers they start in the target (:func:`darkbeam.processes.alp_primakoff.
+    primakoff_shower_channel`, the primary photons' first flights left out).  No open channel is a
+    ConfigurationError (closed at this mass)."""
     from darkbeam.physics.production import production_channels
 
     check_new_particles(params)
     wanted = None if parents is None else list(parents)
-    chs = production_channels(params, parents=None if wanted is None else [p for p in wanted if p not in ("p", "gamma")])
+    chs = production_channels(params, parents=None if wanted is None else
+                              [p for p in wanted if p not in ("p", "gamma", ALP_SHOWER_PARENT)])
     if wanted is None or "gamma" in wanted:
         from darkbeam.processes.alp_primakoff import primakoff_channel
 
         prim = primakoff_channel(params)
         if prim is not None:
             chs = chs + [prim]
+    if alp_shower or (wanted is not None and ALP_SHOWER_PARENT in wanted):
+        from darkbeam.processes.alp_primakoff import primakoff_shower_channel
+
+        sh = primakoff_shower_channel(params)
+        if sh is not None:
+            chs = chs + [sh]
     if wanted is None or "pi0" in wanted:
         from darkbeam.processes.alp_primakoff import mixing_channel
 
@@ -180,7 +197,13 @@ def direct_sample(channel, beam: str, *, mode: str = "in-flight", n: int = 2**14
     if channel.llp == "alp":
         from darkbeam.sources.parents.alp_mixing import mixing_source
         from darkbeam.sources.parents.primakoff import primakoff_source
+        from darkbeam.sources.shower.primakoff_shower import SAMPLE_KEY, primakoff_shower_source
 
+        if channel.sample_key == SAMPLE_KEY:
+            try:
+                return primakoff_shower_source(beam, channel.mass, showers=ALP_SHOWERS, seed=seed), None
+            except (ConfigurationError, ParameterError) as exc:
+                return None, f"{channel.name}: not in the {beam} beam: {exc}"
         make = mixing_source if channel.parent == "pi0" else primakoff_source
         try:
             return make(beam, channel.mass, n=n, seed=seed), None
@@ -195,14 +218,15 @@ def direct_sample(channel, beam: str, *, mode: str = "in-flight", n: int = 2**14
 def run_meson_decay(params, experiment, *, n: int = 20_000, seed: int = 1, mode: str = "in-flight",
                     beam: Optional[str] = None, parents_file: Optional[str] = None, n_parents: int = 2**15,
                     pot: Optional[float] = None, polarity: Optional[str] = None, site: str = "absorber",
-                    channels=None, parents=None, bremsstrahlung: bool = True) -> MesonRun:
+                    channels=None, parents=None, bremsstrahlung: bool = True, alp_shower: bool = False) -> MesonRun:
     """Meson-decay events of ``params``'s new particles at ``experiment`` (keyword, TOML path or
     Experiment): channels from :func:`meson_channels` (or ``channels``), parents of every species with
     an open channel from the beam frame ``beam`` (default: the experiment's [beam] frame) in ``mode``
     (or ``parents``: {species: ParentSample}, or a ``parents_file``), ``n`` parent decays per channel,
     :func:`darkbeam.processes.meson_decay.simulate`; same seed, same events.  ``bremsstrahlung``: with
     the default channels, include the dark photons of proton bremsstrahlung (kinetically mixed Z'), in
-    flight on beams where the source is valid (:func:`direct_sample`; else a parent note)."""
+    flight on beams where the source is valid (:func:`direct_sample`; else a parent note).  ``alp_shower``:
+    with the default channels, add the Primakoff ALPs of the target's shower photons (docs/alps.md)."""
     from darkbeam.detectors.catalog import Experiment, load_experiment
     from darkbeam.processes.meson_decay import simulate
 
@@ -212,7 +236,7 @@ def run_meson_decay(params, experiment, *, n: int = 20_000, seed: int = 1, mode:
         raise ConfigurationError(f"n must be a positive number of parent decays per channel, got {n}")
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     frame = beam_of(exp, beam)
-    chs = meson_channels(params, bremsstrahlung=bremsstrahlung) if channels is None else channels
+    chs = meson_channels(params, bremsstrahlung=bremsstrahlung, alp_shower=alp_shower) if channels is None else channels
     notes: list[str] = []
     if parents is None:
         direct = [c for c in chs if hasattr(c, "sample_key")]
@@ -266,7 +290,8 @@ def summary_of(events) -> dict:
                       "llps_produced": c["llps_produced"], "llps_toward_volume": c["llps_toward_volume"],
                       "llps_toward_volume_err": c["llps_toward_volume_err"],
                       "decays_in_volume": c["decays_in_volume"], "decays_in_volume_err": c["decays_in_volume_err"],
-                      "notes": list(p.get("notes") or [])})
+                      "notes": list(p.get("notes") or []),
+                      **({"source_info": p["source_info"]} if "source_info" in p else {})})
     return {
         "process": m.get("process", "meson-decay"), "experiment": m.get("experiment"), "beam": m.get("beam"),
         "parent_mode": m.get("parent_mode"), "seed": m.get("seed"), "exposure_pot": m.get("exposure_pot"),

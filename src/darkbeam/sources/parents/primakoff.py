@@ -18,9 +18,9 @@ drawn from dsigma_P/dtheta, with a uniform azimuth.  (PR1) is the first order in
 (sigma_P << sigma_pair: 1e-18 relative at g_agg = 1e-4 GeV^-1): ALPs per POT scale exactly as g_agg^2
 and the source is built at g_agg = 1 GeV^-1 (``G_REF``), the channel's branching ratio carries g_agg^2.
 
-Approximations (docs/alps.md): only the first generation of photons (the photons of the
-electromagnetic showers, which the 2011.07054 analysis includes through GEANT4, are not converted:
-an underestimate that grows with the target's length in X0); photons that leave the target (the LBNF
+Approximations (docs/alps.md): only the first generation of photons here (the photons of the
+electromagnetic showers they start are the separate source :mod:`darkbeam.sources.shower.primakoff_shower`,
+which leaves out the primary photon's own first flight, this source); photons that leave the target (the LBNF
 target is 0.8 cm in radius) are not followed into the horns and the decay pipe; atomic screening is not
 in sigma_P (it matters for m_a below ~1 MeV only); the target is one element (the first of its material).
 Tables on a log grid of E - m_a interpolate sigma_P (log sigma against log(E - m_a)) and the angular
@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from darkbeam.errors import ConfigurationError
 
-__all__ = ["PrimakoffSource", "primakoff_source", "G_REF", "SAMPLE_KEY"]
+__all__ = ["PrimakoffSource", "primakoff_source", "primakoff_tables", "target_material_name", "G_REF", "SAMPLE_KEY"]
 
 #: the ALP-photon coupling (GeV^-1) the source is built at: weights scale as (g_agg/G_REF)^2
 G_REF = 1.0
@@ -70,6 +71,7 @@ class PrimakoffSource:
     sigma_pair_cm2: float
     decays_per_pot: float = 0.0
     notes: tuple = field(default=())
+    n_atoms: float = 0.0
     origin: str = "Primakoff conversion of the target's pi0 and eta photons"
 
     def __len__(self) -> int:
@@ -187,37 +189,60 @@ def _tables(m: float, Z: int, ff, E_max: float):
     return E_grid, sig, u_grid, q
 
 
-def primakoff_source(beam: str, mass: float, *, n: int = 2**14, seed: int = 12345, species=("pi0", "eta")) -> PrimakoffSource:
-    """The Primakoff ALP source of ``beam`` at ALP mass ``mass`` (GeV): the prompt mesons, the target's
-    photon absorption and the Primakoff tables (module docstring)."""
+@lru_cache(maxsize=32)
+def _cached_tables(mass: float, Z: int, nucleus, E_max: float):
+    """:func:`_tables` with the charge form factor of ``nucleus`` (None: no form factor), cached per mass and
+    target (read-only arrays): the first-generation and shower sources of one mass share them."""
     from darkbeam.physics.form_factors import NuclearFormFactors
+
+    ff = NuclearFormFactors(nucleus, int(nucleus[len(nucleus.rstrip('0123456789')):])).charge if nucleus else None
+    out = _tables(mass, Z, ff, E_max)
+    for a in out:
+        a.setflags(write=False)
+    return out
+
+
+def primakoff_tables(beam: str, mass: float) -> PrimakoffSource:
+    """The target of ``beam`` (one element), its photon absorption and the Primakoff tables at ALP mass
+    ``mass`` (GeV), without parents (``mesons`` empty): what :func:`primakoff_source` and the shower-photon
+    source (:mod:`darkbeam.sources.shower.primakoff_shower`) share.  ``n_atoms`` (per cm^3) is set."""
     from darkbeam.physics.shower.em_xsec import complete_screening_pair_total
     from darkbeam.physics.shower.materials import shower_material
     from darkbeam.sources.beam.configs import beam_config
-    from darkbeam.sources.parents import parent_sample
 
     if not (mass > 0 and math.isfinite(mass)):
         raise ConfigurationError(f"ALP mass must be positive, got {mass}")
     cfg = beam_config(beam)
     tg = cfg.target
-    mat = shower_material(_MATERIAL.get(tg.material.strip().lower(), tg.material))
+    mat = shower_material(target_material_name(tg.material))
     Z = int(mat.Z[0])
     n_atoms = float(mat.atoms_per_cm3[0])
     if len(mat.fractions) > 1:
         raise ConfigurationError(f"Primakoff ALPs: the {beam} target is a compound ({mat.name}); only one-element "
                                  "targets are supported")
     sig_pair = complete_screening_pair_total(Z)
-    name = _NUCLEUS.get(Z)
-    ff = NuclearFormFactors(name, int(name[len(name.rstrip('0123456789')):])).charge if name else None
-    mesons = {s: parent_sample(beam, s, n=n, seed=seed + i) for i, s in enumerate(species)}
-    p_beam = float(cfg.proton_momentum_GeV)
-    E_grid, sig, u_grid, q = _tables(mass, Z, ff, p_beam)
-    src = PrimakoffSource(beam=cfg.name if hasattr(cfg, "name") else beam, mass=float(mass), mesons=mesons, target=tg,
-                          Z=Z, lam_cm=1.0 / (n_atoms * sig_pair), E_grid=E_grid, sigma_grid=sig, theta_q=q,
-                          u_grid=u_grid, sigma_pair_cm2=sig_pair,
-                          notes=("first-generation meson photons only (no shower photons); photons leaving the "
-                                 "target are not followed; nuclear recoil and atomic screening neglected",))
-    src.beam = str(beam).strip().lower()
+    E_grid, sig, u_grid, q = _cached_tables(float(mass), Z, _NUCLEUS.get(Z), float(cfg.proton_momentum_GeV))
+    src = PrimakoffSource(beam=str(beam).strip().lower(), mass=float(mass), mesons={}, target=tg, Z=Z,
+                          lam_cm=1.0 / (n_atoms * sig_pair), E_grid=E_grid, sigma_grid=sig, theta_q=q, u_grid=u_grid,
+                          sigma_pair_cm2=sig_pair, n_atoms=n_atoms)
+    return src
+
+
+def target_material_name(material: str) -> str:
+    """The shower-material name of a beam configuration's target material (element symbols mapped)."""
+    return _MATERIAL.get(str(material).strip().lower(), material)
+
+
+def primakoff_source(beam: str, mass: float, *, n: int = 2**14, seed: int = 12345, species=("pi0", "eta")) -> PrimakoffSource:
+    """The Primakoff ALP source of ``beam`` at ALP mass ``mass`` (GeV): the prompt mesons, the target's
+    photon absorption and the Primakoff tables (module docstring)."""
+    from darkbeam.sources.parents import parent_sample
+
+    src = primakoff_tables(beam, mass)
+    src.mesons = {s: parent_sample(beam, s, n=n, seed=seed + i) for i, s in enumerate(species)}
+    src.notes = ("first-generation meson photons only (the shower photons are the separate source "
+                 "darkbeam.sources.shower.primakoff_shower); photons leaving the target are not followed; nuclear "
+                 "recoil and atomic screening neglected",)
     yld = src.draw(2 * n, np.random.default_rng(seed))
     src.decays_per_pot = float(yld["weight"].sum())
     return src
