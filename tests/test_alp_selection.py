@@ -142,3 +142,32 @@ def test_tabulated_selection_in_the_limit_spec():
     raw["channels"][0]["table"] = {"masses_GeV": [0.05, 0.1], "efficiency": [0.5, 1.5], "source": "s"}
     with pytest.raises(ConfigurationError, match="efficiency"):
         validate_search(raw)
+
+
+def test_darkbeam_limit_uses_the_tabulated_selection():
+    """Same events as the template (same seed, detector, exposure): every gamma gamma event's acceptance is the
+    table's efficiency at that mass, the signal-count limit is the Poisson one of the table's background
+    (its error as a Gaussian uncertainty), and the edges move inward: efficiency only, then background."""
+    import dataclasses
+
+    from darkbeam.analysis.meson_limits import limit_curve, spec_at_mass, spec_from_search
+    from darkbeam.analysis.statistics import upper_limit
+
+    kw = {"n": 400, "n_parents": 2**10, "seed": 2, "keep_events": True}
+    base = limit_curve(spec_from_search("dune_nd_alp"), [0.1], **kw)
+    sel = spec_from_search("dune_ndgar_alp_selected")
+    no_bkg = dataclasses.replace(sel, tables={d: (f, t.model_copy(update={"background": None, "background_error": None}))
+                                              for d, (f, t) in sel.tables.items()})
+    eff_only = limit_curve(no_bkg, [0.1], **kw)
+    full = limit_curve(sel, [0.1], **{**kw, "keep_events": False})
+    sm, b, db = spec_at_mass(sel, 0.1)
+    eff = sm.efficiencies[("gamma", "gamma")]
+    (_, _, ev0, acc0), = base["_events"]
+    (_, _, ev1, acc1), = eff_only["_events"]
+    assert len(ev0) == len(ev1) and np.allclose(acc1, eff * acc0, rtol=1e-12, atol=0)
+    assert eff_only["signal_events_expected_per_mass"][0] == pytest.approx(-math.log(0.05), rel=1e-6)
+    assert full["signal_events_expected_per_mass"][0] == pytest.approx(
+        upper_limit(b, None, cl=0.95, sigma_background=db / b), rel=1e-9)
+    assert base["expected"][0] < eff_only["expected"][0] < full["expected"][0]
+    # long lifetimes: N ~ g^4, so the lower edge moves by about eff^(-1/4)
+    assert eff_only["expected"][0] / base["expected"][0] == pytest.approx(eff ** -0.25, rel=0.08)
