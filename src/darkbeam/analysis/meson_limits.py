@@ -27,7 +27,7 @@ import numpy as np
 
 from darkbeam.errors import ConfigurationError
 
-__all__ = ["track_cut_acceptance", "check_cuts", "TRACK_CUTS", "LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "solve_edges", "selection_weights",
+__all__ = ["spec_at_mass", "track_cut_acceptance", "check_cuts", "TRACK_CUTS", "LimitSpec", "spec_from_search", "recast_spec", "coupling_curve", "solve_edges", "selection_weights",
            "search_limit", "recast_limit", "final_state_key", "edges", "limit_curve"]
 
 #: reference couplings of the generation (|g|, so that y = 1 there)
@@ -84,6 +84,7 @@ class LimitSpec:
     published: list = field(default_factory=list)   # analysis.searches Curve objects
     notes: list = field(default_factory=list)
     efficiencies: dict = field(default_factory=dict)  # final_state_key -> flat efficiency of its channel
+    tables: dict = field(default_factory=dict)  # channel decay -> (final_state_keys, MassTable) of [channels.table]
 
 
 def spec_from_search(search) -> LimitSpec:
@@ -106,13 +107,50 @@ def spec_from_search(search) -> LimitSpec:
     finals = tuple(final_state_key(f.split()) for ch in sp.channels for f in ch.final_states)
     effs = {final_state_key(f.split()): float(ch.efficiency) for ch in sp.channels if ch.efficiency is not None
             for f in ch.final_states}
+    tables = {ch.decay: (tuple(final_state_key(f.split()) for f in ch.final_states), ch.table)
+              for ch in sp.channels if ch.table is not None}
     return LimitSpec(key=s.key, particle=sp.particle, beam=sp.beam, parent_mode=mode, parents=tuple(sp.parents),
                      exposures=[(e.mode, e.experiment, float(e.pot)) for e in sp.exposure], final_states=finals,
                      cuts=dict(sp.selection.cuts), cl=float(res.cl) if res else 0.9,
-                     observed=None if res is None else int(res.observed),
+                     observed=None if res is None or res.observed is None else int(res.observed),
                      background=float(res.background) if res else 0.0,
                      background_error=float(res.background_error) if res else 0.0,
-                     published=list(s.curves()), notes=notes, efficiencies=effs)
+                     published=list(s.curves()), notes=notes, efficiencies=effs, tables=tables)
+
+
+#: masses (GeV, PDG 2024) of final-state labels, for the thresholds of tabulated channels
+_FS_MASS = {"e-": 0.00051099895, "e+": 0.00051099895, "mu-": 0.1056583755, "mu+": 0.1056583755, "pi+": 0.13957039,
+            "pi-": 0.13957039, "pi0": 0.1349768, "gamma": 0.0}
+
+
+def _log_interp(m: float, grid, values) -> float:
+    return float(np.interp(math.log(m), np.log(np.asarray(grid, dtype=float)), np.asarray(values, dtype=float)))
+
+
+def spec_at_mass(spec: LimitSpec, mass: float) -> tuple[LimitSpec, float, float]:
+    """(spec with the efficiencies of its ``[channels.table]`` at ``mass``, background, background error) at
+    that mass: the tables interpolated linearly in log(mass), the tabulated backgrounds added to the
+    spec's (their errors in quadrature); a mass outside a table's grid is one ConfigurationError line."""
+    import dataclasses
+
+    if not spec.tables:
+        return spec, spec.background, spec.background_error
+    effs, b, e2 = dict(spec.efficiencies), spec.background, spec.background_error**2
+    for decay, (finals, t) in spec.tables.items():
+        lo, hi = t.masses_GeV[0], t.masses_GeV[-1]
+        if all(sum(_FS_MASS.get(x, 0.0) for x in f) >= mass for f in finals):
+            continue   # kinematically closed at this mass: no events, no efficiency needed
+        if not lo * (1 - 1e-9) <= mass <= hi * (1 + 1e-9):
+            raise ConfigurationError(f"search {spec.key}: m = {mass:g} GeV is outside the tabulated selection of "
+                                     f"'{decay}' ({lo:g}-{hi:g} GeV)")
+        eff = _log_interp(mass, t.masses_GeV, t.efficiency)
+        for f in finals:
+            effs[f] = eff
+        if t.background is not None:
+            b += _log_interp(mass, t.masses_GeV, t.background)
+            if t.background_error is not None:
+                e2 += _log_interp(mass, t.masses_GeV, t.background_error) ** 2
+    return dataclasses.replace(spec, efficiencies=effs), b, math.sqrt(e2)
 
 
 def recast_spec(search: str, to: str, flavour: str) -> LimitSpec:
@@ -397,10 +435,15 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
         types = [c.hnl_type for c in spec.published if c.hnl_type]
         hnl_type = types[0] if types else "dirac"
     overrides = dict(overrides or {})
-    rel = spec.background_error / spec.background if spec.background > 0 else 0.0
-    n_obs = upper_limit(spec.background, spec.observed, cl=spec.cl, sigma_background=rel) \
-        if spec.observed is not None else math.nan
-    n_exp = upper_limit(spec.background, None, cl=spec.cl, sigma_background=rel)
+
+    def counts(b: float, db: float) -> tuple[float, float]:
+        rel = db / b if b > 0 else 0.0
+        n_o = upper_limit(b, spec.observed, cl=spec.cl, sigma_background=rel) if spec.observed is not None else math.nan
+        return n_o, upper_limit(b, None, cl=spec.cl, sigma_background=rel)
+
+    n_obs, n_exp = counts(spec.background, spec.background_error)
+    per_mass = [spec_at_mass(spec, m) for m in masses]  # tabulated selections ([channels.table]); checks the range
+    n_limits = [counts(b, db) for _, b, db in per_mass] if spec.tables else [(n_obs, n_exp)] * len(masses)
     exps = [(mode, load_experiment(e), pot) for mode, e, pot in spec.exposures]
     if spec.particle == "alp":   # a reference coupling per mass (E_TYPICAL_GEV)
         base_cm = min(float(np.linalg.norm(_placement_center(ex, spec.beam))) for _, ex, _ in exps)
@@ -442,7 +485,15 @@ def limit_curve(spec: LimitSpec, masses: Sequence[float], *, flavour: str = "mu"
            "reference_coupling": g_refs if spec.particle == "alp" else g_refs[0], "events_per_channel": n, "seed": seed,
            "exposures": [{"mode": mo, "experiment": ex.keyword, "pot": pot} for mo, ex, pot in exps],
            "ctau_power": [], "notes": notes}
-    state = {"spec": spec, "masses": masses, "models": models, "exps": exps, "parents": parents, "n": n, "seed": seed,
+    if spec.tables:
+        out["background_per_mass"] = [b for _, b, _ in per_mass]
+        out["background_error_per_mass"] = [db for _, _, db in per_mass]
+        out["signal_events_limit_per_mass"] = [a if math.isfinite(a) else None for a, _ in n_limits]
+        out["signal_events_expected_per_mass"] = [c for _, c in n_limits]
+        out["efficiency_per_mass"] = [{" ".join(k): v for k, v in sm.efficiencies.items()} for sm, _, _ in per_mass]
+        out["signal_events_limit"] = out["signal_events_expected"] = None
+        out["background"] = None
+    state = {"spec": spec, "masses": masses, "specs": [sm for sm, _, _ in per_mass], "n_limits": n_limits, "models": models, "exps": exps, "parents": parents, "n": n, "seed": seed,
              "g_refs": g_refs, "n_parents": n_parents,
              "flavour": flavour, "n_obs": n_obs, "n_exp": n_exp, "keep_events": keep_events}
     if workers > 1 and len(masses) > 1 and not keep_events:
@@ -510,7 +561,7 @@ def _one_mass(st: dict, im: int):
     from darkbeam.processes.meson_decay import simulate
     from darkbeam.processes.meson_run import direct_sample, meson_channels, polarity_of
 
-    spec, m, params, seed = st["spec"], st["masses"][im], st["models"][im], st["seed"]
+    spec, m, params, seed = st["specs"][im], st["masses"][im], st["models"][im], st["seed"]
     notes, kept = [], []
     try:
         chs = meson_channels(params, parents=_decay_parents(spec), particle=spec.particle,
@@ -564,7 +615,7 @@ def _one_mass(st: dict, im: int):
     for ev, acc in curves:
         N += coupling_curve(ev, acc, Y_GRID, ctau_power=c)
     res = {"sources": _source_shares(chs, direct, curves, st, im, c)}
-    for tag, nl in (("limit", st["n_obs"]), ("expected", st["n_exp"])):
+    for tag, nl in zip(("limit", "expected"), st["n_limits"][im]):
         res[tag], res[tag + "_upper"] = None, None
         if not math.isfinite(nl):
             continue
@@ -590,12 +641,13 @@ def _source_shares(chs, direct, curves, st, im, c) -> dict:
         info = getattr(ps, "info", None) or {}
         out[ch.name] = {"llp_per_pot_unit_coupling": float(ps.decays_per_pot),
                         "source_rel_error": info.get("yield_rel_error")}
-    if not out or not curves or not math.isfinite(st["n_exp"]):
+    n_exp = st["n_limits"][im][1]  # this mass's expected signal-count limit (per-mass tables)
+    if not out or not curves or not math.isfinite(n_exp):
         return out
     N = np.zeros_like(Y_GRID)
     for ev, acc in curves:
         N += coupling_curve(ev, acc, Y_GRID, ctau_power=c)
-    lo, _ = solve_edges(Y_GRID, N, st["n_exp"])
+    lo, _ = solve_edges(Y_GRID, N, n_exp)
     if math.isnan(lo):
         return out
     tot = sum(float(coupling_curve(ev, acc, [lo], ctau_power=c)[0]) for ev, acc in curves)

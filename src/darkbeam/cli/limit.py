@@ -73,14 +73,19 @@ def _report(out: dict, as_json: bool, plot: Optional[str]) -> None:
     from rich.table import Table
 
     what = f"recast {out['search']} --to {out['recast_to']}" if out.get("recast_to") else f"limit {out['search']}"
-    counts = ("(binned likelihood: no single signal-count limit)" if out.get("signal_events_limit") is None else
+    per_mass = "background_per_mass" in out   # a selection tabulated per mass ([channels.table])
+    counts = ("(tabulated selection: background and N_signal limit per mass)" if per_mass else
+              "(binned likelihood: no single signal-count limit)" if out.get("signal_events_limit") is None else
               f"(N_signal < {out['signal_events_limit']:.3g} observed, {out['signal_events_expected']:.3g} expected)")
     t = Table(title=f"darkbeam {what}: {out['parameter']} at {int(round(100 * out['cl']))}% CL {counts}")
-    for col in ("mass [GeV]", "limit", "upper edge", "expected"):
+    cols = ["mass [GeV]", "limit", "upper edge", "expected"] + (["background", "N_signal limit (exp.)"] if per_mass else [])
+    for col in cols:
         t.add_column(col, justify="right")
     f = lambda v: "-" if v is None else f"{v:.3e}"  # noqa: E731
-    for m, a, b, c in zip(out["masses_GeV"], out["limit"], out["limit_upper"], out["expected"]):
-        t.add_row(f"{m:.4g}", f(a), f(b), f(c))
+    extra = (zip(out["background_per_mass"], out["signal_events_expected_per_mass"]) if per_mass
+             else [()] * len(out["masses_GeV"]))
+    for m, a, b, c, x in zip(out["masses_GeV"], out["limit"], out["limit_upper"], out["expected"], extra):
+        t.add_row(f"{m:.4g}", f(a), f(b), f(c), *(f"{v:.3g}" for v in x))
     con = Console()
     con.print(t)
     for n in out["notes"]:

@@ -96,7 +96,8 @@ def _print_list(as_json: bool) -> None:
     for s in searches:
         sp = s.spec
         r = sp.result
-        res = ("-" if r is None else f"{r.observed} obs. / {r.background:g} bkg, {100 * r.cl:g}% CL")
+        res = ("-" if r is None else f"{'-' if r.observed is None else r.observed} obs. / {r.background:g} bkg, "
+               f"{100 * r.cl:g}% CL")
         if sp.kind == "sensitivity":
             res = "template: " + res
         if sp.measurement is not None:
@@ -142,6 +143,11 @@ def searches_show(
     for c in sp.channels:
         line("channel", f"{c.decay}: {', '.join(c.final_states)}"
              + (f"; efficiency {c.efficiency:g}" if c.efficiency is not None else ""))
+        if c.table is not None:   # a selection tabulated per mass
+            t = c.table
+            line("  per mass", ", ".join(
+                f"{m:g} GeV: eff {e:.3g}" + (f", bkg {t.background[i]:.3g}" if t.background is not None else "")
+                for i, (m, e) in enumerate(zip(t.masses_GeV, t.efficiency))) + f" ({t.source})")
     sel = sp.selection
     if sel is not None:
         line("selection", f"{sel.kind} in the {sel.decay_volume}" + (f"; {sel.note}" if sel.note else ""))
@@ -149,7 +155,8 @@ def searches_show(
             line("cuts", ", ".join(f"{k} = {v:g}" for k, v in sel.cuts.items()))
     r = sp.result
     line("result", "" if m is not None else "none in the catalog (expected sensitivity only)" if r is None else
-         f"{r.observed} observed, background {r.background:g} +- {r.background_error:g}, {100 * r.cl:g}% CL"
+         (f"{r.observed} observed" if r.observed is not None else "expected only")
+         + f", background {r.background:g} +- {r.background_error:g}, {100 * r.cl:g}% CL"
          + (f" ({r.note})" if r.note else ""))
     for c in sp.published:
         line("published", f"{c.parameter} ({c.hnl_type or '-'}, {100 * c.cl:g}% CL): {c.source}")

@@ -26,7 +26,7 @@ from darkbeam.detectors.schema import _format
 from darkbeam.detectors.schema_fields import NonNegative, Number, Positive, StrList, _Strict
 from darkbeam.errors import ConfigurationError
 
-__all__ = ["SearchFile", "validate_search", "PARTICLES", "PARENT_MODES"]
+__all__ = ["SearchFile", "MassTable", "validate_search", "PARTICLES", "PARENT_MODES"]
 
 PARTICLES = ("hnl", "scalar", "dark_photon", "zprime", "alp", "dark_matter")
 KINDS = ("search", "sensitivity", "measurement")
@@ -58,12 +58,49 @@ class Exposure(_Strict):
         return self
 
 
+class MassTable(_Strict):
+    """A channel's selection tabulated on a mass grid (``[channels.table]``): signal efficiency after the
+    cuts and, optionally, the expected background after the cuts (events for the entry's exposure) with
+    its error; ``darkbeam limit`` interpolates both linearly in log(mass) and refuses masses outside the
+    grid.  ``source`` says where the numbers come from (a publication, or a model such as darkbeam's own
+    cut flow)."""
+
+    masses_GeV: list[Positive]
+    efficiency: list[float]
+    background: Optional[list[NonNegative]] = None
+    background_error: Optional[list[NonNegative]] = None
+    source: str
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _grid(self):
+        m = self.masses_GeV
+        if len(m) < 2 or any(b <= a for a, b in zip(m, m[1:])):
+            raise ValueError("masses_GeV: at least two masses, strictly increasing")
+        for key in ("efficiency", "background", "background_error"):
+            v = getattr(self, key)
+            if v is not None and len(v) != len(m):
+                raise ValueError(f"{key}: {len(v)} values for {len(m)} masses")
+        if any(not 0.0 <= e <= 1.0 for e in self.efficiency):
+            raise ValueError("efficiency: every value in [0, 1]")
+        if self.background_error is not None and self.background is None:
+            raise ValueError("background_error without background")
+        return self
+
+
 class DecayChannel(_Strict):
     decay: str
     final_states: StrList
     efficiency: Optional[float] = None  # flat selection efficiency, if the analysis quotes one
     background: Optional[NonNegative] = None  # expected background after the cuts in this channel, if quoted
+    table: Optional[MassTable] = None  # efficiency (and background) on a mass grid
     note: str = ""
+
+    @model_validator(mode="after")
+    def _one_efficiency(self):
+        if self.table is not None and (self.efficiency is not None or self.background is not None):
+            raise ValueError("give either efficiency/background or a [channels.table], not both")
+        return self
 
     @field_validator("efficiency")
     @classmethod
@@ -82,7 +119,7 @@ class Selection(_Strict):
 
 class Result(_Strict):
     cl: float
-    observed: int
+    observed: Optional[int] = None  # None: a sensitivity (expected limit only)
     background: NonNegative
     background_error: NonNegative = 0.0
     statistics: Literal["poisson"] = "poisson"
@@ -98,7 +135,7 @@ class Result(_Strict):
     @field_validator("observed")
     @classmethod
     def _obs(cls, v):
-        if v < 0:
+        if v is not None and v < 0:
             raise ValueError(f"must be a non-negative number of events, got {v}")
         return v
 
