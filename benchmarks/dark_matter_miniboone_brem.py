@@ -7,8 +7,9 @@ channel" and "Proton bremsstrahlung at the BNB dump").
   chi), once with the setup's default sources (no bremsstrahlung at 8.9 GeV) and once with
   ``bremsstrahlung=True`` (BdNMC's cuts 0.3 < z < 0.7, p_T < 0.2 GeV; flagged).
 * The A' per POT of the bremsstrahlung source inside those cuts (sources/parents/bremsstrahlung.py), and the
-  same integral read the way BdNMC's Proton_Brem_Distribution integrates it (over dz dp_T with the p_T^2
-  argument set to p_T, and its splitting function carrying an extra 1/4; github pgdeniverville/BdNMC,
+  same integral read the way BdNMC's Proton_Brem_Distribution integrates it (d^2N/dz dp_T^2 over its second
+  argument from 0 to ptmax = 0.2, i.e. p_T^2 < 0.2 GeV^2, and its splitting function carrying an extra 1/4;
+  github pgdeniverville/BdNMC,
   src/Proton_Brem_Distribution.cpp and src/branchingratios.cpp `wpp`, read, not run): the ratio of the two
   says how far the published simulation's bremsstrahlung normalisation may sit from darkbeam's.
 
@@ -48,7 +49,7 @@ def brem_yields(m_aprime: float) -> dict:
     xz, wz = np.polynomial.legendre.leggauss(200)
     z = 0.3 + 0.2 * (xz + 1.0)
     pt = 0.1 * (xz + 1.0)
-    f = density(z[:, None], pt[None, :], m_aprime, p)  # p_T^2 argument = p_T, as BdNMC's integrand
+    f = density(z[:, None], pt[None, :], m_aprime, p)  # second argument from 0 to 0.2, as BdNMC's integral
     bdnmc = 0.25 * 0.2 * 0.1 * float(np.einsum("i,j,ij->", wz, wz, f))
     return {"darkbeam": ours, "bdnmc_reading": bdnmc, "ratio": bdnmc / ours}
 

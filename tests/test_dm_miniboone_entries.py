@@ -130,3 +130,22 @@ def test_generate_flag_and_contradiction(capsys, few_showers):
     code = main(["generate", "--process", "dark-matter", "-n", "100", *sets, "--bremsstrahlung", "--no-bremsstrahlung"])
     err = capsys.readouterr().err
     assert code == 2 and "contradict" in err and len(err.strip().splitlines()) == 1
+
+
+def test_limit_flag_adds_the_flagged_source(capsys, few_showers):
+    """darkbeam limit miniboone_dm_dump --bremsstrahlung at m_chi = 150 MeV: more signal than without (the
+    source dominates there, docs/dark_matter.md), so a lower Y limit, and the notes flag it; a meson-decay
+    search refuses the option in one line."""
+    from darkbeam.cli.main import main
+
+    out = {}
+    for flag in ([], ["--bremsstrahlung"]):
+        code = main(["limit", "miniboone_dm_dump", "--masses", "0.15", "-n", "200", "--json", *flag])
+        out[bool(flag)] = json.loads(capsys.readouterr().out)
+        assert code == 0
+    assert out[True]["bremsstrahlung"]["included"] and not out[False]["bremsstrahlung"]["included"]
+    assert out[True]["limit"][0] < out[False]["limit"][0]
+    assert any("proton bremsstrahlung INCLUDED" in n for n in out[True]["notes"])
+    code = main(["limit", "sbnd_hnl", "--masses", "0.1", "--bremsstrahlung"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--bremsstrahlung is an option of the dark-matter searches" in err
