@@ -174,7 +174,17 @@ def search_limit(search: str, masses: Any, **options) -> dict:
     a reference coupling, the coupling axis by exact reweighting (docs/meson_decay_limits.md).  Returns
     the JSON of ``darkbeam limit``: ``{"search", "parameter", "masses_GeV", "limit", "expected", ...}``.
     ``options`` of :func:`darkbeam.analysis.meson_limits.search_limit` (``flavour``, ``model``
-    overrides, ``n``, ``seed``, ...)."""
+    overrides, ``n``, ``seed``, ...); a dark-matter entry (``miniboone_dm_dump``, ``miniboone_dm_dump_nucleon``,
+    ``dune_nd_dm_electron``) goes to :func:`darkbeam.analysis.dm_sensitivity.search_limit` (limits on Y;
+    ``n``, ``seed``, ``bremsstrahlung``, ...; docs/dark_matter.md)."""
+    from darkbeam.analysis.searches import load_search
+
+    if load_search(search).spec.particle == "dark_matter":
+        import numpy as np
+
+        from darkbeam.analysis.dm_sensitivity import search_limit as _dm_limit
+
+        return _dm_limit(search, [float(m) for m in np.atleast_1d(masses)], **options)
     from darkbeam.analysis.meson_limits import search_limit as _limit
 
     return _limit(search, masses, **options)

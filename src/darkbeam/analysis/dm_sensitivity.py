@@ -36,7 +36,8 @@ from darkbeam import constants as C
 from darkbeam.errors import ConfigurationError
 
 __all__ = ["VARIABLES", "beam_direction", "electron_observables", "smear", "selected_hist", "nue_background_grid",
-           "dune_flux", "y_limit", "y_limit_binned", "y_limit_positions", "y_sensitivity", "search_limit"]
+           "dune_flux", "y_limit", "y_limit_binned", "y_limit_positions", "y_sensitivity", "search_limit",
+           "search_targets"]
 
 #: binning variables of the spectral likelihood: T (GeV) or T theta^2 (GeV rad^2)
 VARIABLES = ("T", "Ttheta2")
@@ -175,7 +176,7 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
                   background: Optional[float] = None, observed: Optional[float] = None, variable: str = "T",
                   bins=None, sigma_signal: float = 0.1, sigma_background: float = 0.1, cl: float = 0.9,
                   flux=None, bremsstrahlung: Optional[bool] = None, pi0_misid=None, shower: Optional[bool] = None,
-                  vector_mesons: Optional[bool] = None) -> dict:
+                  vector_mesons: Optional[bool] = None, target: str = "e") -> dict:
     """Limit (``observed`` given) or sensitivity (Asimov) on Y at one dark-matter mass: m_A' = ``ratio``
     m_chi, ``alpha_d``; one run at epsilon = 1e-3 (:func:`darkbeam.processes.dark_matter.simulate`),
     electrons smeared and selected (:func:`selected_hist`), the nu e background of ``flux`` (default: the
@@ -188,7 +189,11 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
     background (:mod:`darkbeam.analysis.nc_pi0_background`) to the flux-computed nu e one, reported as
     ``background_pi0_misid``; ``bremsstrahlung``, ``shower``, ``vector_mesons``: the chi sources of
     :func:`~darkbeam.processes.dark_matter.simulate` (default: the setup's).  ``summary``: the run's
-    per-source rows (events and shares)."""
+    per-source rows (events and shares); ``bremsstrahlung``: the run's ``meta["bremsstrahlung"]`` (included?
+    cuts, validity).  ``target`` 'e' (default) or the nucleon channel 'p', 'n' or 'p,n' (chi N -> chi N on
+    the detector's free protons and neutrons in the setup's ``proton_window`` of nucleon kinetic energy,
+    applied to the true recoil: no nucleon energy resolution is modelled); the nucleon channel needs a
+    given ``background`` (counting only: no computed neutrino background for it)."""
     from darkbeam.detectors.catalog import load_experiment
     from darkbeam.models import ModelParameters
     from darkbeam.processes.dark_matter import setup_of, simulate
@@ -198,9 +203,29 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
         raise ConfigurationError(f"m_chi = {m_chi}, ratio = {ratio}, alpha_D = {alpha_d} must be positive")
     params = ModelParameters.from_dict({"mchi": m_chi, "mzprime": ratio * m_chi, "epsilon": 1e-3, "alphaD": alpha_d,
                                         "dm_type": dm_type})
+    nucleon = target != "e"
+    if nucleon:
+        from darkbeam.processes.dm_targets import parse_targets
+
+        if not set(parse_targets(target)) <= {"p", "n"}:
+            raise ConfigurationError(f"y_sensitivity: target 'e' or nucleons 'p', 'n', 'p,n', got '{target}'")
+        if background is None:
+            raise ConfigurationError("the nucleon channel needs a given background count (no neutrino background is "
+                                     "computed for chi N -> chi N)")
     ev = simulate(params, st, n=n, rng=np.random.default_rng(seed), offset_m=offset_m, n_parents=n_parents, seed=seed,
-                  bremsstrahlung=bremsstrahlung, shower=shower, vector_mesons=vector_mesons)
+                  bremsstrahlung=bremsstrahlung, shower=shower, vector_mesons=vector_mesons, target=target)
     y_ref = float(ev.meta["yield_Y"])
+    summary = [{k: r[k] for k in ("channel", "target", "events", "share", "chi_share")} for r in ev.meta["summary"]]
+    if nucleon:  # the generator's window is the selection (true nucleon kinetic energy)
+        sig = float(np.sum(ev.w))
+        out = {"m_chi": m_chi, "m_aprime": ratio * m_chi, "alpha_D": alpha_d, "dm_type": dm_type, "setup": st.name,
+               "offset_m": offset_m, "Y_ref": y_ref, "signal": sig, "signal_spectrum": None, "bins": None,
+               "variable": None, "target": target, "recoil_window_GeV": ev.meta["recoil_window_GeV"],
+               "summary": summary, "bremsstrahlung": ev.meta["bremsstrahlung"], "background": float(background),
+               "background_spectrum": None, "y_binned": None}
+        out["y_counting"] = y_limit(sig, y_ref, float(background), observed=observed, sigma_signal=sigma_signal,
+                                    sigma_background=sigma_background, cl=cl)
+        return out
     if bins is None:
         hi = 20.0 if variable == "T" else 2e-2
         lo = st.t_min if variable == "T" else 1e-6
@@ -209,8 +234,8 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
     s = selected_hist(T, th, ev.w, st, bins, variable, np.random.default_rng(seed + 7))
     out = {"m_chi": m_chi, "m_aprime": ratio * m_chi, "alpha_D": alpha_d, "dm_type": dm_type, "setup": st.name,
            "offset_m": offset_m, "Y_ref": y_ref, "signal": float(s.sum()), "signal_spectrum": s.tolist(),
-           "bins": np.asarray(bins, dtype=float).tolist(), "variable": variable,
-           "summary": [{k: r[k] for k in ("channel", "events", "share", "chi_share")} for r in ev.meta["summary"]]}
+           "bins": np.asarray(bins, dtype=float).tolist(), "variable": variable, "target": "e",
+           "summary": summary, "bremsstrahlung": ev.meta["bremsstrahlung"]}
     if background is not None:
         b_tot, b = float(background), None
     else:
@@ -241,14 +266,36 @@ def y_sensitivity(m_chi: float, setup="dune_nd", *, offset_m: float = 0.0, alpha
 _SETUP_OF = {("miniboone_fhc", "beam dump"): "miniboone_dump", ("dune_nd_fhc", "FHC"): "dune_nd"}
 
 
+#: final state of a dark-matter search's [[channels]] -> target keyword of processes/dm_targets.py
+_TARGET_OF = {"e-": "e", "p": "p", "n": "n"}
+
+
+def search_targets(spec) -> str:
+    """The target keywords ('e', or nucleons 'p', 'n', 'p,n') of a dark-matter search entry, from the final
+    states of its [[channels]] (chi e- -> chi e-: ['e-']; chi p -> chi p: ['p']; chi n -> chi n: ['n'])."""
+    finals = [f for ch in spec.channels for f in ch.final_states]
+    bad = sorted({f for f in finals if f not in _TARGET_OF})
+    if bad or not finals:
+        raise ConfigurationError(f"dark-matter search: final state '{(bad or ['none'])[0]}' is not a chi recoil "
+                                 f"(known: {', '.join(_TARGET_OF)})")
+    keys = list(dict.fromkeys(_TARGET_OF[f] for f in finals))
+    if "e" in keys and len(keys) > 1:
+        raise ConfigurationError("dark-matter search: electron and nucleon channels in one entry (give one entry each)")
+    return ",".join(keys)
+
+
 def search_limit(search: str, masses, *, n: int = 10_000, seed: int = 1, n_parents: int = 2**14,
-                 alpha_d: float = 0.5, ratio: float = 3.0, dm_type: str = "fermion") -> dict:
+                 alpha_d: float = 0.5, ratio: float = 3.0, dm_type: str = "fermion",
+                 bremsstrahlung: Optional[bool] = None) -> dict:
     """``darkbeam limit`` of a dark-matter entry of the searches catalog (particle 'dark_matter'): Y at
     90 % CL (the entry's) for each m_chi of ``masses`` (GeV) with m_A' = ``ratio`` m_chi, one generation per
     mass (:func:`y_sensitivity`); the entry's [result] (observed on background: counting) or, for a
-    'sensitivity' with ``spectral`` in its cuts, the binned nu e likelihood (Asimov).  The JSON of the
-    meson-decay limits: ``limit`` (observed), ``expected`` (Asimov), ``limit_upper`` None; the signal-count
-    limits are None for the binned likelihood."""
+    'sensitivity' with ``spectral`` in its cuts, the binned nu e likelihood (Asimov).  The recoil is the
+    entry's channel (:func:`search_targets`: electrons, or the nucleons with the cuts ``t_min_GeV``,
+    ``t_max_GeV`` as the nucleon kinetic-energy window).  ``bremsstrahlung``: the proton-bremsstrahlung chi
+    source (default: the setup's; at the MiniBooNE dump it is off, and when switched on it is flagged in the
+    notes and in ``bremsstrahlung``).  The JSON of the meson-decay limits: ``limit`` (observed),
+    ``expected`` (Asimov), ``limit_upper`` None; the signal-count limits are None for the binned likelihood."""
     from darkbeam.analysis.searches import load_search
     from darkbeam.processes.dark_matter import setup_of
 
@@ -263,32 +310,49 @@ def search_limit(search: str, masses, *, n: int = 10_000, seed: int = 1, n_paren
                                  f"'{ex.mode}' (known: {', '.join(f'{a} ({b})' for a, b in _SETUP_OF)})")
     cuts = dict(sp.selection.cuts)
     base = setup_of(key)
+    target = search_targets(sp)
     from dataclasses import replace
 
-    st = replace(base, pot=float(ex.pot), t_min=float(cuts.get("t_min_GeV", base.t_min)),
-                 t_max=float(cuts["t_max_GeV"]) if "t_max_GeV" in cuts else base.t_max)
+    if target == "e":
+        st = replace(base, pot=float(ex.pot), t_min=float(cuts.get("t_min_GeV", base.t_min)),
+                     t_max=float(cuts["t_max_GeV"]) if "t_max_GeV" in cuts else base.t_max)
+    else:  # the nucleon kinetic-energy window
+        lo, hi = base.proton_window
+        st = replace(base, pot=float(ex.pot), proton_window=(float(cuts.get("t_min_GeV", lo)),
+                                                             float(cuts["t_max_GeV"]) if "t_max_GeV" in cuts else hi))
     res = sp.result
     spectral = bool(cuts.get("spectral", 0)) and sp.kind == "sensitivity"
+    if spectral and target != "e":
+        raise ConfigurationError(f"search '{search}': the spectral (nu e) likelihood is for the electron channel only")
     offset = float(cuts.get("off_axis_m", 0.0))
     ss, sb = float(cuts.get("sigma_signal", 0.0)), float(cuts.get("sigma_background", 0.0))
     flux = dune_flux(offset) if spectral and key == "dune_nd" else None
     limit, expected, notes = [], [], [f"m_A' = {ratio:g} m_chi, alpha_D = {alpha_d:g}, {dm_type} chi; masses are m_chi",
                                       f"setup {st.name}: {ex.pot:.3g} POT, {offset:g} m off axis"]
-    rows = []
+    if target != "e":
+        notes.append(f"nucleon channel ({target}): chi N -> chi N on free nucleons, kinetic energy "
+                     f"{st.proton_window[0]:g}-{st.proton_window[1]:g} GeV (true recoil, no efficiency)")
+    rows, brem = [], None
     for m in masses:
         if spectral:
             r = y_sensitivity(m, st, offset_m=offset, alpha_d=alpha_d, ratio=ratio, dm_type=dm_type, n=n, seed=seed,
-                              n_parents=n_parents, sigma_signal=ss, sigma_background=sb, cl=res.cl, flux=flux)
+                              n_parents=n_parents, sigma_signal=ss, sigma_background=sb, cl=res.cl, flux=flux,
+                              bremsstrahlung=bremsstrahlung)
             limit.append(None)
             expected.append(r["y_binned"])
         else:
             r = y_sensitivity(m, st, offset_m=offset, alpha_d=alpha_d, ratio=ratio, dm_type=dm_type, n=n, seed=seed,
                               n_parents=n_parents, background=res.background, observed=float(res.observed),
-                              sigma_signal=ss, sigma_background=sb, cl=res.cl)
+                              sigma_signal=ss, sigma_background=sb, cl=res.cl, bremsstrahlung=bremsstrahlung,
+                              target=target)
             limit.append(r["y_counting"])
             expected.append(y_limit(r["signal"], r["Y_ref"], res.background, sigma_signal=ss, sigma_background=sb,
                                     cl=res.cl))
         rows.append({k: r[k] for k in ("m_chi", "Y_ref", "signal", "background")})
+        brem = r["bremsstrahlung"]
+    if brem is not None and brem["included"] and brem["outside_validity"]:
+        notes.append(f"proton bremsstrahlung INCLUDED on request ({brem['z_range'][0]:g} < z < {brem['z_range'][1]:g}, "
+                     f"p_T < {brem['pt_max_GeV']:g} GeV), an estimate: {brem['validity']}")
     from darkbeam.analysis.statistics import Counting
 
     n_lim = Counting(res.background, float(res.observed), ss, sb).upper_limit(res.cl)
@@ -298,7 +362,7 @@ def search_limit(search: str, masses, *, n: int = 10_000, seed: int = 1, n_paren
     return {"search": s.key, "parameter": "Y", "masses_GeV": [float(m) for m in masses], "limit": limit,
             "limit_upper": [None] * len(limit), "expected": expected, "cl": res.cl,
             "signal_events_limit": None if spectral else n_lim, "signal_events_expected": None if spectral else n_exp,
-            "notes": notes + [res.note] + list(sp.caveats), "rows": rows}
+            "notes": notes + [res.note] + list(sp.caveats), "rows": rows, "target": target, "bremsstrahlung": brem}
 
 
 def y_limit_positions(results, *, fractions=None, sigma_signal: float = 0.1, sigma_background: float = 0.1,

@@ -14,14 +14,18 @@ DEFAULT_SETUP = "dune_nd"
 
 
 def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int, output: Optional[str], formats,
-                overwrite: bool, as_json: bool, off_axis: Optional[float], no_brem: bool, regimes, refused: dict) -> None:
+                overwrite: bool, as_json: bool, off_axis: Optional[float], no_brem: bool, regimes, refused: dict,
+                brem: bool = False) -> None:
     """Check everything, then simulate, write and print (``refused``: options of other processes that
-    were given, {option: given?})."""
+    were given, {option: given?}; ``brem``/``no_brem``: --bremsstrahlung/--no-bremsstrahlung, the
+    proton-bremsstrahlung chi on/off against the setup's default)."""
     from darkbeam.processes.dark_matter import SETUPS, setup_of
 
     for opt, given in refused.items():
         if given:
             raise ConfigurationError(f"{opt} is not an option of --process dark-matter")
+    if brem and no_brem:
+        raise ConfigurationError("--bremsstrahlung and --no-bremsstrahlung contradict each other")
     if events < 100:
         raise ConfigurationError(f"--events must be at least 100 per channel, got {events}")
     from darkbeam.cli.common import check_choice, split_list
@@ -46,7 +50,7 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     from darkbeam.processes.dark_matter import simulate
 
     ev = simulate(params, st, n=events, rng=np.random.default_rng(seed), offset_m=off_axis or 0.0, seed=seed,
-                  bremsstrahlung=False if no_brem else None, target=target)
+                  bremsstrahlung=False if no_brem else (True if brem else None), target=target)
     written = []
     if files:
         from darkbeam.events import write
@@ -58,7 +62,7 @@ def generate_dm(setup: str, model: Optional[Path], sets, seed: int, events: int,
     d = {"process": "dark-matter", "setup": m["setup"], "experiment": m["experiment"], "offset_m": m["offset_m"],
          "seed": seed, "exposure_pot": m["exposure_pot"], "yield_Y": m["yield_Y"], "events": len(ev),
          "target": m["target"], "total_events": m["total_events"], "recoil_window_GeV": m["recoil_window_GeV"],
-         "channels": m["summary"],
+         "channels": m["summary"], "bremsstrahlung": m["bremsstrahlung"],
          "caveats": list(m["caveats"]), "files": written}
     if as_json:
         print_json(d)

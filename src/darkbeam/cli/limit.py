@@ -108,6 +108,7 @@ def limit_command(
     workers: int = _WORKERS,
     plot: Optional[str] = _PLOT,
     as_json: bool = JSON_OPTION,
+    brem: bool = typer.Option(False, "--bremsstrahlung", help="dark-matter searches: add the proton-bremsstrahlung chi where the setup leaves it out (MiniBooNE dump: outside the splitting function's validity, BdNMC's cuts; flagged in the notes; docs/dark_matter.md)."),
 ) -> None:
     """Limit of a catalog search on the coupling of its new particle at each mass (|U_a4|^2 for HNLs,
     theta for the scalar, epsilon for the dark photon): one generation per mass, the coupling axis by
@@ -126,7 +127,10 @@ def limit_command(
                                          "alpha_D = 0.5; docs/dark_matter.md)")
         from darkbeam.analysis.dm_sensitivity import search_limit
 
-        return _report(search_limit(search, ms, n=events, seed=seed), as_json, plot)
+        return _report(search_limit(search, ms, n=events, seed=seed, bremsstrahlung=True if brem else None), as_json, plot)
+    if brem:
+        raise ConfigurationError("--bremsstrahlung is an option of the dark-matter searches (meson-decay searches take "
+                                 "the dark photons of bremsstrahlung from 'p' in the entry's parents)")
     if any(e.electrons is not None for e in load_search(search).spec.exposure):
         ignored = {"--events": events != 4000, "--workers": workers != 1, "--hnl-type": hnl_type is not None,
                    "--stopped-per-pot": stopped_per_pot is not None, "--flavour": flavour != "mu"}

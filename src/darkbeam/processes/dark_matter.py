@@ -7,8 +7,9 @@ to the near detector, scattering elastically on its electrons (docs/dark_matter.
   Breit-Wigner three-body channels of :func:`darkbeam.physics.production.dark_channels.
   dark_matter_channels` with ``offshell_only=False`` (on- and off-shell A', no double counting: the
   A' -> chi chi-bar decay is inside the three-body rate);
-* proton bremsstrahlung p N -> p N A' (:mod:`darkbeam.sources.parents.bremsstrahlung`, where valid:
-  not at 8.9 GeV), the on-shell A' then decaying promptly to chi chi-bar (two-body, isotropic in the
+* proton bremsstrahlung p N -> p N A' (:mod:`darkbeam.sources.parents.bremsstrahlung`; at the 8.9 GeV BNB
+  dump, outside the splitting function's validity, only on request and flagged, with BdNMC's cuts
+  0.3 < z < 0.7, p_T < 0.2 GeV: :func:`darkbeam.processes.dark_matter_sources.brem_chi_channel`), the on-shell A' then decaying promptly to chi chi-bar (two-body, isotropic in the
   A' rest frame: its polarisation is not modelled), branching ratio eps^2 BR(A' -> chi chi-bar).
 * V -> A'* -> chi chi-bar, V = rho0, omega, phi of the beam model (VMD mixing, eq. DMV of
   :mod:`darkbeam.physics.production.dark_matter_vectors`), and the on-shell A' of the electromagnetic
@@ -73,7 +74,12 @@ class DMSetup:
     placement of the detector, or ``baseline_cm`` places it on the beam axis), ``pot``, the electron
     recoil window (GeV), the resolutions used by the analyses (sigma_E/E = ``res_stoch``/sqrt(E/GeV)
     (+) ``res_const``; ``res_angle`` rad), the chi sources beyond the P -> gamma chi chi-bar decays
-    (``bremsstrahlung``, ``shower`` with ``showers`` photon showers sampled, ``vector_mesons``) and ``notes``."""
+    (``bremsstrahlung``, ``shower`` with ``showers`` photon showers sampled, ``vector_mesons``) and ``notes``.
+    ``brem_z_range``, ``brem_pt_max``: the validity cuts of the bremsstrahlung A' (None: the defaults of
+    :mod:`darkbeam.sources.parents.bremsstrahlung`, 0.1 < z < 0.9, p_T < 1 GeV); ``brem_validity``: where the
+    splitting function is outside its validity at this beam, why (non-empty: the bremsstrahlung source is
+    flagged in the caveats and ``meta["bremsstrahlung"]`` whenever it is switched on, and named as left out
+    when off)."""
 
     name: str
     experiment: str
@@ -91,6 +97,9 @@ class DMSetup:
     vector_mesons: bool = True
     showers: int = 64
     notes: tuple = field(default_factory=tuple)
+    brem_z_range: Optional[tuple] = None
+    brem_pt_max: Optional[float] = None
+    brem_validity: str = ""
 
 
 def _setups() -> dict:
@@ -109,8 +118,12 @@ def _setups() -> dict:
                    "nucleon recoils (--regime p-el, n-el): kinetic energy 35-600 MeV, assumed; the nucleons of CH2 as free "
                    "nucleons (carbon's are bound: no Pauli blocking or nuclear response)",
                    "chi from pi0, eta, eta' decays, rho0/omega/phi mixing and the A' of the photon showers in the "
-                   "steel: proton bremsstrahlung at 8.9 GeV is outside the Weizsacker-Williams splitting "
-                   "function's validity (docs/parents.md)")),
+                   "steel"),
+            brem_z_range=(0.3, 0.7), brem_pt_max=0.2,
+            brem_validity=("8.9 GeV protons are outside the validity of the Weizsacker-Williams splitting function "
+                           "(Bluemlein-Brunner arXiv:1311.3870 eqs. 2-4 need E_p, E_A', E_p - E_A' >> m_p, m_A', p_T; "
+                           "docs/parents.md); cuts 0.3 < z < 0.7, p_T < 0.2 GeV as in BdNMC, the MiniBooNE-DM "
+                           "simulation (github pgdeniverville/BdNMC, parameter.dat, proton_brem channel)")),
         "dune_nd": DMSetup(
             "dune_nd", "dune_nd_fhc", "lbnf", 1e22, t_min=0.03, baseline_cm=57400.0,
             res_stoch=0.05, res_const=0.05, res_angle=math.radians(1.0),
@@ -196,6 +209,7 @@ class _BremChi:
     parent: str = "zprime"
     llp_index: int = 0
     source: str = ""
+    info: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def daughters(self):
@@ -207,13 +221,12 @@ class _BremChi:
 
 
 def _channels(params, beam, *, bremsstrahlung: bool, n_parents: int, seed: int, notes: list, shower: bool = False,
-              vector_mesons: bool = False, showers: int = 64):
+              vector_mesons: bool = False, showers: int = 64, brem_cuts: Optional[dict] = None):
     """[(channel, ParentSample)] of every open chi source of ``params`` in ``beam``: P -> gamma chi chi-bar,
-    with ``bremsstrahlung`` the bremsstrahlung A', with ``vector_mesons`` V -> A'* -> chi chi-bar (rho0,
-    omega, phi) and with ``shower`` the A' of the target's photon showers
-    (:mod:`darkbeam.processes.dark_matter_sources`; ``showers`` photon showers sampled)."""
+    with ``bremsstrahlung`` the bremsstrahlung A' (``brem_cuts``: z_range, pt_max of its sample), with
+    ``vector_mesons`` V -> A'* -> chi chi-bar (rho0, omega, phi) and with ``shower`` the A' of the target's
+    photon showers (:mod:`darkbeam.processes.dark_matter_sources`; ``showers`` photon showers sampled)."""
     from darkbeam.models.couplings import Couplings
-    from darkbeam.physics.decays import decay_table
     from darkbeam.physics.production.dark_channels import dark_matter_channels
     from darkbeam.sources.parents import parent_sample
 
@@ -222,25 +235,11 @@ def _channels(params, beam, *, bremsstrahlung: bool, n_parents: int, seed: int, 
     for ch in dark_matter_channels(params, eps * eps, offshell_only=False):
         out.append((ch, parent_sample(beam, ch.parent, n=n_parents, seed=seed)))
     if bremsstrahlung:
-        from darkbeam.sources.parents.bremsstrahlung import bremsstrahlung_sample
+        from darkbeam.processes.dark_matter_sources import brem_chi_channel
 
-        m_a, m_chi = float(params.mzprime), float(params.mchi)
-        if m_a <= 2.0 * m_chi:
-            notes.append("bremsstrahlung: the A' is below the chi chi-bar threshold (off-shell A' not modelled)")
-        else:
-            try:
-                ps = bremsstrahlung_sample(beam, m_a, n=n_parents, seed=seed)
-            except ConfigurationError as exc:
-                notes.append(f"bremsstrahlung: not in this beam ({exc})")
-                ps = None
-            if ps is not None:
-                table = decay_table(params, "zprime")
-                tot = table.total_width
-                br_inv = sum(c.width for c in table.channels if params.dm_label in c.daughters) / tot if tot > 0 else 0.0
-                from darkbeam.processes.direct_llp import SOURCE
-
-                out.append((_BremChi(br=eps * eps * br_inv, parent_mass=m_a, llp=params.dm_label,
-                                     sampler=_TwoBodySampler(m_a, m_chi), source=SOURCE), ps))
+        got = brem_chi_channel(params, beam, n_parents=n_parents, seed=seed, notes=notes, cuts=brem_cuts)
+        if got is not None:
+            out.append(got)
     if vector_mesons:
         from darkbeam.processes.dark_matter_sources import vector_meson_chi_channels
 
@@ -277,10 +276,18 @@ def chi_arrivals(params, setup, *, n: int, rng: np.random.Generator, offset_m: f
     notes: list[str] = list(st.notes)
     out = []
     brem = st.bremsstrahlung if bremsstrahlung is None else bool(bremsstrahlung)
+    from darkbeam.processes.dark_matter_sources import brem_cuts, brem_report
+
+    if st.brem_validity:  # the bremsstrahlung A' at a beam outside the splitting function's validity: said either way
+        cuts = brem_report(st, brem)
+        what = f"{cuts['z_range'][0]:g} < z < {cuts['z_range'][1]:g}, p_T < {cuts['pt_max_GeV']:g} GeV"
+        notes.append(f"proton bremsstrahlung INCLUDED on request ({what}), an estimate, not a prediction: {st.brem_validity}"
+                     if brem else f"proton bremsstrahlung left out by default: {st.brem_validity} (bremsstrahlung=True, "
+                     "--bremsstrahlung, adds it with these cuts)")
     for ch, ps in _channels(params, st.beam, bremsstrahlung=brem, n_parents=n_parents, seed=seed, notes=notes,
                             shower=st.shower if shower is None else bool(shower),
                             vector_mesons=st.vector_mesons if vector_mesons is None else bool(vector_mesons),
-                            showers=st.showers):
+                            showers=st.showers, brem_cuts=brem_cuts(st)):
         if ch.br <= 0:
             continue
         prod = produce_toward_volume(ch, ps, place, vol, params, n, rng, st.pot)
@@ -353,6 +360,12 @@ def _scatter(prod, llp_index: int, params, n_e: float, t_min: float, t_max, rng,
     p_out = p_chi - p_e
     p_out[:, 0] = E - T
     return f, T, p_chi, p_e, p_out, vtx
+
+
+def _brem_report(st, included):
+    from darkbeam.processes.dark_matter_sources import brem_report
+
+    return brem_report(st, included)
 
 
 def build_events(parts: dict, cases: list, meta: dict):
@@ -461,6 +474,7 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
             "yield_Y": yield_variable(params), "placement": place.to_dict(),
             "resolution": {"stochastic": st.res_stoch, "constant": st.res_const, "angle_rad": st.res_angle},
             "summary": summary, "total_events": float(cols["w"].sum()), "caveats": notes,
+            "bremsstrahlung": _brem_report(st, st.bremsstrahlung if bremsstrahlung is None else bool(bremsstrahlung)),
             # events / (targets x chi fluence), NuHepMC G.R.5; the fluence is sum(2 w_rate L) / V; several
             # kinds of target: per target particle of any of them
             "flux_averaged_xsec_cm2": float(cols["w"].sum()) / (dens * path_sum) if path_sum > 0 else 0.0}

@@ -11,6 +11,15 @@ to a chi chi-bar pair in two bodies (docs/dark_matter.md, "Production: shower A'
 * **vector mesons**: rho0, omega, phi of the beam model (prompt in the target, m_T-scaled from the pi0:
   :func:`darkbeam.sources.parents.in_flight.prompt`) decaying V -> A'* -> chi chi-bar through VMD mixing
   with Br of :mod:`darkbeam.physics.production.dark_matter_vectors` (eq. DMV), on and off the A' pole.
+* **proton bremsstrahlung** (:func:`brem_chi_channel`): the on-shell A' of
+  :func:`darkbeam.sources.parents.bremsstrahlung.bremsstrahlung_sample` (modified Weizsacker-Williams,
+  Bluemlein-Brunner arXiv:1311.3870 eqs. 2-4) inside the setup's cuts on z = p_A'z/P and p_T, decaying
+  promptly to chi chi-bar with eps^2 BR(A' -> chi chi-bar).  The cuts are the setup's (:func:`brem_cuts`):
+  the module defaults 0.1 < z < 0.9, p_T < 1 GeV at DUNE ND; at the 8.9 GeV BNB dump, where the splitting
+  function is outside its validity (E_p, E_A', E_p - E_A' >> m_p, m_A', p_T fails), the source is off by
+  default and, when asked for, uses the cuts of BdNMC, the MiniBooNE-DM simulation (github
+  pgdeniverville/BdNMC, parameter.dat: ``proton_brem`` with ptmax 0.2, zmin 0.3, zmax 0.7) and is flagged
+  (:func:`brem_report`, ``meta["bremsstrahlung"]``, the caveats).
 
 **Kinematics.**  Both decays are two-body and isotropic in the parent's rest frame: the A' and the
 vector mesons are taken unpolarised (their polarisation is not modelled; the A' of the showers and the
@@ -33,7 +42,8 @@ import numpy as np
 
 from darkbeam.errors import ConfigurationError, ParameterError
 
-__all__ = ["ChiPairChannel", "shower_chi_channel", "vector_meson_chi_channels", "chi_pairs", "SHOWER_NAME"]
+__all__ = ["ChiPairChannel", "shower_chi_channel", "vector_meson_chi_channels", "brem_chi_channel", "brem_cuts",
+           "brem_report", "chi_pairs", "SHOWER_NAME"]
 
 #: the shower channel's name in summaries
 SHOWER_NAME = "gamma(pi0, eta) shower -> zprime"
@@ -126,6 +136,62 @@ def vector_meson_chi_channels(params, beam, *, n_parents: int, seed: int, notes:
         notes.append("rho0, omega, phi: the beam model's m_T scaling from the pi0 (PHENIX cocktail ratios 1.0, 0.90, "
                      "0.40, arXiv:0912.0244), an extrapolation at these energies; narrow mesons at their pole masses")
     return out
+
+
+def brem_cuts(setup) -> dict:
+    """The bremsstrahlung A' cuts of a dark-matter setup (name or DMSetup) as keywords of
+    :func:`darkbeam.sources.parents.bremsstrahlung.bremsstrahlung_sample` ({}: the module's defaults)."""
+    from darkbeam.processes.dark_matter import setup_of
+
+    st = setup_of(setup)
+    out = {}
+    if st.brem_z_range is not None:
+        out["z_range"] = tuple(float(v) for v in st.brem_z_range)
+    if st.brem_pt_max is not None:
+        out["pt_max"] = float(st.brem_pt_max)
+    return out
+
+
+def brem_report(setup, included: bool) -> dict:
+    """``meta["bremsstrahlung"]`` of a run: whether the bremsstrahlung A' was asked for (``included``), its
+    cuts (z range, p_T max in GeV) and whether the beam is outside the splitting function's validity (the
+    setup's ``brem_validity``, quoted)."""
+    from darkbeam.processes.dark_matter import setup_of
+    from darkbeam.sources.parents.bremsstrahlung import PT_MAX_GEV, Z_RANGE
+
+    st = setup_of(setup)
+    cuts = brem_cuts(st)
+    return {"included": bool(included), "z_range": [float(v) for v in cuts.get("z_range", Z_RANGE)],
+            "pt_max_GeV": float(cuts.get("pt_max", PT_MAX_GEV)), "outside_validity": bool(st.brem_validity),
+            "validity": st.brem_validity or "within the splitting function's validity (E_p >> m_p, m_A', p_T)"}
+
+
+def brem_chi_channel(params, beam, *, n_parents: int, seed: int, notes: list, cuts: Optional[dict] = None):
+    """(channel, ParentSample) of the bremsstrahlung A' -> chi chi-bar source of ``params`` in ``beam``'s
+    target with the A' sample's ``cuts`` (z_range, pt_max; {}: the defaults), or None (a note says why: the
+    A' below the chi chi-bar threshold, or the beam outside the cuts).  br = eps^2 BR(A' -> chi chi-bar) (the
+    sample's weights are A' per POT at eps = 1); the channel's ``info`` (its summary row) names the cuts and
+    the A' per POT at eps = 1."""
+    from darkbeam.models.couplings import Couplings
+    from darkbeam.processes.dark_matter import _BremChi, _TwoBodySampler
+    from darkbeam.processes.direct_llp import SOURCE
+    from darkbeam.sources.parents.bremsstrahlung import PT_MAX_GEV, Z_RANGE, bremsstrahlung_sample
+
+    m_a, m_chi = float(params.mzprime), float(params.mchi)
+    if m_a <= 2.0 * m_chi:
+        notes.append("bremsstrahlung: the A' is below the chi chi-bar threshold (off-shell A' not modelled)")
+        return None
+    cuts = dict(cuts or {})
+    try:
+        ps = bremsstrahlung_sample(beam, m_a, n=n_parents, seed=seed, **cuts)
+    except ConfigurationError as exc:
+        notes.append(f"bremsstrahlung: not in this beam ({exc})")
+        return None
+    eps = float(Couplings(params).epsilon)
+    info = {"brem_z_range": [float(v) for v in cuts.get("z_range", Z_RANGE)],
+            "brem_pt_max_GeV": float(cuts.get("pt_max", PT_MAX_GEV)), "aprime_per_pot_eps1": float(ps.weight.sum())}
+    return (_BremChi(br=eps * eps * _br_invisible(params), parent_mass=m_a, llp=params.dm_label,
+                     sampler=_TwoBodySampler(m_a, m_chi), source=SOURCE, info=info), ps)
 
 
 def chi_pairs(p4, weight, m_parent: float, m_chi: float, br: float, rng: np.random.Generator):
