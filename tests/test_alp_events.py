@@ -104,8 +104,28 @@ def test_dune_nd_alp_template_loads():
     spec = spec_from_search("dune_nd_alp")
     assert spec.particle == "alp" and spec.parents == ("gamma", "gamma-shower")
     assert any("NOT TRANSCRIBED" in n for n in spec.notes)
-    assert len(spec.published) == 2
+    assert len(spec.published) == 4   # 2011.07054 (AxionLimits) and the authors' 2024 public scan, two edges each
     assert spec.exposures == [("FHC", "dune_ndgar_fhc", 7.7e21)]   # ND-GAr, 7 x 1.1e21 POT (2011.07054)
+
+
+def test_dune_nd_alp_authors_2024_scan_against_published_curve():
+    """The second DUNE ND ALP curve (A. Thompson's public 2024 scan, N = 3 contour; docs/alps.md) loads with its
+    provenance, and its edges sit where docs/alps.md says against the 2021 published curve: the short-lifetime
+    edges agree within 30 %, the long-lifetime edge of the scan is 3-8 times above the published one (0.03-0.6 GeV)."""
+    from darkbeam.analysis.searches import load_search
+
+    curves = load_search("dune_nd_alp").curves("g_agg")
+    new = {c.source.rsplit(" ", 2)[-2]: c for c in curves if "2024 scan" in c.source}
+    old = {c.source.rsplit(" ", 2)[-2]: c for c in curves if "2011.07054" in c.source}
+    assert set(new) == set(old) == {"lower", "upper"}
+    assert all(c.cl == 0.95 and any("e5d9ac4f63b9" in h for h in c.header) for c in new.values())
+    m = np.array([0.03, 0.1, 0.3, 0.6])
+    lo_ratio = new["lower"].at(m) / old["lower"].at(m)
+    assert np.all((lo_ratio > 3.0) & (lo_ratio < 8.0)), lo_ratio
+    up_ratio = new["upper"].at(m[:3]) / old["upper"].at(m[:3])
+    assert np.all(np.abs(up_ratio - 1.0) < 0.3), up_ratio
+    assert np.all(new["lower"].at(m) < new["upper"].at(m))
+    assert np.isnan(new["lower"].at([1.0]))[0]   # the scan's region closes below 0.85 GeV (the published one at 2 GeV)
 
 
 # --------------------------------------------------------------------------- NuHepMC backgrounds

@@ -49,6 +49,17 @@ def test_abstract_numbers_microboone_kdar_scalar():
     assert (r.result.observed, r.result.background, r.result.background_error, r.result.cl) == (1, 1.9, 0.8, 0.95)
 
 
+def test_microboone_kdar_scalar_curve_matches_the_abstract():
+    # arXiv:2106.00568 abstract: theta < (3.3-4.6)e-4 at 95% CL for m_S = 100-200 MeV (two digits: 5 %); the curve is
+    # FORESEE's digitization (which names neither paper nor CL), so the abstract is the independent check
+    c = published_curve("microboone_kdar_scalar", "theta")
+    assert c.cl == 0.95 and "FORESEE" in c.source and any("867cd6be" in h for h in c.header)
+    inside = c.at(np.linspace(0.1, 0.2, 21))
+    assert inside.max() == pytest.approx(4.6e-4, rel=0.05, abs=0)   # at 100 MeV (4.67e-4)
+    assert inside.min() == pytest.approx(3.3e-4, rel=0.05, abs=0)   # near 200 MeV (3.27e-4)
+    assert np.all(np.diff(c.at([0.01, 0.03, 0.06, 0.1])) < 0)      # weaker at low mass (longer-lived scalars)
+
+
 def test_microboone_mupi_curve_matches_the_abstract():
     # arXiv:1911.10545 abstract: Majorana |U_mu4|^2 < (4.7 - 0.7)e-7 for 260 - 385 MeV (two digits: 10 %)
     c = published_curve("microboone_bnb_mupi", "|U_mu4|^2")
