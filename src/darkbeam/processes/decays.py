@@ -122,11 +122,16 @@ def _msq_weight(msq, M: float):
 
     def weight(k: np.ndarray, s3: np.ndarray) -> np.ndarray:
         m = k.shape[0]
-        P = np.zeros((m, 4))
-        P[:, 0] = M
-        s = np.zeros((m, 4))
-        s[:, 1:] = s3
-        w = np.asarray(msq(P, k[:, 0], k[:, 1], k[:, 2], s), dtype=np.float64)
+        # (m, 4) arguments as views of component-major arrays: every component x[:, c] that a
+        # matrix element reads is a contiguous row (strided columns of (m, 3, 4) made each product
+        # of the invariants ~4x slower); the values, hence |M|^2, are the same
+        kc = np.empty((3, 4, m))
+        kc[...] = k.transpose(1, 2, 0)
+        Pc = np.zeros((4, m))
+        Pc[0] = M
+        sc = np.zeros((4, m))
+        sc[1:] = s3.T
+        w = np.asarray(msq(Pc.T, kc[0].T, kc[1].T, kc[2].T, sc.T), dtype=np.float64)
         return np.ascontiguousarray(np.broadcast_to(w, (m,)))
 
     return weight
