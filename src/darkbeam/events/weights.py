@@ -71,6 +71,12 @@ def path_bounds_from_segments(l1s, l2s) -> np.ndarray:
     l2s = np.atleast_2d(np.asarray(l2s, dtype=float))
     n, k = l1s.shape
     hit = l2s > l1s
+    if k == 1:  # one piece (a convex detector): the general code below gives exactly this
+        has = hit[:, 0] & np.isfinite(l1s[:, 0])
+        out = np.zeros((n, 2))
+        out[has, 0] = l1s[has, 0]
+        out[has, 1] = l2s[has, 0]
+        return out
     start = np.where(hit, l1s, np.inf)
     order = np.argsort(start, axis=1, kind="stable")
     a = np.take_along_axis(start, order, axis=1)

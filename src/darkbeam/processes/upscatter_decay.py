@@ -46,7 +46,7 @@ from darkbeam.errors import KinematicsError
 from darkbeam.events.visibility import is_visible_labels
 from darkbeam.events.weights import path_bounds_from_segments, path_segment_probabilities, sample_path_decay
 from darkbeam.mc._jit import outer_batch
-from darkbeam.mc.fourvec import transverse_frame
+from darkbeam.mc.fourvec import norm3, transverse_frame
 from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.channels import Channel
 from darkbeam.physics.decays import DecayTable, decay_table
@@ -331,7 +331,7 @@ def _upscatter(setup: CaseSetup, E, Q2, rng, out: EventColumns, s: slice) -> np.
     vtx = setup.target_volume.sample(n, rng)
     prod = setup.production.sample(E, rng)
     d_nu = vtx - prod
-    flight = np.linalg.norm(d_nu, axis=1)
+    flight = norm3(d_nu)
     n_hat = d_nu / flight[:, None]
     f = out.f
     f[VERTEX_ROW:VERTEX_ROW + 3, s] = vtx.T
@@ -403,7 +403,7 @@ def _put_daughters(dau: np.ndarray, sel: np.ndarray, d: np.ndarray, first: int, 
 def _geometry(setup: CaseSetup, pN: np.ndarray, vtx: np.ndarray, rng, out: EventColumns, s: slice) -> np.ndarray:
     """N's path through the active volume, its decay probability and decay position; returns
     p_decay."""
-    p_abs = np.linalg.norm(pN[:, 1:], axis=1)
+    p_abs = norm3(pN[:, 1:])
     L = p_abs / setup.m * setup.table.ctau_cm
     dir_N = pN[:, 1:] / p_abs[:, None]
     bounds = path_bounds_from_segments(*setup.detector.segments(vtx, dir_N))
