@@ -49,3 +49,30 @@ def test_norm3_equals_linalg_norm():
 
     v = np.random.default_rng(10).normal(size=(100_000, 3)) * np.array([1.0, 1e-8, 1e8])
     assert np.array_equal(norm3(v), np.linalg.norm(v, axis=1))
+
+
+def test_production_distance_bins_equal_flat_searchsorted():
+    """The row-wise search of the production table gives searchsorted's bins over the flat CDF."""
+    from darkbeam.detectors.production import BNBProductionTable, _count_le_in_rows
+
+    rng = np.random.default_rng(11)
+    w = rng.random((30, 99)) * (rng.random((30, 99)) < 0.6)  # many empty distance bins
+    w[:, 0] = 0.0
+    w[5] = 0.0  # an empty energy row (borrowed from the row below)
+    table = np.zeros((31, 100))
+    table[0, 1:] = 0.1 + 0.2 * np.arange(99)
+    table[1:, 0] = 0.05 + 0.1 * np.arange(30)
+    table[1:, 1:] = w
+    t = BNBProductionTable.from_array(table)
+    flat, nd = t._flat_cdf, t.weights.shape[1]
+    assert t._flat_sorted
+    ib = rng.integers(0, 30, 200_000)
+    key = ib + np.concatenate([rng.random(199_000), np.zeros(500), np.nextafter(1.0, 0.0) * np.ones(500)])
+    ref = np.clip(np.searchsorted(flat, key, side="right") - ib * nd, 0, nd - 1)
+    assert np.array_equal(np.minimum(_count_le_in_rows(flat, nd, ib, key), nd - 1), ref)
+    # and the sampler itself: same distances as the plain search with the same random numbers
+    e = rng.uniform(0.0, 3.5, 50_000)
+    a = t.sample_distance(e, np.random.default_rng(5))
+    object.__setattr__(t, "_flat_sorted", False)
+    b = t.sample_distance(e, np.random.default_rng(5))
+    assert np.array_equal(a, b)
