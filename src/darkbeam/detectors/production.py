@@ -3,6 +3,7 @@ production distance versus neutrino energy), with a flagged fallback when the ta
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import warnings
@@ -91,6 +92,17 @@ class BNBProductionTable:
         out = _LOADED[(cls, key)] = cls.from_array(table, str(path))
         return out
 
+    @functools.cached_property
+    def _flat_cdf(self) -> np.ndarray:
+        """Cumulative weights of every energy row, row r shifted into (r, r + 1] and flattened."""
+        cdf = np.cumsum(self.weights, axis=1)
+        cdf[:, -1] = 1.0
+        return (cdf + np.arange(cdf.shape[0])[:, None]).ravel()
+
+    @functools.cached_property
+    def _flat_sorted(self) -> bool:
+        return bool(np.all(np.diff(self._flat_cdf) >= 0.0))
+
     def sample_distance(self, energies, rng: np.random.Generator) -> np.ndarray:
         """Production distance from the target (cm) for each neutrino energy (GeV).
 
@@ -98,18 +110,52 @@ class BNBProductionTable:
         which drew event i from the row of event e_bins[i]); the distance is uniform within the
         chosen bin (DarkNews uses the bin centre).  Energies above the table use the last bin."""
         e = np.atleast_1d(np.asarray(energies, dtype=np.float64))
-        ne = len(self.energy_edges) - 1
-        ib = np.clip(np.searchsorted(self.energy_edges, e, side="right") - 1, 0, ne - 1)
-        cdf = np.cumsum(self.weights, axis=1)
-        cdf[:, -1] = 1.0
-        nd = cdf.shape[1]
-        flat = (cdf + np.arange(ne)[:, None]).ravel()  # row r occupies (r, r + 1]
+        ib = _uniform_bin(self.energy_edges, e)
+        flat = self._flat_cdf
+        nd = self.weights.shape[1]
         u = rng.random(len(e))
-        j = np.searchsorted(flat, ib + u, side="right") - ib * nd
-        j = np.clip(j, 0, nd - 1)
+        if self._flat_sorted:
+            # searchsorted(flat, ib + u, "right") - ib nd, clipped to [0, nd - 1]: every entry of the
+            # rows before ib is <= ib <= ib + u and every entry after row ib is >= ib + 1 >= ib + u,
+            # so it is the count within row ib (capped at nd - 1), found by a search of that row alone
+            j = np.minimum(_count_le_in_rows(flat, nd, ib, ib + u), nd - 1)
+        else:  # a row whose rounded cumulative sum decreases somewhere: the plain search
+            j = np.clip(np.searchsorted(flat, ib + u, side="right") - ib * nd, 0, nd - 1)
         lo = self.distance_edges[j]
         hi = self.distance_edges[j + 1]
         return lo + rng.random(len(e)) * (hi - lo)
+
+
+def _count_le_in_rows(flat: np.ndarray, width: int, rows: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """The number of entries <= key[i] in row rows[i] of ``flat`` (rows of ``width`` sorted entries,
+    flattened): a branch-free binary search of every row at once (log2(width) vectorised steps; one
+    np.searchsorted over all rows with unsorted keys cost ~170 ns per key)."""
+    base = rows * width - 1
+    cnt = np.zeros(key.size, dtype=np.intp)
+    step = 1 << (int(width).bit_length() - 1)
+    while step:
+        nxt = cnt + step
+        ok = nxt <= width
+        take = ok & (flat[base + np.where(ok, nxt, 0)] <= key)
+        cnt += step * take
+        step >>= 1
+    return cnt
+
+
+def _uniform_bin(edges: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """clip(searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2) for nearly uniform edges
+    (bins of equal width to rounding): a guess from the width, then moved until it is that bin
+    (the same integers as the binary search, ~10x faster for unsorted x; x must not be NaN)."""
+    last = len(edges) - 2
+    w = (edges[-1] - edges[0]) / (last + 1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        g = np.clip(np.floor((x - edges[0]) / w), 0, last).astype(np.intp)
+    while True:
+        down = (g > 0) & (x < edges[g])
+        up = (g < last) & (x >= edges[np.minimum(g + 1, last)])
+        if not (down.any() or up.any()):
+            return g
+        g = g - down + up
 
 
 def _edges_from_centres(c: np.ndarray, what: str) -> np.ndarray:
@@ -144,8 +190,12 @@ class DecayPipeSource:
         z = self.table.sample_distance(energies, rng)
         r = self.radius * np.sqrt(rng.random(len(z)))
         phi = 2 * math.pi * rng.random(len(z))
-        return (self.target + z[:, None] * self.axis + (r * np.cos(phi))[:, None] * self._e1
-                + (r * np.sin(phi))[:, None] * self._e2)
+        rc, rs = r * np.cos(phi), r * np.sin(phi)
+        # target + z axis + rc e1 + rs e2, component by component (same sums in the same order)
+        out = np.empty((len(z), 3))
+        for c in range(3):
+            out[:, c] = self.target[c] + z * self.axis[c] + rc * self._e1[c] + rs * self._e2[c]
+        return out
 
 
 def bnb_production(target, radius: float = 35.0, *, name: str = "BNB_energy_distances",

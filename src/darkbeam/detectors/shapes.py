@@ -32,6 +32,7 @@ import numpy as np
 
 from darkbeam.detectors.decay import decay_probability, sample_decay_distance
 from darkbeam.errors import ConfigurationError
+from darkbeam.mc.fourvec import norm3
 
 __all__ = ["Intersection", "Shape", "ConvexShape", "Box", "Sphere", "Cylinder", "Frustum", "SphericalCap",
            "HexagonalPrism"]
@@ -340,7 +341,7 @@ class Sphere(ConvexShape):
 
     def _sample(self, n, rng):
         v = rng.standard_normal((n, 3))
-        v /= np.linalg.norm(v, axis=1)[:, None]
+        v /= norm3(v)[:, None]  # = np.linalg.norm(v, axis=1), faster
         r = self.radius * np.cbrt(rng.random(n))
         return self.center + v * r[:, None]
 

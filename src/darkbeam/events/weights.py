@@ -71,6 +71,12 @@ def path_bounds_from_segments(l1s, l2s) -> np.ndarray:
     l2s = np.atleast_2d(np.asarray(l2s, dtype=float))
     n, k = l1s.shape
     hit = l2s > l1s
+    if k == 1:  # one piece (a convex detector): the general code below gives exactly this
+        has = hit[:, 0] & np.isfinite(l1s[:, 0])
+        out = np.zeros((n, 2))
+        out[has, 0] = l1s[has, 0]
+        out[has, 1] = l2s[has, 0]
+        return out
     start = np.where(hit, l1s, np.inf)
     order = np.argsort(start, axis=1, kind="stable")
     a = np.take_along_axis(start, order, axis=1)
@@ -103,26 +109,34 @@ def path_bounds_from_segments(l1s, l2s) -> np.ndarray:
     return out
 
 
+def path_segment_probabilities(bounds, L) -> np.ndarray:
+    """(n, m) probabilities exp(-a/L) - exp(-b/L) to decay on each segment of ``bounds`` ((n, 2m)
+    ends, :func:`path_bounds_from_segments`) for lab decay lengths ``L`` (n,)."""
+    bounds = np.asarray(bounds, dtype=float)
+    L = np.asarray(L, dtype=float)
+    return decay_probability(bounds[:, 0::2], bounds[:, 1::2], L[:, None])
+
+
 def path_decay_probability(bounds, L) -> np.ndarray:
     """Probability to decay on the segments ``bounds`` ((n, 2m) ends, :func:`path_bounds_from_segments`)
     for lab decay lengths ``L`` (n,): sum over segments of exp(-a/L) - exp(-b/L)."""
-    bounds = np.asarray(bounds, dtype=float)
-    L = np.asarray(L, dtype=float)
-    return decay_probability(bounds[:, 0::2], bounds[:, 1::2], L[:, None]).sum(axis=1)
+    return path_segment_probabilities(bounds, L).sum(axis=1)
 
 
-def sample_path_decay(bounds, L, u_segment, u_position) -> np.ndarray:
+def sample_path_decay(bounds, L, u_segment, u_position, pk=None) -> np.ndarray:
     """Decay distances on the segments ``bounds`` for decay lengths ``L``, given the decay happens on
     them: the segment is chosen with probability proportional to its decay probability (uniform
     ``u_segment``), the distance inside it by inverse transform of the truncated exponential
     (:func:`darkbeam.detectors.decay.sample_decay_distance`, uniform ``u_position``).  Paths with zero
-    probability get their first entry l1."""
+    probability get their first entry l1.  ``pk``: the per-segment probabilities
+    (:func:`path_segment_probabilities` of the same bounds and L) if the caller has them."""
     from darkbeam.detectors.decay import sample_decay_distance
 
     bounds = np.asarray(bounds, dtype=float)
     L = np.asarray(L, dtype=float)
     a, b = bounds[:, 0::2], bounds[:, 1::2]
-    pk = decay_probability(a, b, L[:, None])
+    if pk is None:
+        pk = decay_probability(a, b, L[:, None])
     n, m = pk.shape
     rows = np.arange(n)
     if m == 1:

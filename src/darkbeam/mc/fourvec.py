@@ -32,6 +32,7 @@ __all__ = [
     "transverse_frame",
     "rotate_z_to",
     "direction",
+    "norm3",
     "unit_vectors",
     "isotropic_directions",
     "four_vectors",
@@ -110,6 +111,14 @@ def boost_along_z(q: np.ndarray, gamma: np.ndarray, beta_gamma: np.ndarray) -> n
     return out
 
 
+def norm3(v: np.ndarray) -> np.ndarray:
+    """Lengths sqrt(x^2 + y^2 + z^2) of three-vectors v (..., 3): the same numbers as
+    ``np.linalg.norm(v, axis=-1)`` (which sums the three squares in the same order), ~6x faster on
+    (n, 3) arrays (numpy's reduction runs its inner loop over the 3 components)."""
+    x, y, z = v[..., 0], v[..., 1], v[..., 2]
+    return np.sqrt(x * x + y * y + z * z)
+
+
 def direction(p3: np.ndarray) -> np.ndarray:
     """Unit vectors along the three-vectors p3 (..., 3); a zero vector gives +z."""
     p3 = np.asarray(p3, dtype=np.float64)
@@ -171,8 +180,8 @@ def _helicity_frame_to_lab_np(k, P, M, masses, out) -> None:
     py = P[:, 2]
     pz = P[:, 3]
     pabs = np.sqrt(px * px + py * py + pz * pz)
-    g = (P[:, 0] / M)[:, None]
-    bg = (pabs / M)[:, None]
+    g = P[:, 0] / M
+    bg = pabs / M
     moving = pabs > 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         nx = np.where(moving, px / pabs, 0.0)
@@ -182,21 +191,18 @@ def _helicity_frame_to_lab_np(k, P, M, masses, out) -> None:
         off_axis = rho > 0.0
         cf = np.where(off_axis, nx / rho, 1.0)
         sf = np.where(off_axis, ny / rho, 0.0)
-    e1x = (nz * cf)[:, None]
-    e1y = (nz * sf)[:, None]
-    sf = sf[:, None]
-    cf = cf[:, None]
-    nx = nx[:, None]
-    ny = ny[:, None]
-    nz = nz[:, None]
-    rho = rho[:, None]
-    qx = k[:, :, 1]
-    qy = k[:, :, 2]
-    qz = g * k[:, :, 3] + bg * k[:, :, 0]
-    out[:, :, 0] = np.sqrt(masses * masses + qx * qx + qy * qy + qz * qz)
-    out[:, :, 1] = qx * e1x - qy * sf + qz * nx
-    out[:, :, 2] = qx * e1y + qy * cf + qz * ny
-    out[:, :, 3] = qz * nz - qx * rho
+    e1x = nz * cf
+    e1y = nz * sf
+    # one daughter at a time: 1-d passes over the parents (on (n, j) arrays numpy's inner loop ran
+    # over the j = 2-4 daughters only, ~3x slower); the same expressions element by element
+    for i in range(k.shape[1]):
+        qx = k[:, i, 1]
+        qy = k[:, i, 2]
+        qz = g * k[:, i, 3] + bg * k[:, i, 0]
+        out[:, i, 0] = np.sqrt(masses[i] * masses[i] + qx * qx + qy * qy + qz * qz)
+        out[:, i, 1] = qx * e1x - qy * sf + qz * nx
+        out[:, i, 2] = qx * e1y + qy * cf + qz * ny
+        out[:, i, 3] = qz * nz - qx * rho
 
 
 def helicity_frame_to_lab(k: np.ndarray, P: np.ndarray, M: float, masses: np.ndarray) -> np.ndarray:

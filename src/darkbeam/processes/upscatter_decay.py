@@ -44,9 +44,9 @@ from darkbeam import constants as C
 from darkbeam.detectors.catalog import Experiment
 from darkbeam.errors import KinematicsError
 from darkbeam.events.visibility import is_visible_labels
-from darkbeam.events.weights import path_bounds_from_segments, path_decay_probability, sample_path_decay
+from darkbeam.events.weights import path_bounds_from_segments, path_segment_probabilities, sample_path_decay
 from darkbeam.mc._jit import outer_batch
-from darkbeam.mc.fourvec import rotate_z_to
+from darkbeam.mc.fourvec import norm3, transverse_frame
 from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.channels import Channel
 from darkbeam.physics.decays import DecayTable, decay_table
@@ -331,17 +331,22 @@ def _upscatter(setup: CaseSetup, E, Q2, rng, out: EventColumns, s: slice) -> np.
     vtx = setup.target_volume.sample(n, rng)
     prod = setup.production.sample(E, rng)
     d_nu = vtx - prod
-    flight = np.linalg.norm(d_nu, axis=1)
+    flight = norm3(d_nu)
     n_hat = d_nu / flight[:, None]
     f = out.f
     f[VERTEX_ROW:VERTEX_ROW + 3, s] = vtx.T
     f[VERTEX_ROW + 3, s] = flight / C_LIGHT_CM_PER_NS
-    f[P3_ROW["nu"]:P3_ROW["nu"] + 3, s] = (E[:, None] * n_hat).T  # k = E (0, 0, 1) rotated
-    r = P3_ROW["recoil"]
-    f[r:r + 3, s] = rotate_z_to(prec[:, 1:], n_hat).T
-    pN[:, 1:] = rotate_z_to(pN[:, 1:], n_hat)
-    r = P3_ROW["hnl"]
-    f[r:r + 3, s] = pN[:, 1:].T
+    # the rotation taking +z to n_hat (fourvec.rotate_z_to: R v = v_x e1 + v_y e2 + v_z n_hat), its
+    # frame computed once for the three vectors and applied component by component into the rows
+    e1, e2 = transverse_frame(n_hat)
+    rn, rr, rh = P3_ROW["nu"], P3_ROW["recoil"], P3_ROW["hnl"]
+    px, py, pz = pN[:, 1].copy(), pN[:, 2].copy(), pN[:, 3].copy()
+    qx, qy, qz = prec[:, 1], prec[:, 2], prec[:, 3]
+    for c in range(3):
+        e1c, e2c, nc = e1[:, c], e2[:, c], n_hat[:, c]
+        f[rn + c, s] = E * nc  # k = E (0, 0, 1) rotated
+        f[rr + c, s] = qx * e1c + qy * e2c + qz * nc
+        pN[:, 1 + c] = f[rh + c, s] = px * e1c + py * e2c + pz * nc
     return pN, vtx
 
 
@@ -350,7 +355,7 @@ def _decay(setup: CaseSetup, pN: np.ndarray, rng, out: EventColumns, s: slice) -
     daughter slots (the intermediate's children last); returns the channels (local indices)."""
     n = pN.shape[0]
     finals = setup.finals
-    ch = np.minimum(np.searchsorted(setup.cum, rng.random(n), side="right"), len(finals) - 1)
+    ch = np.minimum(_count_le(setup.cum, rng.random(n)), len(finals) - 1)
     f = out.f
     f[ROWS["br"], s] = setup.br[ch]
     f[ROWS["q_channel"], s] = setup.q[ch]
@@ -376,6 +381,16 @@ def _decay(setup: CaseSetup, pN: np.ndarray, rng, out: EventColumns, s: slice) -
     return ch
 
 
+def _count_le(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """searchsorted(cum, u, side="right") for a short sorted ``cum`` (a few channels): the number of
+    its entries <= u, one comparison per entry (the same integers; a binary search per event with
+    unpredictable branches cost ~60 ns per event)."""
+    out = np.zeros(u.size, dtype=np.intp)
+    for c in cum:
+        out += c <= u
+    return out
+
+
 def _put_daughters(dau: np.ndarray, sel: np.ndarray, d: np.ndarray, first: int, k: int) -> None:
     """Write the three-momenta of daughters 0..k-1 of ``d`` (m, >=k, 4) into the daughter slots
     first..first+k-1 of the events ``sel`` (rows 3 x slot + component of ``dau``)."""
@@ -388,13 +403,14 @@ def _put_daughters(dau: np.ndarray, sel: np.ndarray, d: np.ndarray, first: int, 
 def _geometry(setup: CaseSetup, pN: np.ndarray, vtx: np.ndarray, rng, out: EventColumns, s: slice) -> np.ndarray:
     """N's path through the active volume, its decay probability and decay position; returns
     p_decay."""
-    p_abs = np.linalg.norm(pN[:, 1:], axis=1)
+    p_abs = norm3(pN[:, 1:])
     L = p_abs / setup.m * setup.table.ctau_cm
     dir_N = pN[:, 1:] / p_abs[:, None]
     bounds = path_bounds_from_segments(*setup.detector.segments(vtx, dir_N))
     n = p_abs.size
-    p_dec = path_decay_probability(bounds, L)
-    out.f[ROWS["l_decay"], s] = sample_path_decay(bounds, L, rng.random(n), rng.random(n))
+    pk = path_segment_probabilities(bounds, L)  # shared by the probability and the position
+    p_dec = pk.sum(axis=1)
+    out.f[ROWS["l_decay"], s] = sample_path_decay(bounds, L, rng.random(n), rng.random(n), pk=pk)
     out.f[ROWS["p_decay"], s] = p_dec
     out.set_bounds(s, bounds)
     return p_dec
