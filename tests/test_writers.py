@@ -269,6 +269,19 @@ def test_hepmc3_compiled_and_arrow_paths_write_the_same_bytes(es, tmp_path, monk
     assert paths[0].read_bytes() == paths[1].read_bytes()
 
 
+def test_hepmc3_compiled_pieces_write_the_same_bytes(es, tmp_path, monkeypatch):
+    """The compiled writer gathers a block's numbers once and formats them in pieces (issue 10): any
+    piece size, also one that does not divide the block, writes the Arrow path's bytes."""
+    monkeypatch.setattr(HEPMC, "JIT_MIN_EVENTS", float("inf"))
+    ref = write_hepmc3(es, tmp_path / "arrow.hepmc3", chunk_size=250).read_bytes()
+    monkeypatch.setattr(HEPMC, "JIT_MIN_EVENTS", 0)
+    for piece, block in ((7, 250), (64, 600), (600, 128), (1, 50)):
+        monkeypatch.setattr(WRITERS, "HEPMC3_COMPILED_CHUNK", piece)
+        assert write_hepmc3(es, tmp_path / "c.hepmc3", chunk_size=block).read_bytes() == ref, (piece, block)
+    monkeypatch.setattr(WRITERS, "HEPMC3_COMPILED_BLOCK", 333)
+    assert write_hepmc3(es, tmp_path / "d.hepmc3").read_bytes() == ref
+
+
 def test_hepmc3_compiled_writer_same_bytes_on_edge_values(tmp_path, monkeypatch):
     """The compiled writer (word stores, integer shortcut, repeated numbers copied from earlier text)
     writes the Arrow path's bytes on numbers of every text layout: integers, -0, subnormal and huge

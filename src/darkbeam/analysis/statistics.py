@@ -47,7 +47,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import optimize, special
 
 from darkbeam.errors import ConfigurationError
 
@@ -61,6 +61,14 @@ def _check_cl(cl: float) -> float:
     if not 0.0 < cl < 1.0:
         raise ConfigurationError(f"confidence level must lie strictly between 0 and 1, got {cl}")
     return cl
+
+
+def _stats():
+    """scipy.stats, imported on first use: it costs ~0.35 s of CPU, and the limits most often used (CLs
+    with marginalised systematics, asymptotic) need only scipy.special and scipy.optimize."""
+    from scipy import stats
+
+    return stats
 
 
 def _nonneg(name: str, v) -> np.ndarray:
@@ -79,6 +87,7 @@ def poisson_cls_limit(n_obs: int, background: float, cl: float = 0.9) -> float:
     if n != n_obs or n < 0:
         raise ConfigurationError(f"observed events must be a non-negative integer, got {n_obs!r}")
     alpha = 1.0 - cl
+    stats = _stats()
     den = stats.poisson.cdf(n, b) if b > 0 else 1.0
 
     def f(s):
@@ -97,7 +106,7 @@ def poisson_clsb_limit(n_obs: int, background: float, cl: float = 0.9) -> float:
     n = int(n_obs)
     if n != n_obs or n < 0:
         raise ConfigurationError(f"observed events must be a non-negative integer, got {n_obs!r}")
-    mu = 0.5 * stats.chi2.ppf(cl, 2 * (n + 1))  # total mean excluded at CL
+    mu = 0.5 * _stats().chi2.ppf(cl, 2 * (n + 1))  # total mean excluded at CL
     return float(max(mu - b, 0.0))
 
 
@@ -219,6 +228,7 @@ class Counting:
             return 1.0
         V = self._V(s)
         mean, nu = self._fit(s_hyp, s)
+        stats = _stats()
         lo = int(stats.poisson.ppf(1e-16, nu)) if nu > 0 else 0
         top = int(stats.poisson.ppf(1.0 - 1e-16, nu)) + 5 if nu > 0 else 0
         N = np.arange(max(lo - 1, 0), top + 1, dtype=float)

@@ -28,7 +28,8 @@ import numpy as np
 
 from darkbeam.events import _text as T
 from darkbeam.events.hepmc_records import (EVT, N_HEAD, N_SLOTS, _Col, _hepmc3_chunk_arrow,  # noqa: F401
-                                           _HepMC3Templates, _p_strings, _sp, hepevt_chunk, hepmc3_chunk)
+                                           _HepMC3Templates, _p_strings, _sp, hepevt_chunk, hepmc3_chunk,
+                                           hepmc3_pieces)
 from darkbeam.events.nuhepmc import (CM2_TO_PB, CM_TO_MM, DECAY_STATUS_DOCS, HEPMC3_FOOTER,  # noqa: F401
                                      HEPMC3_VERSION, NEW_PARTICLE_DOCS, NEW_PARTICLES, NS_TO_S, NUHEPMC_VERSION,
                                      PARTICLE_STATUS, VERTEX_STATUS, _new_name, _pb, _used_codes, escape,

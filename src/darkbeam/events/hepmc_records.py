@@ -2,8 +2,8 @@
 
 The event graph, units and vertex conventions are in the docstring of :mod:`darkbeam.events.hepmc`;
 the per-file constant strings (:class:`darkbeam.events.hepmc._Layout`) are built there once per file.
-:func:`hepmc3_chunk` (compiled templates or the Arrow path) and :func:`hepevt_chunk` write the text of
-the events of one chunk.
+:func:`hepmc3_chunk` (compiled templates or the Arrow path), :func:`hepmc3_pieces` (the same text in
+pieces) and :func:`hepevt_chunk` write the text of the events of one chunk.
 """
 
 from __future__ import annotations
@@ -186,10 +186,33 @@ def hepmc3_chunk(events, layout: _Layout, first_event_number: int) -> memoryview
     n = len(events)
     if n == 0:
         return memoryview(b"")
+    return next(hepmc3_pieces(events, layout, first_event_number, n))
+
+
+def hepmc3_pieces(events, layout: _Layout, first_event_number: int, piece: int):
+    """The text of :func:`hepmc3_chunk` in pieces of at most ``piece`` events (each without a newline
+    after its last line; the same bytes as one chunk joined by newlines).  The compiled writer gathers
+    the numbers of the whole chunk at once (per-call overheads paid once per chunk) and formats them a
+    piece at a time into a buffer small enough to stay in the CPU cache until it is written (each piece
+    must be written before the next is asked for: they share the buffer).  The Arrow path yields the
+    chunk as one piece."""
+    if not layout.compiled:
+        yield _hepmc3_chunk_arrow(events, layout, first_event_number)
+        return
+    n = len(events)
+    if n == 0:
+        return
+    tm = getattr(layout, "hepmc3_templates", None)
+    if tm is None:
+        tm = layout.hepmc3_templates = _HepMC3Templates(events, layout)
     vals = tm.columns(events)
+    tmpl = layout.pair(events)
     if tm.assembler is None:
         tm.assembler = T.Assembler(tm.ops, tm.op_start, tm.tok, tm.tok_off)
-    return tm.assembler(vals, layout.pair(events), first_event_number)[:-1]
+    piece = max(int(piece), 1)
+    for a in range(0, n, piece):
+        b = min(a + piece, n)
+        yield tm.assembler(vals[:, a:b], tmpl[a:b], first_event_number + a)[:-1]
 
 
 def _hepmc3_chunk_arrow(events, layout: _Layout, first_event_number: int) -> memoryview:

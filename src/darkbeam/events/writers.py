@@ -182,10 +182,19 @@ def _write_row_group(writer, table):
     writer.write_table(table)
 
 
-#: events per chunk of the compiled HepMC3 writer: ~5 MB of text, written while it is still in the
+#: events per chunk of the compiled HepMC3 writer: ~2.5 MB of text, written while it is still in the
 #: CPU cache (the kernel's copy into the page cache costs about half as much system time as for
-#: 20000-event chunks; benchmarks/bench_writers.py)
-HEPMC3_COMPILED_CHUNK = 5000
+#: 20000-event chunks; benchmarks/bench_writers.py).  2000 (about the L2 cache) rather than 5000:
+#: 1e6 events into fresh files, alternated, 3 each, gave system time 0.35-0.65 s against 1.09-1.31 s,
+#: but plain writes of 1.2 GB vary by as much on the shared test machine (0.24-2.7 s of system time,
+#: whatever the buffer size), so that gain is not established (docs/performance.md).  The numbers are
+#: gathered in blocks of HEPMC3_COMPILED_BLOCK events, so the small pieces cost no Python overhead.
+#: The text is the same for any chunk size.
+HEPMC3_COMPILED_CHUNK = 2000
+#: events whose numbers the compiled HepMC3 writer gathers at once (then formatted and written in
+#: pieces of HEPMC3_COMPILED_CHUNK): the per-chunk Python overheads (selecting the events, gathering
+#: ~45 columns) paid once per 20000 events instead of once per 2000
+HEPMC3_COMPILED_BLOCK = 20000
 
 
 def write_hepmc3(events, path, *, chunk_size: int | None = None, overwrite: bool = True) -> Path:
@@ -195,8 +204,8 @@ def write_hepmc3(events, path, *, chunk_size: int | None = None, overwrite: bool
     metadata, additional particle numbers for darkbeam's new particles, exposure in POT and the
     flux-averaged cross section when ``meta`` has them, provenance) and one GenEvent per event, with
     the CV weight w = w_rate * br * p_decay.  Layout: :mod:`darkbeam.events.hepmc`, docs/events.md.
-    ``chunk_size``: events formatted at a time (default :data:`HEPMC3_COMPILED_CHUNK` for the compiled
-    writer, 20000 for the Arrow path).
+    ``chunk_size``: events gathered at a time (default :data:`HEPMC3_COMPILED_BLOCK` for the compiled
+    writer, formatted in pieces of at most :data:`HEPMC3_COMPILED_CHUNK`; 20000 for the Arrow path).
     """
     from darkbeam.events import hepmc as _hepmc  # pyarrow.compute: only for the text formats (~0.05 s)
 
@@ -209,22 +218,24 @@ def write_hepmc3(events, path, *, chunk_size: int | None = None, overwrite: bool
         return Path(path)
     layout = _hepmc._Layout(events)
     if chunk_size is None:
-        chunk_size = HEPMC3_COMPILED_CHUNK if layout.compiled else 20000
+        chunk_size = HEPMC3_COMPILED_BLOCK if layout.compiled else 20000
     header = _hepmc.nuhepmc_header(events).encode()
     with atomic_output(path) as tmp, open(tmp, "wb") as fh:
         fh.write(header)
         for a, b in _chunk_bounds(len(events), chunk_size):
             if b > a:
-                fh.write(_hepmc3_chunk(events.select(slice(a, b)), layout, a))
-                fh.write(b"\n")
+                for text in _hepmc3_chunk(events.select(slice(a, b)), layout, a):
+                    fh.write(text)
+                    fh.write(b"\n")
         fh.write(_hepmc.HEPMC3_FOOTER.encode())
     return Path(path)
 
 
 def _hepmc3_chunk(events, layout, first):
+    """The text of one chunk, in pieces (:func:`darkbeam.events.hepmc_records.hepmc3_pieces`)."""
     from darkbeam.events import hepmc as _hepmc
 
-    return _hepmc.hepmc3_chunk(events, layout, first)
+    return _hepmc.hepmc3_pieces(events, layout, first, HEPMC3_COMPILED_CHUNK)
 
 
 def write_hepevt(events, path, *, chunk_size: int = 20000, overwrite: bool = True) -> Path:

@@ -181,6 +181,14 @@ class Vertices:
     cc: float = 0.0
     m_W: float = C.M_W
 
+    @property
+    def couples(self) -> bool:
+        """Whether any coupling of the lepton line (``lepton`` of an exchange, ``mu_tr``, ``cc``) is
+        non-zero.  Every coefficient of the amplitude (the targets' ``coefficients``) carries one of them
+        as a factor, so without any d sigma/dQ^2 vanishes identically."""
+        return bool(any(v.lepton for v in self.vectors) or any(s.lepton for s in self.scalars) or self.mu_tr
+                    or self.cc)
+
 
 def vertices(c, flavour: int, hnl: int) -> Vertices:
     """The :class:`Vertices` of nu_flavour -> N_(4+hnl) for a :class:`~darkbeam.models.couplings.Couplings`.

@@ -234,7 +234,7 @@ def enumerate_cases(
                     for hel in helicities:
                         case = ProcessCase(proj, hnl, target, regime, hel)
                         xs = UpscatteringXsec(case, model)
-                        if xs.threshold >= e_hi:
+                        if xs.threshold >= e_hi or not xs.vertices.couples:  # closed, or zero everywhere
                             continue
                         probe = np.geomspace(max(xs.threshold * 1.01, e_lo), e_hi, 8)
                         with warnings.catch_warnings():

@@ -52,7 +52,7 @@ class ScanSection(_Strict):
 
 class GenerationSection(_Strict):
     events: int = Field(4000, ge=100, description="weighted events per process case")
-    n_batches: int = Field(2, ge=1)
+    n_batches: int = Field(1, ge=1)
     nitn_adapt: int = Field(3, ge=1)
     neval_adapt: int = Field(1000, ge=100)
     projectiles: Optional[list[Literal["nu_e", "nu_mu", "nu_tau", "nu_e_bar", "nu_mu_bar", "nu_tau_bar"]]] = Field(
