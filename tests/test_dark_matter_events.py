@@ -66,7 +66,8 @@ def test_bremsstrahlung_chi_toward_detector_matches_brute_force():
     boosted, rays intersected with the box)."""
     from darkbeam.detectors.catalog import load_experiment
     from darkbeam.mc.forced_direction import boost_daughters
-    from darkbeam.processes.dark_matter import _BremChi, _placement, _TwoBodySampler, setup_of
+    from darkbeam.processes.dark_matter import _placement, _TwoBodySampler, setup_of
+    from darkbeam.processes.dark_matter_sources import ChiPairChannel
     from darkbeam.processes.meson_decay import produce_toward_volume
     from darkbeam.sources.parents.bremsstrahlung import bremsstrahlung_sample
 
@@ -74,7 +75,8 @@ def test_bremsstrahlung_chi_toward_detector_matches_brute_force():
     exp = load_experiment(st.experiment)
     place = _placement(st, exp, 0.0)
     ps = bremsstrahlung_sample("lbnf", 0.03, n=2**11, seed=2)
-    ch = _BremChi(br=1.0, parent_mass=0.03, llp="chi", sampler=_TwoBodySampler(0.03, 0.01))
+    ch = ChiPairChannel(br=1.0, parent="zprime", llp="chi", sampler=_TwoBodySampler(0.03, 0.01),
+                        label="p N -> p N zprime (bremsstrahlung)", parent_mass=0.03)
     forced = produce_toward_volume(ch, ps, place, exp.target_volume, _params(), 20_000, np.random.default_rng(1), 1.0)
     rng = np.random.default_rng(2)
     m = 200_000

@@ -197,29 +197,6 @@ class _TwoBodySampler:
         return RestFrameSample(momenta=mom, polarisation=0.0, weight=np.ones(n))
 
 
-@dataclass(frozen=True)
-class _BremChi:
-    """The bremsstrahlung A' as a 'parent' decaying to chi chi-bar (duck type of ProductionChannel for
-    meson_decay.produce_toward_volume)."""
-
-    br: float
-    parent_mass: float
-    llp: str
-    sampler: object
-    parent: str = "zprime"
-    llp_index: int = 0
-    source: str = ""
-    info: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def daughters(self):
-        return (self.llp, self.llp + "_bar")
-
-    @property
-    def name(self) -> str:
-        return f"p N -> p N zprime (bremsstrahlung), zprime -> {self.llp} {self.llp}_bar"
-
-
 def _channels(params, beam, *, bremsstrahlung: bool, n_parents: int, seed: int, notes: list, shower: bool = False,
               vector_mesons: bool = False, showers: int = 64, brem_cuts: Optional[dict] = None):
     """[(channel, ParentSample)] of every open chi source of ``params`` in ``beam``: P -> gamma chi chi-bar,

@@ -173,7 +173,7 @@ def brem_chi_channel(params, beam, *, n_parents: int, seed: int, notes: list, cu
     sample's weights are A' per POT at eps = 1); the channel's ``info`` (its summary row) names the cuts and
     the A' per POT at eps = 1."""
     from darkbeam.models.couplings import Couplings
-    from darkbeam.processes.dark_matter import _BremChi, _TwoBodySampler
+    from darkbeam.processes.dark_matter import _TwoBodySampler
     from darkbeam.processes.direct_llp import SOURCE
     from darkbeam.sources.parents.bremsstrahlung import PT_MAX_GEV, Z_RANGE, bremsstrahlung_sample
 
@@ -190,8 +190,9 @@ def brem_chi_channel(params, beam, *, n_parents: int, seed: int, notes: list, cu
     eps = float(Couplings(params).epsilon)
     info = {"brem_z_range": [float(v) for v in cuts.get("z_range", Z_RANGE)],
             "brem_pt_max_GeV": float(cuts.get("pt_max", PT_MAX_GEV)), "aprime_per_pot_eps1": float(ps.weight.sum())}
-    return (_BremChi(br=eps * eps * _br_invisible(params), parent_mass=m_a, llp=params.dm_label,
-                     sampler=_TwoBodySampler(m_a, m_chi), source=SOURCE, info=info), ps)
+    return (ChiPairChannel(br=eps * eps * _br_invisible(params), parent="zprime", llp=params.dm_label,
+                           sampler=_TwoBodySampler(m_a, m_chi), label="p N -> p N zprime (bremsstrahlung)",
+                           parent_mass=m_a, source=SOURCE, info=info), ps)
 
 
 def chi_pairs(p4, weight, m_parent: float, m_chi: float, br: float, rng: np.random.Generator):

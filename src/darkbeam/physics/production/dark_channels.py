@@ -100,17 +100,13 @@ def dark_matter_channels(params, eps2: float, *, sw2: float | None = None,
         return []
     from functools import partial
 
-    from darkbeam import constants as C
-    from darkbeam.models.couplings import Couplings
-    from darkbeam.physics.decays import decay_table
-    from darkbeam.physics.production.dark_matter_mesons import br_pseudoscalar_to_gamma_chichi, gamma_chichi_msq
+    from darkbeam.physics.production.dark_matter_mesons import (br_pseudoscalar_to_gamma_chichi, dark_photon_inputs,
+                                                                gamma_chichi_msq)
 
-    c = Couplings(params, C.SW2 if sw2 is None else sw2)
-    alpha_d = (c.gD * math.cos(c.beta)) ** 2 / (4.0 * math.pi)
+    _, alpha_d, gamma_a = dark_photon_inputs(params, sw2)
     if alpha_d == 0.0:
         return []
     m_a, m_chi = float(params.mzprime), float(params.mchi)
-    gamma_a = decay_table(params, "zprime", sw2=C.SW2 if sw2 is None else sw2).total_width
     scalar = params.dm_type == "scalar"
     lab = params.dm_label
     scaling = _epsilon_scaling(params) + _dark_coupling_scaling(params)

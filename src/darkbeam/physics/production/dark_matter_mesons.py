@@ -108,15 +108,27 @@ def gamma_chichi_msq(P, k_gamma, k_chi, k_chibar, *, gamma_gg: float, eps2: floa
     return norm * (M2 - s) ** 2 * s * ang / D
 
 
-def br_meson_to_dark_matter(params, parent: str, *, sw2=None) -> float:
-    """Br(parent -> gamma chi chi-bar) of a model for parent 'pi0', 'eta' or "eta'", on or off shell
-    (the full Breit-Wigner integral with the model's A' width; in the on-shell window it equals
-    Br(P -> gamma A') Br(A' -> chi chi-bar) up to O(Gamma/m)).  0 without dark matter."""
+def dark_photon_inputs(params, sw2=None) -> tuple[float, float, float]:
+    """(eps^2, alpha_D, Gamma_A') of a model for the dark-matter production channels: the kinetic mixing
+    eps of :class:`darkbeam.models.couplings.Couplings`, alpha_D = (g_D cos beta)^2/(4 pi) (the A'-chi
+    coupling after Z-Z' mixing) and the total A' width of the decay library (visible and invisible)."""
     import math
 
     from darkbeam import constants as C
     from darkbeam.models.couplings import Couplings
     from darkbeam.physics.decays import decay_table
+
+    sw2 = C.SW2 if sw2 is None else sw2
+    c = Couplings(params, sw2)
+    alpha_d = (c.gD * math.cos(c.beta)) ** 2 / (4.0 * math.pi)
+    return float(c.epsilon) ** 2, float(alpha_d), float(decay_table(params, "zprime", sw2=sw2).total_width)
+
+
+def br_meson_to_dark_matter(params, parent: str, *, sw2=None) -> float:
+    """Br(parent -> gamma chi chi-bar) of a model for parent 'pi0', 'eta' or "eta'", on or off shell
+    (the full Breit-Wigner integral with the model's A' width; in the on-shell window it equals
+    Br(P -> gamma A') Br(A' -> chi chi-bar) up to O(Gamma/m)).  0 without dark matter."""
+
     from darkbeam.physics.particles import mass_of
     from darkbeam.physics.production import parents as PD
 
@@ -127,9 +139,6 @@ def br_meson_to_dark_matter(params, parent: str, *, sw2=None) -> float:
         raise ConfigurationError(f"unknown parent '{parent}' for P -> gamma chi chi-bar (choose from pi0, eta, eta')")
     if not params.has_dm or params.zprime_charge != "dark":
         return 0.0
-    sw2 = C.SW2 if sw2 is None else sw2
-    c = Couplings(params, sw2)
-    alpha_d = (c.gD * math.cos(c.beta)) ** 2 / (4.0 * math.pi)
-    gamma_a = decay_table(params, "zprime", sw2=sw2).total_width
-    return br_pseudoscalar_to_gamma_chichi(mass_of(parent), br_gg[parent], c.epsilon**2, alpha_d, float(params.mzprime),
+    eps2, alpha_d, gamma_a = dark_photon_inputs(params, sw2)
+    return br_pseudoscalar_to_gamma_chichi(mass_of(parent), br_gg[parent], eps2, alpha_d, float(params.mzprime),
                                            gamma_a, float(params.mchi), params.dm_type == "scalar")

@@ -86,12 +86,8 @@ def br_vector_meson_to_dark_matter(params, parent: str, *, sw2=None) -> float:
                                  f"{', '.join(VECTOR_MESONS)})")
     if not params.has_dm or params.zprime_charge != "dark":
         return 0.0
-    from darkbeam.models.couplings import Couplings
-    from darkbeam.physics.decays import decay_table
+    from darkbeam.physics.production.dark_matter_mesons import dark_photon_inputs
 
-    sw2 = C.SW2 if sw2 is None else sw2
-    c = Couplings(params, sw2)
-    alpha_d = (c.gD * math.cos(c.beta)) ** 2 / (4.0 * math.pi)
-    gamma_a = decay_table(params, "zprime", sw2=sw2).total_width
-    return br_vector_to_chichi(MASS[parent], BR_EE[parent], float(c.epsilon) ** 2, alpha_d, float(params.mzprime),
+    eps2, alpha_d, gamma_a = dark_photon_inputs(params, sw2)
+    return br_vector_to_chichi(MASS[parent], BR_EE[parent], eps2, alpha_d, float(params.mzprime),
                                gamma_a, float(params.mchi), params.dm_type == "scalar")
