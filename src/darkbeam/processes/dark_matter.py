@@ -411,10 +411,15 @@ def simulate(params, setup="dune_nd", *, n: int = 20_000, rng: np.random.Generat
             if not np.isfinite(w).all():
                 raise KinematicsError(f"{ch.name}: non-finite weights")
             per = np.bincount(prod["draw"][keep], weights=w[keep], minlength=n)
+            info = getattr(ch, "info", {})
+            mc_err = float(math.sqrt(n * per.var(ddof=1))) if n > 1 else 0.0
+            # a source sampled with its own error (the shower A' yield, shower to shower): in quadrature
+            src_rel = float(info.get("shower_yield_rel_error", 0.0))
+            src_err = float(w.sum()) * src_rel if math.isfinite(src_rel) else 0.0
             summary.append({"channel": ch.name, "target": sc.label, "br": float(ch.br),
                             "chi_toward_detector": 2.0 * float(prod["w_rate"].sum()),
-                            "events": float(w.sum()), "events_err": float(math.sqrt(n * per.var(ddof=1))) if n > 1 else 0.0,
-                            "n": int(keep.sum()), **getattr(ch, "info", {})})
+                            "events": float(w.sum()), "events_err": math.hypot(mc_err, src_err),
+                            "events_mc_err": mc_err, "n": int(keep.sum()), **info})
             if not keep.any():
                 continue
             cid = len(cases)

@@ -111,7 +111,7 @@ def shower_chi_channel(params, beam, *, vectors: int, showers: int = 64, seed: i
                         info={"shower_yield_per_pot_eps1": info["yield_per_pot"], "shower_yield_rel_error": rel,
                               "shower_yield_by_process_eps1": info["by_process"], "showers": showers})
     notes.append(f"shower A': {info['yield_per_pot']:.3g} A' per POT at eps = 1 from {showers} photon showers "
-                 f"(relative error {rel:.2g}, shower to shower; not in the channel's events_err)")
+                 f"(relative error {rel:.2g}, shower to shower; in the channel's events_err with the MC error)")
     return ch, sample, info
 
 
