@@ -62,3 +62,14 @@ class ColumnStore:
     def nbytes(self) -> int:
         """Bytes held by the per-event arrays."""
         return sum(a.nbytes for a in self._cols.values())
+
+    def _selected_columns(self, which) -> dict[str, np.ndarray]:
+        """The columns of the events picked by a slice, a boolean mask of length n or integer indices."""
+        if isinstance(which, slice):
+            return {k: a[which] for k, a in self._cols.items()}
+        idx = np.asarray(which)
+        if idx.dtype == bool and idx.shape != (self._n,):
+            raise ConfigurationError(f"mask has shape {idx.shape}, expected ({self._n},)")
+        if idx.dtype != bool and idx.dtype.kind not in "iu":
+            raise ConfigurationError(f"select() takes a boolean mask or integer indices, got {idx.dtype}")
+        return {k: a[idx] for k, a in self._cols.items()}

@@ -163,15 +163,7 @@ class EventSet(ColumnStore, EventKinematics, EventWeightViews):
     # ------------------------------------------------------------------ selection, concatenation
     def select(self, which) -> "EventSet":
         """Events selected by a boolean mask, an index array or a slice (tables and meta kept)."""
-        if isinstance(which, slice):
-            cols = {k: a[which] for k, a in self._cols.items()}
-        else:
-            idx = np.asarray(which)
-            if idx.dtype == bool and idx.shape != (self._n,):
-                raise ConfigurationError(f"mask has shape {idx.shape}, expected ({self._n},)")
-            if idx.dtype != bool and idx.dtype.kind not in "iu":
-                raise ConfigurationError(f"select() takes a boolean mask or integer indices, got {idx.dtype}")
-            cols = {k: a[idx] for k, a in self._cols.items()}
+        cols = self._selected_columns(which)
         return EventSet(cols, self.cases, self.channels, self.meta, validate=False)
 
     # ------------------------------------------------------------------ construction (events/construction.py)

@@ -173,15 +173,7 @@ class ScatterEvents(ColumnStore):
         return self
 
     def select(self, which) -> "ScatterEvents":
-        if isinstance(which, slice):
-            cols = {k: a[which] for k, a in self._cols.items()}
-        else:
-            idx = np.asarray(which)
-            if idx.dtype == bool and idx.shape != (self._n,):
-                raise ConfigurationError(f"mask has shape {idx.shape}, expected ({self._n},)")
-            if idx.dtype != bool and idx.dtype.kind not in "iu":
-                raise ConfigurationError(f"select() takes a boolean mask or integer indices, got {idx.dtype}")
-            cols = {k: a[idx] for k, a in self._cols.items()}
+        cols = self._selected_columns(which)
         return ScatterEvents(cols, self.cases, self.meta, validate=False)
 
     def with_weights(self, **columns) -> "ScatterEvents":
