@@ -94,6 +94,7 @@ def shower_photon_segments(beam: str, *, showers: int = 64, seed: int = 1, cut: 
         _basis,
         meson_photons,
         path_in_target,
+        pick_shower_photons,
     )
     from darkbeam.sources.shower.transport import ShowerSimulator
 
@@ -103,18 +104,8 @@ def shower_photon_segments(beam: str, *, showers: int = 64, seed: int = 1, cut: 
     tg = cfg.target
     mat = shower_material(target_material_name(tg.material))
     ph = meson_photons(beam, tuple(species), n_mesons, seed=12345 + seed)
-    E = ph["k4"][:, 0]
-    u = ph["k4"][:, 1:] / E[:, None]
-    L = path_in_target(ph["pos"], u, tg.z_start_cm, tg.length_cm, tg.radius_cm)
+    E, u, L, idx, pick, q = pick_shower_photons(ph, tg, max(2.0 * cut, min_energy), showers, seed, beam)
     w = ph["weight"]
-    idx = np.flatnonzero((E > max(2.0 * cut, min_energy)) & (L > 0))
-    if idx.size == 0:
-        raise ParameterError(f"no meson photon above {max(2.0 * cut, min_energy):g} GeV inside the target of '{beam}'")
-    p = w[idx] * E[idx]
-    p = p / p.sum()
-    rng = np.random.default_rng(seed)
-    pick = idx[rng.choice(idx.size, size=showers, p=p)]
-    q = p[np.searchsorted(idx, pick)]
     sim = ShowerSimulator(mat, "gamma", float(E[pick].max()), cut=cut, thickness=float(L[pick].max()),
                           record_segments=True)
     seeds = np.random.SeedSequence(seed).generate_state(showers)

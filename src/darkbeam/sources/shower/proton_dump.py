@@ -129,6 +129,24 @@ def _basis(d: np.ndarray) -> np.ndarray:
 _BACK = 1e6
 
 
+def pick_shower_photons(ph, tg, e_min: float, showers: int, seed: int, beam: str):
+    """The meson photons that start the importance-sampled showers (module docstring): of the photons
+    ``ph`` (meson_photons) above ``e_min`` GeV with a path in the target ``tg``, ``showers`` drawn with
+    probability ~ w E (rng seeded by ``seed``).  Returns (E, u, L, idx, pick, q): every photon's energy,
+    direction and path in the target (cm), the eligible indices, the picked ones and their probabilities."""
+    E = ph["k4"][:, 0]
+    u = ph["k4"][:, 1:] / E[:, None]
+    L = path_in_target(ph["pos"], u, tg.z_start_cm, tg.length_cm, tg.radius_cm)
+    idx = np.flatnonzero((E > e_min) & (L > 0))
+    if idx.size == 0:
+        raise ParameterError(f"no meson photon above {e_min:g} GeV inside the target of '{beam}'")
+    p = ph["weight"][idx] * E[idx]
+    p = p / p.sum()
+    rng = np.random.default_rng(seed)
+    pick = idx[rng.choice(idx.size, size=showers, p=p)]
+    return E, u, L, idx, pick, p[np.searchsorted(idx, pick)]
+
+
 def _run_photon_showers(beam, dark_mass, *, showers, n_mesons, seed, cut, brem_model, species, lateral,
                         keep_segments):
     """The importance-sampled photon showers of the module docstring: (summary pieces, per-shower terms by
@@ -145,20 +163,9 @@ def _run_photon_showers(beam, dark_mass, *, showers, n_mesons, seed, cut, brem_m
     tg = cfg.target
     mat = shower_material(tg.material)
     ph = meson_photons(beam, species, n_mesons, seed=12345 + seed)
-    k4 = ph["k4"]
-    E = k4[:, 0]
-    u = k4[:, 1:] / E[:, None]
-    L = path_in_target(ph["pos"], u, tg.z_start_cm, tg.length_cm, tg.radius_cm)
-    ok = (E > 2.0 * cut) & (L > 0)
+    E, u, L, idx, pick, q = pick_shower_photons(ph, tg, 2.0 * cut, showers, seed, beam)
     w_all = ph["weight"]
-    idx = np.flatnonzero(ok)
-    if idx.size == 0:
-        raise ParameterError(f"no meson photon above twice the cut ({cut} GeV) inside the target of '{beam}'")
     score = w_all[idx] * E[idx]
-    p = score / score.sum()
-    rng = np.random.default_rng(seed)
-    pick = idx[rng.choice(idx.size, size=showers, p=p)]
-    q = p[np.searchsorted(idx, pick)]
     sim = ShowerSimulator(mat, "gamma", float(E[pick].max()), cut=cut, thickness=float(L[pick].max()),
                           dark_mass=dark_mass, brem_model=brem_model, keep_dark_segments=keep_segments)
     seeds = np.random.SeedSequence(seed).generate_state(showers)
