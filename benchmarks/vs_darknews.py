@@ -26,6 +26,11 @@ Method (docs/performance.md):
   1/sqrt(2(k-1)) (35% for k = 5), so this ratio is known to a factor ~2 only: the printed range says so.
 * HepMC3: DarkNews's own writer (Printer.print_events_to_hepmc3, pyhepmc objects) timed on N of its
   events; darkbeam's write(format="hepmc3") on the events of its default-configuration run.
+* darkbeam is also run through its Python API (darkbeam.generate + darkbeam.events.write, the CLI's cases and
+  statistics), as the DarkNews child runs GenLauncher rather than its command line (``--no-api`` skips it).
+* Floor: the median CPU of children that only start Python and import numpy (vegas, pyarrow.parquet).
+  Whatever darkbeam does, its whole-process CPU is above it; DarkNews's CPU / 25 minus the floor is what a
+  25x ratio leaves for darkbeam's own imports, set-up and events.
 
 Configurations (issue 10): DarkNews's default (MiniBooNE FHC, Dirac N 150 MeV, Z' 1.25 GeV); a light Z'
 at MicroBooNE; the transition dipole at MiniBooNE; the default with a Majorana N; the default at the
@@ -128,6 +133,35 @@ sys.exit(code)
 """
 
 
+# darkbeam child through its Python API (as the DarkNews child uses GenLauncher, not its command line):
+# darkbeam.generate(...) with the CLI's statistics, then darkbeam.events.write(...) of the parquet file.
+_DB_API_CHILD = r"""
+import json, os, sys, time
+cfg = json.loads(sys.argv[1])
+t = {}
+import darkbeam
+from darkbeam.processes.upscatter_decay import GenerationOptions
+c0 = time.process_time()
+r = darkbeam.generate(cfg["model"], cfg["experiment"], seed=cfg["seed"],
+                      options=GenerationOptions(neval=max(cfg["n"] // 2, 50), n_batches=2),
+                      projectiles=["nu_mu"], regimes=["coherent", "p-el"], couplings_scheme="darknews")
+t["cpu_gen"] = time.process_time() - c0
+c0 = time.process_time()
+from darkbeam.events import write
+write(r.events, cfg["out"], overwrite=True)
+t["cpu_write"] = time.process_time() - c0
+w = r.events["w_rate"]
+t.update(events=int(len(w)), sum_w=float(w.sum()), sum_w2=float((w * w).sum()), cases=len(r.summary.cases),
+         upscattered=float(r.summary.upscattered))
+with open(os.environ["BENCH_REPORT"], "w") as f:
+    json.dump(t, f)
+"""
+
+# the floor: an interpreter that only imports what any numpy code with darkbeam's output needs
+FLOORS = {"python": "pass", "numpy": "import numpy", "numpy+vegas": "import numpy, vegas",
+          "numpy+vegas+pyarrow.parquet": "import numpy, vegas, pyarrow.parquet"}
+
+
 def run_child(cmd: list[str], env: dict, cwd: str) -> dict:
     """Run a child to completion; its own report, plus CPU (user + system) and peak RSS from os.wait4."""
     with tempfile.NamedTemporaryFile("w+", suffix=".json", delete=False) as rep, \
@@ -192,6 +226,43 @@ def run_darkbeam(cfg: dict, seed: int, n: int, keep: Path | None = None) -> dict
     return r
 
 
+def _api_value(v: str):
+    """A ``-s key=value`` string of CONFIGS as the Python API takes it (None, a float or the string)."""
+    if v.lower() == "none":
+        return None
+    try:
+        return float(v)
+    except ValueError:
+        return v
+
+
+def run_darkbeam_api(cfg: dict, seed: int, n: int) -> dict:
+    """darkbeam through its Python API (the same cases and statistics as run_darkbeam's CLI run)."""
+    with tempfile.TemporaryDirectory() as d:
+        c = {"model": {k: _api_value(v) for k, v in cfg["sets"].items()}, "experiment": cfg["experiment"],
+             "seed": seed, "n": n, "out": str(Path(d) / "ev.parquet")}
+        r = run_child([sys.executable, "-c", _DB_API_CHILD, json.dumps(c)], db_env(), d)
+    r.update(total=r["upscattered"], n=n)
+    del r["stdout"]
+    return r
+
+
+def run_floor(code: str) -> dict:
+    with tempfile.TemporaryDirectory() as d:
+        return run_child([sys.executable, "-c", code + "\nimport os\nopen(os.environ['BENCH_REPORT'], 'w').write('{}')"],
+                         {**os.environ, **_ENV1}, d)
+
+
+def floors(k: int) -> dict:
+    """Median CPU of a child that only starts the interpreter and imports numpy (vegas, pyarrow): the
+    part of any whole-process figure that darkbeam's own code cannot remove."""
+    runs = {name: [] for name in FLOORS}
+    for _ in range(k):
+        for name, code in FLOORS.items():
+            runs[name].append(run_floor(code)["cpu"])
+    return {name: statistics.median(v) for name, v in runs.items()}
+
+
 def calibrate(cfg: dict, n_eff_target: float, n0: int, margin: float = 1.15) -> int:
     """darkbeam events per case whose Kish n_eff is >= target (runs not timed; seeds 1000+)."""
     n = n0
@@ -207,7 +278,7 @@ def _rel_sd(xs: list[float]) -> float:
     return statistics.stdev(xs) / statistics.fmean(xs)
 
 
-def summarize(name: str, dn: list[dict], db: list[dict]) -> dict:
+def summarize(name: str, dn: list[dict], db: list[dict], api: list[dict] | None = None) -> dict:
     k = len(dn)
     med = lambda runs, key: statistics.median(r[key] for r in runs)
     s_dn, s_db = _rel_sd([r["total"] for r in dn]), _rel_sd([r["total"] for r in db])
@@ -222,6 +293,10 @@ def summarize(name: str, dn: list[dict], db: list[dict]) -> dict:
                                for r in runs])
     out["darkbeam"]["events_per_case"] = db[0]["n"]
     a, b = out["darknews"], out["darkbeam"]
+    if api:
+        out["darkbeam_api"] = {key: med(api, key) for key in ("cpu", "cpu_gen", "cpu_write", "rss_MB", "n_eff")}
+        out["darkbeam_api"].update(n_eff_min=min(r["n_eff"] for r in api), rel_sd_total=_rel_sd([r["total"] for r in api]),
+                                   same_totals_as_cli=[r["total"] for r in api] == [r["total"] for r in db])
     fom = lambda key: (a[key] * s_dn**2) / (b[key] * s_db**2)
     out["ratios"] = {
         "kish_whole": a["cpu"] / b["cpu"], "kish_generation": a["cpu_gen"] / b["cpu_gen"],
@@ -231,6 +306,8 @@ def summarize(name: str, dn: list[dict], db: list[dict]) -> dict:
         "total_db_over_dn": b["total_mean"] / a["total_mean"],
         "rss": a["rss_MB"] / b["rss_MB"],
     }
+    if api:
+        out["ratios"]["kish_whole_api"] = a["cpu"] / out["darkbeam_api"]["cpu"]
     return out
 
 
@@ -247,6 +324,14 @@ def print_table(rows: list[dict]) -> None:
               f"{q['kish_generation']:>7.1f}{a['rel_sd_total']:>11.1e}/{b['rel_sd_total']:<8.1e}"
               f"{q['scatter_whole']:>12.0f}{q['scatter_generation']:>10.0f}{a['rss_MB']:>9.0f}/{b['rss_MB']:<6.0f}"
               f"{q['total_db_over_dn']:>12.4f}")
+    if any("darkbeam_api" in r for r in rows):
+        print("\ndarkbeam through its Python API (darkbeam.generate + darkbeam.events.write, as DarkNews runs GenLauncher):")
+        for r in rows:
+            if "darkbeam_api" in r:
+                b = r["darkbeam_api"]
+                print(f"{r['config']:<24} CPU whole {r['darknews']['cpu']:.2f}/{b['cpu']:.2f} s = "
+                      f"{r['ratios']['kish_whole_api']:.1f}x (n_eff min {b['n_eff_min']:.0f}; same totals as the CLI: "
+                      f"{b['same_totals_as_cli']})")
     lo, hi = rows[0]["ratios"]["scatter_factor_range"]
     print(f"(x@sd: CPU ratio at equal seed-to-seed scatter, (CPU_DN s_DN^2)/(CPU_db s_db^2); with {rows[0]['seeds']} "
           f"seeds each it is uncertain by a factor {lo:.2f}-{hi:.2f} (68%))")
@@ -301,6 +386,7 @@ def main(argv=None) -> int:
     ap.add_argument("--hepmc-events", type=int, default=2000, help="DarkNews events written to HepMC3 (default 2000)")
     ap.add_argument("--quick", action="store_true", help="smoke run: default configuration, 3 seeds, 300 HepMC3 events")
     ap.add_argument("--json", type=Path, default=RESULTS / "vs_darknews.json", help="where to write the figures")
+    ap.add_argument("--no-api", action="store_true", help="skip the runs of darkbeam through its Python API")
     ap.add_argument("--markdown", action="store_true", help="print the figures of --json as markdown and exit (no runs)")
     args = ap.parse_args(argv)
     if args.markdown:
@@ -324,10 +410,13 @@ def main(argv=None) -> int:
         print(f"   darkbeam -n {n} per case (Kish n_eff >= DarkNews's {dn[0]['n_eff']:.0f}); alternating "
               f"{args.seeds} seeds", flush=True)
         db = [run_darkbeam(cfg, 1, n, keep=keep if name == "default" else None)]
+        api = [] if args.no_api else [run_darkbeam_api(cfg, 1, n)]
         for seed in range(2, args.seeds + 1):
             dn.append(run_darknews(args.darknews_python, cfg, seed))
             db.append(run_darkbeam(cfg, seed, n))
-        rows.append(summarize(name, dn, db))
+            if not args.no_api:
+                api.append(run_darkbeam_api(cfg, seed, n))
+        rows.append(summarize(name, dn, db, api))
         if not rows[-1]["ratios"]["kish_neff_ok"]:
             print("   WARNING: a darkbeam run has a smaller Kish n_eff than a DarkNews run")
         if dn[0]["cases"] != db[0]["cases"]:
@@ -345,6 +434,15 @@ def main(argv=None) -> int:
         print(f"Output write inside the whole-process CPU: DarkNews pickle {d['darknews']['cpu_write']:.2f} s "
               f"({d['darknews']['events']:.0f} events), darkbeam parquet {d['darkbeam']['cpu_write']:.3f} s "
               f"({d['darkbeam']['events']:.0f} events)")
+    floor = floors(args.seeds)
+    print("\nFloor (median CPU of a child that only imports; no darkbeam code): "
+          + ", ".join(f"{k} {v:.3f} s" for k, v in floor.items()))
+    for r in rows:
+        dn_cpu = r["darknews"]["cpu"]
+        r["floor_ratio"] = {k: dn_cpu / v for k, v in floor.items() if k != "python"}
+        print(f"  {r['config']:<24} DarkNews / floor: " + ", ".join(f"{k} {v:.0f}x" for k, v in r["floor_ratio"].items())
+              + f"; 25x leaves darkbeam's own code {dn_cpu / 25 - floor['numpy+vegas']:.3f} s beyond numpy+vegas, "
+              f"{dn_cpu / 25 - floor['numpy+vegas+pyarrow.parquet']:.3f} s beyond numpy+vegas+pyarrow")
     target = all(r["ratios"]["kish_whole"] >= 25 for r in rows)
     print(f"\nTarget whole-process CPU >= 25x below DarkNews at equal Kish precision on {len(rows)} config(s): "
           f"{'met' if target else 'NOT met'} (min {min(r['ratios']['kish_whole'] for r in rows):.1f}x); at equal "
@@ -353,7 +451,7 @@ def main(argv=None) -> int:
 
     doc = {"machine": {"node": platform.node(), "cpu_count": os.cpu_count(), "python": platform.python_version()},
            "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "note": "CPU = user + system of each child "
-           "(os.wait4); this machine is shared, wall times are not meaningful", "configs": rows, "writers": writers,
+           "(os.wait4); this machine is shared, wall times are not meaningful", "configs": rows, "writers": writers, "floor_cpu": floor,
            "target_25x_kish_whole_met": target}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(doc, indent=1))
