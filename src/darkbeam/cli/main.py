@@ -11,18 +11,23 @@ import os
 import sys
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from darkbeam import __version__
 from darkbeam.errors import DarkbeamError
 
 
-class LazyHelpGroup(TyperGroup):
-    """typer's command group, with the value of its ``--help`` flag False (not None) when not given.
+class _PlainOptions:
+    """A help flag whose value is False (not None) when not given, and option values converted without
+    typer's per-option pydantic adapters.
 
-    typer >= 0.25 turns every option value that is not already a bool through a pydantic adapter, and
-    its help flag defaults to None: without this, ``darkbeam generate --help`` would import pydantic
-    (0.1 s) for the group's unused help flag.  The help text and behaviour are unchanged."""
+    typer >= 0.25 turns every option value that is not already a bool through a pydantic adapter that
+    it builds per parameter, also for an option left at its default, and its help flag defaults to
+    None: without this, ``darkbeam generate --help`` would import pydantic (0.1 s) for the group's
+    unused help flag, and ``darkbeam generate`` would build 25 adapters (0.1 s).
+    :func:`darkbeam.cli._coercion.install` gives the plain options (str, int, float, Path, lists of
+    str) a direct conversion with typer's results and error messages.  The help texts and the
+    behaviour are unchanged."""
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
@@ -30,10 +35,37 @@ class LazyHelpGroup(TyperGroup):
             option.default = False
         return option
 
+    def parse_args(self, ctx, args):
+        from darkbeam.cli._coercion import install
 
-app = typer.Typer(
+        install(self)
+        return super().parse_args(ctx, args)
+
+
+class LazyHelpGroup(_PlainOptions, TyperGroup):
+    """typer's command group with :class:`_PlainOptions`."""
+
+
+class LazyHelpCommand(_PlainOptions, TyperCommand):
+    """typer's command with :class:`_PlainOptions`."""
+
+
+class DarkbeamTyper(typer.Typer):
+    """``typer.Typer`` whose group is a :class:`LazyHelpGroup` and whose commands are
+    :class:`LazyHelpCommand` unless told otherwise (every group and command of ``darkbeam``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("cls", LazyHelpGroup)
+        super().__init__(*args, **kwargs)
+
+    def command(self, *args, **kwargs):
+        if kwargs.get("cls") is None:
+            kwargs["cls"] = LazyHelpCommand
+        return super().command(*args, **kwargs)
+
+
+app = DarkbeamTyper(
     name="darkbeam",
-    cls=LazyHelpGroup,
     help="darkbeam: new physics at accelerator neutrino experiments and beam dumps.",
     add_completion=False,
     no_args_is_help=True,
