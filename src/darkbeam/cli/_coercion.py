@@ -7,7 +7,7 @@ plain ``str``, ``int``, ``float``, ``bool``, ``Path`` and lists of ``str``.  :fu
 each such parameter a :class:`FastCoercion` that converts the common inputs directly, with the value
 typer's adapter gives, and hands everything else (``-n abc``, ``--seed " 7"``, ``1_000``, a value of a
 type it does not know) to typer's own coercion, built on first need: results and error messages are
-typer's.  tests/test_cli_coercion.py compares both on a table of inputs.
+typer's.  tests/test_cli_fast_start.py compares both on a table of inputs.
 
 Nothing happens with a typer that has no ``typer._coercion`` (< 0.25, click's types convert) or for
 a parameter with a parser, bounds, choices, a file type or a path type of its own.

@@ -87,6 +87,29 @@ def _root(
     """darkbeam: new physics at accelerator neutrino experiments and beam dumps."""
 
 
+#: command or group name -> the module of this package that registers it on ``app`` (a name missing
+#: here still works: every module is then imported; tests/test_cli_fast_start.py checks the table)
+COMMAND_MODULES = {
+    "ccqe": "ccqe", "decays": "decays", "experiments": "experiments", "flux": "flux", "fluxes": "flux",
+    "generate": "generate", "limit": "limit", "recast": "limit", "massmodel": "massmodel", "params": "params",
+    "parents": "parents", "plane": "plane", "production": "production", "reweight": "reweight", "scan": "scan",
+    "searches": "searches", "shower": "shower", "xsec": "xsec",
+}
+
+
+def _register_command(name: str) -> bool:
+    """Import only the module that registers the command (or group) ``name`` on ``app``, so that typer
+    builds that command alone (about 0.02 s less than building all 22); False for an option or an
+    unknown name (then :func:`_register` imports every module)."""
+    module = COMMAND_MODULES.get(name)
+    if module is None:
+        return False
+    import importlib
+
+    importlib.import_module(f"darkbeam.cli.{module}")
+    return True
+
+
 def _register() -> None:
     """Import every command module of this package; each registers its commands on ``app``."""
     import importlib
@@ -140,13 +163,14 @@ def _usage_line(exc) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``darkbeam`` console script; returns the exit code."""
-    _register()
-    command = typer.main.get_command(app)
-    debug = os.environ.get("DARKBEAM_DEBUG", "") not in ("", "0")
-    ck = _LazyClickExceptions()
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         args = ["--help"]
+    if not _register_command(args[0]):  # --help, --version, an unknown command: all of them
+        _register()
+    command = typer.main.get_command(app)
+    debug = os.environ.get("DARKBEAM_DEBUG", "") not in ("", "0")
+    ck = _LazyClickExceptions()
     from darkbeam.cli._signals import Terminated, signals_as_exceptions
 
     try:
