@@ -14,6 +14,10 @@ adapting its first process case (``darkbeam.processes.generator.adapt_case``), a
 exits: the fixed start-up alone, without the vegas adaptation and the sampling (less noisy than the
 whole run; ``help`` runs whole).
 
+``--instructions``: instead of CPU times, the number of instructions each workload executes, counted
+once per tree by valgrind's callgrind (``PYTHONHASHSEED=0``; 50-100x slower, but independent of the
+machine's load, which makes CPU times of a shared machine scatter by 20-40%).
+
 Both trees are byte-compiled first (``compileall``): the environment sets PYTHONDONTWRITEBYTECODE.
 Issue 10; results: benchmarks/results/h2_startup.txt.
 
@@ -97,6 +101,21 @@ def cpu_of(src: Path, args: list[str], until_adapt: bool = False) -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def instructions_of(src: Path, args: list[str], until_adapt: bool = False) -> int:
+    """Instructions executed by one child ``python ARGS`` (valgrind --tool=callgrind)."""
+    if until_adapt:
+        args = ["-c", _UNTIL_ADAPT, *args]
+    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
+           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    with tempfile.TemporaryDirectory() as d:
+        r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, *args],
+                           env=env, cwd=d, capture_output=True, text=True, errors="replace")
+    lines = [ln for ln in r.stderr.splitlines() if "Collected :" in ln]
+    if not lines:
+        raise RuntimeError(f"valgrind {args} with {src} failed:\n{r.stderr[-3000:]}")
+    return int(lines[-1].split("Collected :")[1])
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--a", required=True, help="source tree A (the folder holding darkbeam/)")
@@ -104,6 +123,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=7, help="runs per tree and workload (medians)")
     ap.add_argument("--only", nargs="+", choices=sorted(WORKLOADS), default=["cli", "api", "help"])
     ap.add_argument("--until-adapt", action="store_true", help="stop when the first case starts adapting")
+    ap.add_argument("--instructions", action="store_true", help="count instructions (valgrind) instead of CPU time")
     args = ap.parse_args(argv)
     trees = {"A": Path(args.a).resolve(), "B": Path(args.b).resolve()}
     for t in trees.values():
@@ -111,6 +131,11 @@ def main(argv=None) -> int:
     os.sync()
     for name in args.only:
         until = args.until_adapt and name != "help"
+        if args.instructions:
+            n = {k: instructions_of(trees[k], WORKLOADS[name], until) for k in ("A", "B")}
+            print(f"{name + (' (until adapt)' if until else ''):18s} A {n['A'] / 1e6:.1f} M  B {n['B'] / 1e6:.1f} M "
+                  f"instructions  A-B {(n['A'] - n['B']) / 1e6:+.1f} M ({(n['A'] - n['B']) / n['A']:+.1%})", flush=True)
+            continue
         cpu_of(trees["A"], WORKLOADS[name], until)  # warm the page cache for both trees
         cpu_of(trees["B"], WORKLOADS[name], until)
         runs = {"A": [], "B": []}

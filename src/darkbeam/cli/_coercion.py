@@ -19,10 +19,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-#: strings whose int() is the value pydantic's lax int gives (no whitespace, '_', exponent, fraction)
-_INT = re.compile(r"[+-]?[0-9]{1,18}")
+#: strings whose int() is the value pydantic's lax int gives (no whitespace, '_', exponent, fraction);
+#: compiled on first use (re's cache), not when ``darkbeam --help`` imports this module
+_INT = r"[+-]?[0-9]{1,18}"
 #: strings whose float() is the value pydantic's lax float gives (both parse with correct rounding)
-_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_FLOAT = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?"
 
 
 def _str(value: Any) -> Any:
@@ -32,7 +33,7 @@ def _str(value: Any) -> Any:
 def _int(value: Any) -> Any:
     if type(value) is int:
         return value
-    if type(value) is str and _INT.fullmatch(value):
+    if type(value) is str and re.fullmatch(_INT, value):
         return int(value)
     return _SLOW
 
@@ -42,7 +43,7 @@ def _float(value: Any) -> Any:
         return value
     if type(value) is int and -2**53 <= value <= 2**53:  # a default such as 0: exact as a float
         return float(value)
-    if type(value) is str and _FLOAT.fullmatch(value):
+    if type(value) is str and re.fullmatch(_FLOAT, value):
         return float(value)
     return _SLOW
 

@@ -36,10 +36,17 @@ class _PlainOptions:
         return option
 
     def parse_args(self, ctx, args):
-        from darkbeam.cli._coercion import install
+        if any(not _plain_flag(p) for p in self.params):  # not for the group of ``darkbeam --help``
+            from darkbeam.cli._coercion import install
 
-        install(self)
+            install(self)
         return super().parse_args(ctx, args)
+
+
+def _plain_flag(param) -> bool:
+    """A bool flag with a bool default: typer passes its value through as it is."""
+    desc = getattr(param, "type_descriptor", None)
+    return desc is not None and desc.annotation is bool and isinstance(param.default, bool)
 
 
 class LazyHelpGroup(_PlainOptions, TyperGroup):
