@@ -7,12 +7,12 @@ A, B, ... so that both see the same machine load; medians and ranges over ``--re
   --regime p-el --couplings darknews -o ev.parquet --overwrite --json`` (the run of docs/startup.md)
 - ``api``:  ``import darkbeam; darkbeam.generate(...)`` with the same model, experiment, seed and
   vegas statistics (``GenerationOptions(neval=2800, n_batches=2)``, as ``-n 5600`` gives), no file
-- ``help``: ``darkbeam --help``
+- ``help``: ``darkbeam --help``; ``generate-help``: ``darkbeam generate --help``
 
 ``--until-adapt``: the CPU time of the process (``time.process_time``) when the generator starts
 adapting its first process case (``darkbeam.processes.generator.adapt_case``), after which the child
 exits: the fixed start-up alone, without the vegas adaptation and the sampling (less noisy than the
-whole run; ``help`` runs whole).
+whole run; the help workloads run whole).
 
 ``--instructions``: instead of CPU times, the number of instructions each workload executes, counted
 once per tree by valgrind's callgrind (``PYTHONHASHSEED=0``; 50-100x slower, but independent of the
@@ -44,7 +44,8 @@ API = ["-c", "import darkbeam\n"
        "                      projectiles=['nu_mu'], regimes=('coherent', 'p-el'), couplings_scheme='darknews')\n"
        "assert len(r.events) > 0\n"]
 HELP = ["-m", "darkbeam", "--help"]
-WORKLOADS = {"cli": CLI, "api": API, "help": HELP}
+GENERATE_HELP = ["-m", "darkbeam", "generate", "--help"]
+WORKLOADS = {"cli": CLI, "api": API, "help": HELP, "generate-help": GENERATE_HELP}
 
 #: runs ARGS (``-m darkbeam ...`` or ``-c CODE``) and exits when the first process case starts adapting,
 #: after writing the CPU time of the process so far to stderr
@@ -130,7 +131,7 @@ def main(argv=None) -> int:
         compileall.compile_dir(t / "darkbeam", quiet=1)
     os.sync()
     for name in args.only:
-        until = args.until_adapt and name != "help"
+        until = args.until_adapt and not name.endswith("help")
         if args.instructions:
             n = {k: instructions_of(trees[k], WORKLOADS[name], until) for k in ("A", "B")}
             print(f"{name + (' (until adapt)' if until else ''):18s} A {n['A'] / 1e6:.1f} M  B {n['B'] / 1e6:.1f} M "
