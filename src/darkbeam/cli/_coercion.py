@@ -1,8 +1,10 @@
 """Option values of darkbeam's commands without typer's per-option pydantic adapter (docs/startup.md).
 
 typer >= 0.25 turns every option value through a pydantic ``TypeAdapter`` that it builds for each
-parameter of the command that runs, even for an option left at its default: 25 adapters for
-``darkbeam generate`` (0.1-0.15 s, and the import of ``typer._adapters``).  darkbeam's options are
+parameter of the command that runs, even for an option left at its default: 24 adapters for
+``darkbeam generate``, and the import of ``typer._adapters`` and pydantic before any of darkbeam's
+own code has run (in a run that loads pydantic later anyway, for its models, the adapters themselves
+cost ~5 ms; docs/startup.md, "Second pass").  darkbeam's options are
 plain ``str``, ``int``, ``float``, ``bool``, ``Path`` and lists of ``str``.  :func:`install` gives
 each such parameter a :class:`FastCoercion` that converts the common inputs directly, with the value
 typer's adapter gives, and hands everything else (``-n abc``, ``--seed " 7"``, ``1_000``, a value of a
@@ -43,7 +45,7 @@ def _float(value: Any) -> Any:
         return value
     if type(value) is int and -2**53 <= value <= 2**53:  # a default such as 0: exact as a float
         return float(value)
-    if type(value) is str and re.fullmatch(_FLOAT, value):
+    if type(value) is str and len(value) <= 64 and re.fullmatch(_FLOAT, value):
         return float(value)
     return _SLOW
 

@@ -24,7 +24,7 @@ class _PlainOptions:
     typer >= 0.25 turns every option value that is not already a bool through a pydantic adapter that
     it builds per parameter, also for an option left at its default, and its help flag defaults to
     None: without this, ``darkbeam generate --help`` would import pydantic (0.1 s) for the group's
-    unused help flag, and ``darkbeam generate`` would build 25 adapters (0.1 s).
+    unused help flag, and ``darkbeam generate`` would build 24 adapters before its own code runs.
     :func:`darkbeam.cli._coercion.install` gives the plain options (str, int, float, Path, lists of
     str) a direct conversion with typer's results and error messages.  The help texts and the
     behaviour are unchanged."""
