@@ -53,8 +53,8 @@ def model_from_options(model: Optional[Path], sets: Optional[list[str]], notes: 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         params = load_model(model, parse_assignments(sets or []))
-    from darkbeam.models.massmodel import MassModelNote
-
+    if caught:  # a warning of a mass model: darkbeam.models.massmodel is loaded (not imported without one)
+        from darkbeam.models.massmodel import MassModelNote
     for w in caught:
         if not isinstance(w.message, MassModelNote):
             sys.stderr.write(f"darkbeam: warning: {w.message}\n")

@@ -9,11 +9,10 @@ from typing import Any
 import typer
 
 from darkbeam.cli.common import JSON_OPTION, FieldPrinter, print_json
-from darkbeam.cli.main import LazyHelpGroup, app
+from darkbeam.cli.main import DarkbeamTyper, app
 
-experiments_app = typer.Typer(help="The experiment catalog: list, show (also validates your own TOML file).",
-                              no_args_is_help=True, add_completion=False,
-                              cls=LazyHelpGroup)
+experiments_app = DarkbeamTyper(help="The experiment catalog: list, show (also validates your own TOML file).",
+                                no_args_is_help=True, add_completion=False)
 app.add_typer(experiments_app, name="experiments")
 
 

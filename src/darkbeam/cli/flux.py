@@ -9,11 +9,11 @@ from typing import Optional
 import typer
 
 from darkbeam.cli.common import JSON_OPTION, OVERWRITE_OPTION, check_choice, check_writable, print_json
-from darkbeam.cli.main import LazyHelpGroup, app
+from darkbeam.cli.main import DarkbeamTyper, app
 from darkbeam.errors import ConfigurationError, DataError
 
-fluxes_app = typer.Typer(help="Registered flux files: list, show, fetch.", no_args_is_help=True, add_completion=False,
-                         cls=LazyHelpGroup)
+fluxes_app = DarkbeamTyper(help="Registered flux files: list, show, fetch.", no_args_is_help=True,
+                           add_completion=False)
 app.add_typer(fluxes_app, name="fluxes")
 
 _FLAVOUR_HEAD = {"nu_e": "nu_e", "nu_mu": "nu_mu", "nu_tau": "nu_tau", "nu_e_bar": "nu_e_bar",

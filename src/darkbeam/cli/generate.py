@@ -34,7 +34,6 @@ class _Plan:
 def _check_arguments(params, experiment, events, unweighted, output, formats, workers, projectiles, regimes,
                      flux_source, scheme, plots, overwrite) -> _Plan:
     """Every check that can be made before any work: fixed choices, numbers, output files, memory."""
-    from darkbeam.analysis.plots import STANDARD_PLOTS
     from darkbeam.detectors import load_experiment
     from darkbeam.events.memory import check_memory, min_cases
     from darkbeam.physics.xsec import PROJECTILES, REGIMES
@@ -56,6 +55,8 @@ def _check_arguments(params, experiment, events, unweighted, output, formats, wo
     plan = _Plan(load_experiment(experiment), projs, tuple(dict.fromkeys(regs or DEFAULT_REGIMES)))
     plan.files, plan.unweighted_files = event_files(output, formats, unweighted, overwrite, DEFAULT_NAME)
     if plots is not None:
+        from darkbeam.analysis.plots import STANDARD_PLOTS
+
         if not plots.strip():
             raise ConfigurationError("--plots is empty")
         plots = Path(plots)

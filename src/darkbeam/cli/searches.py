@@ -8,10 +8,10 @@ from typing import Any
 import typer
 
 from darkbeam.cli.common import JSON_OPTION, FieldPrinter, print_json
-from darkbeam.cli.main import LazyHelpGroup, app
+from darkbeam.cli.main import DarkbeamTyper, app
 
-searches_app = typer.Typer(help="The searches catalog: published analyses and sensitivity templates (list, show).",
-                           add_completion=False, cls=LazyHelpGroup, invoke_without_command=True)
+searches_app = DarkbeamTyper(help="The searches catalog: published analyses and sensitivity templates (list, show).",
+                             add_completion=False, invoke_without_command=True)
 app.add_typer(searches_app, name="searches")
 
 

@@ -9,7 +9,6 @@ and names the closest known key for an unknown one.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from fractions import Fraction
@@ -46,6 +45,8 @@ def parse_nucleus(name: str) -> tuple[int, int]:
 
 def closest(word: str, choices) -> Optional[str]:
     """The entry of ``choices`` closest to ``word`` (difflib ratio >= 0.6), or None."""
+    import difflib  # only for a message: not imported when every file is valid
+
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return close[0] if close else None
 

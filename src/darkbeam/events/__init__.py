@@ -10,27 +10,38 @@
     read_parquet     parquet -> EventSet
 """
 
-from darkbeam.events.eventset import EventSet, concat
-from darkbeam.events.readers import read, read_metadata, read_parquet
-from darkbeam.events.scatter_schema import ScatterCase
-from darkbeam.events.scattering import ScatterEvents
-from darkbeam.events.schema import COLUMNS, ROLES, SCHEMA_VERSION, UNITS
-from darkbeam.events.tables import CaseInfo, ChannelInfo, process_ids
+# ``unweight`` is both a submodule and a function: imported here, so that the name is the function
+# whichever is imported first (a later import of the submodule does not rebind it)
 from darkbeam.events.unweight import UnweightingError, expected_accepted, unweight
-from darkbeam.events.weights import decay_length, decay_probability, position_factor
 
-# writers and readers pull in pyarrow: loaded on first use, so that generating events (which only
-# needs the container) does not pay for them at import
-_LAZY = {name: "darkbeam.events.writers" for name in
-         ("FORMATS", "atomic_output", "write", "write_hepevt", "write_hepmc3", "write_parquet")}
+# the other names are loaded on first use (module ``__getattr__``), so that generating events (the
+# EventSet and its tables) does not load the readers, the scattering events or the writers (pyarrow)
+_LAZY = {
+    **{name: "darkbeam.events.eventset" for name in ("EventSet", "concat")},
+    **{name: "darkbeam.events.readers" for name in ("read", "read_metadata", "read_parquet")},
+    "ScatterCase": "darkbeam.events.scatter_schema",
+    "ScatterEvents": "darkbeam.events.scattering",
+    **{name: "darkbeam.events.schema" for name in ("COLUMNS", "ROLES", "SCHEMA_VERSION", "UNITS")},
+    **{name: "darkbeam.events.tables" for name in ("CaseInfo", "ChannelInfo", "process_ids")},
+    **{name: "darkbeam.events.weights" for name in ("decay_length", "decay_probability", "position_factor")},
+    **{name: "darkbeam.events.writers" for name in
+       ("FORMATS", "atomic_output", "write", "write_hepevt", "write_hepmc3", "write_parquet")},
+}
 
 
 def __getattr__(name):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
     raise AttributeError(f"module 'darkbeam.events' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "EventSet", "concat", "ScatterEvents", "ScatterCase", "CaseInfo", "ChannelInfo", "process_ids",
