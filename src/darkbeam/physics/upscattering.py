@@ -516,22 +516,26 @@ def msq(coefficients: dict, spin: float, k12, k13, k23, a1, a2, m: float, M: flo
         ca, cb = coefficients.get(a), coefficients.get(b)
         if ca is None or cb is None:
             continue
-        total = total + ca * cb * (fu(k12, k13, k23, a1, a2, m, M) + h * fp(k12, k13, k23, a1, a2, m, M))
+        u, p = fu(k12, k13, k23, a1, a2, m, M), fp(k12, k13, k23, a1, a2, m, M)
+        # h = -1, +1: u - p, u + p are the same numbers as u + h p (x + (-y) is x - y in IEEE 754)
+        total = total + ca * cb * (u - p if h == -1.0 else u + p if h == 1.0 else u + h * p)
     return np.asarray(total, dtype=float)
 
 
-def dsigma_dQ2(vx: Vertices, target: _Target, E, Q2, *, helicity: str = "conserving", antineutrino: bool = False, frame: str = "lab") -> np.ndarray:
+def dsigma_dQ2(vx: Vertices, target: _Target, E, Q2, *, helicity: str = "conserving", antineutrino: bool = False, frame: str = "lab",
+               limits=None) -> np.ndarray:
     """d sigma / d Q^2 in cm^2/GeV^2 per target particle for nu (nubar) + target -> N (Nbar) + target.
 
     ``E`` (lab energy of the projectile, GeV) and ``Q2`` (GeV^2) broadcast against each other.
     ``helicity``: 'conserving' (N helicity -1 for nu, +1 for nubar), 'flipping', or 'both' (summed).
     Outside the physical region (E below threshold, Q2 outside the limits) the result is 0.
-    dsigma/dQ^2 = |M|^2 / (16 pi (s - M^2)^2) / (2 s_T + 1).
+    dsigma/dQ^2 = |M|^2 / (16 pi (s - M^2)^2) / (2 s_T + 1).  ``limits``: ``Q2_limits(E, m_N, M)``
+    where the caller has computed them already (of E's shape).
     """
     E, Q2 = np.broadcast_arrays(np.asarray(E, dtype=float), np.asarray(Q2, dtype=float))
     hs = _helicities(helicity)
     m, M = vx.m_hnl, target.mass
-    qmin, qmax = Q2_limits(E, m, M)
+    qmin, qmax = Q2_limits(E, m, M) if limits is None else limits
     inside = (Q2 >= qmin * (1 - 1e-12)) & (Q2 <= qmax * (1 + 1e-12)) & (Q2 > 0)
     if not np.any(inside):
         return np.zeros(E.shape)
