@@ -1,5 +1,5 @@
-"""TableInterp (mc/table_interp.py) gives np.interp's numbers bit for bit; the generator's integrand
-uses it for the flux and computes the Q^2 limits once (issue 10)."""
+"""TableInterp (mc/table_interp.py) gives np.interp's numbers bit for bit (issue 10: the generator's
+integrand interpolates the flux with it)."""
 
 from __future__ import annotations
 
@@ -49,32 +49,3 @@ def test_tables_it_cannot_reproduce_go_to_np_interp():
     t = TableInterp([1.0], [2.0])
     assert not t.exact
     assert _same(t(x), np.interp(x, [1.0], [2.0], left=0.0, right=0.0))
-
-
-def test_integrand_equals_the_reference_formula():
-    """CaseSetup.point (limits computed once, TableInterp flux) equals the formula written with the
-    public calls: flux(E) x dsigma/dQ^2(E, Q^2) x Q^2 ln(Q2max/Q2min) x span x scale."""
-    from darkbeam.detectors.catalog import load_experiment
-    from darkbeam.models import load_model
-    from darkbeam.processes.cases import enumerate_cases
-    from darkbeam.processes.generator import RunContext, scheme_xsec_options
-    from darkbeam.processes.upscatter_decay import GenerationOptions
-    from darkbeam.sources.flux import Flux
-
-    e = np.linspace(0.0, 5.0, 101)
-    fl = Flux(e, {"nu_mu": np.exp(-e) * (1 + 0.3 * np.sin(7 * e)), "nu_mu_bar": 0.2 * np.exp(-e)})
-    exp = load_experiment("miniboone_fhc")
-    model = load_model(None, {})
-    specs = enumerate_cases(model, exp, fl, regimes=("p-el",))  # needs no nuclear data files
-    assert specs
-    ctx = RunContext("t", model, "darkbeam", exp, fl, GenerationOptions(), scheme_xsec_options("darkbeam"), 1, specs)
-    x = np.random.default_rng(3).random((5000, 2))
-    for s in specs:
-        setup = ctx.setup(s.index)
-        E, Q2, f = setup.point(x)
-        qmin, qmax = setup.xs.Q2_range(E)
-        lr = np.log(qmax / qmin)
-        ref = fl(E, setup.flavour) * setup.xs.dsigma_dQ2(E, Q2) * (Q2 * lr * setup.span * setup.scale)
-        ref = np.where(np.isfinite(ref) & (ref > 0), ref, 0.0)
-        assert np.array_equal(f, ref)
-        assert np.count_nonzero(f) > 0.9 * f.size

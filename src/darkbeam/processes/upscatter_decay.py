@@ -183,7 +183,7 @@ class CaseSetup:
 
     def __init__(self, spec: CaseSpec, params: ModelParameters, couplings, exp: Experiment, flux: Flux,
                  opts: "GenerationOptions", xsec_options: dict | None,
-                 decays: tuple[DecayTable, list[FinalChannel]]):
+                 decays: tuple[DecayTable, list[FinalChannel]], production=None):
         case = spec.xs_case
         self.spec = spec
         self.xs = xs = UpscatteringXsec(case, couplings, **(xsec_options or {}))
@@ -206,7 +206,8 @@ class CaseSetup:
                                   for fc in self.finals]
         self.detector = exp.upscattering_decay_region  # where decays are counted (docs/experiments.md)
         self.target_volume = exp.target_volume
-        self.production = exp.production_model(warn=False)
+        # the run's production model, built once per run (RunContext.setup) or here
+        self.production = production if production is not None else exp.production_model(warn=False)
         brs = np.array([fc.br for fc in self.finals])
         self.br = brs
         self.q = brs / brs.sum()  # channel-selection probabilities
