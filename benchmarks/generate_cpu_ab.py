@@ -6,7 +6,7 @@ reports the median over ``--repeat`` runs of the whole-process CPU time (user + 
 of the peak RSS, for each -n.  A is a git revision (extracted with ``git archive`` into a temporary
 directory), B the working tree.  Issue 10; results: benchmarks/results/generate_cpu_ab.txt.
 
-    python benchmarks/generate_cpu_ab.py --before HEAD~1 [-n 20000 62500] [--repeat 3]
+    python benchmarks/generate_cpu_ab.py --before HEAD~1 [-n 20000 62500] [--repeat 3] [--args '...']
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -24,11 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(src: Path, n_per_case: int, seed: int = 1) -> dict:
-    """One child run of ``darkbeam generate -n n_per_case --json`` with ``src`` on PYTHONPATH."""
+def run_cli(src: Path, n_per_case: int, seed: int = 1, extra: tuple[str, ...] = ()) -> dict:
+    """One child run of ``darkbeam generate -n n_per_case --json [extra]`` with ``src`` on PYTHONPATH."""
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "PYTHONPATH": str(src)}
-    cmd = [sys.executable, "-m", "darkbeam", "generate", "-n", str(n_per_case), "--seed", str(seed), "--json"]
+    cmd = [sys.executable, "-m", "darkbeam", "generate", "-n", str(n_per_case), "--seed", str(seed), "--json",
+           *extra]
     with tempfile.TemporaryDirectory() as d, tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         p = subprocess.Popen(cmd, env=env, cwd=d, stdout=out, stderr=err, text=True)
         _, status, ru = os.wait4(p.pid, 0)
@@ -57,15 +59,21 @@ def main(argv=None) -> int:
     ap.add_argument("--before", default="HEAD", help="git revision of A (default HEAD)")
     ap.add_argument("-n", type=int, nargs="+", default=[20_000, 62_500], help="-n values (events per case)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per tree and -n (medians)")
+    ap.add_argument("--args", default="", help="further arguments of darkbeam generate (one string), e.g. "
+                    "'--projectile nu_mu --regime coherent --regime p-el --couplings darknews'")
     args = ap.parse_args(argv)
+    extra = tuple(shlex.split(args.args))
     os.environ.setdefault("DARKBEAM_DATA_DIR", str(ROOT.parent.parent / "shared" / "data"))
     with tempfile.TemporaryDirectory() as tmp:
         trees = {"A": extract(args.before, Path(tmp)), "B": ROOT / "src"}
+        for t in trees.values():  # byte-compiled once, so neither tree recompiles per run (PYTHONDONTWRITEBYTECODE)
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(t / "darkbeam")], check=True,
+                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
         for n in args.n:
             runs = {"A": [], "B": []}
             for _ in range(args.repeat):
                 for k in ("A", "B"):
-                    runs[k].append(run_cli(trees[k], n))
+                    runs[k].append(run_cli(trees[k], n, extra=extra))
             med = {k: {q: statistics.median(r[q] for r in v) for q in ("events", "cpu", "user", "sys", "faults", "rss_MB")} for k, v in runs.items()}
             for k, label in (("A", f"A = {args.before}"), ("B", "B = working tree")):
                 m = med[k]

@@ -120,8 +120,8 @@ def run_now():
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
-    return generate(default_model(), EXPERIMENT, seed=5,
-                    options=GenerationOptions(neval=4000, n_batches=2, nitn_adapt=5, neval_adapt=3000))
+    # the generator's own adaptation schedule (GenerationOptions defaults: 6 iterations of 1000 points)
+    return generate(default_model(), EXPERIMENT, seed=5, options=GenerationOptions(neval=4000, n_batches=2))
 
 
 @pytest.mark.requires_data("MiniBooNE_FHC")

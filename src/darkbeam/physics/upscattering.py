@@ -60,13 +60,19 @@ def Q2_limits(E, m: float, M: float) -> tuple[np.ndarray, np.ndarray]:
     both are NaN.
     """
     E = np.asarray(E, dtype=float)
-    s = M * M + 2.0 * M * E
     # s - M^2 = 2ME written out: s - M^2 in floating point loses digits when E << M
     two_ME = 2.0 * M * E
-    lam = (two_ME - m * m - 2.0 * m * M) * (two_ME - m * m + 2.0 * m * M)
+    s = M * M + two_ME
+    t = two_ME - m * m
+    lam = (t - 2.0 * m * M) * (t + 2.0 * m * M)
     ok = (lam >= 0.0) & (E > 0.0)
+    if E.ndim and ok.all():  # every E above threshold (the generator's points): the same numbers, no masks
+        r = np.sqrt(lam)
+        AB = (t + r) * (two_ME + m * m + r)
+        with np.errstate(divide="ignore"):
+            return 4.0 * M * M * m**4 / AB, AB / (4.0 * s)
     r = np.sqrt(np.where(ok, lam, 0.0))
-    A = two_ME - m * m + r
+    A = t + r
     B = two_ME + m * m + r
     with np.errstate(divide="ignore", invalid="ignore"):
         qmin = np.where(ok, 4.0 * M * M * m**4 / np.where(ok, A * B, 1.0), np.nan)
@@ -231,6 +237,11 @@ class _Target:
         raise NotImplementedError
 
 
+def _nonzero(val) -> bool:
+    """``np.any(val != 0.0)`` without the temporary array (NaN counts as non-zero in both)."""
+    return bool(val.any()) if isinstance(val, np.ndarray) else bool(np.any(val != 0.0))
+
+
 def _unitary(v: VectorExchange, a3, a4, M: float, Q2):
     """a4 + the q^mu q^nu / m_V^2 part of the massive propagator: a4 - (2 M^2 a3 - a4 Q^2)/m_V^2."""
     return a4 - (2.0 * M * M * a3 - a4 * Q2) / v.mass**2
@@ -264,7 +275,7 @@ class CoherentTarget(_Target):
             if v.lepton:
                 gp, gn = v.nucleon_vector()
                 v1 = v1 - v.lepton * (Z * gp * Fp + N * gn * Fn) / (Q2 + v.mass**2)
-        if np.any(v1 != 0.0):
+        if _nonzero(v1):
             out["v1"] = v1
         if vx.mu_tr:
             out["w1"] = -C.E_CHARGE * vx.mu_tr * Z * Fp / Q2
@@ -272,7 +283,7 @@ class CoherentTarget(_Target):
         for sc in vx.scalars:
             if sc.lepton:
                 s1 = s1 + sc.lepton * (Z * sc.yukawa.get("p", 0.0) * Fp + N * sc.yukawa.get("n", 0.0) * Fn) / (Q2 + sc.mass**2)
-        if np.any(s1 != 0.0):
+        if _nonzero(s1):
             out["s1"] = s1
         return out
 
@@ -309,7 +320,7 @@ class NucleonTarget(_Target):
             a3 = -0.5 * (v.gA.get("u", 0.0) - v.gA.get("d", 0.0)) * tau3 * GA
             v3 = v3 + D * a3
             v4 = v4 + D * _unitary(v, a3, a3 * rP, M, Q2)
-        out = {k: val for k, val in (("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4)) if np.any(val != 0.0)}
+        out = {k: val for k, val in (("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4)) if _nonzero(val)}
         if vx.mu_tr:
             out["w1"] = -C.E_CHARGE * vx.mu_tr * F1g / Q2
             out["w2"] = -C.E_CHARGE * vx.mu_tr * F2g / Q2
@@ -317,7 +328,7 @@ class NucleonTarget(_Target):
         for sc in vx.scalars:
             if sc.lepton:
                 s1 = s1 + sc.lepton * sc.yukawa.get(self.kind, 0.0) * self.ff.dipole(Q2) / (Q2 + sc.mass**2)
-        if np.any(s1 != 0.0):
+        if _nonzero(s1):
             out["s1"] = s1
         return out
 
@@ -347,14 +358,14 @@ class ElectronTarget(_Target):
             K = vx.cc / (vx.m_W**2 - qW2)
             v1 = v1 + 0.5 * K
             v3 = v3 - 0.5 * K
-        out = {k: val for k, val in (("v1", v1), ("v3", v3), ("v4", v4)) if np.any(val != 0.0)}
+        out = {k: val for k, val in (("v1", v1), ("v3", v3), ("v4", v4)) if _nonzero(val)}
         if vx.mu_tr:
             out["w1"] = C.E_CHARGE * vx.mu_tr / Q2  # electron charge -1
         s1 = 0.0
         for sc in vx.scalars:
             if sc.lepton:
                 s1 = s1 + sc.lepton * sc.yukawa.get("e", 0.0) / (Q2 + sc.mass**2)
-        if np.any(s1 != 0.0):
+        if _nonzero(s1):
             out["s1"] = s1
         return out
 
@@ -516,22 +527,26 @@ def msq(coefficients: dict, spin: float, k12, k13, k23, a1, a2, m: float, M: flo
         ca, cb = coefficients.get(a), coefficients.get(b)
         if ca is None or cb is None:
             continue
-        total = total + ca * cb * (fu(k12, k13, k23, a1, a2, m, M) + h * fp(k12, k13, k23, a1, a2, m, M))
+        u, p = fu(k12, k13, k23, a1, a2, m, M), fp(k12, k13, k23, a1, a2, m, M)
+        # h = -1, +1: u - p, u + p are the same numbers as u + h p (x + (-y) is x - y in IEEE 754)
+        total = total + ca * cb * (u - p if h == -1.0 else u + p if h == 1.0 else u + h * p)
     return np.asarray(total, dtype=float)
 
 
-def dsigma_dQ2(vx: Vertices, target: _Target, E, Q2, *, helicity: str = "conserving", antineutrino: bool = False, frame: str = "lab") -> np.ndarray:
+def dsigma_dQ2(vx: Vertices, target: _Target, E, Q2, *, helicity: str = "conserving", antineutrino: bool = False, frame: str = "lab",
+               limits=None) -> np.ndarray:
     """d sigma / d Q^2 in cm^2/GeV^2 per target particle for nu (nubar) + target -> N (Nbar) + target.
 
     ``E`` (lab energy of the projectile, GeV) and ``Q2`` (GeV^2) broadcast against each other.
     ``helicity``: 'conserving' (N helicity -1 for nu, +1 for nubar), 'flipping', or 'both' (summed).
     Outside the physical region (E below threshold, Q2 outside the limits) the result is 0.
-    dsigma/dQ^2 = |M|^2 / (16 pi (s - M^2)^2) / (2 s_T + 1).
+    dsigma/dQ^2 = |M|^2 / (16 pi (s - M^2)^2) / (2 s_T + 1).  ``limits``: ``Q2_limits(E, m_N, M)``
+    where the caller has computed them already (of E's shape).
     """
     E, Q2 = np.broadcast_arrays(np.asarray(E, dtype=float), np.asarray(Q2, dtype=float))
     hs = _helicities(helicity)
     m, M = vx.m_hnl, target.mass
-    qmin, qmax = Q2_limits(E, m, M)
+    qmin, qmax = Q2_limits(E, m, M) if limits is None else limits
     inside = (Q2 >= qmin * (1 - 1e-12)) & (Q2 <= qmax * (1 + 1e-12)) & (Q2 > 0)
     if not np.any(inside):
         return np.zeros(E.shape)

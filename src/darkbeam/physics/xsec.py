@@ -222,11 +222,15 @@ class UpscatteringXsec:
         """Kinematic (Q2_min, Q2_max) in GeV^2 (NaN below threshold)."""
         return Q2_limits(_energies(E), self.m_hnl, self.target.mass)
 
-    def dsigma_dQ2(self, E, Q2) -> np.ndarray:
-        """d sigma / d Q^2 in cm^2 / GeV^2 per nucleus (0 outside the physical region)."""
+    def dsigma_dQ2(self, E, Q2, *, limits=None) -> np.ndarray:
+        """d sigma / d Q^2 in cm^2 / GeV^2 per nucleus (0 outside the physical region).
+
+        ``limits``: ``self.Q2_range(E)`` where the caller has it already (the generator's integrand); E
+        is then taken as checked (finite, >= 0)."""
         c = self.case
-        out = c.multiplicity * dsigma_dQ2(self.vertices, self.target, _energies(E), Q2, helicity=c.helicity,
-                                          antineutrino=c.antineutrino, frame=self.frame)
+        out = c.multiplicity * dsigma_dQ2(self.vertices, self.target, _energies(E) if limits is None else E, Q2,
+                                          helicity=c.helicity, antineutrino=c.antineutrino, frame=self.frame,
+                                          limits=limits)
         if self.pauli is not None:
             out = out * self.pauli(np.broadcast_to(np.asarray(Q2, dtype=float), out.shape))
         return out

@@ -188,8 +188,10 @@ class RunContext:
         if case not in cache:
             if "couplings" not in cache:
                 cache["couplings"] = _couplings(self.model, self.scheme)
+                cache["production"] = self.experiment.production_model(warn=False)  # ~1 ms: once, not per case
             cache[case] = CaseSetup(self.specs[case], self.model, cache["couplings"], self.experiment, self.flux,
-                                    self.options, self.xsec_options, self.decays(self.specs[case].xs_case.hnl))
+                                    self.options, self.xsec_options, self.decays(self.specs[case].xs_case.hnl),
+                                    cache["production"])
         return cache[case]
 
     def rng(self, case: int, stream: int) -> np.random.Generator:

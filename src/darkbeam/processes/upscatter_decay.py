@@ -47,10 +47,12 @@ from darkbeam.events.visibility import is_visible_labels
 from darkbeam.events.weights import path_bounds_from_segments, path_segment_probabilities, sample_path_decay
 from darkbeam.mc._jit import outer_batch
 from darkbeam.mc.fourvec import norm3, transverse_frame
+from darkbeam.mc.table_interp import TableInterp
 from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.channels import Channel
 from darkbeam.physics.decays import DecayTable, decay_table
 from darkbeam.physics.particles import conjugate, mass_of, pdg_code
+from darkbeam.physics.upscattering import Q2_limits
 from darkbeam.physics.xsec import UpscatteringXsec
 from darkbeam.processes.cases import CaseSpec
 from darkbeam.processes.decays import sample_channel
@@ -71,7 +73,10 @@ class GenerationOptions:
     neval: int = 20_000  # points per sampling pass (events per case = neval * n_batches)
     n_batches: int = 2  # sampling passes
     nitn_adapt: int = 6  # adaptation iterations
-    neval_adapt: int = 5_000  # points per adaptation iteration
+    #: points per adaptation iteration: 1000 (was 5000 before issue 10) gives maps whose Kish n_eff/N is
+    #: higher (0.79 vs 0.71) at the same stratified errors, for a fifth of the adaptation's integrand
+    #: calls (docs/performance.md, section "Fixed cost of generation")
+    neval_adapt: int = 1_000
     #: lowest neutrino energy = this factor x threshold (1: the whole physical range; DarkNews 0.4.8
     #: starts at 1.05 x threshold, see its MC.py, which drops the near-threshold rate)
     threshold_factor: float = 1.0
@@ -178,7 +183,7 @@ class CaseSetup:
 
     def __init__(self, spec: CaseSpec, params: ModelParameters, couplings, exp: Experiment, flux: Flux,
                  opts: "GenerationOptions", xsec_options: dict | None,
-                 decays: tuple[DecayTable, list[FinalChannel]]):
+                 decays: tuple[DecayTable, list[FinalChannel]], production=None):
         case = spec.xs_case
         self.spec = spec
         self.xs = xs = UpscatteringXsec(case, couplings, **(xsec_options or {}))
@@ -193,6 +198,7 @@ class CaseSetup:
         self.scale = spec.n_scatterers * exp.pot
         self.flux = flux
         self.flavour = case.projectile
+        self.flux_at = flux_interpolator(flux, case.projectile)
         self.table, self.finals = decays
         self.antiparticle = case.antineutrino and not params.majorana
         self.helicity = hnl_helicity(case)
@@ -200,7 +206,8 @@ class CaseSetup:
                                   for fc in self.finals]
         self.detector = exp.upscattering_decay_region  # where decays are counted (docs/experiments.md)
         self.target_volume = exp.target_volume
-        self.production = exp.production_model(warn=False)
+        # the run's production model, built once per run (RunContext.setup) or here
+        self.production = production if production is not None else exp.production_model(warn=False)
         brs = np.array([fc.br for fc in self.finals])
         self.br = brs
         self.q = brs / brs.sum()  # channel-selection probabilities
@@ -210,12 +217,21 @@ class CaseSetup:
 
     def point(self, x: np.ndarray):
         """(E, Q^2, integrand) at points x of the unit square: E linear, ln Q^2 linear in its range."""
-        E = self.e_lo + self.span * x[:, 0]
-        qmin, qmax = self.xs.Q2_range(E)
+        E = self.e_lo + self.span * x[:, 0]  # finite and above threshold: no checks of E
+        qmin, qmax = Q2_limits(E, self.m, self.M)  # computed once: dsigma_dQ2 takes them
         lr = np.log(qmax / qmin)
         Q2 = qmin * np.exp(lr * x[:, 1])
-        f = self.flux(E, self.flavour) * self.xs.dsigma_dQ2(E, Q2) * (Q2 * lr * self.span * self.scale)
+        f = self.flux_at(E) * self.xs.dsigma_dQ2(E, Q2, limits=(qmin, qmax)) * (Q2 * lr * self.span * self.scale)
         return E, Q2, np.where(np.isfinite(f) & (f > 0), f, 0.0)
+
+
+def flux_interpolator(flux: Flux, flavour: str):
+    """d Phi/dE of ``flavour`` as a function of an array of energies: ``flux(E, flavour)``, through
+    :class:`~darkbeam.mc.table_interp.TableInterp` (the same numbers as its ``np.interp``, faster for
+    the unsorted energies of a vegas sample) when ``flux`` is a plain :class:`Flux`."""
+    if type(flux).__call__ is not Flux.__call__:
+        return lambda E: flux(E, flavour)
+    return TableInterp(flux.energies, flux.column(flavour), left=0.0, right=0.0)
 
 
 @dataclass
