@@ -143,7 +143,7 @@ import darkbeam
 from darkbeam.processes.upscatter_decay import GenerationOptions
 c0 = time.process_time()
 r = darkbeam.generate(cfg["model"], cfg["experiment"], seed=cfg["seed"],
-                      options=GenerationOptions(neval=max(cfg["n"] // 2, 50), n_batches=2),
+                      options=GenerationOptions(neval=max(cfg["n"], 50), n_batches=1),
                       projectiles=["nu_mu"], regimes=["coherent", "p-el"], couplings_scheme="darknews")
 t["cpu_gen"] = time.process_time() - c0
 c0 = time.process_time()

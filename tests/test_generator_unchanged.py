@@ -120,8 +120,9 @@ def run_now():
     from darkbeam.processes.generator import generate
     from darkbeam.processes.upscatter_decay import GenerationOptions
 
-    # the generator's own adaptation schedule (GenerationOptions defaults: 6 iterations of 1000 points)
-    return generate(default_model(), EXPERIMENT, seed=5, options=GenerationOptions(neval=4000, n_batches=2))
+    # the generator's own adaptation schedule and one sampling pass (GenerationOptions defaults: 6
+    # iterations of 1000 points, n_batches = 1)
+    return generate(default_model(), EXPERIMENT, seed=5, options=GenerationOptions(neval=8000))
 
 
 @pytest.mark.requires_data("MiniBooNE_FHC")

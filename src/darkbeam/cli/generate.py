@@ -207,7 +207,7 @@ def generate_command(
                             flux_source, scheme, plots, overwrite)
     scheme_xsec_options(scheme, nucleon_model)  # unknown nucleon model: one line, before any work
     flux = _oscillated_flux(plan.experiment, _oscillation_spec(oscillate, model), flux_source)
-    opts = GenerationOptions(neval=max(events // 2, 50), n_batches=2)
+    opts = GenerationOptions(neval=max(events, 50), n_batches=1)  # one pass (docs/performance.md)
     exp = plan.experiment
     with progress_bar(disable=as_json) as bar:  # no rich import with --json
         task = bar.add_task("process cases", total=None)

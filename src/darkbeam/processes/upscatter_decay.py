@@ -70,8 +70,10 @@ class GenerationOptions:
     """Statistics of a run: vegas adaptation per case, and sampling (``neval`` points per pass and case
     on average, shared between the cases by ``allocation``)."""
 
-    neval: int = 20_000  # points per sampling pass (events per case = neval * n_batches)
-    n_batches: int = 2  # sampling passes
+    neval: int = 40_000  # points per sampling pass (events per case = neval * n_batches)
+    #: sampling passes: one pass of 2n points is as precise as two of n and saves the per-pass set-up
+    #: (issue 10; docs/performance.md, "One sampling pass"); more passes only split the work
+    n_batches: int = 1
     nitn_adapt: int = 6  # adaptation iterations
     #: points per adaptation iteration: 1000 (was 5000 before issue 10) gives maps whose Kish n_eff/N is
     #: higher (0.79 vs 0.71) at the same stratified errors, for a fifth of the adaptation's integrand
