@@ -48,7 +48,9 @@ from darkbeam.mc.phasespace import _blocks, dalitz_limits
 __all__ = ["DalitzSampler", "SamplingStats"]
 
 #: weight(k, s3): |M|^2 of daughters k (m, 3, 4) in the rest frame (spin axis +z) for spin
-#: vectors s3 (m, 3) (the rest-frame spatial part of the parent's spin four-vector)
+#: vectors s3 (m, 3) (the rest-frame spatial part of the parent's spin four-vector).  Optional hooks (attributes of
+#: the function): spins(k, s3s) with s3s (j, m, 3) gives (j, m), row a = weight(k, s3s[a]) to the bit;
+#: spin_average(k) gives weight(k, 0) (the same numbers); used when present (one call for several spins)
 WeightFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 _TWO_PI = 2.0 * np.pi
@@ -232,11 +234,19 @@ class DalitzSampler:
 
     # ------------------------------------------------------------------ envelope
     def _weight_unpolarised(self, k: np.ndarray) -> np.ndarray:
-        """Spin-averaged weight A = weight(k, 0) (1 for flat phase space)."""
+        """Spin-averaged weight A = weight(k, 0) (1 for flat phase space; the weight's hook
+        ``spin_average(k)`` where it has one: the same numbers)."""
         m = k.shape[0]
         if self.weight is None:
             return np.ones(m)
-        return self._weight_at(k, np.zeros((m, 3)))
+        average = getattr(self.weight, "spin_average", None)
+        if average is None:
+            return self._weight_at(k, np.zeros((m, 3)))
+        out = np.empty(m)
+        for i in range(0, m, self.weight_block):
+            j = min(i + self.weight_block, m)
+            out[i:j] = np.broadcast_to(np.asarray(average(k[i:j]), dtype=np.float64), (j - i,))
+        return out
 
     #: points per call of the weight: a matrix element's temporaries (~20 arrays of this length) stay
     #: below glibc's default mmap threshold; whole 65536-point chunks made |M|^2 2.5x slower per point
@@ -252,6 +262,34 @@ class DalitzSampler:
             j = min(i + self.weight_block, m)
             out[i:j] = np.broadcast_to(np.asarray(self.weight(k[i:j], s3[i:j]), dtype=np.float64), (j - i,))
         return out
+
+    def _weights_at(self, k: np.ndarray, s3: np.ndarray) -> np.ndarray:
+        """Weights (j, m) of the daughters k (m, 3, 4) at j spin vectors s3 (j, m, 3): row a is
+        weight(k, s3[a]).  Through the weight's hook ``spins(k, s3)`` where it has one (one call for
+        all j, sharing the spin-independent work; the same numbers), else one call per row."""
+        j, m = s3.shape[0], k.shape[0]
+        spins = getattr(self.weight, "spins", None)
+        if spins is None:
+            out = np.empty((j, m))
+            for a in range(j):
+                out[a] = self._weight_at(k, s3[a])
+            return out
+        if j * m <= self.weight_block:
+            return np.ascontiguousarray(np.broadcast_to(np.asarray(spins(k, s3), dtype=np.float64), (j, m)))
+        out = np.empty((j, m))
+        step = max(self.weight_block // j, 1)  # temporaries of j x step <= weight_block values
+        for i in range(0, m, step):
+            e = min(i + step, m)
+            out[:, i:e] = np.broadcast_to(np.asarray(spins(k[i:e], s3[:, i:e]), dtype=np.float64), (j, e - i))
+        return out
+
+    def _axes_weights(self, k: np.ndarray, axes) -> np.ndarray:
+        """Weights (len(axes), m) of the daughters k (m, 3, 4) with the unit spin vector along each
+        body axis in ``axes`` (0 = x, 1 = y, 2 = z)."""
+        s3 = np.zeros((len(axes), k.shape[0], 3))
+        for row, a in enumerate(axes):
+            s3[row, :, a] = 1.0
+        return self._weights_at(k, s3)
 
     def _body(self, perm, s_out, s_in) -> np.ndarray:
         ma, mb, mc = (self.masses[i] for i in perm)
@@ -347,11 +385,7 @@ class DalitzSampler:
         s_in = lo + np.maximum(hi - lo, 0.0) * u[2]
         k0 = self._body(self.perm, s_out, s_in)
         A = self._weight_unpolarised(k0)
-        B = np.empty((n, 3))
-        for a in range(3):
-            s3 = np.zeros((n, 3))
-            s3[:, a] = 1.0
-            B[:, a] = self._weight_at(k0, s3) - A
+        B = np.ascontiguousarray((self._axes_weights(k0, (0, 1, 2)) - A).T)
         Bn = np.sqrt(np.sum(B * B, axis=1))
         scale = A + Bn
         self.scan_max = max(self.scan_max, float(scale.max(initial=0.0)))
@@ -368,9 +402,10 @@ class DalitzSampler:
         s = np.stack([sz * np.cos(_TWO_PI * u[7]), sz * np.sin(_TWO_PI * u[7]), cz], axis=1)
         s_body = np.einsum("nji,nj->ni", R, s)  # R^T s
         tol = _MODEL_TOL * scale + 1e-12 * scale.max()
-        for f in (1.0, 0.5):
+        w = self._weights_at(k, np.stack([s, 0.5 * s]))
+        for row, f in enumerate((1.0, 0.5)):
             model = A + f * np.sum(B * s_body, axis=1)
-            if np.any(np.abs(self._weight_at(k, f * s) - model) > tol):
+            if np.any(np.abs(w[row] - model) > tol):
                 raise ValueError("the three-body weight is not A + B.s with A invariant and B turning with the "
                                  "daughters under rotations (not the |M|^2 of a spin-1/2 or spinless parent)")
         self.spin_dependent = bool(np.any(Bn > 1e-12 * scale.max()))
@@ -417,16 +452,11 @@ class DalitzSampler:
     def spin_vector(self, k: np.ndarray, A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """B (three (n,) arrays) of body-frame decays k with spin-averaged weights A: weight(k, axis)
         - A along x and z, and y unless B lies in the decay plane (then None for B_y = 0)."""
-        n = A.size
-        out = []
-        for a in range(3):
-            if a == 1 and self.in_plane:
-                out.append(None)
-                continue
-            s3 = np.zeros((n, 3))
-            s3[:, a] = 1.0
-            out.append(self._weight_at(k, s3) - A)
-        return out[0], out[1], out[2]
+        if self.in_plane:
+            w = self._axes_weights(k, (0, 2))
+            return w[0] - A, None, w[1] - A
+        w = self._axes_weights(k, (0, 1, 2))
+        return w[0] - A, w[1] - A, w[2] - A
 
     def sample(self, rng: np.random.Generator, h) -> tuple[np.ndarray, SamplingStats]:
         """Daughter four-momenta (n, 3, 4) at rest (spin axis +z) for parents with polarisations h

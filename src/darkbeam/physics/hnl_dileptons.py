@@ -408,20 +408,39 @@ def _identical_cross(spec: ChannelSpec, M: np.ndarray, keep: dict) -> np.ndarray
 
 # --------------------------------------------------------------------------- kinematics for sampling
 def make_msq(spec: ChannelSpec, M: float):
-    """|M|^2(P, k1, k2, k3, s) of the channel for the particle N of mass M (ThreeBody contract)."""
-    keep = {k: bool(v[0]) for k, v in _keep(spec, np.array([M])).items()}
+    """|M|^2(P, k1, k2, k3, s) of the channel for the particle N of mass M (ThreeBody contract).
+
+    Beyond the contract (used by darkbeam.processes.decays, docs/decay_sampling.md): ``s`` may hold
+    several spin vectors for the same momenta, shape (j, n, 4), giving (j, n) (``msq.stacked_spins``;
+    the invariants P.k_i, k_i.k_j and the q^2-dependent coefficients are computed once, and each row
+    is the same number as that spin vector alone), and ``msq.spin_average(P, k1, k2, k3)`` is
+    msq(P, k1, k2, k3, 0) without the spin terms (the same numbers)."""
+    # an exchange kept at this mass needs no mask (np.where(True, x, .) is x: the same coefficients)
+    keep = {k: False for k, v in _keep(spec, np.array([M])).items() if not v[0]}
     sign = -1.0 if spec.cp_conjugate else 1.0
     exchanges, m1, mf = spec.exchanges, spec.m1, spec.mf
 
-    def msq(P, k1, k2, k3, s):
-        inv = me.invariants_from_momenta(P, k1, k2, k3, sign * np.asarray(s, dtype=float))
+    def evaluate(P, k1, k2, k3, s):
+        inv = me.LazyInvariants(P, k1, k2, k3, None if s is None else sign * np.asarray(s, dtype=float))
         q2 = mf * mf * 2.0 + 2.0 * inv.k23
-        coef = _coefficients(exchanges, q2, keep)
         if spec.identical:
             s13 = 2.0 * inv.k13  # massless neutrinos
             coef = {"VLL": _vector_sum(exchanges, q2, keep) + _vector_sum(exchanges, s13, keep)}
+        else:
+            coef = _coefficients(exchanges, q2, keep)
         return me.msq(inv, M, m1, mf, coef)
 
+    def msq(P, k1, k2, k3, s):
+        return evaluate(P, k1, k2, k3, s)
+
+    def spin_average(P, k1, k2, k3):
+        return evaluate(P, k1, k2, k3, None)
+
+    msq.stacked_spins = True
+    msq.spin_average = spin_average
+    #: every parameter that the function depends on (exact values): two channels with the same
+    #: signature have the same |M|^2 to the bit, so they may share a sampler's envelope tables
+    msq.signature = (__name__, M, spec.exchanges, m1, mf, spec.identical, spec.cp_conjugate)
     return msq
 
 
