@@ -81,6 +81,27 @@ def test_multi_spin_hook_equals_one_spin_at_a_time(channel, M):
     assert not np.array_equal(many[0], many[3])
 
 
+@pytest.mark.parametrize("channel, M", CHANNELS[:40])
+def test_axis_hook_equals_one_spin_at_a_time(channel, M):
+    """weight.axes(k, axes) (the parent at rest, spin along body axes, no products by exact zeros)
+    row a == weight(k, e_axes[a]), on body-frame candidates (p_y = 0, the sampler's case, in its
+    component-major storage) and on rotated decays (p_y != 0); weight.spin_average likewise."""
+    rng = np.random.default_rng(8)
+    masses = dec.daughter_masses(channel)
+    weight = dec._msq_weight(channel.kinematics.msq, M)
+    flat = DalitzSampler(M, masses)
+    body, _, _ = flat._candidates(rng.random((4, 300)))
+    assert not body[:, :, 2].any()  # body frame: the decay plane is xz
+    for k in (body, np.ascontiguousarray(body), _random_decays(rng, M, masses, 300)):
+        n = k.shape[0]
+        got = weight.axes(k, (0, 1, 2))
+        for row in range(3):
+            s3 = np.zeros((n, 3))
+            s3[:, row] = 1.0
+            assert _same(got[row], weight(k, s3)), row
+        assert _same(weight.spin_average(k), weight(k, np.zeros((n, 3))))
+
+
 def test_stacked_kernel_every_structure_bitwise():
     """matrix_elements.msq on stacked spin vectors (j, n, 4), all ten structures with random
     coefficients (scalars and q^2-like arrays): each row is the one-spin result to the bit, and the

@@ -176,8 +176,10 @@ def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
         ccf = c * cf
         csf = c * sf
         d = (s * cf, s * sf, c)
-        f = (cp * ccf - sp * sf, cp * csf + sp * cf, -cp * s)
-        g = (-sp * ccf - cp * sf, -sp * csf + cp * cf, sp * s)
+        # f only enters through e1 (B off the xz plane); -sp is an exact negation, formed once
+        f = None if by is None else (cp * ccf - sp * sf, cp * csf + sp * cf, -cp * s)
+        msp = -sp
+        g = (msp * ccf - cp * sf, msp * csf + cp * cf, sp * s)
         ks = k[sl]
         tot = [None, None, None]
         for i in (ia, ib):

@@ -285,15 +285,25 @@ class DalitzSampler:
 
     def _axes_weights(self, k: np.ndarray, axes) -> np.ndarray:
         """Weights (len(axes), m) of the daughters k (m, 3, 4) with the unit spin vector along each
-        body axis in ``axes`` (0 = x, 1 = y, 2 = z)."""
-        s3 = np.zeros((len(axes), k.shape[0], 3))
-        for row, a in enumerate(axes):
-            s3[row, :, a] = 1.0
-        return self._weights_at(k, s3)
+        body axis in ``axes`` (0 = x, 1 = y, 2 = z): through the weight's hook ``axes(k, axes)``
+        where it has one (the same numbers), else :meth:`_weights_at`."""
+        j, m = len(axes), k.shape[0]
+        hook = getattr(self.weight, "axes", None)
+        if hook is None:
+            s3 = np.zeros((j, m, 3))
+            for row, a in enumerate(axes):
+                s3[row, :, a] = 1.0
+            return self._weights_at(k, s3)
+        out = np.empty((j, m))
+        step = max(self.weight_block // j, 1)  # temporaries of j x step <= weight_block values
+        for i in range(0, m, step):
+            e = min(i + step, m)
+            out[:, i:e] = np.broadcast_to(np.asarray(hook(k[i:e], axes), dtype=np.float64), (j, e - i))
+        return out
 
     def _body(self, perm, s_out, s_in) -> np.ndarray:
         ma, mb, mc = (self.masses[i] for i in perm)
-        k = np.empty((s_out.size, 3, 4))
+        k = np.empty((3, 4, s_out.size)).transpose(2, 0, 1)  # component-major storage (see _candidates)
         for sl in _blocks(s_out.size):
             _fill_body_np(self.M, ma, mb, mc, s_out[sl], s_in[sl], k[sl], perm[0], perm[1], perm[2])
         return k
@@ -396,7 +406,7 @@ class DalitzSampler:
         R = _rotation_columns(u[3:6])
         k = np.empty_like(k0)
         k[:, :, 0] = k0[:, :, 0]
-        k[:, :, 1:] = np.einsum("nij,nkj->nki", R, k0[:, :, 1:])
+        k[:, :, 1:] = np.einsum("nij,nkj->nki", R, np.ascontiguousarray(k0)[:, :, 1:])
         cz = 2.0 * u[6] - 1.0
         sz = np.sqrt(np.maximum(1.0 - cz * cz, 0.0))
         s = np.stack([sz * np.cos(_TWO_PI * u[7]), sz * np.sin(_TWO_PI * u[7]), cz], axis=1)
@@ -440,7 +450,9 @@ class DalitzSampler:
         per unit s_in at each (inf where the inner range is empty) and its cell.  ``kern``: the
         compiled kernels (darkbeam.mc._jit.kernels()) or None for the numpy twin."""
         m = u.shape[1]
-        k = np.empty((m, 3, 4))
+        # numpy twin: k is a (m, 3, 4) view of component-major storage (3, 4, m): the kernel writes
+        # contiguous rows and the weight reads them without a transposed copy (the same values)
+        k = np.empty((m, 3, 4)) if kern is not None else np.empty((3, 4, m)).transpose(2, 0, 1)
         env = np.empty(m)
         cells = np.empty(m, dtype=np.int64)
         ma, mb, mc = (self.masses[i] for i in self.perm)

@@ -413,15 +413,20 @@ def make_msq(spec: ChannelSpec, M: float):
     Beyond the contract (used by darkbeam.processes.decays, docs/decay_sampling.md): ``s`` may hold
     several spin vectors for the same momenta, shape (j, n, 4), giving (j, n) (``msq.stacked_spins``;
     the invariants P.k_i, k_i.k_j and the q^2-dependent coefficients are computed once, and each row
-    is the same number as that spin vector alone), and ``msq.spin_average(P, k1, k2, k3)`` is
-    msq(P, k1, k2, k3, 0) without the spin terms (the same numbers)."""
+    is the same number as that spin vector alone), ``msq.spin_average(P, k1, k2, k3)`` is
+    msq(P, k1, k2, k3, 0) without the spin terms, and ``msq.at_rest(M, kc, axes)`` is msq at
+    P = (M, 0, 0, 0) with daughters kc (3, 4, n) (component-major) and unit spin vectors along the
+    axes (1, 2, 3 = x, y, z; None: the spin average) without the products by exact zeros
+    (matrix_elements.RestFrameInvariants): the same numbers."""
     # an exchange kept at this mass needs no mask (np.where(True, x, .) is x: the same coefficients)
     keep = {k: False for k, v in _keep(spec, np.array([M])).items() if not v[0]}
     sign = -1.0 if spec.cp_conjugate else 1.0
     exchanges, m1, mf = spec.exchanges, spec.m1, spec.mf
 
     def evaluate(P, k1, k2, k3, s):
-        inv = me.LazyInvariants(P, k1, k2, k3, None if s is None else sign * np.asarray(s, dtype=float))
+        return of_invariants(me.LazyInvariants(P, k1, k2, k3, None if s is None else sign * np.asarray(s, dtype=float)))
+
+    def of_invariants(inv):
         q2 = mf * mf * 2.0 + 2.0 * inv.k23
         if spec.identical:
             s13 = 2.0 * inv.k13  # massless neutrinos
@@ -436,8 +441,12 @@ def make_msq(spec: ChannelSpec, M: float):
     def spin_average(P, k1, k2, k3):
         return evaluate(P, k1, k2, k3, None)
 
+    def at_rest(M_parent, kc, axes=None):
+        return of_invariants(me.RestFrameInvariants(M_parent, kc, axes, sign))
+
     msq.stacked_spins = True
     msq.spin_average = spin_average
+    msq.at_rest = at_rest
     #: every parameter that the function depends on (exact values): two channels with the same
     #: signature have the same |M|^2 to the bit, so they may share a sampler's envelope tables
     msq.signature = (__name__, M, spec.exchanges, m1, mf, spec.identical, spec.cp_conjugate)

@@ -84,6 +84,48 @@ class LazyInvariants:
         raise AttributeError(name)
 
 
+class RestFrameInvariants:
+    """The invariants of a decay at rest, P = (M, 0, 0, 0), with spin vectors along coordinate axes:
+    the numbers of ``LazyInvariants(P, k1, k2, k3, s)`` without the products by exact zeros.
+
+    ``kc`` (3, 4, n): component c (E, px, py, pz) of daughter i in the contiguous row kc[i, c];
+    ``axes``: None (spin average) or a sequence of axes a (1 = x, 2 = y, 3 = z), the spin vector of
+    row j being sign * e_{axes[j]} (s.k_i then (len(axes), n)).  P.k_i = M E_i, s.k_i =
+    -sign k_i[a], and k_i.k_j drops the p_y terms when every p_y is zero (daughters in the xz plane,
+    the sampler's body frame): mdot adds or subtracts exact zeros there (a +-0 product), which leaves
+    every non-zero number unchanged (an exact zero may change sign)."""
+
+    def __init__(self, M, kc, axes=None, sign: float = 1.0) -> None:
+        self.Pk1, self.Pk2, self.Pk3 = M * kc[0, 0], M * kc[1, 0], M * kc[2, 0]
+        planar = not kc[:, 2].any()
+        self.k12, self.k13, self.k23 = (_row_dot(kc[i], kc[j], planar) for i, j in ((0, 1), (0, 2), (1, 2)))
+        self.polarised = axes is not None
+        if axes is None:
+            self.sk1 = self.sk2 = self.sk3 = 0.0
+            self.spin_shape = ()
+        else:
+            self._axes, self._neg, self._kc = tuple(axes), -float(sign), kc
+            self.spin_shape = (len(self._axes), kc.shape[2])
+
+    def __getattr__(self, name: str):  # only for the s.k_i not computed yet
+        if name in ("sk1", "sk2", "sk3") and "_axes" in self.__dict__:
+            ki = self._kc[int(name[2]) - 1]
+            value = np.empty(self.spin_shape)
+            for row, a in enumerate(self._axes):
+                np.multiply(self._neg, ki[a], out=value[row])
+            setattr(self, name, value)
+            return value
+        raise AttributeError(name)
+
+
+def _row_dot(a, b, planar: bool):
+    """mdot of two component-major four-vectors a, b (4, n) in mdot's order, without the p_y term
+    when ``planar`` (every p_y zero)."""
+    if planar:
+        return a[0] * b[0] - a[1] * b[1] - a[3] * b[3]
+    return a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3]
+
+
 def invariants_from_momenta(P, k1, k2, k3, s) -> Invariants:
     """Invariants of four-momenta (n, 4) of the parent and daughters and the spin vector s (n, 4).
 

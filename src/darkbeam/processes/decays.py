@@ -124,30 +124,42 @@ def _check_parents(parents_p4, helicity, parent_mass: float, antiparticle) -> tu
     return P, np.where(np.broadcast_to(anti, (n,)), -h, h)
 
 
+def _daughters_component_major(k: np.ndarray, view_ok: bool = False) -> np.ndarray:
+    """Component-major copy kc (3, 4, m) of daughters k (m, 3, 4): kc[i, c] is a contiguous row
+    (strided columns of (m, 3, 4) made each product of the invariants ~4x slower; the same values).
+    ``view_ok``: k's own storage when it is already component-major (DalitzSampler's candidates), for
+    a reader that does not write into it."""
+    kt = k.transpose(1, 2, 0)
+    if view_ok and kt.strides[2] == kt.itemsize:
+        return kt
+    kc = np.empty((3, 4, k.shape[0]))
+    kc[...] = kt
+    return kc
+
+
 def _component_major(k: np.ndarray, M: float):
-    """(m, 4) views of component-major copies of the parent at rest and the daughters k (m, 3, 4):
-    every component x[:, c] that a matrix element reads is a contiguous row (strided columns of
-    (m, 3, 4) made each product of the invariants ~4x slower); the values, hence |M|^2, are the same."""
-    m = k.shape[0]
-    kc = np.empty((3, 4, m))
-    kc[...] = k.transpose(1, 2, 0)
-    Pc = np.zeros((4, m))
+    """(m, 4) views of component-major copies of the parent at rest and the daughters k (m, 3, 4)."""
+    kc = _daughters_component_major(k)
+    Pc = np.zeros((4, k.shape[0]))
     Pc[0] = M
     return Pc.T, kc[0].T, kc[1].T, kc[2].T
 
 
 def _msq_weight(msq, M: float):
     """Wrap a channel's msq(P, k1, k2, k3, s) into the rest-frame weight(k, s3) of DalitzSampler,
-    with its hooks ``weight.spins(k, s3s)`` (several spin vectors on the same daughters) and
+    with its hooks ``weight.spins(k, s3s)`` (several spin vectors on the same daughters),
+    ``weight.axes(k, axes)`` (unit spin vectors along body axes 0, 1, 2 = x, y, z) and
     ``weight.spin_average(k)``.
 
-    Both give the same numbers as weight(k, s3) one spin at a time (and at s3 = 0).  A matrix
+    The hooks give the same numbers as weight(k, s3) one spin at a time (and at s3 = 0).  A matrix
     element that declares ``msq.stacked_spins`` takes the spin vectors stacked, (j, m, 4), and
-    computes its spin-independent invariants once (hnl_dileptons.make_msq); one that has
-    ``msq.spin_average`` skips the spin terms of the average; any other is called once per spin
-    vector on the same component-major arrays."""
+    computes its spin-independent invariants once; ``msq.spin_average`` skips the spin terms of the
+    average; ``msq.at_rest(M, kc, axes)`` takes the daughters component-major with the parent at
+    rest and the spin along axes (no products by exact zeros; hnl_dileptons.make_msq).  Any other
+    matrix element is called once per spin vector on the same component-major arrays."""
     stacked = bool(getattr(msq, "stacked_spins", False))
     average = getattr(msq, "spin_average", None)
+    at_rest = getattr(msq, "at_rest", None)
 
     def weight(k: np.ndarray, s3: np.ndarray) -> np.ndarray:
         m = k.shape[0]
@@ -170,16 +182,28 @@ def _msq_weight(msq, M: float):
             out[a] = np.broadcast_to(np.asarray(msq(P, k1, k2, k3, sc[a].T), dtype=np.float64), (m,))
         return out
 
+    def axes(k: np.ndarray, axes) -> np.ndarray:
+        j, m = len(axes), k.shape[0]
+        if at_rest is None:
+            s3 = np.zeros((j, m, 3))
+            for row, a in enumerate(axes):
+                s3[row, :, a] = 1.0
+            return spins(k, s3)
+        w = np.asarray(at_rest(M, _daughters_component_major(k, True), tuple(a + 1 for a in axes)), dtype=np.float64)
+        return np.ascontiguousarray(np.broadcast_to(w, (j, m)))
+
     def spin_average(k: np.ndarray) -> np.ndarray:
         m = k.shape[0]
-        P, k1, k2, k3 = _component_major(k, M)
-        if average is not None:
-            w = np.asarray(average(P, k1, k2, k3), dtype=np.float64)
+        if at_rest is not None:
+            w = np.asarray(at_rest(M, _daughters_component_major(k, True), None), dtype=np.float64)
         else:
-            w = np.asarray(msq(P, k1, k2, k3, np.zeros((m, 4))), dtype=np.float64)
+            P, k1, k2, k3 = _component_major(k, M)
+            w = np.asarray(msq(P, k1, k2, k3, np.zeros((m, 4))) if average is None else average(P, k1, k2, k3),
+                           dtype=np.float64)
         return np.ascontiguousarray(np.broadcast_to(w, (m,)))
 
     weight.spins = spins
+    weight.axes = axes
     weight.spin_average = spin_average
     return weight
 
