@@ -181,3 +181,28 @@ def test_equal_parameters_share_the_envelope_not_the_state():
     ch = Channel("N4", ("nu_mu", "nu_e", "nu_e_bar"), 1.0, ThreeBody(lambda P, k1, k2, k3, s: np.ones(len(P))),
                  masses=(0.0, 0.0, 0.0))
     assert dec.three_body_sampler(ch, M) is not sa and len(dec._TEMPLATES) == 1
+
+
+def test_cell_guide_gives_the_binary_search_cells():
+    """The guide-table cell search of the numpy candidates == np.searchsorted(cum, x, 'right') on
+    random cumulative tables with empty cells, clusters of tiny cells (buckets beyond the guide's
+    depth: the fall-back) and keys at, just below and between the cumulative values."""
+    from darkbeam.mc._dalitz_np import _GUIDE_DEPTH, _cell_guide, _find_cells
+
+    rng = np.random.default_rng(4)
+    n_hard = 0
+    for trial in range(150):
+        n = int(rng.integers(1, 1500))
+        w = rng.exponential(size=n) * (rng.random(n) < 0.8)
+        w[rng.random(n) < 0.2] *= 1e-12
+        cum = np.cumsum(w)
+        if not cum[-1] > 0:
+            assert _cell_guide(cum) is None
+            continue
+        guide = _cell_guide(cum)
+        n_hard += guide[4] is not None
+        at = cum[rng.integers(0, n, 300)]
+        x = np.concatenate([rng.random(3000) * cum[-1], at, np.nextafter(at, 0.0), [0.0, cum[-1]]])
+        assert np.array_equal(_find_cells(cum, x, guide), np.searchsorted(cum, x, side="right")), trial
+        assert guide[3] <= _GUIDE_DEPTH
+    assert n_hard > 0  # the fall-back was exercised

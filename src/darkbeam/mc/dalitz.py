@@ -41,7 +41,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from darkbeam.mc._dalitz_np import _accept_np, _candidates_np, _fill_body_np, _orient_np
+from darkbeam.mc._dalitz_np import _accept_np, _candidates_np, _cell_guide, _fill_body_np, _orient_np
 from darkbeam.mc._jit import use_jit
 from darkbeam.mc.phasespace import _blocks, dalitz_limits
 
@@ -429,6 +429,7 @@ class DalitzSampler:
         measure = _bin_measure(self.edges, self._logw)
         self._Gflat = np.ascontiguousarray(self.G.ravel())
         self._cum = np.cumsum((self.G * (measure[:, None] / self.nt)).ravel())
+        self._guide = _cell_guide(self._cum)
 
     def use_declared_bound(self) -> None:
         """Envelope = msq_max * Delta (the declared bound alone), after the scanned envelope, capped
@@ -456,9 +457,12 @@ class DalitzSampler:
         env = np.empty(m)
         cells = np.empty(m, dtype=np.int64)
         ma, mb, mc = (self.masses[i] for i in self.perm)
-        fn = _candidates_np if kern is None else kern.candidates
-        fn(u, self.edges, self._logw, self._cum, self._Gflat, self.nt, self.M, ma, mb, mc,
-           self.perm[0], self.perm[1], self.perm[2], k, env, cells)
+        args = (u, self.edges, self._logw, self._cum, self._Gflat, self.nt, self.M, ma, mb, mc,
+                self.perm[0], self.perm[1], self.perm[2], k, env, cells)
+        if kern is None:
+            _candidates_np(*args, guide=self._guide)
+        else:
+            kern.candidates(*args)
         return k, env, cells
 
     def spin_vector(self, k: np.ndarray, A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
