@@ -282,7 +282,7 @@ def msq(inv: Invariants, M, m1, mf, coef: Mapping[str, object]) -> np.ndarray:
     k_i.k_j terms) are formed once and broadcast, and every row is the same floating-point
     operations, in the same order, as that spin vector alone, so the same numbers.
     """
-    names = [n for n in STRUCTURES if _present(coef.get(n, 0.0))]
+    names = [n for n in STRUCTURES if n in coef and _present(coef[n])]
     kin = _Kin(inv, M, m1, mf)
     out = 0.0
     for a_i, a in enumerate(names):
