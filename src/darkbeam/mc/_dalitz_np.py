@@ -194,13 +194,19 @@ def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
             Bn2 += by_ * by_
         Bn2 += bz_ * bz_
         Bn = np.sqrt(Bn2)
-        n_bad += int(np.count_nonzero(~(Bn <= a_ * (1.0 + _SPIN_TOL))))
+        n_bad += Bn.size - int(np.count_nonzero(Bn <= a_ * (1.0 + _SPIN_TOL)))
         pos = Bn > 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(pos, np.minimum(Bn / a_, 1.0), 0.0)
-            bx = np.where(pos, bx_ / Bn, 0.0)
-            bz = np.where(pos, bz_ / Bn, 1.0)
-            by = None if by_ is None else np.where(pos, by_ / Bn, 0.0)
+            if pos.all():  # the usual case: the np.where below would select every first value
+                r = np.minimum(Bn / a_, 1.0)
+                bx = bx_ / Bn
+                bz = bz_ / Bn
+                by = None if by_ is None else by_ / Bn
+            else:
+                r = np.where(pos, np.minimum(Bn / a_, 1.0), 0.0)
+                bx = np.where(pos, bx_ / Bn, 0.0)
+                bz = np.where(pos, bz_ / Bn, 1.0)
+                by = None if by_ is None else np.where(pos, by_ / Bn, 0.0)
         c = sample_cos_linear(v[0, sl], h[sl] * r)
         s = np.sqrt(np.maximum(1.0 - c * c, 0.0))
         phi = _TWO_PI * v[1, sl]
