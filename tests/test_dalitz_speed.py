@@ -89,9 +89,10 @@ def test_axis_hook_equals_one_spin_at_a_time(channel, M):
     rng = np.random.default_rng(8)
     masses = dec.daughter_masses(channel)
     weight = dec._msq_weight(channel.kinematics.msq, M)
-    flat = DalitzSampler(M, masses)
-    body, _, _ = flat._candidates(rng.random((4, 300)))
+    sampler = DalitzSampler(M, masses, weight)
+    body, _, _ = sampler._candidates(rng.random((4, 300)))
     assert not body[:, :, 2].any()  # body frame: the decay plane is xz
+    assert body.transpose(1, 2, 0).flags.c_contiguous  # the component-major storage of a hooked weight
     for k in (body, np.ascontiguousarray(body), _random_decays(rng, M, masses, 300)):
         n = k.shape[0]
         got = weight.axes(k, (0, 1, 2))
@@ -206,3 +207,19 @@ def test_cell_guide_gives_the_binary_search_cells():
         assert np.array_equal(_find_cells(cum, x, guide), np.searchsorted(cum, x, side="right")), trial
         assert guide[3] <= _GUIDE_DEPTH
     assert n_hard > 0  # the fall-back was exercised
+
+
+def test_plain_weight_functions_see_c_ordered_daughters():
+    """A weight without hooks (production.py's meson samplers, user functions) gets C-ordered
+    (m, 3, 4) daughters as before (a weight whose arithmetic depends on the memory layout, e.g. through
+    a BLAS product, keeps its numbers); a hooked weight's sampler keeps them component-major."""
+    layouts = set()
+
+    def weight(k, s3):
+        layouts.add(k.flags.c_contiguous)
+        return 1.0 + 0.1 * k[:, 0, 0]
+
+    s = DalitzSampler(1.0, (0.1, 0.1, 0.1), weight)
+    s.sample(np.random.default_rng(2), np.zeros(500))
+    assert layouts == {True}
+    assert not s._component_major

@@ -124,6 +124,10 @@ class DalitzSampler:
         self.M = float(M)
         self.masses = masses
         self.weight = weight
+        #: the daughters' arrays are kept component-major ((3, 4, m) storage viewed as (m, 3, 4)) for a
+        #: weight with hooks (processes.decays._msq_weight: it reads any layout through copies or the
+        #: rest-frame path, the same values); a plain weight function gets C-ordered (m, 3, 4) arrays
+        self._component_major = weight is not None and getattr(weight, "spin_average", None) is not None
         self.msq_max = msq_max
         self.margin = float(margin)
         self.nt = 1 if weight is None else int(n_cells)
@@ -233,9 +237,14 @@ class DalitzSampler:
             out[:, i:e] = np.broadcast_to(np.asarray(hook(k[i:e], axes), dtype=np.float64), (j, e - i))
         return out
 
+    def _daughters_buffer(self, m: int) -> np.ndarray:
+        """An empty (m, 3, 4) array of daughters: component-major storage where
+        :attr:`_component_major`, else C-ordered."""
+        return np.empty((3, 4, m)).transpose(2, 0, 1) if self._component_major else np.empty((m, 3, 4))
+
     def _body(self, perm, s_out, s_in) -> np.ndarray:
         ma, mb, mc = (self.masses[i] for i in perm)
-        k = np.empty((3, 4, s_out.size)).transpose(2, 0, 1)  # component-major storage (see _candidates)
+        k = self._daughters_buffer(s_out.size)
         for sl in _blocks(s_out.size):
             _fill_body_np(self.M, ma, mb, mc, s_out[sl], s_in[sl], k[sl], perm[0], perm[1], perm[2])
         return k
@@ -383,9 +392,9 @@ class DalitzSampler:
         per unit s_in at each (inf where the inner range is empty) and its cell.  ``kern``: the
         compiled kernels (darkbeam.mc._jit.kernels()) or None for the numpy twin."""
         m = u.shape[1]
-        # numpy twin: k is a (m, 3, 4) view of component-major storage (3, 4, m): the kernel writes
-        # contiguous rows and the weight reads them without a transposed copy (the same values)
-        k = np.empty((m, 3, 4)) if kern is not None else np.empty((3, 4, m)).transpose(2, 0, 1)
+        # numpy twin: k may be a (m, 3, 4) view of component-major storage (3, 4, m): the kernel
+        # writes contiguous rows and the weight reads them without a transposed copy (the same values)
+        k = np.empty((m, 3, 4)) if kern is not None else self._daughters_buffer(m)
         env = np.empty(m)
         cells = np.empty(m, dtype=np.int64)
         ma, mb, mc = (self.masses[i] for i in self.perm)
