@@ -34,6 +34,8 @@ STAGES = [
     ("darkbeam.processes.decays", "_check_parents", "  parents' checks"),
     ("darkbeam.mc.dalitz", "DalitzSampler.sample", "  three-body sampling at rest (Dalitz)"),
     ("darkbeam.mc.dalitz", "DalitzSampler._weight_at", "    |M|^2 of candidates and spin axes"),
+    ("darkbeam.mc.dalitz", "DalitzSampler._weight_unpolarised", "    |M|^2 of candidates (spin average)"),
+    ("darkbeam.mc.dalitz", "DalitzSampler._axes_weights", "    |M|^2 at the spin axes (all at once)"),
     ("darkbeam.mc.phasespace", "two_body_rest", "  two-body sampling at rest"),
     ("darkbeam.mc.fourvec", "helicity_frame_to_lab", "  boost to the lab"),
     ("darkbeam.processes.upscatter_decay", "_geometry", "geometry: path, decay probability, position"),

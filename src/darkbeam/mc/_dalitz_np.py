@@ -57,18 +57,70 @@ def _fill_body_np(M, ma, mb, mc, s_ab, s_bc, out, ia, ib, ic) -> None:
     out[:, ic, 3] = -(pa + bz)
 
 
-def _candidates_np(u, edges, logw, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells) -> None:
+#: buckets of the guide table per envelope cell, and the most cumulative values that one bucket
+#: may hold before its candidates fall back to np.searchsorted
+_GUIDE_PER_CELL = 4
+_GUIDE_DEPTH = 3
+
+
+def _cell_guide(cum: np.ndarray):
+    """Guide table of the inverse-CDF cell search over the non-decreasing cumulative integrals cum:
+    np.searchsorted(cum, x, side='right') = #{i: cum[i] <= x} for x in [0, cum[-1]] from a bucket
+    g(x) = floor(x scale) (a non-decreasing function of x) and at most _GUIDE_DEPTH comparisons.
+
+    With g_i = g(cum[i]): g_i < g(x) implies cum[i] < x and g_i > g(x) implies cum[i] > x, so only
+    the n_g entries with g_i = g(x), which follow the start[g] = #{i: g_i < g} counted ones, need a
+    comparison; the entries after them are > x (cum padded with +inf), so the count is
+    start[g] + sum_{t < depth} (cum[start[g] + t] <= x), the same integer as the binary search (the
+    same comparisons of the same numbers).  Buckets with n_g > _GUIDE_DEPTH are 'hard' (their
+    candidates use np.searchsorted).  Returns (scale, start, cum_padded, depth, hard or None), or
+    None for an empty or zero total (np.searchsorted then)."""
+    ncell = cum.size
+    if ncell == 0 or not cum[-1] > 0:
+        return None
+    nbuck = _GUIDE_PER_CELL * ncell
+    scale = nbuck / cum[-1]
+    gc = np.minimum((cum * scale).astype(np.int64), nbuck - 1)
+    start = np.searchsorted(gc, np.arange(nbuck), side="left")
+    counts = np.diff(np.append(start, ncell))
+    depth = int(min(counts.max(), _GUIDE_DEPTH))
+    hard = counts > _GUIDE_DEPTH
+    padded = np.concatenate([cum, np.full(_GUIDE_DEPTH, np.inf)])
+    return scale, start, padded, depth, (hard if hard.any() else None)
+
+
+def _find_cells(cum: np.ndarray, x: np.ndarray, guide) -> np.ndarray:
+    """np.searchsorted(cum, x, side='right') for x >= 0 through the guide table of
+    :func:`_cell_guide` (the same integers)."""
+    if guide is None:
+        return np.searchsorted(cum, x, side="right")
+    scale, start, padded, depth, hard = guide
+    g = (x * scale).astype(np.int64)
+    np.minimum(g, start.size - 1, out=g)
+    s = start[g]
+    c = s.copy()
+    for t in range(depth):
+        c += padded[s + t] <= x
+    if hard is not None:
+        h = hard[g]
+        if h.any():
+            c[h] = np.searchsorted(cum, x[h], side="right")
+    return c
+
+
+def _candidates_np(u, edges, logw, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env, cells, guide=None) -> None:
     """numpy twin of the compiled candidate generator (in blocks of _BLOCK): per candidate, u[0] picks
     the envelope cell by inverse CDF (first cell whose cumulative integral exceeds u[0] x total,
     np.searchsorted side='right' = bisect_right), u[1] places s_out in the cell's outer bin
     (log-uniform, s = e_b exp(logw_b u), in bins with logw_b = ln(e_b+1/e_b) > 0; uniform where
     logw_b = 0), u[2] t in its inner interval, s_in = lo + (hi - lo) t.  Fills k (m, 3, 4) (body
     frame), env (m,) the envelope density per unit s_in (G/Delta, over s_out in log bins; inf where
-    the inner range is empty) and cells (m,)."""
+    the inner range is empty) and cells (m,).  ``guide``: :func:`_cell_guide` of cum (the same cells
+    as the binary search, faster) or None."""
     total = cum[-1]
     ncell = cum.size
     for sl in _blocks(u.shape[1]):
-        c = np.searchsorted(cum, u[0, sl] * total, side="right")
+        c = _find_cells(cum, u[0, sl] * total, guide)
         np.minimum(c, ncell - 1, out=c)
         b = c // nt
         j = c - b * nt
@@ -142,13 +194,19 @@ def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
             Bn2 += by_ * by_
         Bn2 += bz_ * bz_
         Bn = np.sqrt(Bn2)
-        n_bad += int(np.count_nonzero(~(Bn <= a_ * (1.0 + _SPIN_TOL))))
+        n_bad += Bn.size - int(np.count_nonzero(Bn <= a_ * (1.0 + _SPIN_TOL)))
         pos = Bn > 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(pos, np.minimum(Bn / a_, 1.0), 0.0)
-            bx = np.where(pos, bx_ / Bn, 0.0)
-            bz = np.where(pos, bz_ / Bn, 1.0)
-            by = None if by_ is None else np.where(pos, by_ / Bn, 0.0)
+            if pos.all():  # the usual case: the np.where below would select every first value
+                r = np.minimum(Bn / a_, 1.0)
+                bx = bx_ / Bn
+                bz = bz_ / Bn
+                by = None if by_ is None else by_ / Bn
+            else:
+                r = np.where(pos, np.minimum(Bn / a_, 1.0), 0.0)
+                bx = np.where(pos, bx_ / Bn, 0.0)
+                bz = np.where(pos, bz_ / Bn, 1.0)
+                by = None if by_ is None else np.where(pos, by_ / Bn, 0.0)
         c = sample_cos_linear(v[0, sl], h[sl] * r)
         s = np.sqrt(np.maximum(1.0 - c * c, 0.0))
         phi = _TWO_PI * v[1, sl]
@@ -176,8 +234,10 @@ def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
         ccf = c * cf
         csf = c * sf
         d = (s * cf, s * sf, c)
-        f = (cp * ccf - sp * sf, cp * csf + sp * cf, -cp * s)
-        g = (-sp * ccf - cp * sf, -sp * csf + cp * cf, sp * s)
+        # f only enters through e1 (B off the xz plane); -sp is an exact negation, formed once
+        f = None if by is None else (cp * ccf - sp * sf, cp * csf + sp * cf, -cp * s)
+        msp = -sp
+        g = (msp * ccf - cp * sf, msp * csf + cp * cf, sp * s)
         ks = k[sl]
         tot = [None, None, None]
         for i in (ia, ib):

@@ -41,14 +41,18 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from darkbeam.mc._dalitz_np import _accept_np, _candidates_np, _fill_body_np, _orient_np
+from darkbeam.mc._dalitz_envelope import _bin_measure, _log_widths, _outer_edges, _rotation_columns
+from darkbeam.mc._dalitz_np import _accept_np, _candidates_np, _cell_guide, _fill_body_np, _orient_np
 from darkbeam.mc._jit import use_jit
 from darkbeam.mc.phasespace import _blocks, dalitz_limits
 
 __all__ = ["DalitzSampler", "SamplingStats"]
 
 #: weight(k, s3): |M|^2 of daughters k (m, 3, 4) in the rest frame (spin axis +z) for spin
-#: vectors s3 (m, 3) (the rest-frame spatial part of the parent's spin four-vector)
+#: vectors s3 (m, 3) (the rest-frame spatial part of the parent's spin four-vector).  Optional hooks
+#: (attributes of the function), used when present, each giving the plain calls' numbers:
+#: spin_average(k) = weight(k, 0); axes(k, axes) (len(axes), m), row a = weight(k, e_axes[a]) for
+#: body axes 0, 1, 2 = x, y, z; spins(k, s3s) with s3s (j, m, 3) gives (j, m), row a = weight(k, s3s[a])
 WeightFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 _TWO_PI = 2.0 * np.pi
@@ -69,76 +73,6 @@ class SamplingStats:
     max_weight: float
     bin_max_ratio: np.ndarray
     n_bad: int
-
-
-# ----------------------------------------------------------------------------------- envelope helpers
-def _unique_sorted(x: np.ndarray) -> np.ndarray:
-    """np.unique of a float array without NaN (the same values, sorted, duplicates dropped), without
-    np.unique's import of numpy.ma (~0.02 s of CPU at the first call in a process)."""
-    x = np.sort(x)
-    keep = np.empty(x.shape, dtype=bool)
-    keep[:1] = True
-    np.not_equal(x[1:], x[:-1], out=keep[1:])
-    return x[keep]
-
-
-#: offsets of the extra outer edges around a declared pole, in units of m Gamma (the Breit-Wigner's
-#: half width in s): fine across the peak, geometric in the tails out to 2^16 half widths
-_POLE_OFFSETS = np.concatenate([[0.0], np.array([0.125, 0.25, 0.375, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0]),
-                                2.0 ** np.arange(2, 17, 0.5)])
-
-
-def _outer_edges(s_min: float, s_max: float, n_lin: int, n_log: int, poles=()) -> np.ndarray:
-    """Bin edges of the outer invariant: uniform, plus geometric clustering towards both ends (down
-    to 1e-9 of the range) to resolve threshold peaks and the square-root edges of the Dalitz plot, plus
-    edges clustered around each declared pole (mass, width) of the outer pair (a narrow resonance that
-    a uniform grid would straddle)."""
-    width = s_max - s_min
-    t = np.concatenate([np.linspace(0.0, 1.0, n_lin + 1), np.logspace(-9.0, -0.3, n_log), 1.0 - np.logspace(-9.0, -0.3, n_log)])
-    t = _unique_sorted(np.clip(t, 0.0, 1.0))
-    edges = s_min + width * t
-    # the width on a grid of 2^(1/4) steps: an O(eps^2) change of the width (the A' visible share) leaves
-    # the edges, hence the events of a seed, unchanged (exact coupling rescaling at a fixed seed)
-    extra = [m * m + m * 2.0 ** (round(4.0 * np.log2(g)) / 4.0) * np.concatenate([-_POLE_OFFSETS[::-1], _POLE_OFFSETS])
-             for m, g in poles if m > 0 and g > 0]
-    if extra:
-        e = np.concatenate(extra)
-        edges = np.concatenate([edges, e[(e > s_min) & (e < s_max)]])
-    edges = _unique_sorted(edges)
-    edges[0], edges[-1] = s_min, s_max
-    return _unique_sorted(edges)
-
-
-def _log_widths(edges: np.ndarray) -> np.ndarray:
-    """ln(e_b+1 / e_b) of each bin with e_b > 0 (s_out log-uniform there: a 1/s peak, the photon
-    propagator at a light pair's threshold, is then flat in the bin), 0 for a bin starting at s = 0."""
-    lo, hi = edges[:-1], edges[1:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(lo > 0.0, np.log(hi / np.where(lo > 0.0, lo, 1.0)), 0.0)
-
-
-def _bin_measure(edges: np.ndarray, logw: np.ndarray) -> np.ndarray:
-    """Integral over each bin of the envelope's s_out dependence: ln(e_b+1/e_b) (1/s, log bins) or the
-    width (uniform bins)."""
-    return np.where(logw > 0.0, logw, np.diff(edges))
-
-
-def _rotation_columns(u: np.ndarray) -> np.ndarray:
-    """Rotations (m, 3, 3) that take the body frame of :func:`_fill_body_np` to the orientation of
-    :func:`darkbeam.mc.phasespace.three_body_rest` for uniforms u (3, m): z -> n, x -> cos(psi) e1 +
-    sin(psi) e2, y -> -sin(psi) e1 + cos(psi) e2 (columns: images of x, y, z)."""
-    ct = 2.0 * u[0] - 1.0
-    st = np.sqrt(np.maximum(1.0 - ct * ct, 0.0))
-    phi, psi = _TWO_PI * u[1], _TWO_PI * u[2]
-    cf, sf, cp, sp = np.cos(phi), np.sin(phi), np.cos(psi), np.sin(psi)
-    n = np.stack([st * cf, st * sf, ct], axis=1)
-    e1 = np.stack([ct * cf, ct * sf, -st], axis=1)
-    e2 = np.stack([-sf, cf, np.zeros_like(cf)], axis=1)
-    R = np.empty((ct.size, 3, 3))
-    R[:, :, 0] = cp[:, None] * e1 + sp[:, None] * e2
-    R[:, :, 1] = -sp[:, None] * e1 + cp[:, None] * e2
-    R[:, :, 2] = n
-    return R
 
 
 # ----------------------------------------------------------------------------------- the sampler
@@ -190,6 +124,10 @@ class DalitzSampler:
         self.M = float(M)
         self.masses = masses
         self.weight = weight
+        #: the daughters' arrays are kept component-major ((3, 4, m) storage viewed as (m, 3, 4)) for a
+        #: weight with hooks (processes.decays._msq_weight: it reads any layout through copies or the
+        #: rest-frame path, the same values); a plain weight function gets C-ordered (m, 3, 4) arrays
+        self._component_major = weight is not None and getattr(weight, "spin_average", None) is not None
         self.msq_max = msq_max
         self.margin = float(margin)
         self.nt = 1 if weight is None else int(n_cells)
@@ -232,11 +170,19 @@ class DalitzSampler:
 
     # ------------------------------------------------------------------ envelope
     def _weight_unpolarised(self, k: np.ndarray) -> np.ndarray:
-        """Spin-averaged weight A = weight(k, 0) (1 for flat phase space)."""
+        """Spin-averaged weight A = weight(k, 0) (1 for flat phase space; the weight's hook
+        ``spin_average(k)`` where it has one: the same numbers)."""
         m = k.shape[0]
         if self.weight is None:
             return np.ones(m)
-        return self._weight_at(k, np.zeros((m, 3)))
+        average = getattr(self.weight, "spin_average", None)
+        if average is None:
+            return self._weight_at(k, np.zeros((m, 3)))
+        out = np.empty(m)
+        for i in range(0, m, self.weight_block):
+            j = min(i + self.weight_block, m)
+            out[i:j] = np.broadcast_to(np.asarray(average(k[i:j]), dtype=np.float64), (j - i,))
+        return out
 
     #: points per call of the weight: a matrix element's temporaries (~20 arrays of this length) stay
     #: below glibc's default mmap threshold; whole 65536-point chunks made |M|^2 2.5x slower per point
@@ -253,9 +199,52 @@ class DalitzSampler:
             out[i:j] = np.broadcast_to(np.asarray(self.weight(k[i:j], s3[i:j]), dtype=np.float64), (j - i,))
         return out
 
+    def _weights_at(self, k: np.ndarray, s3: np.ndarray) -> np.ndarray:
+        """Weights (j, m) of the daughters k (m, 3, 4) at j spin vectors s3 (j, m, 3): row a is
+        weight(k, s3[a]).  Through the weight's hook ``spins(k, s3)`` where it has one (one call for
+        all j, sharing the spin-independent work; the same numbers), else one call per row."""
+        j, m = s3.shape[0], k.shape[0]
+        spins = getattr(self.weight, "spins", None)
+        if spins is None:
+            out = np.empty((j, m))
+            for a in range(j):
+                out[a] = self._weight_at(k, s3[a])
+            return out
+        if j * m <= self.weight_block:
+            return np.ascontiguousarray(np.broadcast_to(np.asarray(spins(k, s3), dtype=np.float64), (j, m)))
+        out = np.empty((j, m))
+        step = max(self.weight_block // j, 1)  # temporaries of j x step <= weight_block values
+        for i in range(0, m, step):
+            e = min(i + step, m)
+            out[:, i:e] = np.broadcast_to(np.asarray(spins(k[i:e], s3[:, i:e]), dtype=np.float64), (j, e - i))
+        return out
+
+    def _axes_weights(self, k: np.ndarray, axes) -> np.ndarray:
+        """Weights (len(axes), m) of the daughters k (m, 3, 4) with the unit spin vector along each
+        body axis in ``axes`` (0 = x, 1 = y, 2 = z): through the weight's hook ``axes(k, axes)``
+        where it has one (the same numbers), else :meth:`_weights_at`."""
+        j, m = len(axes), k.shape[0]
+        hook = getattr(self.weight, "axes", None)
+        if hook is None:
+            s3 = np.zeros((j, m, 3))
+            for row, a in enumerate(axes):
+                s3[row, :, a] = 1.0
+            return self._weights_at(k, s3)
+        out = np.empty((j, m))
+        step = max(self.weight_block // j, 1)  # temporaries of j x step <= weight_block values
+        for i in range(0, m, step):
+            e = min(i + step, m)
+            out[:, i:e] = np.broadcast_to(np.asarray(hook(k[i:e], axes), dtype=np.float64), (j, e - i))
+        return out
+
+    def _daughters_buffer(self, m: int) -> np.ndarray:
+        """An empty (m, 3, 4) array of daughters: component-major storage where
+        :attr:`_component_major`, else C-ordered."""
+        return np.empty((3, 4, m)).transpose(2, 0, 1) if self._component_major else np.empty((m, 3, 4))
+
     def _body(self, perm, s_out, s_in) -> np.ndarray:
         ma, mb, mc = (self.masses[i] for i in perm)
-        k = np.empty((s_out.size, 3, 4))
+        k = self._daughters_buffer(s_out.size)
         for sl in _blocks(s_out.size):
             _fill_body_np(self.M, ma, mb, mc, s_out[sl], s_in[sl], k[sl], perm[0], perm[1], perm[2])
         return k
@@ -347,11 +336,7 @@ class DalitzSampler:
         s_in = lo + np.maximum(hi - lo, 0.0) * u[2]
         k0 = self._body(self.perm, s_out, s_in)
         A = self._weight_unpolarised(k0)
-        B = np.empty((n, 3))
-        for a in range(3):
-            s3 = np.zeros((n, 3))
-            s3[:, a] = 1.0
-            B[:, a] = self._weight_at(k0, s3) - A
+        B = np.ascontiguousarray((self._axes_weights(k0, (0, 1, 2)) - A).T)
         Bn = np.sqrt(np.sum(B * B, axis=1))
         scale = A + Bn
         self.scan_max = max(self.scan_max, float(scale.max(initial=0.0)))
@@ -362,15 +347,16 @@ class DalitzSampler:
         R = _rotation_columns(u[3:6])
         k = np.empty_like(k0)
         k[:, :, 0] = k0[:, :, 0]
-        k[:, :, 1:] = np.einsum("nij,nkj->nki", R, k0[:, :, 1:])
+        k[:, :, 1:] = np.einsum("nij,nkj->nki", R, np.ascontiguousarray(k0)[:, :, 1:])
         cz = 2.0 * u[6] - 1.0
         sz = np.sqrt(np.maximum(1.0 - cz * cz, 0.0))
         s = np.stack([sz * np.cos(_TWO_PI * u[7]), sz * np.sin(_TWO_PI * u[7]), cz], axis=1)
         s_body = np.einsum("nji,nj->ni", R, s)  # R^T s
         tol = _MODEL_TOL * scale + 1e-12 * scale.max()
-        for f in (1.0, 0.5):
+        w = self._weights_at(k, np.stack([s, 0.5 * s]))
+        for row, f in enumerate((1.0, 0.5)):
             model = A + f * np.sum(B * s_body, axis=1)
-            if np.any(np.abs(self._weight_at(k, f * s) - model) > tol):
+            if np.any(np.abs(w[row] - model) > tol):
                 raise ValueError("the three-body weight is not A + B.s with A invariant and B turning with the "
                                  "daughters under rotations (not the |M|^2 of a spin-1/2 or spinless parent)")
         self.spin_dependent = bool(np.any(Bn > 1e-12 * scale.max()))
@@ -384,6 +370,7 @@ class DalitzSampler:
         measure = _bin_measure(self.edges, self._logw)
         self._Gflat = np.ascontiguousarray(self.G.ravel())
         self._cum = np.cumsum((self.G * (measure[:, None] / self.nt)).ravel())
+        self._guide = _cell_guide(self._cum)
 
     def use_declared_bound(self) -> None:
         """Envelope = msq_max * Delta (the declared bound alone), after the scanned envelope, capped
@@ -405,28 +392,28 @@ class DalitzSampler:
         per unit s_in at each (inf where the inner range is empty) and its cell.  ``kern``: the
         compiled kernels (darkbeam.mc._jit.kernels()) or None for the numpy twin."""
         m = u.shape[1]
-        k = np.empty((m, 3, 4))
+        # numpy twin: k may be a (m, 3, 4) view of component-major storage (3, 4, m): the kernel
+        # writes contiguous rows and the weight reads them without a transposed copy (the same values)
+        k = np.empty((m, 3, 4)) if kern is not None else self._daughters_buffer(m)
         env = np.empty(m)
         cells = np.empty(m, dtype=np.int64)
         ma, mb, mc = (self.masses[i] for i in self.perm)
-        fn = _candidates_np if kern is None else kern.candidates
-        fn(u, self.edges, self._logw, self._cum, self._Gflat, self.nt, self.M, ma, mb, mc,
-           self.perm[0], self.perm[1], self.perm[2], k, env, cells)
+        args = (u, self.edges, self._logw, self._cum, self._Gflat, self.nt, self.M, ma, mb, mc,
+                self.perm[0], self.perm[1], self.perm[2], k, env, cells)
+        if kern is None:
+            _candidates_np(*args, guide=self._guide)
+        else:
+            kern.candidates(*args)
         return k, env, cells
 
     def spin_vector(self, k: np.ndarray, A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """B (three (n,) arrays) of body-frame decays k with spin-averaged weights A: weight(k, axis)
         - A along x and z, and y unless B lies in the decay plane (then None for B_y = 0)."""
-        n = A.size
-        out = []
-        for a in range(3):
-            if a == 1 and self.in_plane:
-                out.append(None)
-                continue
-            s3 = np.zeros((n, 3))
-            s3[:, a] = 1.0
-            out.append(self._weight_at(k, s3) - A)
-        return out[0], out[1], out[2]
+        if self.in_plane:
+            w = self._axes_weights(k, (0, 2))
+            return w[0] - A, None, w[1] - A
+        w = self._axes_weights(k, (0, 1, 2))
+        return w[0] - A, w[1] - A, w[2] - A
 
     def sample(self, rng: np.random.Generator, h) -> tuple[np.ndarray, SamplingStats]:
         """Daughter four-momenta (n, 3, 4) at rest (spin axis +z) for parents with polarisations h

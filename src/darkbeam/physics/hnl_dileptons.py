@@ -146,34 +146,51 @@ def _coefficients(exchanges, q2, keep=None) -> dict[str, np.ndarray]:
     """Structure coefficients V, S, D (matrix_elements.STRUCTURES) at q^2 (any shape).
 
     ``keep`` maps 'zprime'/'hprime' to booleans (broadcastable): False drops that exchange (NWA)."""
-    coef: dict[str, np.ndarray] = {}
+    return _apply_plan(_coefficient_plan(exchanges, keep), q2)
 
-    def add(name, value):
-        coef[name] = coef.get(name, 0.0) + value
 
+def _coefficient_plan(exchanges, keep=None) -> tuple:
+    """The q^2-independent part of :func:`_coefficients`: per non-zero exchange (kind, mass, mask,
+    norm, ((structure, n_i f_j), ...)); :func:`_apply_plan` does the rest (built once per channel
+    for sampling: the same operations per call, without the loops over chiralities)."""
+    plan = []
     for ex in exchanges:
         if not ex.nonzero:
             continue
         mask = None if keep is None else keep.get(ex.label)
-        if ex.kind == "vector":
-            if ex.mass is None:
-                prop = ex.norm if mask is None else ex.norm * np.asarray(mask, dtype=float)
-            else:
-                prop = ex.norm * _propagator(q2, ex.mass, mask)
-            for i, ni in (("L", ex.nL), ("R", ex.nR)):
-                for j, fj in (("L", ex.fL), ("R", ex.fR)):
-                    if ni != 0 and fj != 0:
-                        add(f"V{i}{j}", ni * fj * prop)
-        elif ex.kind == "scalar":
-            prop = -_propagator(q2, ex.mass, mask)
-            for i, ni in (("L", ex.nL), ("R", ex.nR)):
-                for j, fj in (("L", ex.fL), ("R", ex.fR)):
-                    if ni != 0 and fj != 0:
-                        add(f"S{i}{j}", ni * fj * prop)
+        chir = (("L", ex.nL), ("R", ex.nR))
+        if ex.kind in ("vector", "scalar"):
+            head = "V" if ex.kind == "vector" else "S"
+            terms = tuple((f"{head}{i}{j}", ni * fj) for i, ni in chir for j, fj in (("L", ex.fL), ("R", ex.fR))
+                          if ni != 0 and fj != 0)
         elif ex.kind == "dipole":
-            for i, ni in (("L", ex.nL), ("R", ex.nR)):
-                if ni != 0:
-                    add(f"D{i}", ni * ex.fL / q2)
+            terms = tuple((f"D{i}", ni * ex.fL) for i, ni in chir if ni != 0)
+        else:
+            continue
+        plan.append((ex.kind, ex.mass, mask, ex.norm, terms))
+    return tuple(plan)
+
+
+def _apply_plan(plan, q2) -> dict[str, np.ndarray]:
+    """Coefficients at q^2 from a :func:`_coefficient_plan`:
+
+    vector: V_ij += (n_i f_j) norm / (q^2 - mass^2)  (contact: (n_i f_j) norm),
+    scalar: S_ij += -(n_i f_j) / (q^2 - mass^2),      dipole: D_i += (n_i e Q_f) / q^2."""
+    coef: dict[str, np.ndarray] = {}
+    for kind, mass, mask, norm, terms in plan:
+        if kind == "dipole":
+            for name, c in terms:
+                coef[name] = coef.get(name, 0.0) + c / q2
+            continue
+        if kind == "vector":
+            if mass is None:
+                prop = norm if mask is None else norm * np.asarray(mask, dtype=float)
+            else:
+                prop = norm * _propagator(q2, mass, mask)
+        else:
+            prop = -_propagator(q2, mass, mask)
+        for name, c in terms:
+            coef[name] = coef.get(name, 0.0) + c * prop
     return coef
 
 
@@ -408,20 +425,50 @@ def _identical_cross(spec: ChannelSpec, M: np.ndarray, keep: dict) -> np.ndarray
 
 # --------------------------------------------------------------------------- kinematics for sampling
 def make_msq(spec: ChannelSpec, M: float):
-    """|M|^2(P, k1, k2, k3, s) of the channel for the particle N of mass M (ThreeBody contract)."""
-    keep = {k: bool(v[0]) for k, v in _keep(spec, np.array([M])).items()}
+    """|M|^2(P, k1, k2, k3, s) of the channel for the particle N of mass M (ThreeBody contract).
+
+    Beyond the contract (used by darkbeam.processes.decays, docs/decay_sampling.md): ``s`` may hold
+    several spin vectors for the same momenta, shape (j, n, 4), giving (j, n) (``msq.stacked_spins``;
+    the invariants P.k_i, k_i.k_j and the q^2-dependent coefficients are computed once, and each row
+    is the same number as that spin vector alone), ``msq.spin_average(P, k1, k2, k3)`` is
+    msq(P, k1, k2, k3, 0) without the spin terms, and ``msq.at_rest(M, kc, axes)`` is msq at
+    P = (M, 0, 0, 0) with daughters kc (3, 4, n) (component-major) and unit spin vectors along the
+    axes (1, 2, 3 = x, y, z; None: the spin average) without the products by exact zeros
+    (matrix_elements.RestFrameInvariants): the same numbers."""
+    # an exchange kept at this mass needs no mask (np.where(True, x, .) is x: the same coefficients)
+    keep = {k: False for k, v in _keep(spec, np.array([M])).items() if not v[0]}
     sign = -1.0 if spec.cp_conjugate else 1.0
     exchanges, m1, mf = spec.exchanges, spec.m1, spec.mf
 
-    def msq(P, k1, k2, k3, s):
-        inv = me.invariants_from_momenta(P, k1, k2, k3, sign * np.asarray(s, dtype=float))
+    def evaluate(P, k1, k2, k3, s):
+        return of_invariants(me.LazyInvariants(P, k1, k2, k3, None if s is None else sign * np.asarray(s, dtype=float)))
+
+    plan = _coefficient_plan(exchanges, keep)
+
+    def of_invariants(inv):
         q2 = mf * mf * 2.0 + 2.0 * inv.k23
-        coef = _coefficients(exchanges, q2, keep)
         if spec.identical:
             s13 = 2.0 * inv.k13  # massless neutrinos
-            coef = {"VLL": _vector_sum(exchanges, q2, keep) + _vector_sum(exchanges, s13, keep)}
+            coef = {"VLL": _apply_plan(plan, q2).get("VLL", 0.0) + _apply_plan(plan, s13).get("VLL", 0.0)}
+        else:
+            coef = _apply_plan(plan, q2)
         return me.msq(inv, M, m1, mf, coef)
 
+    def msq(P, k1, k2, k3, s):
+        return evaluate(P, k1, k2, k3, s)
+
+    def spin_average(P, k1, k2, k3):
+        return evaluate(P, k1, k2, k3, None)
+
+    def at_rest(M_parent, kc, axes=None):
+        return of_invariants(me.RestFrameInvariants(M_parent, kc, axes, sign))
+
+    msq.stacked_spins = True
+    msq.spin_average = spin_average
+    msq.at_rest = at_rest
+    #: every parameter that the function depends on (exact values): two channels with the same
+    #: signature have the same |M|^2 to the bit, so they may share a sampler's envelope tables
+    msq.signature = (__name__, M, spec.exchanges, m1, mf, spec.identical, spec.cp_conjugate)
     return msq
 
 

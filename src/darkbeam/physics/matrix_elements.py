@@ -22,6 +22,7 @@ the spin average), summed over the daughters' spins.  All functions are vectoris
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Mapping
 
 import numpy as np
@@ -55,11 +56,88 @@ class Invariants:
     def polarised(self) -> bool:
         return not (np.isscalar(self.sk1) and self.sk1 == 0.0)
 
+    @property
+    def spin_shape(self) -> tuple:
+        return np.shape(self.sk1)
+
+
+class LazyInvariants:
+    """The invariants of :func:`invariants_from_momenta` (the attributes of :class:`Invariants`),
+    with each s.k_i computed on first use (a matrix element whose structures need only some of them
+    skips the others; the same numbers).  ``s``: (n, 4), several spin vectors (j, n, 4), or None for
+    the spin average."""
+
+    def __init__(self, P, k1, k2, k3, s) -> None:
+        self.Pk1, self.Pk2, self.Pk3 = mdot(P, k1), mdot(P, k2), mdot(P, k3)
+        self.k12, self.k13, self.k23 = mdot(k1, k2), mdot(k1, k3), mdot(k2, k3)
+        self._s, self._k = s, (k1, k2, k3)
+        self.polarised = s is not None
+        if s is None:
+            self.sk1 = self.sk2 = self.sk3 = 0.0
+        self.spin_shape = () if s is None else np.shape(s)[:-1]
+
+    def __getattr__(self, name: str):  # only for the s.k_i not computed yet
+        if name in ("sk1", "sk2", "sk3") and self.__dict__.get("_s") is not None:
+            value = mdot(self._s, self._k[int(name[2]) - 1])
+            setattr(self, name, value)
+            return value
+        raise AttributeError(name)
+
+
+class RestFrameInvariants:
+    """The invariants of a decay at rest, P = (M, 0, 0, 0), with spin vectors along coordinate axes:
+    the numbers of ``LazyInvariants(P, k1, k2, k3, s)`` without the products by exact zeros.
+
+    ``kc`` (3, 4, n): component c (E, px, py, pz) of daughter i in the contiguous row kc[i, c];
+    ``axes``: None (spin average) or a sequence of axes a (1 = x, 2 = y, 3 = z), the spin vector of
+    row j being sign * e_{axes[j]} (s.k_i then (len(axes), n)).  P.k_i = M E_i, s.k_i =
+    -sign k_i[a], and k_i.k_j drops the p_y terms when every p_y is zero (daughters in the xz plane,
+    the sampler's body frame): mdot adds or subtracts exact zeros there (a +-0 product), which leaves
+    every non-zero number unchanged (an exact zero may change sign)."""
+
+    def __init__(self, M, kc, axes=None, sign: float = 1.0) -> None:
+        self.Pk1, self.Pk2, self.Pk3 = M * kc[0, 0], M * kc[1, 0], M * kc[2, 0]
+        planar = not kc[:, 2].any()
+        self.k12, self.k13, self.k23 = (_row_dot(kc[i], kc[j], planar) for i, j in ((0, 1), (0, 2), (1, 2)))
+        self.polarised = axes is not None
+        if axes is None:
+            self.sk1 = self.sk2 = self.sk3 = 0.0
+            self.spin_shape = ()
+        else:
+            self._axes, self._neg, self._kc = tuple(axes), -float(sign), kc
+            self.spin_shape = (len(self._axes), kc.shape[2])
+
+    def __getattr__(self, name: str):  # only for the s.k_i not computed yet
+        if name in ("sk1", "sk2", "sk3") and "_axes" in self.__dict__:
+            ki = self._kc[int(name[2]) - 1]
+            value = np.empty(self.spin_shape)
+            for row, a in enumerate(self._axes):
+                np.multiply(self._neg, ki[a], out=value[row])
+            setattr(self, name, value)
+            return value
+        raise AttributeError(name)
+
+
+def _row_dot(a, b, planar: bool):
+    """mdot of two component-major four-vectors a, b (4, n) in mdot's order, without the p_y term
+    when ``planar`` (every p_y zero)."""
+    if planar:
+        return a[0] * b[0] - a[1] * b[1] - a[3] * b[3]
+    return a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3]
+
 
 def invariants_from_momenta(P, k1, k2, k3, s) -> Invariants:
-    """Invariants of four-momenta (n, 4) of the parent and daughters and the spin vector s (n, 4)."""
+    """Invariants of four-momenta (n, 4) of the parent and daughters and the spin vector s (n, 4).
+
+    ``s`` may also hold several spin vectors for the same momenta, shape (j, n, 4): the s.k_i are
+    then (j, n) and every other invariant is computed once (each row of s.k_i is the same number as
+    with that row alone).  ``s = None``: the spin average (s.k_i = 0, as for s = 0)."""
+    if s is None:
+        sk1 = sk2 = sk3 = 0.0
+    else:
+        sk1, sk2, sk3 = mdot(s, k1), mdot(s, k2), mdot(s, k3)
     return Invariants(
-        mdot(P, k1), mdot(P, k2), mdot(P, k3), mdot(s, k1), mdot(s, k2), mdot(s, k3),
+        mdot(P, k1), mdot(P, k2), mdot(P, k3), sk1, sk2, sk3,
         mdot(k1, k2), mdot(k1, k3), mdot(k2, k3),
     )
 
@@ -85,23 +163,33 @@ def _present(x) -> bool:
 
 
 class _Kin:
-    """Combinations of invariants shared by the blocks (p_L = P - M s, p_R = P + M s)."""
+    """Combinations of invariants shared by the blocks (p_L = P - M s, p_R = P + M s).  For a
+    polarised parent each is computed when a block first reads it (the blocks of a given set of
+    structures read only some), by the same expression."""
 
     def __init__(self, inv: Invariants, M, m1, mf):
         self.M, self.m1, self.m, self.m2 = M, m1, mf, mf * mf
         self.k12, self.k13, self.k23 = inv.k12, inv.k13, inv.k23
-        if inv.polarised:
-            Ms1, Ms2, Ms3 = M * inv.sk1, M * inv.sk2, M * inv.sk3
-            self.L1, self.L2, self.L3 = inv.Pk1 - Ms1, inv.Pk2 - Ms2, inv.Pk3 - Ms3
-            self.R1, self.R2, self.R3 = inv.Pk1 + Ms1, inv.Pk2 + Ms2, inv.Pk3 + Ms3
-            self.A12 = inv.Pk1 * inv.sk2 - inv.Pk2 * inv.sk1
-            self.A13 = inv.Pk1 * inv.sk3 - inv.Pk3 * inv.sk1
-            self.A23 = inv.Pk2 * inv.sk3 - inv.Pk3 * inv.sk2
-        else:
+        self._inv = inv
+        if not inv.polarised:
             self.L1 = self.R1 = inv.Pk1
             self.L2 = self.R2 = inv.Pk2
             self.L3 = self.R3 = inv.Pk3
             self.A12 = self.A13 = self.A23 = 0.0
+
+    # polarised (instance attributes above shadow these for the spin average)
+    Ms1 = cached_property(lambda self: self.M * self._inv.sk1)
+    Ms2 = cached_property(lambda self: self.M * self._inv.sk2)
+    Ms3 = cached_property(lambda self: self.M * self._inv.sk3)
+    L1 = cached_property(lambda self: self._inv.Pk1 - self.Ms1)
+    L2 = cached_property(lambda self: self._inv.Pk2 - self.Ms2)
+    L3 = cached_property(lambda self: self._inv.Pk3 - self.Ms3)
+    R1 = cached_property(lambda self: self._inv.Pk1 + self.Ms1)
+    R2 = cached_property(lambda self: self._inv.Pk2 + self.Ms2)
+    R3 = cached_property(lambda self: self._inv.Pk3 + self.Ms3)
+    A12 = cached_property(lambda self: self._inv.Pk1 * self._inv.sk2 - self._inv.Pk2 * self._inv.sk1)
+    A13 = cached_property(lambda self: self._inv.Pk1 * self._inv.sk3 - self._inv.Pk3 * self._inv.sk1)
+    A23 = cached_property(lambda self: self._inv.Pk2 * self._inv.sk3 - self._inv.Pk3 * self._inv.sk2)
 
 
 # Each block is the coefficient of c_A c_B (A <= B) in |M|^2; FORM output reorganised with
@@ -188,8 +276,13 @@ def msq(inv: Invariants, M, m1, mf, coef: Mapping[str, object]) -> np.ndarray:
     ``coef`` maps names of :data:`STRUCTURES` to real coefficients (floats or arrays broadcastable
     with the invariants); missing names or exact zeros are skipped.  With ``inv.sk* = 0`` the result
     is the spin average.  Units: V, S in GeV^-2 and D in GeV^-3 give a dimensionless |M|^2.
+
+    Invariants of several spin vectors on the same momenta (s.k_i of shape (j, n), the rest (n,):
+    :func:`invariants_from_momenta`) give (j, n): the spin-independent products (coefficients,
+    k_i.k_j terms) are formed once and broadcast, and every row is the same floating-point
+    operations, in the same order, as that spin vector alone, so the same numbers.
     """
-    names = [n for n in STRUCTURES if _present(coef.get(n, 0.0))]
+    names = [n for n in STRUCTURES if n in coef and _present(coef[n])]
     kin = _Kin(inv, M, m1, mf)
     out = 0.0
     for a_i, a in enumerate(names):
@@ -198,7 +291,10 @@ def msq(inv: Invariants, M, m1, mf, coef: Mapping[str, object]) -> np.ndarray:
             f = _BLOCKS.get((a, b))
             if f is not None:
                 out = out + ca * coef[b] * f(kin)
-    return out * np.ones(np.shape(inv.k23))
+    shape = np.broadcast_shapes(np.shape(inv.k23), inv.spin_shape)
+    if isinstance(out, np.ndarray) and out.shape == shape:
+        return out  # = out * 1 (every block had the full shape)
+    return out * np.ones(shape)
 
 
 # --------------------------------------------------------------------------- the q^2 quadrature

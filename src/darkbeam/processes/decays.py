@@ -25,6 +25,7 @@ Momenta in GeV, arrays of shape (n, k, 4) with components (E, px, py, pz).
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections import OrderedDict
 from typing import TYPE_CHECKING, NamedTuple, Sequence
@@ -56,6 +57,8 @@ __all__ = [
 MASS_SHELL_RTOL = 1e-6
 _CACHE_SIZE = 256
 _SAMPLERS: "OrderedDict[tuple, DalitzSampler]" = OrderedDict()
+#: freshly built samplers by the exact parameters of their weight (see three_body_sampler)
+_TEMPLATES: "OrderedDict[tuple, DalitzSampler]" = OrderedDict()
 
 
 class BoundExceededWarning(RuntimeWarning):
@@ -121,23 +124,87 @@ def _check_parents(parents_p4, helicity, parent_mass: float, antiparticle) -> tu
     return P, np.where(np.broadcast_to(anti, (n,)), -h, h)
 
 
+def _daughters_component_major(k: np.ndarray, view_ok: bool = False) -> np.ndarray:
+    """Component-major copy kc (3, 4, m) of daughters k (m, 3, 4): kc[i, c] is a contiguous row
+    (strided columns of (m, 3, 4) made each product of the invariants ~4x slower; the same values).
+    ``view_ok``: k's own storage when it is already component-major (DalitzSampler's candidates), for
+    a reader that does not write into it."""
+    kt = k.transpose(1, 2, 0)
+    if view_ok and kt.strides[2] == kt.itemsize:
+        return kt
+    kc = np.empty((3, 4, k.shape[0]))
+    kc[...] = kt
+    return kc
+
+
+def _component_major(k: np.ndarray, M: float):
+    """(m, 4) views of component-major copies of the parent at rest and the daughters k (m, 3, 4)."""
+    kc = _daughters_component_major(k)
+    Pc = np.zeros((4, k.shape[0]))
+    Pc[0] = M
+    return Pc.T, kc[0].T, kc[1].T, kc[2].T
+
+
 def _msq_weight(msq, M: float):
-    """Wrap a channel's msq(P, k1, k2, k3, s) into the rest-frame weight(k, s3) of DalitzSampler."""
+    """Wrap a channel's msq(P, k1, k2, k3, s) into the rest-frame weight(k, s3) of DalitzSampler,
+    with its hooks ``weight.spins(k, s3s)`` (several spin vectors on the same daughters),
+    ``weight.axes(k, axes)`` (unit spin vectors along body axes 0, 1, 2 = x, y, z) and
+    ``weight.spin_average(k)``.
+
+    The hooks give the same numbers as weight(k, s3) one spin at a time (and at s3 = 0).  A matrix
+    element that declares ``msq.stacked_spins`` takes the spin vectors stacked, (j, m, 4), and
+    computes its spin-independent invariants once; ``msq.spin_average`` skips the spin terms of the
+    average; ``msq.at_rest(M, kc, axes)`` takes the daughters component-major with the parent at
+    rest and the spin along axes (no products by exact zeros; hnl_dileptons.make_msq).  Any other
+    matrix element is called once per spin vector on the same component-major arrays."""
+    stacked = bool(getattr(msq, "stacked_spins", False))
+    average = getattr(msq, "spin_average", None)
+    at_rest = getattr(msq, "at_rest", None)
 
     def weight(k: np.ndarray, s3: np.ndarray) -> np.ndarray:
         m = k.shape[0]
-        # (m, 4) arguments as views of component-major arrays: every component x[:, c] that a
-        # matrix element reads is a contiguous row (strided columns of (m, 3, 4) made each product
-        # of the invariants ~4x slower); the values, hence |M|^2, are the same
-        kc = np.empty((3, 4, m))
-        kc[...] = k.transpose(1, 2, 0)
-        Pc = np.zeros((4, m))
-        Pc[0] = M
+        P, k1, k2, k3 = _component_major(k, M)
         sc = np.zeros((4, m))
         sc[1:] = s3.T
-        w = np.asarray(msq(Pc.T, kc[0].T, kc[1].T, kc[2].T, sc.T), dtype=np.float64)
+        w = np.asarray(msq(P, k1, k2, k3, sc.T), dtype=np.float64)
         return np.ascontiguousarray(np.broadcast_to(w, (m,)))
 
+    def spins(k: np.ndarray, s3: np.ndarray) -> np.ndarray:
+        j, m = s3.shape[0], k.shape[0]
+        P, k1, k2, k3 = _component_major(k, M)
+        sc = np.zeros((j, 4, m))
+        sc[:, 1:] = s3.transpose(0, 2, 1)
+        if stacked:
+            w = np.asarray(msq(P, k1, k2, k3, sc.transpose(0, 2, 1)), dtype=np.float64)
+            return np.ascontiguousarray(np.broadcast_to(w, (j, m)))
+        out = np.empty((j, m))
+        for a in range(j):
+            out[a] = np.broadcast_to(np.asarray(msq(P, k1, k2, k3, sc[a].T), dtype=np.float64), (m,))
+        return out
+
+    def axes(k: np.ndarray, axes) -> np.ndarray:
+        j, m = len(axes), k.shape[0]
+        if at_rest is None:
+            s3 = np.zeros((j, m, 3))
+            for row, a in enumerate(axes):
+                s3[row, :, a] = 1.0
+            return spins(k, s3)
+        w = np.asarray(at_rest(M, _daughters_component_major(k, True), tuple(a + 1 for a in axes)), dtype=np.float64)
+        return np.ascontiguousarray(np.broadcast_to(w, (j, m)))
+
+    def spin_average(k: np.ndarray) -> np.ndarray:
+        m = k.shape[0]
+        if at_rest is not None:
+            w = np.asarray(at_rest(M, _daughters_component_major(k, True), None), dtype=np.float64)
+        else:
+            P, k1, k2, k3 = _component_major(k, M)
+            w = np.asarray(msq(P, k1, k2, k3, np.zeros((m, 4))) if average is None else average(P, k1, k2, k3),
+                           dtype=np.float64)
+        return np.ascontiguousarray(np.broadcast_to(w, (m,)))
+
+    weight.spins = spins
+    weight.axes = axes
+    weight.spin_average = spin_average
     return weight
 
 
@@ -150,11 +217,25 @@ def three_body_sampler(channel: Channel, parent_mass: float) -> DalitzSampler:
     if sampler is not None:
         _SAMPLERS.move_to_end(key)
         return sampler
-    if isinstance(kin, ThreeBody):
+    # channels whose |M|^2 declares the same exact parameters (msq.signature: e.g. N -> nu nu_e
+    # nubar_e and N -> nu nu_tau nubar_tau, same couplings) have the same weights to the bit, hence
+    # the same envelope: each gets a shallow copy of the one built (its own state: enlarge and
+    # use_declared_bound replace the tables of that copy, never modify them in place)
+    signature = getattr(kin.msq, "signature", None) if isinstance(kin, ThreeBody) else None
+    tkey = None if signature is None else (signature, kin.msq_max, float(parent_mass), masses)
+    template = None if tkey is None else _TEMPLATES.get(tkey)
+    if template is not None:
+        sampler = copy.copy(template)
+        sampler.weight = _msq_weight(kin.msq, float(parent_mass))
+    elif isinstance(kin, ThreeBody):
         try:
             sampler = DalitzSampler(parent_mass, masses, _msq_weight(kin.msq, float(parent_mass)), kin.msq_max)
         except ValueError as err:
             raise KinematicsError(f"channel {channel.parent} -> {channel.name}: {err}") from None
+        if tkey is not None:
+            _TEMPLATES[tkey] = copy.copy(sampler)
+            if len(_TEMPLATES) > _CACHE_SIZE:
+                _TEMPLATES.popitem(last=False)
     else:
         sampler = DalitzSampler(parent_mass, masses)
     _SAMPLERS[key] = sampler
