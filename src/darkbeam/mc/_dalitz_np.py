@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from darkbeam.mc.phasespace import _blocks, _limits_np, sample_cos_linear
+from darkbeam.mc.phasespace import _BLOCK, _blocks, _limits_np, sample_cos_linear
 
 _TWO_PI = 2.0 * np.pi
 #: a weight is bad when |B| exceeds A by more than this (relative): |M|^2 < 0 for some spin
@@ -185,6 +185,8 @@ def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
     ``By = None``: B and the momenta lie in the body's xz plane (B_y = k_y = 0), where e1 = y and
     the terms in e1 vanish (the same numbers as the general formulas, which add exact zeros).
     Returns the number of points with |B| > A (1 + 1e-9) (negative |M|^2 for some spin)."""
+    if By is None:
+        return _orient_plane_np(k, A, Bx, Bz, h, v, ia, ib, ic)
     n_bad = 0
     for sl in _blocks(A.size):
         a_, bx_, bz_ = A[sl], Bx[sl], Bz[sl]
@@ -259,6 +261,118 @@ def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
                     q = x1 * d[col] + x2 * f[col] + x3 * g[col]
                     ks[:, i, col + 1] = q
                     tot[col] = q if tot[col] is None else tot[col] + q
+        for col in range(3):
+            np.negative(tot[col], out=ks[:, ic, col + 1])
+    return n_bad
+
+
+#: rows of the scratch space of :func:`_orient_plane_np`
+_ORIENT_ROWS = 20
+
+
+def _orient_plane_np(k, A, Bx, Bz, h, v, ia, ib, ic) -> int:
+    """:func:`_orient_np` for B and the momenta in the body's xz plane (``By = None``): the same
+    expressions in the same order on the same operands (hence the same bits), written as in-place
+    ufuncs on the rows of one scratch array per call instead of ~40 fresh temporaries per block
+    (tests/test_decay_path_speed.py pins it to the former formulation).  cos and sin are still
+    evaluated into fresh arrays (the same calls as before)."""
+    n_bad = 0
+    m0 = min(A.size, _BLOCK)
+    ws = np.empty((_ORIENT_ROWS, m0))
+    tol = 1.0 + _SPIN_TOL
+    for sl in _blocks(A.size):
+        m = sl.stop - sl.start
+        (Bn, r, bx, bz, kk, c, s, t, ccf, csf, g0, g1, g2, x1, x3, q) = (ws[i, :m] for i in range(16))
+        a_, bx_, bz_ = A[sl], Bx[sl], Bz[sl]
+        # |B| = sqrt(bx^2 + bz^2); bad where |B| > A (1 + tol)
+        np.multiply(bx_, bx_, out=Bn)
+        np.multiply(bz_, bz_, out=t)
+        Bn += t
+        np.sqrt(Bn, out=Bn)
+        np.multiply(a_, tol, out=t)
+        n_bad += m - int(np.count_nonzero(np.less_equal(Bn, t, out=np.empty(m, dtype=np.bool_))))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if bool(np.all(Bn > 0.0)):
+                np.divide(Bn, a_, out=r)
+                np.minimum(r, 1.0, out=r)
+                np.divide(bx_, Bn, out=bx)
+                np.divide(bz_, Bn, out=bz)
+            else:
+                pos = Bn > 0.0
+                np.divide(Bn, a_, out=r)
+                np.minimum(r, 1.0, out=r)
+                r[~pos] = 0.0
+                np.divide(bx_, Bn, out=bx)
+                bx[~pos] = 0.0
+                np.divide(bz_, Bn, out=bz)
+                bz[~pos] = 1.0
+        # c = sample_cos_linear(v0, h r): slope = h r, k = 2 - slope - 4 u,
+        # c = clip(-k / (1 + sqrt(max(1 - slope k, 0))), -1, 1)
+        slope = r
+        np.multiply(h[sl], r, out=slope)
+        np.subtract(2.0, slope, out=kk)
+        np.multiply(v[0, sl], 4.0, out=t)
+        kk -= t
+        np.multiply(slope, kk, out=t)
+        np.subtract(1.0, t, out=t)
+        np.maximum(t, 0.0, out=t)
+        np.sqrt(t, out=t)
+        np.add(1.0, t, out=t)
+        np.negative(kk, out=c)
+        c /= t
+        np.clip(c, -1.0, 1.0, out=c)
+        # s = sqrt(max(1 - c^2, 0))
+        np.multiply(c, c, out=s)
+        np.subtract(1.0, s, out=s)
+        np.maximum(s, 0.0, out=s)
+        np.sqrt(s, out=s)
+        phi = _TWO_PI * v[1, sl]
+        psi = _TWO_PI * v[2, sl]
+        cf = np.cos(phi)
+        sf = np.sin(phi)
+        cp = np.cos(psi)
+        sp = np.sin(psi)
+        np.multiply(c, cf, out=ccf)
+        np.multiply(c, sf, out=csf)
+        # g = (-sp ccf - cp sf, -sp csf + cp cf, sp s); d = (s cf, s sf, c)
+        np.negative(sp, out=t)
+        np.multiply(t, ccf, out=g0)
+        np.multiply(t, csf, out=g1)
+        np.multiply(cp, sf, out=x1)
+        g0 -= x1
+        np.multiply(cp, cf, out=x1)
+        g1 += x1
+        np.multiply(sp, s, out=g2)
+        d0, d1 = ccf, csf  # reuse rows: s cf and s sf
+        np.multiply(s, cf, out=d0)
+        np.multiply(s, sf, out=d1)
+        d = (d0, d1, c)
+        g = (g0, g1, g2)
+        ks = k[sl]
+        # e2 = (-bz, ., bx); -bz formed once (exact)
+        mbz = t
+        np.negative(bz, out=mbz)
+        tot = (ws[16, :m], ws[17, :m], ws[18, :m])
+        w = ws[19, :m]
+        for i in (ia, ib):
+            qx = ks[:, i, 1]
+            qz = ks[:, i, 3]
+            # x1 = qx bx + qz bz, x3 = qx (-bz) + qz bx
+            np.multiply(qx, bx, out=x1)
+            np.multiply(qz, bz, out=q)
+            x1 += q
+            np.multiply(qx, mbz, out=x3)
+            np.multiply(qz, bx, out=q)
+            x3 += q
+            for col in range(3):
+                # q = x1 d + x3 g (the first daughter's q is the running total's first term)
+                dst = tot[col] if i == ia else q
+                np.multiply(x1, d[col], out=dst)
+                np.multiply(x3, g[col], out=w)
+                dst += w
+                ks[:, i, col + 1] = dst
+                if i != ia:
+                    np.add(tot[col], q, out=tot[col])
         for col in range(3):
             np.negative(tot[col], out=ks[:, ic, col + 1])
     return n_bad

@@ -427,7 +427,9 @@ class DalitzSampler:
         h = np.ascontiguousarray(h, dtype=np.float64).ravel()
         n = h.size
         kern = use_jit(n)
-        out = np.empty((n, 3, 4))
+        # numpy kernels: component-major storage (3, 4, n) viewed as (n, 3, 4) (the orientation and
+        # the boost to the lab then read and write contiguous rows; the same values)
+        out = np.empty((n, 3, 4)) if kern is not None else np.empty((3, 4, n)).transpose(2, 0, 1)
         cell_ratio = np.zeros(self._cum.size)
         n_cand = 0
         n_bad = 0

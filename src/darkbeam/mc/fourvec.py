@@ -184,13 +184,22 @@ def _helicity_frame_to_lab_np(k, P, M, masses, out) -> None:
     bg = pabs / M
     moving = pabs > 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        nx = np.where(moving, px / pabs, 0.0)
-        ny = np.where(moving, py / pabs, 0.0)
-        nz = np.where(moving, pz / pabs, 1.0)
+        if moving.all():  # the usual case: np.where(moving, x, .) would select every x
+            nx = px / pabs
+            ny = py / pabs
+            nz = pz / pabs
+        else:
+            nx = np.where(moving, px / pabs, 0.0)
+            ny = np.where(moving, py / pabs, 0.0)
+            nz = np.where(moving, pz / pabs, 1.0)
         rho = np.sqrt(nx * nx + ny * ny)
         off_axis = rho > 0.0
-        cf = np.where(off_axis, nx / rho, 1.0)
-        sf = np.where(off_axis, ny / rho, 0.0)
+        if off_axis.all():
+            cf = nx / rho
+            sf = ny / rho
+        else:
+            cf = np.where(off_axis, nx / rho, 1.0)
+            sf = np.where(off_axis, ny / rho, 0.0)
     e1x = nz * cf
     e1y = nz * sf
     # one daughter at a time: 1-d passes over the parents (on (n, j) arrays numpy's inner loop ran
@@ -199,7 +208,8 @@ def _helicity_frame_to_lab_np(k, P, M, masses, out) -> None:
         qx = k[:, i, 1]
         qy = k[:, i, 2]
         qz = g * k[:, i, 3] + bg * k[:, i, 0]
-        out[:, i, 0] = np.sqrt(masses[i] * masses[i] + qx * qx + qy * qy + qz * qz)
+        m2 = float(masses[i] * masses[i])  # the same number as the numpy scalar product
+        out[:, i, 0] = np.sqrt(m2 + qx * qx + qy * qy + qz * qz)
         out[:, i, 1] = qx * e1x - qy * sf + qz * nx
         out[:, i, 2] = qx * e1y + qy * cf + qz * ny
         out[:, i, 3] = qz * nz - qx * rho
@@ -218,16 +228,22 @@ def helicity_frame_to_lab(k: np.ndarray, P: np.ndarray, M: float, masses: np.nda
     parents uses the numba-compiled kernel (one fused loop, no temporaries), a smaller one its numpy
     twin (same results to rounding; numba is not loaded for small batches).
     """
-    k = np.ascontiguousarray(k, dtype=np.float64)
-    P = np.ascontiguousarray(P, dtype=np.float64)
-    masses = np.ascontiguousarray(np.broadcast_to(np.asarray(masses, dtype=np.float64), (k.shape[1],)))
-    out = np.empty(k.shape)
-    kern = use_jit(k.shape[0])
+    masses = np.ascontiguousarray(np.broadcast_to(np.asarray(masses, dtype=np.float64), (np.shape(k)[1],)))
+    kern = use_jit(np.shape(k)[0])
     if kern is not None:
+        k = np.ascontiguousarray(k, dtype=np.float64)
+        P = np.ascontiguousarray(P, dtype=np.float64)
+        out = np.empty(k.shape)
         kern.helicity_frame_to_lab(k, P, float(M), masses, out)
     else:
-        # blocks of ~8192 daughters: the temporaries stay in cache (and are not page-faulted afresh)
-        step = max(8192 // max(k.shape[1], 1), 1)
+        # the numpy twin reads any layout (component-major daughters from DalitzSampler: contiguous
+        # rows) and writes C-ordered output (the same values)
+        k = np.asarray(k, dtype=np.float64)
+        P = np.asarray(P, dtype=np.float64)
+        out = np.empty(k.shape)
+        # blocks of 8192 parents: the per-daughter temporaries (64 KiB) stay in cache (and are not
+        # page-faulted afresh)
+        step = 8192
         for i in range(0, k.shape[0], step):
             _helicity_frame_to_lab_np(k[i : i + step], P[i : i + step], float(M), masses, out[i : i + step])
     return out
