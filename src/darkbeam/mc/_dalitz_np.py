@@ -17,32 +17,63 @@ _TWO_PI = 2.0 * np.pi
 _SPIN_TOL = 1e-9
 
 
+#: rows of the scratch space of :func:`_fill_body_np`
+_BODY_ROWS = 14
+
+
 def _fill_body_np(M, ma, mb, mc, s_ab, s_bc, out, ia, ib, ic) -> None:
     """Rest-frame momenta of Dalitz points (s_ab, s_bc) (m,) in the body frame: p_a along +z, p_b in
     the xz plane with p_b,x >= 0, p_c = -(p_a + p_b); particle a in column ia of out (m, 3, 4), b in
     ib, c in ic.  The formulas of :func:`darkbeam.mc.phasespace.three_body_rest` at the orientation
-    cos(theta) = 1, phi = psi = 0 (sin(ab) from Heron's formula)."""
+    cos(theta) = 1, phi = psi = 0 (sin(ab) from Heron's formula).  In-place ufuncs on the rows of one
+    scratch array, the same expressions in the same order as the compiled kernel (the same bits as
+    the former formulation with fresh temporaries: tests/test_decay_path_speed.py)."""
+    m = s_ab.size
+    ws = np.empty((_BODY_ROWS, m))
+    (Ea, Eb, Ec, pa2, pb2, pc2, pa, pb, pc, den, hr, t1, t2, cab) = ws
     two_m = 2.0 * M
-    Ea = (M * M + ma * ma - s_bc) / two_m
-    Ec = (M * M + mc * mc - s_ab) / two_m
-    Eb = M - Ea - Ec
-    pa2 = np.maximum(Ea * Ea - ma * ma, 0.0)
-    pb2 = np.maximum(Eb * Eb - mb * mb, 0.0)
-    pc2 = np.maximum(Ec * Ec - mc * mc, 0.0)
-    pa = np.sqrt(pa2)
-    pb = np.sqrt(pb2)
-    pc = np.sqrt(pc2)
-    den = 2.0 * pa * pb
-    heron = (pa + pb + pc) * (-pa + pb + pc) * (pa - pb + pc) * (pa + pb - pc)
+    # E_a = (M^2 + ma^2 - s_bc)/2M, E_c = (M^2 + mc^2 - s_ab)/2M, E_b = M - E_a - E_c
+    np.subtract(M * M + ma * ma, s_bc, out=Ea)
+    Ea /= two_m
+    np.subtract(M * M + mc * mc, s_ab, out=Ec)
+    Ec /= two_m
+    np.subtract(M, Ea, out=Eb)
+    Eb -= Ec
+    for E, m2, p2, p in ((Ea, ma * ma, pa2, pa), (Eb, mb * mb, pb2, pb), (Ec, mc * mc, pc2, pc)):
+        np.multiply(E, E, out=p2)
+        p2 -= m2
+        np.maximum(p2, 0.0, out=p2)
+        np.sqrt(p2, out=p)
+    # den = 2 |pa| |pb|; heron = (pa+pb+pc)(-pa+pb+pc)(pa-pb+pc)(pa+pb-pc), left to right
+    np.multiply(pa, 2.0, out=den)
+    den *= pb
+    np.add(pa, pb, out=t1)
+    np.add(t1, pc, out=hr)
+    np.subtract(pb, pa, out=t2)
+    t2 += pc
+    hr *= t2
+    np.subtract(pa, pb, out=t2)
+    t2 += pc
+    hr *= t2
+    t1 -= pc
+    hr *= t1
+    np.subtract(pc2, pa2, out=cab)
+    cab -= pb2
     with np.errstate(divide="ignore", invalid="ignore"):
-        cab = np.minimum(np.maximum((pc2 - pa2 - pb2) / den, -1.0), 1.0)
-        sab = np.minimum(np.sqrt(np.maximum(heron, 0.0)) / den, 1.0)
+        cab /= den
+        np.maximum(hr, 0.0, out=hr)
+        np.sqrt(hr, out=hr)
+        hr /= den
+    np.maximum(cab, -1.0, out=cab)
+    np.minimum(cab, 1.0, out=cab)
+    np.minimum(hr, 1.0, out=hr)
     flat = ~(den > 0.0)
     if flat.any():
         cab[flat] = 1.0
-        sab[flat] = 0.0
-    bx = pb * sab
-    bz = pb * cab
+        hr[flat] = 0.0
+    bx, bz = hr, cab
+    bx *= pb  # |pb| sin(ab)
+    bz *= pb  # |pb| cos(ab)
     out[:, ia, 0] = Ea
     out[:, ia, 1] = 0.0
     out[:, ia, 2] = 0.0
@@ -52,9 +83,10 @@ def _fill_body_np(M, ma, mb, mc, s_ab, s_bc, out, ia, ib, ic) -> None:
     out[:, ib, 2] = 0.0
     out[:, ib, 3] = bz
     out[:, ic, 0] = Ec
-    out[:, ic, 1] = -bx
+    np.negative(bx, out=out[:, ic, 1])
     out[:, ic, 2] = 0.0
-    out[:, ic, 3] = -(pa + bz)
+    pa += bz
+    np.negative(pa, out=out[:, ic, 3])
 
 
 #: buckets of the guide table per envelope cell, and the most cumulative values that one bucket
