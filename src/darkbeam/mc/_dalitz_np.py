@@ -170,13 +170,15 @@ def _candidates_np(u, edges, logw, cum, G, nt, M, ma, mb, mc, ia, ib, ic, k, env
         _fill_body_np(M, ma, mb, mc, s_out, s_in, k[sl], ia, ib, ic)
 
 
-def _accept_np(w, env, u_acc, idx, cells, k, out, w_out, done, cell_ratio) -> tuple[int, float]:
+def _accept_np(w, env, u_acc, idx, cells, k, out, w_out, done, cell_ratio, first=False) -> tuple[int, float]:
     """numpy twin of the compiled acceptance: candidate j is accepted for event idx[j] if
     u_acc[j] < w[j]/env[j] and the event has none yet, keeping each event's first accepted candidate
     in generation order (idx must be non-decreasing, as np.repeat(pending, mult) is); accepted
     momenta are copied into out and their weights into w_out, done is set, and cell_ratio[c] is
     raised to the largest ratio > 1 seen in cell c.  Negative or non-finite weights are bad and
-    rejected.  Returns (n_bad, largest good weight)."""
+    rejected.  Returns (n_bad, largest good weight).  ``first``: idx is range(len(idx)) and no event
+    is done yet (a chunk's first round): every accepted candidate is its event's first, the same
+    selection without the look-ups."""
     good = (w >= 0.0) & (w < np.inf)
     n_good = int(np.count_nonzero(good))
     n_bad = w.size - n_good
@@ -196,6 +198,11 @@ def _accept_np(w, env, u_acc, idx, cells, k, out, w_out, done, cell_ratio) -> tu
     if n_bad:
         acc &= good
     ja = np.flatnonzero(acc)
+    if first:
+        done[ja] = True
+        out[ja] = k[ja]
+        w_out[ja] = w[ja]
+        return n_bad, w_max
     e = idx[ja]
     keep = ~done[e]
     if e.size > 1:
@@ -208,7 +215,7 @@ def _accept_np(w, env, u_acc, idx, cells, k, out, w_out, done, cell_ratio) -> tu
     return n_bad, w_max
 
 
-def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
+def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic, Bn=None) -> int:
     """numpy twin of the compiled orientation: rotate the body-frame decays k (n, 3, 4) in place by
     the rotation R whose image d of B/|B| has density (1 + a d_z)/2 in d_z, a = h |B|/A (v[0], exact
     inverse CDF), azimuth 2 pi v[1], and twist 2 pi v[2] about d.  B = 0 gives a uniform rotation.
@@ -216,9 +223,10 @@ def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
     orthogonal to b; the lab basis (d, f, g = d x f), f = cos(psi) theta_hat + sin(psi) phi_hat of d.
     ``By = None``: B and the momenta lie in the body's xz plane (B_y = k_y = 0), where e1 = y and
     the terms in e1 vanish (the same numbers as the general formulas, which add exact zeros).
-    Returns the number of points with |B| > A (1 + 1e-9) (negative |M|^2 for some spin)."""
+    Returns the number of points with |B| > A (1 + 1e-9) (negative |M|^2 for some spin).
+    ``Bn``: sqrt(Bx Bx + Bz Bz) where the caller has it (``By = None`` only; the same numbers)."""
     if By is None:
-        return _orient_plane_np(k, A, Bx, Bz, h, v, ia, ib, ic)
+        return _orient_plane_np(k, A, Bx, Bz, h, v, ia, ib, ic, Bn)
     n_bad = 0
     for sl in _blocks(A.size):
         a_, bx_, bz_ = A[sl], Bx[sl], Bz[sl]
@@ -302,7 +310,7 @@ def _orient_np(k, A, Bx, By, Bz, h, v, ia, ib, ic) -> int:
 _ORIENT_ROWS = 20
 
 
-def _orient_plane_np(k, A, Bx, Bz, h, v, ia, ib, ic) -> int:
+def _orient_plane_np(k, A, Bx, Bz, h, v, ia, ib, ic, Bn_all=None) -> int:
     """:func:`_orient_np` for B and the momenta in the body's xz plane (``By = None``): the same
     expressions in the same order on the same operands (hence the same bits), written as in-place
     ufuncs on the rows of one scratch array per call instead of ~40 fresh temporaries per block
@@ -317,10 +325,13 @@ def _orient_plane_np(k, A, Bx, Bz, h, v, ia, ib, ic) -> int:
         (Bn, r, bx, bz, kk, c, s, t, ccf, csf, g0, g1, g2, x1, x3, q) = (ws[i, :m] for i in range(16))
         a_, bx_, bz_ = A[sl], Bx[sl], Bz[sl]
         # |B| = sqrt(bx^2 + bz^2); bad where |B| > A (1 + tol)
-        np.multiply(bx_, bx_, out=Bn)
-        np.multiply(bz_, bz_, out=t)
-        Bn += t
-        np.sqrt(Bn, out=Bn)
+        if Bn_all is None:
+            np.multiply(bx_, bx_, out=Bn)
+            np.multiply(bz_, bz_, out=t)
+            Bn += t
+            np.sqrt(Bn, out=Bn)
+        else:
+            Bn[...] = Bn_all[sl]
         np.multiply(a_, tol, out=t)
         n_bad += m - int(np.count_nonzero(np.less_equal(Bn, t, out=np.empty(m, dtype=np.bool_))))
         with np.errstate(divide="ignore", invalid="ignore"):

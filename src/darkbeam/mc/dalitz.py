@@ -460,21 +460,28 @@ class DalitzSampler:
             u = rng.random((4, idx.size))
             k, env, cells = self._candidates(u, kern)
             w = np.ones(idx.size) if self.weight is None else self._weight_unpolarised(k)
-            nbad, wm = (_accept_np if kern is None else kern.accept)(w, env, u[3], idx, cells, k, out, A, done, cell_ratio)
+            if kern is None:
+                nbad, wm = _accept_np(w, env, u[3], idx, cells, k, out, A, done, cell_ratio,
+                                      first=n_cand == 0 and mult == 1)
+            else:
+                nbad, wm = kern.accept(w, env, u[3], idx, cells, k, out, A, done, cell_ratio)
             n_bad += nbad
             w_max = max(w_max, wm)
             n_cand += idx.size
             pending = pending[~done[pending]]
         v = rng.random((3, n))
+        Bn = None
         if self.weight is not None and self.spin_dependent and n and np.any(h != 0.0):
             Bx, By, Bz = self.spin_vector(out, A)
             B2 = Bx * Bx + Bz * Bz if By is None else Bx * Bx + By * By + Bz * Bz
-            w_max = max(w_max, float(np.max(A + np.abs(h) * np.sqrt(B2))))
+            Bn = np.sqrt(B2)
+            w_max = max(w_max, float(np.max(A + np.abs(h) * Bn)))
         else:
             Bx, By, Bz = np.zeros(n), None, np.zeros(n)
         ia, ib, ic = self.perm
         if kern is None:
-            n_bad += _orient_np(out, A, Bx, By, Bz, h, v, ia, ib, ic)
+            # |B| of in-plane decays passed on (the orientation's own sqrt(Bx^2 + Bz^2): the same numbers)
+            n_bad += _orient_np(out, A, Bx, By, Bz, h, v, ia, ib, ic, Bn if By is None else None)
         else:
             n_bad += kern.orient(out, A, Bx, np.zeros(n) if By is None else By, Bz, h, v, ia, ib, ic)
         return n_cand, n_bad, w_max

@@ -122,20 +122,68 @@ def _blocks(m: int):
 
 
 def _limits_np(M, ma, mb, mc, s_ab):
-    """numpy twin of the compiled limits (same expressions in the same order; see dalitz_limits)."""
-    s = np.maximum(s_ab, 1e-300)  # s_ab = 0 only for a massless pair (measure zero): avoid 0/0
-    mab = np.sqrt(s)
-    Eb = (s - ma * ma + mb * mb) / (2.0 * mab)
-    Ec = (M * M - s - mc * mc) / (2.0 * mab)
-    pb2 = np.maximum((s - (ma + mb) ** 2) * (s - (ma - mb) ** 2), 0.0) / (4.0 * s)
-    pc2 = np.maximum((M * M - (mab + mc) ** 2) * (M * M - (mab - mc) ** 2), 0.0) / (4.0 * s)
-    pbpc = np.sqrt(pb2 * pc2)
+    """numpy twin of the compiled limits (same expressions in the same order; see dalitz_limits),
+    as in-place ufuncs on a few scratch rows (the same bits as the formulation with fresh
+    temporaries: tests/test_decay_path_speed.py).  Returns (lo, hi), new arrays."""
+    m = np.size(s_ab)
+    ws = np.empty((6, m))
+    s, mab, Eb, Ec, t, u = ws
+    lo = np.empty(np.shape(s_ab))
+    hi = np.empty(np.shape(s_ab))
+    lo_, hi_ = lo.reshape(-1), hi.reshape(-1)
+    np.maximum(np.ravel(s_ab), 1e-300, out=s)  # s_ab = 0 only for a massless pair (measure zero): avoid 0/0
+    np.sqrt(s, out=mab)
+    # E_b* = (s - ma^2 + mb^2)/(2 m_ab), E_c* = (M^2 - s - mc^2)/(2 m_ab)
+    np.multiply(mab, 2.0, out=u)
+    np.subtract(s, ma * ma, out=Eb)
+    Eb += mb * mb
+    Eb /= u
+    np.subtract(M * M, s, out=Ec)
+    Ec -= mc * mc
+    Ec /= u
+    # p_b*^2 = max((s - (ma+mb)^2)(s - (ma-mb)^2), 0)/(4 s)
+    pb2 = lo_
+    np.subtract(s, (ma + mb) ** 2, out=pb2)
+    np.subtract(s, (ma - mb) ** 2, out=t)
+    pb2 *= t
+    np.maximum(pb2, 0.0, out=pb2)
+    np.multiply(s, 4.0, out=s)  # 4 s (s is not needed any more)
+    pb2 /= s
+    # p_c*^2 = max((M^2 - (m_ab+mc)^2)(M^2 - (m_ab-mc)^2), 0)/(4 s)
+    pc2 = hi_
+    np.add(mab, mc, out=t)
+    np.square(t, out=t)
+    np.subtract(M * M, t, out=pc2)
+    np.subtract(mab, mc, out=t)
+    np.square(t, out=t)
+    np.subtract(M * M, t, out=t)
+    pc2 *= t
+    np.maximum(pc2, 0.0, out=pc2)
+    pc2 /= s
+    # den = E_b* E_c* + sqrt(p_b*^2 p_c*^2)
+    den = u
+    np.multiply(pb2, pc2, out=t)
+    np.sqrt(t, out=t)
+    np.multiply(Eb, Ec, out=den)
+    den += t
     base = mb * mb + mc * mc
-    den = Eb * Ec + pbpc
-    hi = base + 2.0 * den
+    # hi = base + 2 den
+    np.multiply(den, 2.0, out=hi_)
+    np.add(base, hi_, out=hi_)
+    # lo = base + 2 (mb^2 Ec^2 + mc^2 Eb^2 - mb^2 mc^2)/den, base where den <= 0
+    np.multiply(mb * mb, Ec, out=t)
+    t *= Ec
+    np.multiply(mc * mc, Eb, out=mab)
+    mab *= Eb
+    t += mab
+    t -= mb * mb * mc * mc
+    t *= 2.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        lo = base + 2.0 * (mb * mb * Ec * Ec + mc * mc * Eb * Eb - mb * mb * mc * mc) / den
-    lo = np.where(den > 0.0, lo, base)
+        t /= den
+    np.add(base, t, out=lo_)
+    ok = np.greater(den, 0.0, out=np.empty(m, dtype=np.bool_))
+    if not ok.all():
+        lo_[~ok] = base
     return lo, hi
 
 
