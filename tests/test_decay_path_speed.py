@@ -186,3 +186,60 @@ def test_helicity_frame_to_lab_same_bits(n):
         assert _bits(ref) == _bits(new)
     # on shell with the given masses (independent check)
     assert np.allclose(new[:, :, 0] ** 2 - np.sum(new[:, :, 1:] ** 2, axis=2), masses**2, atol=1e-9)
+
+
+def _ref_limits(M, ma, mb, mc, s_ab):
+    s = np.maximum(s_ab, 1e-300)
+    mab = np.sqrt(s)
+    Eb = (s - ma * ma + mb * mb) / (2.0 * mab)
+    Ec = (M * M - s - mc * mc) / (2.0 * mab)
+    pb2 = np.maximum((s - (ma + mb) ** 2) * (s - (ma - mb) ** 2), 0.0) / (4.0 * s)
+    pc2 = np.maximum((M * M - (mab + mc) ** 2) * (M * M - (mab - mc) ** 2), 0.0) / (4.0 * s)
+    pbpc = np.sqrt(pb2 * pc2)
+    base = mb * mb + mc * mc
+    den = Eb * Ec + pbpc
+    hi = base + 2.0 * den
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = base + 2.0 * (mb * mb * Ec * Ec + mc * mc * Eb * Eb - mb * mb * mc * mc) / den
+    return np.where(den > 0.0, lo, base), hi
+
+
+@pytest.mark.parametrize("M, ma, mb, mc", MASSES + [(0.15, 0.000511, 0.000511, 0.0)])
+def test_limits_same_bits(M, ma, mb, mc):
+    """In-place Dalitz limits = the former formulation, at and beyond the ends of s_ab too."""
+    from darkbeam.mc.phasespace import _limits_np
+
+    rng = np.random.default_rng(7)
+    s_min, s_max = (ma + mb) ** 2, (M - mc) ** 2
+    s = s_min + (s_max - s_min) * rng.random(5000)
+    s[:5] = [s_min, s_max, 0.0, s_max * 1.01, s_min * (1 + 1e-12)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        lo_r, hi_r = _ref_limits(M, ma, mb, mc, s)
+        lo, hi = _limits_np(M, ma, mb, mc, s)
+        lo0, hi0 = _limits_np(M, ma, mb, mc, s[6:7].reshape(()))
+    assert lo.tobytes() == lo_r.tobytes() and hi.tobytes() == hi_r.tobytes()
+    assert lo0.shape == () and float(lo0) == lo[6] and float(hi0) == hi[6]
+    inside = slice(5, None)
+    assert np.all(lo[inside] <= hi[inside])  # a non-empty inner range inside the plot (independent)
+
+
+@pytest.mark.parametrize("n", [100, 3000])
+def test_first_acceptance_round_same_selection(n):
+    """The first round's shortcut of _accept_np (idx = range, nothing done) selects and copies the
+    same candidates as the general path."""
+    rng = np.random.default_rng(n)
+    w = rng.random(n)
+    w[:3] = [-1.0, np.inf, np.nan]
+    env = rng.random(n) + 0.5
+    env[5] = 0.1  # a ratio above 1 (recorded in cell_ratio)
+    u_acc = rng.random(n)
+    idx = np.arange(n)
+    cells = rng.integers(0, 16, n)
+    k = rng.normal(size=(n, 3, 4))
+    res = []
+    for first in (False, True):
+        out, A, done, ratio = np.zeros((n, 3, 4)), np.zeros(n), np.zeros(n, dtype=bool), np.zeros(16)
+        nb, wm = dnp._accept_np(w, env, u_acc, idx, cells, k, out, A, done, ratio, first=first)
+        res.append((nb, wm, out.tobytes(), A.tobytes(), done.tobytes(), ratio.tobytes()))
+    assert res[0] == res[1]
+    assert res[0][0] == 3 and 0 < np.frombuffer(res[0][4], dtype=bool).sum() < n
