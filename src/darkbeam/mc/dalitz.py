@@ -422,14 +422,19 @@ class DalitzSampler:
         Events are processed in chunks of :attr:`chunk`; within a chunk every pending event gets one
         candidate per round (several when few are left) until all are accepted, then every event its
         orientation.  A batch of n >= darkbeam.mc._jit.threshold() parents uses the compiled kernels,
-        a smaller one their numpy twins (same random numbers, same results to rounding).
+        a smaller one their numpy twins (same random numbers, same results to rounding).  On the
+        numpy path the array may be a view of component-major storage (flat phase space or a weight
+        with hooks; the same values): use np.ascontiguousarray where C order matters.
         """
         h = np.ascontiguousarray(h, dtype=np.float64).ravel()
         n = h.size
         kern = use_jit(n)
-        # numpy kernels: component-major storage (3, 4, n) viewed as (n, 3, 4) (the orientation and
-        # the boost to the lab then read and write contiguous rows; the same values)
-        out = np.empty((n, 3, 4)) if kern is not None else np.empty((3, 4, n)).transpose(2, 0, 1)
+        # numpy kernels, flat phase space or a weight with hooks (which reads any layout to the same
+        # numbers): component-major storage (3, 4, n) viewed as (n, 3, 4), so that the orientation and
+        # the boost to the lab read and write contiguous rows (the same values); a plain weight
+        # function gets the accepted daughters C-ordered, as before (its arithmetic may depend on the layout)
+        cm = kern is None and (self.weight is None or self._component_major)
+        out = np.empty((3, 4, n)).transpose(2, 0, 1) if cm else np.empty((n, 3, 4))
         cell_ratio = np.zeros(self._cum.size)
         n_cand = 0
         n_bad = 0
