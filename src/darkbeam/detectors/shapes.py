@@ -134,11 +134,24 @@ def _quadratic_roots(a: np.ndarray, b: np.ndarray, c: np.ndarray):
     return disc, np.minimum(r1, r2), np.maximum(r1, r2)
 
 
+def _unit_quadratic_roots(b: np.ndarray, c: np.ndarray):
+    """:func:`_quadratic_roots` with a = 1: the same numbers (1 x c = c and q / 1 = q exactly, so
+    the a != 0 branches reduce to r1 = q, or 0 where q = 0) without the arrays of a."""
+    disc = b * b - c
+    sq = np.sqrt(np.maximum(disc, 0.0))
+    q = -(b + np.copysign(sq, b))
+    nz = q != 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = np.where(nz, c / np.where(nz, q, 1.0), 0.0)
+    r1 = np.where(nz, q, 0.0)
+    return disc, np.minimum(r1, r2), np.maximum(r1, r2)
+
+
 def _ball_interval(w: np.ndarray, d: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
     """t-interval of the ray w + t d (|d| = 1) inside the ball |x| <= radius (w relative to centre)."""
     b = np.einsum("ij,ij->i", w, d)
     c = np.einsum("ij,ij->i", w, w) - radius * radius
-    disc, lo, hi = _quadratic_roots(np.ones_like(b), b, c)
+    disc, lo, hi = _unit_quadratic_roots(b, c)
     miss = disc < 0.0
     return np.where(miss, _INF, lo), np.where(miss, -_INF, hi)
 

@@ -206,6 +206,8 @@ class CaseSetup:
         self.table, self.finals = decays
         self.antiparticle = case.antineutrino and not params.majorana
         self.helicity = hnl_helicity(case)
+        #: daughter slots each final channel fills (its final particles)
+        self.n_daughters = [len(fc.daughters()) for fc in self.finals]
         self.intermediate_mass = [mass_of(fc.first.daughters[-1], params) if fc.second is not None else 0.0
                                   for fc in self.finals]
         self.detector = exp.upscattering_decay_region  # where decays are counted (docs/experiments.md)
@@ -413,22 +415,39 @@ def _decay(setup: CaseSetup, pN: np.ndarray, rng, out: EventColumns, s: slice) -
     f[ROWS["w_decay"], s] = 1.0
     f[ROWS["ctau"], s] = setup.table.ctau_cm
     anti = setup.antiparticle
-    # the daughter slots (rows 3 x slot + component), written straight into the columns, empty slots
-    # 0 (filling an (n, slots, 3) buffer and copying its transpose cost ~6% of a run)
+    # the daughter slots (rows 3 x slot + component; empty slots 0): each channel's daughters are
+    # written into a buffer in channel order (contiguous stores), then every row is gathered into
+    # event order with the inverse of that order -- the same values as scattering each channel's
+    # daughters into its events (~6 ns per number with numpy's fancy-index stores; a gather ~1 ns).
+    # Slots that no channel fills are zeroed whole.
+    n_dau = setup.n_daughters
+    filled = max(n_dau)
     dau = f[DAUGHTER_ROW:DAUGHTER_ROW + 3 * MAX_DAUGHTERS, s]
-    dau[...] = 0.0
+    dau[3 * filled:] = 0.0
+    buf = np.empty((3 * filled, n))
+    order = np.empty(n, dtype=np.intp)
+    o = 0
     for j, fc in enumerate(finals):
         sel = np.flatnonzero(ch == j)
-        if sel.size == 0:
+        m = sel.size
+        if m == 0:
             continue
+        order[o:o + m] = sel
+        part = buf[:, o:o + m]
         d1 = sample_channel(fc.first, setup.m, pN[sel], setup.helicity, rng, anti)
         if fc.second is None:
-            _put_daughters(dau, sel, d1, 0, d1.shape[1])
-            continue
-        nd = d1.shape[1] - 1
-        d2 = sample_channel(fc.second, setup.intermediate_mass[j], d1[:, -1], 0.0, rng, anti)
-        _put_daughters(dau, sel, d1, 0, nd)
-        _put_daughters(dau, sel, d2, nd, d2.shape[1])
+            _put_daughters(part, d1, 0, d1.shape[1])
+        else:
+            nd = d1.shape[1] - 1
+            d2 = sample_channel(fc.second, setup.intermediate_mass[j], d1[:, -1], 0.0, rng, anti)
+            _put_daughters(part, d1, 0, nd)
+            _put_daughters(part, d2, nd, d2.shape[1])
+        part[3 * n_dau[j]:] = 0.0
+        o += m
+    inv = np.empty(n, dtype=np.intp)
+    inv[order] = np.arange(n)
+    for r in range(3 * filled):
+        np.take(buf[r], inv, out=dau[r], mode="clip")  # every index is in range: clip changes none
     return ch
 
 
@@ -442,13 +461,13 @@ def _count_le(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def _put_daughters(dau: np.ndarray, sel: np.ndarray, d: np.ndarray, first: int, k: int) -> None:
+def _put_daughters(part: np.ndarray, d: np.ndarray, first: int, k: int) -> None:
     """Write the three-momenta of daughters 0..k-1 of ``d`` (m, >=k, 4) into the daughter slots
-    first..first+k-1 of the events ``sel`` (rows 3 x slot + component of ``dau``)."""
+    first..first+k-1 (rows 3 x slot + component) of ``part`` (rows x m: the events of ``d`` in order)."""
     for i in range(k):
         r = 3 * (first + i)
         for c in range(3):
-            dau[r + c, sel] = d[:, i, 1 + c]
+            part[r + c] = d[:, i, 1 + c]
 
 
 def _geometry(setup: CaseSetup, pN: np.ndarray, vtx: np.ndarray, rng, out: EventColumns, s: slice) -> np.ndarray:
