@@ -323,10 +323,10 @@ def sample_pass(setup: CaseSetup, adapted: Adapted, neval: int, n_batches: int, 
             n = keep.size
             s = out.reserve(n)
             w_up = wgt[keep] * f[keep]
-            out.f[ROWS["w_rate"], s] = w_up / n_batches
-            out.f[ROWS["Q2"], s] = Q2[keep]
+            np.divide(w_up, n_batches, out=out.f[ROWS["w_rate"], s])
+            Q2k = np.take(Q2, keep, out=out.f[ROWS["Q2"], s], mode="clip")  # the column row itself
             out.case[s] = case
-            pN, vtx = _upscatter(setup, E[keep], Q2[keep], rng, out, s)
+            pN, vtx = _upscatter(setup, E[keep], Q2k, rng, out, s)
             ch = _decay(setup, pN, rng, out, s)
             out.channel[s] = channel_index[ch]
             p_dec = _geometry(setup, pN, vtx, rng, out, s)
