@@ -261,3 +261,52 @@ def test_decay_rows_equal_scatter(monkeypatch, kinds):
         outs.append((out.f.copy(), ch, r.random()))
     (f0, c0, u0), (f1, c1, u1) = outs
     assert _same(f0, f1) and np.array_equal(c0, c1) and u0 == u1
+
+
+def _old_to_global(shape, s, r, phi):
+    return (shape.center + s[:, None] * shape.axis
+            + (r * np.cos(phi))[:, None] * shape._e1 + (r * np.sin(phi))[:, None] * shape._e2)
+
+
+def test_shape_sampling_equals_broadcast_formulas():
+    """Vertices in a sphere, a box and the axial shapes: component by component = the (n, 3)
+    broadcasts the shapes used before (6dcc0cd)."""
+    from darkbeam.detectors.shapes import Box, Cylinder, Frustum
+
+    n = 10_000
+    sph = Sphere(610.0, center=(1.5, -2.0, 3.25))
+    r0 = np.random.default_rng(12)
+    v = r0.standard_normal((n, 3))
+    v /= norm3(v)[:, None]
+    ref = sph.center + v * (sph.radius * np.cbrt(r0.random(n)))[:, None]
+    assert _same(sph.sample(n, np.random.default_rng(12)), ref)
+
+    box = Box((100.0, 30.0, 7.0), center=(0.0, -1.0, 2.0))
+    ref = box.lo + np.random.default_rng(13).random((n, 3)) * box.size
+    assert _same(box.sample(n, np.random.default_rng(13)), ref)
+
+    for shape in (Cylinder(300.0, 1000.0, axis=(0.1, 0.2, 0.97), center=(5.0, 0.0, -3.0)),
+                  Frustum(100.0, 250.0, 800.0, axis=(0.0, 0.0, 1.0), center=(0.0, 2.0, 0.0))):
+        r1 = np.random.default_rng(14)
+        s = r1.uniform(-400, 400, n)
+        rr = r1.uniform(0, 300, n)
+        phi = r1.uniform(0, 2 * np.pi, n)
+        assert _same(shape._to_global(s, rr, phi), _old_to_global(shape, s, rr, phi))
+
+
+def test_component_helpers_equal_broadcasts():
+    from darkbeam.detectors.shapes import _divide_rows, _minus_point, _rays
+
+    rng = np.random.default_rng(15)
+    p = rng.normal(size=(5000, 4)) * np.array([1.0, 1e-3, 1.0, 1e5])
+    p[::17, 1:] = -0.0
+    a = np.abs(rng.normal(size=5000)) + 1e-300
+    assert _same(_divide_rows(p[:, 1:], a), p[:, 1:] / a[:, None])
+    c = np.array([3.0, -0.0, 1e3])
+    assert _same(_minus_point(p[:, 1:], c), p[:, 1:] - c)
+    o, d = _rays(p[:, 1:], p[:, :3] + 0.5)
+    ref = p[:, :3] + 0.5
+    assert _same(d, ref / np.sqrt(np.einsum("ij,ij->i", ref, ref))[:, None])
+    # a single direction broadcast against many origins
+    o, d = _rays(p[:, 1:], np.array([0.0, 0.6, 0.8]))
+    assert d.shape == (5000, 3) and _same(d[0], np.array([0.0, 0.6, 0.8]) / 1.0)

@@ -45,6 +45,7 @@ from darkbeam.detectors.catalog import Experiment
 from darkbeam.errors import KinematicsError
 from darkbeam.detectors.decay import decay_probability as _decay_probability
 from darkbeam.detectors.decay import sample_decay_distance
+from darkbeam.detectors.shapes import _divide_rows
 from darkbeam.events.visibility import is_visible_labels
 from darkbeam.events.weights import path_bounds_from_segments, path_segment_probabilities, sample_path_decay
 from darkbeam.mc._jit import outer_batch
@@ -475,7 +476,7 @@ def _geometry(setup: CaseSetup, pN: np.ndarray, vtx: np.ndarray, rng, out: Event
     p_decay."""
     p_abs = norm3(pN[:, 1:])
     L = p_abs / setup.m * setup.table.ctau_cm
-    dir_N = pN[:, 1:] / p_abs[:, None]
+    dir_N = _divide_rows(pN[:, 1:], p_abs)  # pN[:, 1:] / p_abs[:, None], one component at a time
     l1s, l2s = setup.detector.segments(vtx, dir_N)
     n = p_abs.size
     if l1s.ndim == 2 and l1s.shape[1] == 1:  # one piece (a convex detector): one segment per path
