@@ -24,14 +24,18 @@ class PointSource:
     """All neutrinos come from one point (cm): the fallback when no decay-pipe model is available."""
 
     is_fallback = False
+    samples_rows = True  # sample(..., rows=True) gives (3, n)
 
     def __init__(self, position, note: str = ""):
         self.position = _vec3(position, "source position")
         self.note = note or "point source"
 
-    def sample(self, energies, rng: np.random.Generator) -> np.ndarray:
-        """Production points (n, 3) for neutrinos of the given energies (GeV): all at the source."""
+    def sample(self, energies, rng: np.random.Generator, *, rows: bool = False) -> np.ndarray:
+        """Production points (n, 3) for neutrinos of the given energies (GeV): all at the source
+        (``rows=True``: the transposed (3, n) array, each coordinate contiguous)."""
         n = len(np.atleast_1d(energies))
+        if rows:
+            return np.repeat(self.position[:, None], n, axis=1)
         return np.broadcast_to(self.position, (n, 3)).copy()
 
 
@@ -100,6 +104,16 @@ class BNBProductionTable:
         return (cdf + np.arange(cdf.shape[0])[:, None]).ravel()
 
     @functools.cached_property
+    def _padded_cdf(self) -> tuple[np.ndarray, int]:
+        """``_flat_cdf`` with every row padded by +inf to a power-of-two width P > row width (for
+        :func:`_count_le_in_padded_rows`): (flattened (rows x P) array, P)."""
+        cdf = self._flat_cdf.reshape(self.weights.shape)
+        width = 1 << int(cdf.shape[1]).bit_length()
+        pad = np.full((cdf.shape[0], width), np.inf)
+        pad[:, : cdf.shape[1]] = cdf
+        return pad.ravel(), width
+
+    @functools.cached_property
     def _flat_sorted(self) -> bool:
         return bool(np.all(np.diff(self._flat_cdf) >= 0.0))
 
@@ -118,7 +132,8 @@ class BNBProductionTable:
             # searchsorted(flat, ib + u, "right") - ib nd, clipped to [0, nd - 1]: every entry of the
             # rows before ib is <= ib <= ib + u and every entry after row ib is >= ib + 1 >= ib + u,
             # so it is the count within row ib (capped at nd - 1), found by a search of that row alone
-            j = np.minimum(_count_le_in_rows(flat, nd, ib, ib + u), nd - 1)
+            pad, width = self._padded_cdf
+            j = np.minimum(_count_le_in_padded_rows(pad, width, ib, ib + u), nd - 1)
         else:  # a row whose rounded cumulative sum decreases somewhere: the plain search
             j = np.clip(np.searchsorted(flat, ib + u, side="right") - ib * nd, 0, nd - 1)
         lo = self.distance_edges[j]
@@ -140,6 +155,19 @@ def _count_le_in_rows(flat: np.ndarray, width: int, rows: np.ndarray, key: np.nd
         cnt += step * take
         step >>= 1
     return cnt
+
+
+def _count_le_in_padded_rows(pad: np.ndarray, width: int, rows: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """:func:`_count_le_in_rows` on rows padded by +inf to a power-of-two ``width`` larger than the
+    row's entries (the padding is never <= a finite key, so the counts are the same integers): every
+    step of the binary search stays inside the row, so it needs no bounds check and runs in place."""
+    pos = rows * width - 1  # the last entry known to be <= key (one before the row: none yet)
+    base = pos.copy()
+    step = width >> 1
+    while step:
+        np.add(pos, step * (pad[pos + step] <= key), out=pos)
+        step >>= 1
+    return np.subtract(pos, base, out=pos)
 
 
 def _uniform_bin(edges: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -172,6 +200,7 @@ class DecayPipeSource:
     transverse position is uniform in a disc of ``radius`` (DarkNews geom.py uses 35 cm)."""
 
     is_fallback = False
+    samples_rows = True  # sample(..., rows=True) gives (3, n)
 
     def __init__(self, target, table: BNBProductionTable, radius: float = 35.0, axis=(0.0, 0.0, 1.0)):
         self.target = _vec3(target, "target position")
@@ -185,17 +214,18 @@ class DecayPipeSource:
     def position(self) -> np.ndarray:
         return self.target
 
-    def sample(self, energies, rng: np.random.Generator) -> np.ndarray:
-        """Production points (n, 3), cm, for neutrinos of the given energies (GeV)."""
+    def sample(self, energies, rng: np.random.Generator, *, rows: bool = False) -> np.ndarray:
+        """Production points (n, 3), cm, for neutrinos of the given energies (GeV) (``rows=True``:
+        the same numbers as a (3, n) array, each coordinate contiguous)."""
         z = self.table.sample_distance(energies, rng)
         r = self.radius * np.sqrt(rng.random(len(z)))
         phi = 2 * math.pi * rng.random(len(z))
         rc, rs = r * np.cos(phi), r * np.sin(phi)
         # target + z axis + rc e1 + rs e2, component by component (same sums in the same order)
-        out = np.empty((len(z), 3))
+        out = np.empty((3, len(z)))
         for c in range(3):
-            out[:, c] = self.target[c] + z * self.axis[c] + rc * self._e1[c] + rs * self._e2[c]
-        return out
+            out[c] = self.target[c] + z * self.axis[c] + rc * self._e1[c] + rs * self._e2[c]
+        return out if rows else out.T.copy()
 
 
 def bnb_production(target, radius: float = 35.0, *, name: str = "BNB_energy_distances",

@@ -93,7 +93,24 @@ def _rays(origins, directions) -> tuple[np.ndarray, np.ndarray]:
     norm = np.sqrt(np.einsum("ij,ij->i", d, d))
     if not np.all(np.isfinite(norm)) or np.any(norm == 0.0) or not np.all(np.isfinite(o)):
         raise ConfigurationError("ray origins must be finite and directions finite, non-zero vectors")
-    return np.array(o), d / norm[:, None]
+    return np.array(o), _divide_rows(d, norm)
+
+
+def _divide_rows(v: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """v / a[:, None] for v (n, 3), one component at a time (the same numbers: numpy's (n, 3) by
+    (n, 1) broadcast runs its inner loop over the 3 components, ~3x slower)."""
+    out = np.empty(v.shape)
+    for c in range(v.shape[1]):
+        np.divide(v[:, c], a, out=out[:, c])
+    return out
+
+
+def _minus_point(v: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """v - p for points v (n, 3) and one point p (3,), one component at a time (the same numbers)."""
+    out = np.empty(v.shape)
+    for c in range(v.shape[1]):
+        np.subtract(v[:, c], p[c], out=out[:, c])
+    return out
 
 
 def _frame(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -134,11 +151,24 @@ def _quadratic_roots(a: np.ndarray, b: np.ndarray, c: np.ndarray):
     return disc, np.minimum(r1, r2), np.maximum(r1, r2)
 
 
+def _unit_quadratic_roots(b: np.ndarray, c: np.ndarray):
+    """:func:`_quadratic_roots` with a = 1: the same numbers (1 x c = c and q / 1 = q exactly, so
+    the a != 0 branches reduce to r1 = q, or 0 where q = 0) without the arrays of a."""
+    disc = b * b - c
+    sq = np.sqrt(np.maximum(disc, 0.0))
+    q = -(b + np.copysign(sq, b))
+    nz = q != 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = np.where(nz, c / np.where(nz, q, 1.0), 0.0)
+    r1 = np.where(nz, q, 0.0)
+    return disc, np.minimum(r1, r2), np.maximum(r1, r2)
+
+
 def _ball_interval(w: np.ndarray, d: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
     """t-interval of the ray w + t d (|d| = 1) inside the ball |x| <= radius (w relative to centre)."""
     b = np.einsum("ij,ij->i", w, d)
     c = np.einsum("ij,ij->i", w, w) - radius * radius
-    disc, lo, hi = _quadratic_roots(np.ones_like(b), b, c)
+    disc, lo, hi = _unit_quadratic_roots(b, c)
     miss = disc < 0.0
     return np.where(miss, _INF, lo), np.where(miss, -_INF, hi)
 
@@ -308,7 +338,12 @@ class Box(ConvexShape):
         return np.all((p >= self.lo) & (p <= self.hi), axis=1)
 
     def _sample(self, n, rng):
-        return self.lo + rng.random((n, 3)) * self.size
+        u = rng.random((n, 3))  # lo + u size, one component at a time (the same numbers)
+        for c in range(3):
+            col = u[:, c]
+            np.multiply(col, self.size[c], out=col)
+            np.add(self.lo[c], col, out=col)
+        return u
 
     def _interval(self, o, d):
         t0 = np.full(len(o), -_INF)
@@ -341,12 +376,20 @@ class Sphere(ConvexShape):
 
     def _sample(self, n, rng):
         v = rng.standard_normal((n, 3))
-        v /= norm3(v)[:, None]  # = np.linalg.norm(v, axis=1), faster
+        nrm = norm3(v)  # = np.linalg.norm(v, axis=1), faster
         r = self.radius * np.cbrt(rng.random(n))
-        return self.center + v * r[:, None]
+        # center + (v / |v|) r, one component at a time (numpy's (n, 3) x (n, 1) broadcasts run their
+        # inner loop over the 3 components: twice the time for the same numbers)
+        out = np.empty((n, 3))
+        for c in range(3):
+            col = out[:, c]
+            np.divide(v[:, c], nrm, out=col)
+            np.multiply(col, r, out=col)
+            np.add(self.center[c], col, out=col)
+        return out
 
     def _interval(self, o, d):
-        return _ball_interval(o - self.center, d, self.radius)
+        return _ball_interval(_minus_point(o, self.center), d, self.radius)
 
 
 class _Axial(ConvexShape):
@@ -367,8 +410,18 @@ class _Axial(ConvexShape):
         return w, wa, da, wp, dp
 
     def _to_global(self, s, r, phi):
-        return (self.center + s[:, None] * self.axis
-                + (r * np.cos(phi))[:, None] * self._e1 + (r * np.sin(phi))[:, None] * self._e2)
+        """center + s axis + r cos(phi) e1 + r sin(phi) e2 (n, 3), summed left to right one component
+        at a time (the same numbers as the (n, 3) broadcasts, about twice as fast)."""
+        rc, rs = r * np.cos(phi), r * np.sin(phi)
+        out = np.empty((len(s), 3))
+        tmp = np.empty(len(s))
+        for c in range(3):
+            col = out[:, c]
+            np.multiply(s, self.axis[c], out=tmp)
+            np.add(self.center[c], tmp, out=col)
+            np.add(col, np.multiply(rc, self._e1[c], out=tmp), out=col)
+            np.add(col, np.multiply(rs, self._e2[c], out=tmp), out=col)
+        return out
 
     def axial_profile(self):
         """(smin, smax, rho(s)) of the circular cross-section along the axis (for clipped volumes)."""

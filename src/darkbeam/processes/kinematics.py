@@ -14,11 +14,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def upscattering_lab(E, Q2, m: float, M: float, phi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def upscattering_lab(E, Q2, m: float, M: float, phi, *, components: bool = False):
     """Lab four-momenta (n, 4) of the projectile, N and the recoil, beam along +z.
 
     ``E``: neutrino energies (GeV); ``Q2``: momentum transfers (GeV^2) inside the physical range;
-    ``m``: N mass; ``M``: target mass (GeV); ``phi``: azimuths (rad).
+    ``m``: N mass; ``M``: target mass (GeV); ``phi``: azimuths (rad).  ``components=True``: instead
+    the contiguous 1-d components (E_N, pN_x, pN_y, pN_z, recoil_x, recoil_y, recoil_z) -- the same
+    numbers from the same operations, without the (n, 4) arrays (the generator's path; the
+    projectile is (E, 0, 0, E) and the recoil energy M + Q^2/(2M) is not needed there).
     """
     E = np.asarray(E, dtype=np.float64)
     Q2 = np.asarray(Q2, dtype=np.float64)
@@ -28,6 +31,13 @@ def upscattering_lab(E, Q2, m: float, M: float, phi) -> tuple[np.ndarray, np.nda
         cth = np.where(pN > 0, (2.0 * E * EN - m * m - Q2) / (2.0 * E * pN), 1.0)
     cth = np.clip(cth, -1.0, 1.0)
     sth = np.sqrt(1.0 - cth * cth)
+    if components:
+        pt = pN * sth
+        px = pt * np.cos(phi)
+        py = pt * np.sin(phi)
+        pz = pN * cth
+        # recoil = k - p_N with k = (0, 0, E): 0 - p exactly as the (n, 4) subtraction below
+        return EN, px, py, pz, np.subtract(0.0, px), np.subtract(0.0, py), E - pz
     n = E.shape[0]
     k = np.zeros((n, 4))
     k[:, 0] = E

@@ -43,10 +43,13 @@ import vegas
 from darkbeam import constants as C
 from darkbeam.detectors.catalog import Experiment
 from darkbeam.errors import KinematicsError
+from darkbeam.detectors.decay import decay_probability as _decay_probability
+from darkbeam.detectors.decay import sample_decay_distance
+from darkbeam.detectors.shapes import _divide_rows
 from darkbeam.events.visibility import is_visible_labels
 from darkbeam.events.weights import path_bounds_from_segments, path_segment_probabilities, sample_path_decay
 from darkbeam.mc._jit import outer_batch
-from darkbeam.mc.fourvec import norm3, transverse_frame
+from darkbeam.mc.fourvec import norm3
 from darkbeam.mc.table_interp import TableInterp
 from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.channels import Channel
@@ -204,6 +207,8 @@ class CaseSetup:
         self.table, self.finals = decays
         self.antiparticle = case.antineutrino and not params.majorana
         self.helicity = hnl_helicity(case)
+        #: daughter slots each final channel fills (its final particles)
+        self.n_daughters = [len(fc.daughters()) for fc in self.finals]
         self.intermediate_mass = [mass_of(fc.first.daughters[-1], params) if fc.second is not None else 0.0
                                   for fc in self.finals]
         self.detector = exp.upscattering_decay_region  # where decays are counted (docs/experiments.md)
@@ -319,10 +324,10 @@ def sample_pass(setup: CaseSetup, adapted: Adapted, neval: int, n_batches: int, 
             n = keep.size
             s = out.reserve(n)
             w_up = wgt[keep] * f[keep]
-            out.f[ROWS["w_rate"], s] = w_up / n_batches
-            out.f[ROWS["Q2"], s] = Q2[keep]
+            np.divide(w_up, n_batches, out=out.f[ROWS["w_rate"], s])
+            Q2k = np.take(Q2, keep, out=out.f[ROWS["Q2"], s], mode="clip")  # the column row itself
             out.case[s] = case
-            pN, vtx = _upscatter(setup, E[keep], Q2[keep], rng, out, s)
+            pN, vtx = _upscatter(setup, E[keep], Q2k, rng, out, s)
             ch = _decay(setup, pN, rng, out, s)
             out.channel[s] = channel_index[ch]
             p_dec = _geometry(setup, pN, vtx, rng, out, s)
@@ -342,30 +347,61 @@ def sample_pass(setup: CaseSetup, adapted: Adapted, neval: int, n_batches: int, 
 
 def _upscatter(setup: CaseSetup, E, Q2, rng, out: EventColumns, s: slice) -> np.ndarray:
     """Upscattering kinematics along the neutrino's direction (production point -> vertex); writes the
-    vertex, time and momenta, returns N's four-momenta (n, 4) and the vertices (n, 3)."""
+    vertex, time and momenta, returns N's four-momenta (n, 4) and the vertices (n, 3).
+
+    Component by component (1-d arrays, each row of the columns written once): the same operations in
+    the same order as ``upscattering_lab`` with (n, 4) arrays, ``d_nu = vtx - prod``, ``norm3``,
+    ``transverse_frame`` and ``R v = v_x e1 + v_y e2 + v_z n_hat`` (fourvec.rotate_z_to), so the same
+    bits (tests/test_glue_speed.py compares with that composition)."""
     n = E.size
     phi = rng.uniform(0.0, 2.0 * np.pi, n)
-    k, pN, prec = upscattering_lab(E, Q2, setup.m, setup.M, phi)
+    EN, px, py, pz, qx, qy, qz = upscattering_lab(E, Q2, setup.m, setup.M, phi, components=True)
     vtx = setup.target_volume.sample(n, rng)
-    prod = setup.production.sample(E, rng)
-    d_nu = vtx - prod
-    flight = norm3(d_nu)
-    n_hat = d_nu / flight[:, None]
+    prod = _production_rows(setup.production, E, rng)
     f = out.f
     f[VERTEX_ROW:VERTEX_ROW + 3, s] = vtx.T
-    f[VERTEX_ROW + 3, s] = flight / C_LIGHT_CM_PER_NS
-    # the rotation taking +z to n_hat (fourvec.rotate_z_to: R v = v_x e1 + v_y e2 + v_z n_hat), its
-    # frame computed once for the three vectors and applied component by component into the rows
-    e1, e2 = transverse_frame(n_hat)
-    rn, rr, rh = P3_ROW["nu"], P3_ROW["recoil"], P3_ROW["hnl"]
-    px, py, pz = pN[:, 1].copy(), pN[:, 2].copy(), pN[:, 3].copy()
-    qx, qy, qz = prec[:, 1], prec[:, 2], prec[:, 3]
+    dx = vtx[:, 0] - prod[0]
+    dy = vtx[:, 1] - prod[1]
+    dz = vtx[:, 2] - prod[2]
+    flight = np.sqrt(dx * dx + dy * dy + dz * dz)  # norm3
+    np.divide(flight, C_LIGHT_CM_PER_NS, out=f[VERTEX_ROW + 3, s])
+    nx = np.divide(dx, flight, out=dx)
+    ny = np.divide(dy, flight, out=dy)
+    nz = np.divide(dz, flight, out=dz)
+    # transverse_frame(n_hat): e1 = (nz cf, nz sf, -rho), e2 = (-sf, cf, 0)
+    rho = np.sqrt(nx * nx + ny * ny)
+    safe = rho > 0
+    rr = np.where(safe, rho, 1.0)
+    cf = np.where(safe, nx / rr, 1.0)
+    sf = np.where(safe, ny / rr, 0.0)
+    e1 = (nz * cf, nz * sf, np.negative(rho, out=rho))
+    e2 = (np.negative(sf), cf, None)  # None: the zero component (v * 0.0 below, as with the zeros array)
+    nh = (nx, ny, nz)
+    rn, rq, rh = P3_ROW["nu"], P3_ROW["recoil"], P3_ROW["hnl"]
+    pN = np.empty((n, 4))
+    pN[:, 0] = EN
+    tmp = np.empty(n)
     for c in range(3):
-        e1c, e2c, nc = e1[:, c], e2[:, c], n_hat[:, c]
-        f[rn + c, s] = E * nc  # k = E (0, 0, 1) rotated
-        f[rr + c, s] = qx * e1c + qy * e2c + qz * nc
-        pN[:, 1 + c] = f[rh + c, s] = px * e1c + py * e2c + pz * nc
+        e1c, e2c, nc = e1[c], e2[c], nh[c]
+        np.multiply(E, nc, out=f[rn + c, s])  # k = E (0, 0, 1) rotated
+        for (vx, vy, vz), row in (((qx, qy, qz), rq), ((px, py, pz), rh)):
+            dst = f[row + c, s]
+            np.multiply(vx, e1c, out=dst)
+            if e2c is None:
+                np.add(dst, np.multiply(vy, 0.0, out=tmp), out=dst)
+            else:
+                np.add(dst, np.multiply(vy, e2c, out=tmp), out=dst)
+            np.add(dst, np.multiply(vz, nc, out=tmp), out=dst)
+        pN[:, 1 + c] = f[rh + c, s]
     return pN, vtx
+
+
+def _production_rows(production, E, rng) -> np.ndarray:
+    """Production points as a (3, n) array (each coordinate contiguous): the model's ``rows`` output
+    where it has one (``samples_rows``), else its (n, 3) points transposed (the same numbers)."""
+    if getattr(production, "samples_rows", False):
+        return production.sample(E, rng, rows=True)
+    return production.sample(E, rng).T
 
 
 def _decay(setup: CaseSetup, pN: np.ndarray, rng, out: EventColumns, s: slice) -> np.ndarray:
@@ -380,22 +416,39 @@ def _decay(setup: CaseSetup, pN: np.ndarray, rng, out: EventColumns, s: slice) -
     f[ROWS["w_decay"], s] = 1.0
     f[ROWS["ctau"], s] = setup.table.ctau_cm
     anti = setup.antiparticle
-    # the daughter slots (rows 3 x slot + component), written straight into the columns, empty slots
-    # 0 (filling an (n, slots, 3) buffer and copying its transpose cost ~6% of a run)
+    # the daughter slots (rows 3 x slot + component; empty slots 0): each channel's daughters are
+    # written into a buffer in channel order (contiguous stores), then every row is gathered into
+    # event order with the inverse of that order -- the same values as scattering each channel's
+    # daughters into its events (~6 ns per number with numpy's fancy-index stores; a gather ~1 ns).
+    # Slots that no channel fills are zeroed whole.
+    n_dau = setup.n_daughters
+    filled = max(n_dau)
     dau = f[DAUGHTER_ROW:DAUGHTER_ROW + 3 * MAX_DAUGHTERS, s]
-    dau[...] = 0.0
+    dau[3 * filled:] = 0.0
+    buf = np.empty((3 * filled, n))
+    order = np.empty(n, dtype=np.intp)
+    o = 0
     for j, fc in enumerate(finals):
         sel = np.flatnonzero(ch == j)
-        if sel.size == 0:
+        m = sel.size
+        if m == 0:
             continue
+        order[o:o + m] = sel
+        part = buf[:, o:o + m]
         d1 = sample_channel(fc.first, setup.m, pN[sel], setup.helicity, rng, anti)
         if fc.second is None:
-            _put_daughters(dau, sel, d1, 0, d1.shape[1])
-            continue
-        nd = d1.shape[1] - 1
-        d2 = sample_channel(fc.second, setup.intermediate_mass[j], d1[:, -1], 0.0, rng, anti)
-        _put_daughters(dau, sel, d1, 0, nd)
-        _put_daughters(dau, sel, d2, nd, d2.shape[1])
+            _put_daughters(part, d1, 0, d1.shape[1])
+        else:
+            nd = d1.shape[1] - 1
+            d2 = sample_channel(fc.second, setup.intermediate_mass[j], d1[:, -1], 0.0, rng, anti)
+            _put_daughters(part, d1, 0, nd)
+            _put_daughters(part, d2, nd, d2.shape[1])
+        part[3 * n_dau[j]:] = 0.0
+        o += m
+    inv = np.empty(n, dtype=np.intp)
+    inv[order] = np.arange(n)
+    for r in range(3 * filled):
+        np.take(buf[r], inv, out=dau[r], mode="clip")  # every index is in range: clip changes none
     return ch
 
 
@@ -409,13 +462,13 @@ def _count_le(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def _put_daughters(dau: np.ndarray, sel: np.ndarray, d: np.ndarray, first: int, k: int) -> None:
+def _put_daughters(part: np.ndarray, d: np.ndarray, first: int, k: int) -> None:
     """Write the three-momenta of daughters 0..k-1 of ``d`` (m, >=k, 4) into the daughter slots
-    first..first+k-1 of the events ``sel`` (rows 3 x slot + component of ``dau``)."""
+    first..first+k-1 (rows 3 x slot + component) of ``part`` (rows x m: the events of ``d`` in order)."""
     for i in range(k):
         r = 3 * (first + i)
         for c in range(3):
-            dau[r + c, sel] = d[:, i, 1 + c]
+            part[r + c] = d[:, i, 1 + c]
 
 
 def _geometry(setup: CaseSetup, pN: np.ndarray, vtx: np.ndarray, rng, out: EventColumns, s: slice) -> np.ndarray:
@@ -423,14 +476,41 @@ def _geometry(setup: CaseSetup, pN: np.ndarray, vtx: np.ndarray, rng, out: Event
     p_decay."""
     p_abs = norm3(pN[:, 1:])
     L = p_abs / setup.m * setup.table.ctau_cm
-    dir_N = pN[:, 1:] / p_abs[:, None]
-    bounds = path_bounds_from_segments(*setup.detector.segments(vtx, dir_N))
+    dir_N = _divide_rows(pN[:, 1:], p_abs)  # pN[:, 1:] / p_abs[:, None], one component at a time
+    l1s, l2s = setup.detector.segments(vtx, dir_N)
     n = p_abs.size
+    if l1s.ndim == 2 and l1s.shape[1] == 1:  # one piece (a convex detector): one segment per path
+        return _geometry_one_segment(l1s[:, 0], l2s[:, 0], L, n, rng, out, s)
+    bounds = path_bounds_from_segments(l1s, l2s)
     pk = path_segment_probabilities(bounds, L)  # shared by the probability and the position
     p_dec = pk.sum(axis=1)
     out.f[ROWS["l_decay"], s] = sample_path_decay(bounds, L, rng.random(n), rng.random(n), pk=pk)
     out.f[ROWS["p_decay"], s] = p_dec
     out.set_bounds(s, bounds)
+    return p_dec
+
+
+def _geometry_one_segment(a, b, L, n: int, rng, out: EventColumns, s: slice) -> np.ndarray:
+    """:func:`_geometry` for paths of one segment [a, b] (a detector of one convex piece) on 1-d
+    arrays: what ``path_bounds_from_segments`` (k = 1), ``path_segment_probabilities``,
+    ``sample_path_decay`` (m = 1: the segment draw is made but not needed) and ``set_bounds`` do
+    with (n, 1) and (n, 2) arrays, the same operations on the same numbers (tests/test_glue_speed.py)."""
+    f = out.f
+    has = (b > a) & np.isfinite(a)
+    l1 = f[ROWS["l1"], s]
+    l2 = f[ROWS["l2"], s]
+    l1[...] = 0.0
+    l2[...] = 0.0
+    np.copyto(l1, a, where=has)
+    np.copyto(l2, b, where=has)
+    # the segment's probability; + 0.0 as the sum over one segment (numpy adds it to 0: -0.0 -> +0.0)
+    p_dec = np.add(_decay_probability(l1, l2, L), 0.0)
+    rng.random(n)  # the segment's uniform (one segment: not used), drawn to keep the random stream
+    d = sample_decay_distance(l1, l2, L, rng.random(n))
+    f[ROWS["l_decay"], s] = np.where(p_dec > 0, d, l1)
+    f[ROWS["p_decay"], s] = p_dec
+    if out.gaps.shape[0]:  # unused gap rows sit at the last exit
+        out.gaps[:, s] = l2
     return p_dec
 
 
