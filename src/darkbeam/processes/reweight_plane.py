@@ -230,13 +230,20 @@ def plane_rates(rw, points: Sequence[Mapping], *, select=None, efficiency: float
         a = span.alpha[k][1:]
         new = np.maximum(np.einsum("pj,pjn->pn", a, np.tensordot(a, span.forms[k], axes=(1, 0))), 0.0)
         den = span.dsigma(k, 0)
+        ok = den > 0.0
+        if ok.all():  # the common case: no event of zero current weight, nothing to check or mask
+            i0, i1 = int(g.idx[0]), int(g.idx[-1]) + 1
+            if i1 - i0 == g.idx.size:  # the events of a case are contiguous (the generator writes them so)
+                np.divide(new, den[None, :], out=up[:, i0:i1])
+            else:
+                up[:, g.idx] = new / den[None, :]
+            continue
         bad = (den <= 0.0)[None, :] & (new > 0.0)
         if np.any(bad):
             from darkbeam.processes.cases import case_label
 
             raise ReweightingError(f"case '{case_label(g.case)}': {int(bad.any(axis=0).sum())} events have zero weight "
                                    f"at the current couplings but not at the new ones: generate new events")
-        ok = den > 0.0
         up[:, g.idx] = np.where(ok[None, :], new / np.where(ok, den, 1.0)[None, :], 0.0)
     return _weights_and_sums(rw, up, br, ctau, rw.channel_mask(select), float(efficiency))
 
