@@ -12,17 +12,19 @@ import numpy as np
 from darkbeam.errors import KinematicsError
 from darkbeam.scan.grid import UnitResult, UnitTask
 
-
-
-#: per process: experiment name -> (Experiment, stamp of a user flux file, Flux) (:func:`experiment_and_flux`)
+#: per process: (experiment name, data environment) -> (Experiment, stamp of a user flux file, Flux)
 _FLUXES: dict = {}
+_DATA_ENV = ("DARKBEAM_DATA_DIR", "DARKBEAM_CACHE_DIR", "DARKBEAM_OFFLINE", "DARKBEAM_NO_PACKAGED_DATA")
 
 
 def experiment_and_flux(name: str):
     """The experiment ``name`` and the flux the generator would read for it (``experiment_flux(exp,
     "auto")``), read once per process: every mass point of a scan uses the same ones, and reading and
-    checking the flux file cost ~4 ms of CPU per unit.  The flux is read again if the experiment
-    (reloaded every time: a TOML file may change) or its user flux file changed."""
+    checking the flux file cost ~4 ms of CPU per unit.  The flux is read again when the experiment
+    (reloaded every time: a TOML file may change), its user flux file or the data settings
+    (DARKBEAM_DATA_DIR, ..., docs/data.md) changed."""
+    import os
+
     from darkbeam.detectors.catalog import load_experiment
     from darkbeam.processes.cases import experiment_flux
 
@@ -35,14 +37,24 @@ def experiment_and_flux(name: str):
             stamp = (st.st_mtime_ns, st.st_size)
         except OSError:
             stamp = None
-    hit = _FLUXES.get(name)
-    if hit is not None and hit[1] == stamp and hit[0] == exp:
+    key = (name, tuple(os.environ.get(k) for k in _DATA_ENV))
+    hit = _FLUXES.get(key)
+    if hit is not None and hit[1] == stamp and _same_experiment(hit[0], exp):
         return hit[0], hit[2]
     fl = experiment_flux(exp, "auto")
     if len(_FLUXES) >= 8:
         _FLUXES.pop(next(iter(_FLUXES)))
-    _FLUXES[name] = (exp, stamp, fl)
+    _FLUXES[key] = (exp, stamp, fl)
     return exp, fl
+
+
+def _same_experiment(a, b) -> bool:
+    if a is b:  # a catalog keyword: load_experiment returns its cached object
+        return True
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - fields that do not compare (arrays): read the flux again
+        return False
 
 
 def _invisible(pdg: np.ndarray) -> np.ndarray:
