@@ -95,13 +95,13 @@ def write_table(columns: dict[str, np.ndarray], path_base, metadata: dict | None
     """Write ``columns`` as ``<path_base>.parquet`` and ``<path_base>.csv`` (atomically)."""
     import json
 
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from darkbeam.analysis.arrow_tables import arrow_table
+
     base = Path(path_base)
-    table = pa.table({k: np.asarray(v) for k, v in columns.items()})
-    if metadata:
-        table = table.replace_schema_metadata({"darkbeam.table": json.dumps(metadata, default=str)})
+    table = arrow_table({k: np.asarray(v) for k, v in columns.items()},
+                        {"darkbeam.table": json.dumps(metadata, default=str)} if metadata else None)
     out = []
     pq_path = base.with_suffix(".parquet")
     tmp = pq_path.with_name(f".{pq_path.name}.tmp")
@@ -161,15 +161,16 @@ def plot_plane(x, y, ratio, lines, path, *, xlabel: str, ylabel: str, title: str
                show_points: bool = False) -> Path:
     """PNG of the plane: shaded region r >= 1, its boundary (``lines``), optional overlay curves
     (label, x, y) and grid points; log axes as requested; written atomically."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # a Figure on an Agg canvas, without pyplot (no global backend switch, no figure manager)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     r = np.asarray(ratio, dtype=float)
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    fig = Figure(figsize=(6.4, 4.8))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     for poly in filled_regions(x, y, r, xlog=xlog, ylog=ylog):
         ax.add_patch(poly)
     for i, seg in enumerate(lines):
@@ -199,6 +200,5 @@ def plot_plane(x, y, ratio, lines, path, *, xlabel: str, ylabel: str, title: str
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     fig.savefig(tmp, dpi=120, format="png")
-    plt.close(fig)
     os.replace(tmp, path)
     return path

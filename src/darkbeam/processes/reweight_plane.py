@@ -34,8 +34,12 @@ import numpy as np
 
 #: relative agreement the decay-width polynomials must reach at the checked points
 POLY_RTOL = 1e-11
-#: elements of the largest temporary (n_points x n_events x n_segments) array
+#: elements of the largest temporary (n_points x n_events x n_segments) array; the decay-probability
+#: kernel is chosen per chunk of this size (:func:`_weights_and_sums`)
 CHUNK_ELEMENTS = 2_000_000
+#: point x event elements of one block of the weight computation (five buffers of this size, 256 kB
+#: each, stay in the processor's cache)
+ROW_BLOCK_ELEMENTS = 32_768
 
 
 def _table_widths(params, particle: str) -> tuple[dict, float]:
@@ -148,6 +152,11 @@ def _cell_variance(w: np.ndarray, cell: np.ndarray, ncell: int) -> np.ndarray:
     idx = (cell[None, :] + ncell * np.arange(P)[:, None]).ravel()
     s1 = np.bincount(idx, weights=w.ravel(), minlength=P * ncell).reshape(P, ncell)
     s2 = np.bincount(idx, weights=(w * w).ravel(), minlength=P * ncell).reshape(P, ncell)
+    return _variance_from_sums(s1, s2, cell, ncell)
+
+
+def _variance_from_sums(s1: np.ndarray, s2: np.ndarray, cell: np.ndarray, ncell: int) -> np.ndarray:
+    """:func:`_cell_variance` from the per-cell sums of w (``s1``) and w^2 (``s2``), (P, ncell)."""
     n = np.bincount(cell, minlength=ncell).astype(float)[None, :]
     v = np.where(n > 1, (n * s2 - s1 * s1) / np.maximum(n - 1.0, 1.0), s2)
     return np.maximum(v, 0.0).sum(axis=1)
@@ -177,8 +186,6 @@ def plane_rates(rw, points: Sequence[Mapping], *, select=None, efficiency: float
     """For every coupling point (change mappings to ``rw.current``): ``signal``, ``signal_err``,
     ``decay_in_detector``, ``upscattered`` (arrays) and ``ctau_cm`` ({"N4": array, ...}), equal to
     :meth:`Reweighter.rates` point by point (module docstring)."""
-    from darkbeam.events.weights import decay_length
-    from darkbeam.detectors.decay import decay_probability
     from darkbeam.processes.reweight import ReweightingError
     from darkbeam.processes.reweight_decays import final_state
     from darkbeam.processes.reweight_xsec import build_span
@@ -223,31 +230,115 @@ def plane_rates(rw, points: Sequence[Mapping], *, select=None, efficiency: float
         a = span.alpha[k][1:]
         new = np.maximum(np.einsum("pj,pjn->pn", a, np.tensordot(a, span.forms[k], axes=(1, 0))), 0.0)
         den = span.dsigma(k, 0)
+        ok = den > 0.0
+        if ok.all():  # the common case: no event of zero current weight, nothing to check or mask
+            i0, i1 = int(g.idx[0]), int(g.idx[-1]) + 1
+            if i1 - i0 == g.idx.size:  # the events of a case are contiguous (the generator writes them so)
+                np.divide(new, den[None, :], out=up[:, i0:i1])
+            else:
+                up[:, g.idx] = new / den[None, :]
+            continue
         bad = (den <= 0.0)[None, :] & (new > 0.0)
         if np.any(bad):
             from darkbeam.processes.cases import case_label
 
             raise ReweightingError(f"case '{case_label(g.case)}': {int(bad.any(axis=0).sum())} events have zero weight "
                                    f"at the current couplings but not at the new ones: generate new events")
-        ok = den > 0.0
         up[:, g.idx] = np.where(ok[None, :], new / np.where(ok, den, 1.0)[None, :], 0.0)
-    up *= rw.w_base[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(rw.q[None, :] > 0, br[:, rw.channel_of] / np.where(rw.q > 0, rw.q, 1.0)[None, :], 0.0)
-    chmask = rw.channel_mask(select)
-    a_seg, b_seg = rw.bounds[:, 0::2], rw.bounds[:, 1::2]
-    step = max(1, CHUNK_ELEMENTS // max(1, a_seg.size))
-    pdec = np.empty((P, n))
-    fast = n > 0 and bool(np.all(np.isfinite(rw.p_abs) & (rw.p_abs > 0)) and np.all(np.isfinite(rw.m_hnl) & (rw.m_hnl > 0)))
-    for s in range(0, P, step):
-        ct = ctau[s:s + step][:, rw.hnl_slot] if n else np.zeros((min(step, P - s), 0))
-        if fast and np.all(np.isfinite(ct) & (ct > 0)):
-            _segments_decay_probability(rw.m_hnl / rw.p_abs, ct, a_seg, b_seg, pdec[s:s + step])
-            continue
-        L = decay_length(rw.p_abs[None, :], rw.m_hnl[None, :], ct)
-        pdec[s:s + step] = decay_probability(a_seg[None], b_seg[None], L[:, :, None]).sum(axis=2)
-    dec = up * ratio * pdec
-    sig = (dec if chmask is None else np.where(chmask[rw.channel_of][None, :], dec, 0.0)) * float(efficiency)
+    return _weights_and_sums(rw, up, br, ctau, rw.channel_mask(select), float(efficiency))
+
+
+def _weights_and_sums(rw, up: np.ndarray, br: np.ndarray, ctau: np.ndarray, chmask, efficiency: float) -> dict:
+    """From the cross-section factors ``up`` (points, events; multiplied by w_base here, in place), the
+    branching ratios ``br`` (points, channels) and c tau (points, HNLs): the weights of every point and
+    event and their sums (:func:`plane_rates`).
+
+    Blocks of about ``ROW_BLOCK_ELEMENTS`` point x event elements (a few points at a time) go through
+    every step -- w_base, br/q_channel, decay probability, product, channel selection, row sums, per-cell
+    sums for the errors -- in five reused buffers that stay in the processor's cache, instead of a fresh
+    (points, events) array per step.  Every element undergoes the same floating-point operations in the
+    same order as in the whole-array form (which :func:`_segments_decay_probability` and
+    :func:`_cell_variance` keep as the reference), every row is summed by the same numpy reduction of the
+    same contiguous row, and bincount adds a row's weights in event order either way: the numbers are
+    bit for bit the same (tests/test_scan_plane_speed.py).  The decay-probability kernel is chosen per
+    chunk of ``CHUNK_ELEMENTS`` as before: the in-place one where every c tau of the chunk is finite and
+    positive, :func:`darkbeam.detectors.decay.decay_probability` (limit cases) otherwise."""
+    from darkbeam.detectors.decay import decay_probability
+    from darkbeam.events.weights import decay_length
+
+    P, n = up.shape
+    ncell = rw._ncell
+    cell = rw._cells
+    signal, dec_sum, up_sum = np.zeros(P), np.zeros(P), np.zeros(P)
+    s1, s2 = np.zeros((P, ncell)), np.zeros((P, ncell))
     ct_out = {f"N{h}": ctau[:, j] for j, h in enumerate(rw.hnls)}
-    return {"signal": sig.sum(axis=1), "signal_err": np.sqrt(_cell_variance(sig, rw._cells, rw._ncell)),
-            "decay_in_detector": dec.sum(axis=1), "upscattered": up.sum(axis=1), "ctau_cm": ct_out}
+    if n == 0 or P == 0:
+        return {"signal": signal, "signal_err": np.sqrt(_variance_from_sums(s1, s2, cell, ncell)),
+                "decay_in_detector": dec_sum, "upscattered": up_sum, "ctau_cm": ct_out}
+    w_base, channel_of, slot = rw.w_base, rw.channel_of, rw.hnl_slot
+    qpos = rw.q > 0
+    q_safe = np.where(qpos, rw.q, 1.0)
+    q_zero = None if np.all(qpos) else ~qpos
+    keep = None if chmask is None else chmask[channel_of]
+    slots = np.unique(slot)
+    a_seg, b_seg = rw.bounds[:, 0::2], rw.bounds[:, 1::2]
+    nseg = a_seg.shape[1]
+    minus_a = [np.ascontiguousarray(-a_seg[:, j]) for j in range(nseg)]
+    a_minus_b = [np.ascontiguousarray(a_seg[:, j] - b_seg[:, j]) for j in range(nseg)]
+    starts_at_zero = [not np.any(a_seg[:, j]) for j in range(nseg)]  # a = 0: exp(-a/L) = 1 exactly
+    fast = bool(np.all(np.isfinite(rw.p_abs) & (rw.p_abs > 0)) and np.all(np.isfinite(rw.m_hnl) & (rw.m_hnl > 0)))
+    inv_bg = rw.m_hnl / rw.p_abs if fast else None
+    inv_bg_max = float(inv_bg.max()) if fast else math.nan
+    step = max(1, CHUNK_ELEMENTS // max(1, a_seg.size))
+    rows = max(1, min(step, ROW_BLOCK_ELEMENTS // n))
+    buf = np.empty((5, min(rows, P), n))
+    for c0 in range(0, P, step):
+        c1 = min(P, c0 + step)
+        ct_used = ctau[c0:c1][:, slots]
+        use_fast = fast and bool(np.all(np.isfinite(ct_used) & (ct_used > 0)))
+        # 1/L finite for every event: then exp(-a/L) * x = x where a = 0
+        skip_zero = use_fast and math.isfinite(inv_bg_max / float(ct_used.min()))
+        for s in range(c0, c1, rows):
+            e = min(c1, s + rows)
+            k = e - s
+            U = up[s:e]
+            R, D, G, T, V = buf[0, :k], buf[1, :k], buf[2, :k], buf[3, :k], buf[4, :k]
+            U *= w_base[None, :]
+            with np.errstate(divide="ignore", invalid="ignore"):  # br / q_channel (0 where q = 0)
+                np.divide(br[s:e][:, channel_of], q_safe[None, :], out=R)
+            if q_zero is not None:
+                R[:, q_zero] = 0.0
+            if use_fast:  # the kernel of _segments_decay_probability
+                ct = ctau[s:e][:, slots[0]][:, None] if slots.size == 1 else ctau[s:e][:, slot]
+                np.divide(inv_bg[None, :], ct, out=G)
+                D[...] = 0.0
+                for j in range(nseg):
+                    np.multiply(G, a_minus_b[j][None, :], out=V)
+                    np.expm1(V, out=V)
+                    if starts_at_zero[j] and skip_zero:
+                        D -= V
+                        continue
+                    np.multiply(G, minus_a[j][None, :], out=T)
+                    np.exp(T, out=T)
+                    T *= V
+                    D -= T
+            else:
+                L = decay_length(rw.p_abs[None, :], rw.m_hnl[None, :], ctau[s:e][:, slot])
+                D[...] = decay_probability(a_seg[None], b_seg[None], L[:, :, None]).sum(axis=2)
+            R *= U  # decays in the detector: up * (br / q) * p_decay
+            R *= D
+            if keep is None:  # the signal: selected channels x efficiency
+                np.multiply(R, efficiency, out=T)
+            else:
+                T[...] = 0.0
+                np.copyto(T, R, where=keep[None, :])
+                T *= efficiency
+            signal[s:e] = T.sum(axis=1)
+            dec_sum[s:e] = R.sum(axis=1)
+            up_sum[s:e] = U.sum(axis=1)
+            np.multiply(T, T, out=V)
+            for i in range(k):
+                s1[s + i] = np.bincount(cell, weights=T[i], minlength=ncell)
+                s2[s + i] = np.bincount(cell, weights=V[i], minlength=ncell)
+    return {"signal": signal, "signal_err": np.sqrt(_variance_from_sums(s1, s2, cell, ncell)),
+            "decay_in_detector": dec_sum, "upscattered": up_sum, "ctau_cm": ct_out}

@@ -143,38 +143,55 @@ def build_span(groups: Sequence[CaseGroup], vertices_per_point: Sequence[Sequenc
     """Quadratic forms of every case over the span of the points' vertices (module docstring)."""
     span = Span(params)
     theta_cache: dict = {}  # cases that share a vertices object share its theta (ids stay valid: the
-    for k, g in enumerate(groups):  # objects live in vertices_per_point for the whole call)
-        thetas = [theta_cache[id(v[k])] if id(v[k]) in theta_cache else theta_cache.setdefault(id(v[k]), theta_of(v[k]))
-                  for v in vertices_per_point]
-        keys = sorted(set().union(*thetas), key=str)
-        T = np.array([[t.get(key, 0.0) for key in keys] for t in thetas])
-        scale = np.max(np.abs(T), axis=0) if T.size else np.zeros(0)
-        use = scale > 0
-        keys = [key for key, u in zip(keys, use) if u]
-        T = T[:, use]
-        if T.shape[1] == 0 or g.idx.size == 0:
+    basis_cache: dict = {}  # objects live in vertices_per_point for the whole call), and cases whose
+    for k, g in enumerate(groups):  # points all share their vertices objects share the span's basis
+        ids = tuple(id(v[k]) for v in vertices_per_point)
+        if ids not in basis_cache:
+            basis_cache[ids] = _basis([theta_cache[id(v[k])] if id(v[k]) in theta_cache
+                                       else theta_cache.setdefault(id(v[k]), theta_of(v[k])) for v in vertices_per_point],
+                                      vertices_per_point[0][k])
+        keys, alpha, probes = basis_cache[ids]
+        if not keys or g.idx.size == 0:
             span.dims.append(0)
             span.alpha.append(np.zeros((len(params), 0)))
             span.forms.append(np.zeros((0, 0, g.idx.size)))
             continue
-        # one scale per exchange: its components keep their relative sizes
-        group = [key[:2] for key in keys]
-        top = {gk: max(abs(T[:, j]).max() for j, gg in enumerate(group) if gg == gk) for gk in set(group)}
-        scale = np.array([top[gg] for gg in group])
-        N = T / scale
-        _, sv, Vt = np.linalg.svd(N, full_matrices=False)
-        d = int(np.sum(sv > SPAN_RTOL * sv[0]))
-        B = Vt[:d]
-        basis = B * scale
-        template = vertices_per_point[0][k]
-        diag = [g.dsigma(vertices_from_theta(dict(zip(keys, basis[i])), template)) for i in range(d)]
+        d = len(probes[0])
+        diag = [g.dsigma(probes[0][i]) for i in range(d)]
         A = np.empty((d, d, g.idx.size))
         for i in range(d):
             A[i, i] = diag[i]
             for j in range(i + 1, d):
-                both = g.dsigma(vertices_from_theta(dict(zip(keys, basis[i] + basis[j])), template))
+                both = g.dsigma(probes[1][(i, j)])
                 A[i, j] = A[j, i] = 0.5 * (both - diag[i] - diag[j])
         span.dims.append(d)
-        span.alpha.append(N @ B.T)
+        span.alpha.append(alpha.copy())
         span.forms.append(A)
     return span
+
+
+def _basis(thetas: list, template):
+    """The span of the coupling points ``thetas`` (theta dicts): its keys (coupling products with a
+    non-zero value somewhere; empty: no span), the points' coordinates alpha (n_points, d) and the probe
+    vertices of the polarisation, at b_i (list) and at b_i + b_j ({(i, j): vertices})."""
+    keys = sorted(set().union(*thetas), key=str)
+    T = np.array([[t.get(key, 0.0) for key in keys] for t in thetas])
+    scale = np.max(np.abs(T), axis=0) if T.size else np.zeros(0)
+    use = scale > 0
+    keys = [key for key, u in zip(keys, use) if u]
+    T = T[:, use]
+    if T.shape[1] == 0:
+        return [], None, None
+    # one scale per exchange: its components keep their relative sizes
+    group = [key[:2] for key in keys]
+    top = {gk: max(abs(T[:, j]).max() for j, gg in enumerate(group) if gg == gk) for gk in set(group)}
+    scale = np.array([top[gg] for gg in group])
+    N = T / scale
+    _, sv, Vt = np.linalg.svd(N, full_matrices=False)
+    d = int(np.sum(sv > SPAN_RTOL * sv[0]))
+    B = Vt[:d]
+    basis = B * scale
+    single = [vertices_from_theta(dict(zip(keys, basis[i])), template) for i in range(d)]
+    pairs = {(i, j): vertices_from_theta(dict(zip(keys, basis[i] + basis[j])), template)
+             for i in range(d) for j in range(i + 1, d)}
+    return keys, N @ B.T, (single, pairs)

@@ -125,8 +125,9 @@ def prepare_folder(folder, fingerprint: str, manifest: dict, *, resume: bool = T
 
 def write_unit(folder, res: UnitResult, fingerprint: str) -> Path:
     """Write one unit's results atomically."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from darkbeam.analysis.arrow_tables import arrow_table
 
     cols = {"point": res.point_ids, "signal": res.signal, "signal_err": res.signal_err,
             "decay_in_detector": res.decay_in_detector, "upscattered": res.upscattered, "ctau_cm": res.ctau_cm}
@@ -136,8 +137,7 @@ def write_unit(folder, res: UnitResult, fingerprint: str) -> Path:
     md = {"fingerprint": fingerprint, "index": res.index, "status": res.status, "seconds": res.seconds,
           "reference_signal": None if not np.isfinite(res.reference_signal) else res.reference_signal,
           "n_events": res.n_events}
-    table = pa.table({k: np.asarray(v) for k, v in cols.items()})
-    table = table.replace_schema_metadata({"darkbeam.scan": json.dumps(md)})
+    table = arrow_table({k: np.asarray(v) for k, v in cols.items()}, {"darkbeam.scan": json.dumps(md)})
     path = unit_path(folder, res.index)
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp)
@@ -147,15 +147,15 @@ def write_unit(folder, res: UnitResult, fingerprint: str) -> Path:
 
 def read_unit(path) -> tuple[UnitResult, str]:
     """(result, fingerprint) of a checkpoint file."""
-    import pyarrow.parquet as pq
+    from darkbeam.analysis.arrow_tables import numpy_column, read_parquet_table
 
     try:
-        table = pq.read_table(path)
+        table = read_parquet_table(path)
         md = json.loads((table.schema.metadata or {})[b"darkbeam.scan"])
     except Exception as exc:  # noqa: BLE001 - unreadable: treated as missing by the caller
         raise DataError(f"{path}: not a darkbeam scan checkpoint ({exc})") from None
     spec = sorted((c for c in table.column_names if c.startswith("spectrum_")), key=lambda c: int(c.split("_")[1]))
-    arr = {c: table.column(c).to_numpy() for c in table.column_names}
+    arr = {c: numpy_column(table, c) for c in table.column_names}
     res = UnitResult(int(md["index"]), arr["point"].astype(np.int64), arr["signal"], arr["signal_err"],
                      arr["decay_in_detector"], arr["upscattered"], arr["ctau_cm"],
                      np.stack([arr[c] for c in spec], axis=1) if spec else None,

@@ -4,6 +4,7 @@ point, and return the predicted signal (and spectrum) per point."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
@@ -11,6 +12,49 @@ import numpy as np
 from darkbeam.errors import KinematicsError
 from darkbeam.scan.grid import UnitResult, UnitTask
 
+#: per process: (experiment name, data environment) -> (Experiment, stamp of a user flux file, Flux)
+_FLUXES: dict = {}
+_DATA_ENV = ("DARKBEAM_DATA_DIR", "DARKBEAM_CACHE_DIR", "DARKBEAM_OFFLINE", "DARKBEAM_NO_PACKAGED_DATA")
+
+
+def experiment_and_flux(name: str):
+    """The experiment ``name`` and the flux the generator would read for it (``experiment_flux(exp,
+    "auto")``), read once per process: every mass point of a scan uses the same ones, and reading and
+    checking the flux file cost ~4 ms of CPU per unit.  The flux is read again when the experiment
+    (reloaded every time: a TOML file may change), its user flux file or the data settings
+    (DARKBEAM_DATA_DIR, ..., docs/data.md) changed."""
+    import os
+
+    from darkbeam.detectors.catalog import load_experiment
+    from darkbeam.processes.cases import experiment_flux
+
+    exp = load_experiment(name)
+    path = getattr(exp.flux, "path", None)
+    stamp = None
+    if path is not None:
+        try:
+            st = Path(path).stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+    key = (name, tuple(os.environ.get(k) for k in _DATA_ENV))
+    hit = _FLUXES.get(key)
+    if hit is not None and hit[1] == stamp and _same_experiment(hit[0], exp):
+        return hit[0], hit[2]
+    fl = experiment_flux(exp, "auto")
+    if len(_FLUXES) >= 8:
+        _FLUXES.pop(next(iter(_FLUXES)))
+    _FLUXES[key] = (exp, stamp, fl)
+    return exp, fl
+
+
+def _same_experiment(a, b) -> bool:
+    if a is b:  # a catalog keyword: load_experiment returns its cached object
+        return True
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - fields that do not compare (arrays): read the flux again
+        return False
 
 
 def _invisible(pdg: np.ndarray) -> np.ndarray:
@@ -100,7 +144,8 @@ def _run_unit(task: UnitTask, vectorized: bool = True) -> UnitResult:
     kw = dict(options=opts, workers=1, projectiles=task.projectiles, regimes=tuple(task.regimes),
               helicities=tuple(task.helicities), couplings_scheme=task.couplings)
     try:
-        run = generate(ModelParameters.from_dict(task.model), task.experiment, seed=task.seed, **kw)
+        exp, flux = experiment_and_flux(task.experiment)
+        run = generate(ModelParameters.from_dict(task.model), exp, seed=task.seed, flux=flux, **kw)
     except KinematicsError as exc:  # closed at this mass: no signal anywhere on this unit
         res.status = f"closed: {exc}"
         res.seconds = time.perf_counter() - t0
@@ -142,7 +187,8 @@ def _with_reference(res: UnitResult, task: UnitTask, kw: dict, select) -> UnitRe
 
     t0 = time.perf_counter()
     try:
-        run = generate(ModelParameters.from_dict(task.reference), task.experiment, seed=task.reference_seed, **kw)
+        exp, flux = experiment_and_flux(task.experiment)
+        run = generate(ModelParameters.from_dict(task.reference), exp, seed=task.reference_seed, flux=flux, **kw)
         res.reference_signal = Reweighter(run.events).rates(select=select,
                                                            efficiency=task.signal.get("efficiency", 1.0))["signal"]
     except KinematicsError:
