@@ -10,7 +10,7 @@ import typer
 
 from darkbeam.cli.common import JSON_OPTION, OVERWRITE_OPTION, check_choice, check_writable, print_json
 from darkbeam.cli.main import DarkbeamTyper, app
-from darkbeam.errors import ConfigurationError, DataError
+from darkbeam.errors import ConfigurationError
 
 fluxes_app = DarkbeamTyper(help="Registered flux files: list, show, fetch.", no_args_is_help=True,
                            add_completion=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from darkbeam.mc.phasespace import _BLOCK, _blocks, _limits_np, sample_cos_linear
+from darkbeam.mc.phasespace import _BLOCK, _TRIANGLE_ROWS, _blocks, _limits_np, _momentum_triangle_np, sample_cos_linear
 
 _TWO_PI = 2.0 * np.pi
 #: a weight is bad when |B| exceeds A by more than this (relative): |M|^2 < 0 for some spin
@@ -18,7 +18,7 @@ _SPIN_TOL = 1e-9
 
 
 #: rows of the scratch space of :func:`_fill_body_np`
-_BODY_ROWS = 14
+_BODY_ROWS = _TRIANGLE_ROWS
 
 
 def _fill_body_np(M, ma, mb, mc, s_ab, s_bc, out, ia, ib, ic) -> None:
@@ -31,46 +31,7 @@ def _fill_body_np(M, ma, mb, mc, s_ab, s_bc, out, ia, ib, ic) -> None:
     m = s_ab.size
     ws = np.empty((_BODY_ROWS, m))
     (Ea, Eb, Ec, pa2, pb2, pc2, pa, pb, pc, den, hr, t1, t2, cab) = ws
-    two_m = 2.0 * M
-    # E_a = (M^2 + ma^2 - s_bc)/2M, E_c = (M^2 + mc^2 - s_ab)/2M, E_b = M - E_a - E_c
-    np.subtract(M * M + ma * ma, s_bc, out=Ea)
-    Ea /= two_m
-    np.subtract(M * M + mc * mc, s_ab, out=Ec)
-    Ec /= two_m
-    np.subtract(M, Ea, out=Eb)
-    Eb -= Ec
-    for E, m2, p2, p in ((Ea, ma * ma, pa2, pa), (Eb, mb * mb, pb2, pb), (Ec, mc * mc, pc2, pc)):
-        np.multiply(E, E, out=p2)
-        p2 -= m2
-        np.maximum(p2, 0.0, out=p2)
-        np.sqrt(p2, out=p)
-    # den = 2 |pa| |pb|; heron = (pa+pb+pc)(-pa+pb+pc)(pa-pb+pc)(pa+pb-pc), left to right
-    np.multiply(pa, 2.0, out=den)
-    den *= pb
-    np.add(pa, pb, out=t1)
-    np.add(t1, pc, out=hr)
-    np.subtract(pb, pa, out=t2)
-    t2 += pc
-    hr *= t2
-    np.subtract(pa, pb, out=t2)
-    t2 += pc
-    hr *= t2
-    t1 -= pc
-    hr *= t1
-    np.subtract(pc2, pa2, out=cab)
-    cab -= pb2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cab /= den
-        np.maximum(hr, 0.0, out=hr)
-        np.sqrt(hr, out=hr)
-        hr /= den
-    np.maximum(cab, -1.0, out=cab)
-    np.minimum(cab, 1.0, out=cab)
-    np.minimum(hr, 1.0, out=hr)
-    flat = ~(den > 0.0)
-    if flat.any():
-        cab[flat] = 1.0
-        hr[flat] = 0.0
+    _momentum_triangle_np(M, ma, mb, mc, s_ab, s_bc, ws)
     bx, bz = hr, cab
     bx *= pb  # |pb| sin(ab)
     bz *= pb  # |pb| cos(ab)

@@ -187,22 +187,17 @@ def _limits_np(M, ma, mb, mc, s_ab):
     return lo, hi
 
 
-#: rows of the scratch space of :func:`_fill_three_body_np`
-_FILL_ROWS = 16
+#: rows of the scratch space of :func:`_momentum_triangle_np`
+_TRIANGLE_ROWS = 14
 
 
-def _fill_three_body_np(M, ma, mb, mc, s_ab, s_bc, u0, u1, u2, out, ia, ib, ic, ws=None) -> None:
-    """numpy twin of the compiled _fill_three_body: rest-frame momenta of the Dalitz points
-    (s_ab, s_bc) (m,), oriented by the uniforms u0, u1, u2 (m,), written into out (m, 3, 4) with
-    particle a in column ia, b in ib, c in ic.  Formulas: :func:`three_body_rest`.
-
-    Written with in-place ufuncs on the rows of a scratch array ``ws`` (>= (_FILL_ROWS, m); allocated
-    if None), in the compiled kernel's order of operations (only commutations of single products
-    and sums, which are exact): allocating ~40 temporaries per call cost twice the arithmetic."""
-    m = s_ab.size
-    if ws is None:
-        ws = np.empty((_FILL_ROWS, m))
-    (Ea, Eb, Ec, pa2, pb2, pc2, pa, pb, pc, den, h, t1, t2, cab, ct, st) = (ws[i, :m] for i in range(_FILL_ROWS))
+def _momentum_triangle_np(M, ma, mb, mc, s_ab, s_bc, ws) -> None:
+    """The momentum triangle of the Dalitz points (s_ab, s_bc) at rest, into the first 14 rows of ws:
+    (Ea, Eb, Ec, pa2, pb2, pc2, pa, pb, pc, den, h, t1, t2, cab), of which the energies, |p|^2, |p|,
+    den = 2 |pa| |pb|, h = sin(ab) and cab = cos(ab) (the angle between p_a and p_b) are the results and
+    t1, t2 scratch.  Formulas: :func:`three_body_rest`.  In-place ufuncs in the compiled kernels' order
+    of operations; shared by :func:`_fill_three_body_np` and ``_dalitz_np._fill_body_np``."""
+    (Ea, Eb, Ec, pa2, pb2, pc2, pa, pb, pc, den, h, t1, t2, cab) = ws[:_TRIANGLE_ROWS]
     two_m = 2.0 * M
     # energies: E_a = (M^2 + ma^2 - s_bc)/2M, E_c = (M^2 + mc^2 - s_ab)/2M, E_b = M - E_a - E_c
     np.subtract(M * M + ma * ma, s_bc, out=Ea)
@@ -211,9 +206,6 @@ def _fill_three_body_np(M, ma, mb, mc, s_ab, s_bc, u0, u1, u2, out, ia, ib, ic, 
     Ec /= two_m
     np.subtract(M, Ea, out=Eb)
     Eb -= Ec
-    out[:, ia, 0] = Ea
-    out[:, ib, 0] = Eb
-    out[:, ic, 0] = Ec
     # |p|^2 = max(E^2 - m^2, 0), |p|
     for E, m2, p2, p in ((Ea, ma * ma, pa2, pa), (Eb, mb * mb, pb2, pb), (Ec, mc * mc, pc2, pc)):
         np.multiply(E, E, out=p2)
@@ -250,6 +242,29 @@ def _fill_three_body_np(M, ma, mb, mc, s_ab, s_bc, u0, u1, u2, out, ia, ib, ic, 
     if flat.any():
         cab[flat] = 1.0
         h[flat] = 0.0
+
+
+#: rows of the scratch space of :func:`_fill_three_body_np`
+_FILL_ROWS = 16
+
+
+def _fill_three_body_np(M, ma, mb, mc, s_ab, s_bc, u0, u1, u2, out, ia, ib, ic, ws=None) -> None:
+    """numpy twin of the compiled _fill_three_body: rest-frame momenta of the Dalitz points
+    (s_ab, s_bc) (m,), oriented by the uniforms u0, u1, u2 (m,), written into out (m, 3, 4) with
+    particle a in column ia, b in ib, c in ic.  Formulas: :func:`three_body_rest`.
+
+    Written with in-place ufuncs on the rows of a scratch array ``ws`` (>= (_FILL_ROWS, m); allocated
+    if None), in the compiled kernel's order of operations (only commutations of single products
+    and sums, which are exact): allocating ~40 temporaries per call cost twice the arithmetic."""
+    m = s_ab.size
+    if ws is None:
+        ws = np.empty((_FILL_ROWS, m))
+    ws = ws[:_FILL_ROWS, :m]
+    (Ea, Eb, Ec, pa2, pb2, pc2, pa, pb, pc, den, h, t1, t2, cab, ct, st) = ws
+    _momentum_triangle_np(M, ma, mb, mc, s_ab, s_bc, ws)
+    out[:, ia, 0] = Ea
+    out[:, ib, 0] = Eb
+    out[:, ic, 0] = Ec
     # orientation: cos(theta) = 2 u0 - 1, phi = 2 pi u1, psi = 2 pi u2
     cf, sf, w1, w2, nx, ny, ang, wn, pbs = pa2, pb2, pc2, Ea, Eb, Ec, t2, cab, h  # reuse rows
     np.multiply(u0, 2.0, out=ct)

@@ -35,7 +35,7 @@ from darkbeam.models.parameters import ModelParameters
 from darkbeam.physics.decays import decay_table
 from darkbeam.physics.particles import mass_of, pdg_code
 from darkbeam.processes.allocator import keep_freed_memory
-from darkbeam.processes.cases import (DEFAULT_HELICITIES, DEFAULT_REGIMES, CaseSpec, case_label, enumerate_cases,
+from darkbeam.processes.cases import (DEFAULT_HELICITIES, DEFAULT_REGIMES, case_label, enumerate_cases,
                                       experiment_flux, run_fallbacks)
 from darkbeam.processes.event_columns import EventColumns
 from darkbeam.processes.sharing import share_events
