@@ -18,35 +18,19 @@ from darkbeam.errors import DarkbeamError
 
 
 class _PlainOptions:
-    """A help flag whose value is False (not None) when not given, and option values converted without
-    typer's per-option pydantic adapters.
+    """A help flag whose value is False (not None) when not given.
 
-    typer >= 0.25 turns every option value that is not already a bool through a pydantic adapter that
-    it builds per parameter, also for an option left at its default, and its help flag defaults to
-    None: without this, ``darkbeam generate --help`` would import pydantic (0.1 s) for the group's
-    unused help flag, and ``darkbeam generate`` would build 24 adapters before its own code runs.
-    :func:`darkbeam.cli._coercion.install` gives the plain options (str, int, float, Path, lists of
-    str) a direct conversion with typer's results and error messages.  The help texts and the
-    behaviour are unchanged."""
+    typer >= 0.25 turns every option value that is not already a bool through a pydantic adapter, and
+    its help flag defaults to None: without this, ``darkbeam generate --help`` would import pydantic
+    (0.1 s) for the group's unused help flag.  The help texts and the behaviour are unchanged.  (A
+    direct conversion of the plain option values, skipping typer's adapters, saved ~5 ms per command
+    and rested on typer's private API: not kept; docs/startup.md.)"""
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None and getattr(option, "default", False) is None:
             option.default = False
         return option
-
-    def parse_args(self, ctx, args):
-        if any(not _plain_flag(p) for p in self.params):  # not for the group of ``darkbeam --help``
-            from darkbeam.cli._coercion import install
-
-            install(self)
-        return super().parse_args(ctx, args)
-
-
-def _plain_flag(param) -> bool:
-    """A bool flag with a bool default: typer passes its value through as it is."""
-    desc = getattr(param, "type_descriptor", None)
-    return desc is not None and desc.annotation is bool and isinstance(param.default, bool)
 
 
 class LazyHelpGroup(_PlainOptions, TyperGroup):
