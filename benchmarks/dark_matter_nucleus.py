@@ -29,9 +29,9 @@ CURVES = ROOT / "src/darkbeam/analysis/searches/curves"
 
 
 def _curve(name):
-    rows = [ln for ln in (CURVES / name).read_text().splitlines() if ln and not ln.startswith("#")]
-    data = np.array([[float(x) for x in r.split(",")] for r in rows[1:]])
-    return data[:, 0], data[:, 1]
+    from darkbeam.analysis.contours import read_curve
+
+    return read_curve(CURVES / name)
 
 
 def _params(m, dm_type="fermion", eps=1e-3):

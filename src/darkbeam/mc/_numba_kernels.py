@@ -47,8 +47,9 @@ def limits_vec(M, ma, mb, mc, s_ab):  # pragma: no cover - compiled
 
 
 @njit(cache=True, inline="always")
-def _fill_three_body(M, ma, mb, mc, s_ab, s_bc, u0, u1, u2, out, j, ia, ib, ic):  # pragma: no cover
-    """Rest-frame momenta of one Dalitz point (twin: phasespace._fill_three_body_np)."""
+def _momentum_triangle(M, ma, mb, mc, s_ab, s_bc):  # pragma: no cover - compiled
+    """Energies, |p_a|, |p_b| and cos, sin of the angle between p_a and p_b of one Dalitz point at rest
+    (twin: phasespace._momentum_triangle_np); shared by _fill_three_body and _fill_body."""
     two_m = 2.0 * M
     Ea = (M * M + ma * ma - s_bc) / two_m
     Ec = (M * M + mc * mc - s_ab) / two_m
@@ -69,6 +70,13 @@ def _fill_three_body(M, ma, mb, mc, s_ab, s_bc, u0, u1, u2, out, j, ia, ib, ic):
     else:
         cab = 1.0
         sab = 0.0
+    return Ea, Eb, Ec, pa, pb, cab, sab
+
+
+@njit(cache=True, inline="always")
+def _fill_three_body(M, ma, mb, mc, s_ab, s_bc, u0, u1, u2, out, j, ia, ib, ic):  # pragma: no cover
+    """Rest-frame momenta of one Dalitz point (twin: phasespace._fill_three_body_np)."""
+    Ea, Eb, Ec, pa, pb, cab, sab = _momentum_triangle(M, ma, mb, mc, s_ab, s_bc)
     ct = 2.0 * u0 - 1.0
     st = np.sqrt(max(1.0 - ct * ct, 0.0))
     phi = 2.0 * np.pi * u1
@@ -125,24 +133,7 @@ def _bisect_right(c, x):  # pragma: no cover - compiled
 @njit(cache=True, inline="always")
 def _fill_body(M, ma, mb, mc, s_ab, s_bc, out, j, ia, ib, ic):  # pragma: no cover - compiled
     """Body-frame momenta of one Dalitz point (twin: _dalitz_np._fill_body_np)."""
-    two_m = 2.0 * M
-    Ea = (M * M + ma * ma - s_bc) / two_m
-    Ec = (M * M + mc * mc - s_ab) / two_m
-    Eb = M - Ea - Ec
-    pa2 = max(Ea * Ea - ma * ma, 0.0)
-    pb2 = max(Eb * Eb - mb * mb, 0.0)
-    pc2 = max(Ec * Ec - mc * mc, 0.0)
-    pa = np.sqrt(pa2)
-    pb = np.sqrt(pb2)
-    pc = np.sqrt(pc2)
-    den = 2.0 * pa * pb
-    if den > 0.0:
-        cab = min(max((pc2 - pa2 - pb2) / den, -1.0), 1.0)
-        heron = (pa + pb + pc) * (-pa + pb + pc) * (pa - pb + pc) * (pa + pb - pc)
-        sab = min(np.sqrt(max(heron, 0.0)) / den, 1.0)
-    else:
-        cab = 1.0
-        sab = 0.0
+    Ea, Eb, Ec, pa, pb, cab, sab = _momentum_triangle(M, ma, mb, mc, s_ab, s_bc)
     bx = pb * sab
     bz = pb * cab
     out[j, ia, 0] = Ea
